@@ -1,0 +1,127 @@
+"""Siar's settings: the only module that reads the environment.
+
+Every variable has the ``SIAR_`` prefix and may also come from a ``.env``
+file. The defaults need no server: a SQLite database and a file-backed Celery
+broker inside ``SIAR_DATA_DIR``. Production (``SIAR_ENV=production``) refuses
+to start without a real ``SIAR_SECRET_KEY``; dev and demo create one in the
+data directory and keep it there.
+"""
+from __future__ import annotations
+
+import base64
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_KEYS = {"", "changeme", "change-me", "changethis", "secret", "please-change"}
+SECRET_KEY_FILE = "secret.key"
+
+
+class SettingsError(RuntimeError):
+    """The configuration cannot be used (message names the variable)."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SIAR_", env_file=".env", extra="ignore")
+
+    env: Literal["dev", "demo", "test", "production"] = "dev"
+    data_dir: Path = Field(default_factory=lambda: Path.cwd() / "var")
+    database_url: str | None = None
+    broker_url: str | None = None
+    # Fernet keys, newest first, separated by commas: the first encrypts,
+    # all decrypt (rotation: put the new key first, run `siar keys rotate`).
+    secret_key: str | None = None
+    timezone: str = "Asia/Jakarta"
+    language: Literal["id", "en"] = "id"
+    log_level: str = "INFO"
+    http_connect_timeout: float = 5.0
+    http_read_timeout: float = 30.0
+    lease_seconds: int = 120
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    # -- derived values -------------------------------------------------
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'siar.db'}"
+
+    @property
+    def broker(self) -> str:
+        return self.broker_url or "filesystem://"
+
+    @property
+    def broker_transport_options(self) -> dict:
+        if self.broker.startswith("filesystem://"):
+            folder = str(self.data_dir / "broker")
+            return {
+                "data_folder_in": folder,
+                "data_folder_out": folder,
+                "processed_folder": str(self.data_dir / "broker-processed"),
+                "store_processed": False,
+            }
+        return {}
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+    def ensure_dirs(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.media_dir.mkdir(parents=True, exist_ok=True)
+        for key in ("data_folder_in", "processed_folder"):
+            folder = self.broker_transport_options.get(key)
+            if folder:
+                Path(folder).mkdir(parents=True, exist_ok=True)
+
+    def secret_keys(self) -> list[str]:
+        """The Fernet keys (newest first). Dev/demo create and keep one."""
+        raw = (self.secret_key or "").strip()
+        if raw.lower() not in PLACEHOLDER_KEYS:
+            keys = [k.strip() for k in raw.split(",") if k.strip()]
+            for key in keys:
+                _check_fernet_key(key)
+            return keys
+        if self.is_production:
+            raise SettingsError(
+                "SIAR_SECRET_KEY belum diisi atau masih contoh; mode produksi menolak berjalan. "
+                "/ SIAR_SECRET_KEY is missing or a placeholder; production refuses to start. "
+                "Generate one with: siar keys generate"
+            )
+        path = self.data_dir / SECRET_KEY_FILE
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            key = base64.urlsafe_b64encode(os.urandom(32)).decode()
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(key + "\n")
+        return [path.read_text().strip()]
+
+
+def _check_fernet_key(key: str) -> None:
+    try:
+        ok = len(base64.urlsafe_b64decode(key.encode())) == 32
+    except ValueError:
+        ok = False
+    if not ok:
+        raise SettingsError(
+            "SIAR_SECRET_KEY bukan kunci Fernet yang sah (32 bita, base64 url-safe). "
+            "/ SIAR_SECRET_KEY is not a valid Fernet key (32 bytes, url-safe base64)."
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
