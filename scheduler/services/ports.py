@@ -1,0 +1,210 @@
+"""What the services need from storage: repositories and a unit of work.
+
+Abstract on purpose (cosmicpython's ``AbstractRepository`` /
+``AbstractUnitOfWork``): ``scheduler/store`` implements them with SQLAlchemy,
+``tests/unit/services/fakes.py`` with dictionaries. Finders stay few and
+named for the question a service asks; anything fancier (reports, summaries)
+belongs to the store's query modules, not here.
+
+Contract of a unit of work::
+
+    with uow:                  # opens a transaction
+        uow.kims.add(kim)
+        uow.flush()            # ids are assigned (needed for audit rows)
+        uow.commit()           # nothing is written without this
+    # leaving the block rolls back whatever was not committed, so a service
+    # that raises writes nothing.
+"""
+from __future__ import annotations
+
+import abc
+from datetime import datetime
+from typing import Any, Generic, Iterable, TypeVar
+
+from scheduler.domain.model import (
+    ApiToken,
+    AuditEvent,
+    Destination,
+    Kecamatan,
+    Kelurahan,
+    Kim,
+    MediaAsset,
+    Post,
+    PostTarget,
+    Product,
+    PublishAttempt,
+    ReviewState,
+    Role,
+    SocialAccount,
+    TargetState,
+    Umkm,
+    User,
+)
+
+T = TypeVar("T")
+
+
+class Repository(abc.ABC, Generic[T]):
+    """Add and get by id: what every repository offers."""
+
+    @abc.abstractmethod
+    def add(self, item: T) -> T:
+        """Stage ``item`` for insertion (its id is set at the next flush)."""
+
+    @abc.abstractmethod
+    def get(self, id_: int) -> T | None:
+        """The item with this id, or None."""
+
+
+class KecamatanRepository(abc.ABC):
+    @abc.abstractmethod
+    def list(self) -> list[Kecamatan]: ...
+
+
+class KelurahanRepository(abc.ABC):
+    @abc.abstractmethod
+    def get(self, code: str) -> Kelurahan | None: ...
+
+    @abc.abstractmethod
+    def list(self) -> list[Kelurahan]: ...
+
+
+class KimRepository(Repository[Kim]):
+    @abc.abstractmethod
+    def get_by_slug(self, slug: str) -> Kim | None: ...
+
+    @abc.abstractmethod
+    def get_by_kelurahan(self, kelurahan_code: str) -> Kim | None: ...
+
+    @abc.abstractmethod
+    def list(self) -> list[Kim]: ...
+
+
+class UserRepository(Repository[User]):
+    @abc.abstractmethod
+    def get_by_email(self, email: str) -> User | None:
+        """Case-insensitive: ``Ani@X.id`` and ``ani@x.id`` are one user."""
+
+    @abc.abstractmethod
+    def list_by_kim(self, kim_id: int, role: Role | None = None) -> list[User]: ...
+
+
+class TokenRepository(Repository[ApiToken]):
+    @abc.abstractmethod
+    def get_by_prefix(self, prefix: str) -> ApiToken | None: ...
+
+    @abc.abstractmethod
+    def list_for_user(self, user_id: int) -> list[ApiToken]: ...
+
+
+class AccountRepository(Repository[SocialAccount]):
+    @abc.abstractmethod
+    def list_by_kim(self, kim_id: int) -> list[SocialAccount]: ...
+
+
+class SubjectRepository(abc.ABC):
+    """UMKM, their products, and destinations (what a post promotes)."""
+
+    @abc.abstractmethod
+    def add_umkm(self, umkm: Umkm) -> Umkm: ...
+
+    @abc.abstractmethod
+    def add_product(self, product: Product) -> Product: ...
+
+    @abc.abstractmethod
+    def add_destination(self, destination: Destination) -> Destination: ...
+
+    @abc.abstractmethod
+    def get_umkm(self, id_: int) -> Umkm | None: ...
+
+    @abc.abstractmethod
+    def get_product(self, id_: int) -> Product | None: ...
+
+    @abc.abstractmethod
+    def get_destination(self, id_: int) -> Destination | None: ...
+
+
+class MediaRepository(Repository[MediaAsset]):
+    @abc.abstractmethod
+    def get_many(self, ids: Iterable[int]) -> list[MediaAsset]:
+        """The assets with these ids that exist, in no particular order."""
+
+
+class PostRepository(Repository[Post]):
+    """Posts own their targets: add a target by appending to ``post.targets``."""
+
+    @abc.abstractmethod
+    def list_by_kim(self, kim_id: int, state: ReviewState | None = None) -> list[Post]: ...
+
+
+class TargetRepository(abc.ABC):
+    @abc.abstractmethod
+    def get(self, id_: int) -> PostTarget | None: ...
+
+    @abc.abstractmethod
+    def for_account_between(
+        self,
+        account_id: int,
+        start: datetime,
+        end: datetime,
+        states: Iterable[TargetState] | None = None,
+    ) -> list[PostTarget]:
+        """Targets of an account scheduled in ``[start, end)``, by ``scheduled_at``.
+
+        For pacing: the instants already taken on that account.
+        """
+
+    @abc.abstractmethod
+    def for_account_in_states(
+        self, account_id: int, states: Iterable[TargetState]
+    ) -> list[PostTarget]: ...
+
+
+class AttemptRepository(Repository[PublishAttempt]):
+    @abc.abstractmethod
+    def list_for_target(self, target_id: int) -> list[PublishAttempt]: ...
+
+
+class AuditRepository(abc.ABC):
+    @abc.abstractmethod
+    def add(self, event: AuditEvent) -> AuditEvent: ...
+
+    @abc.abstractmethod
+    def list(
+        self, *, kim_id: int | None = None, post_id: int | None = None, action: str | None = None
+    ) -> list[AuditEvent]:
+        """Events matching every given filter, oldest first."""
+
+
+class AbstractUnitOfWork(abc.ABC):
+    """One transaction and the repositories that work inside it."""
+
+    kecamatan: KecamatanRepository
+    kelurahan: KelurahanRepository
+    kims: KimRepository
+    users: UserRepository
+    tokens: TokenRepository
+    accounts: AccountRepository
+    subjects: SubjectRepository
+    media: MediaRepository
+    posts: PostRepository
+    targets: TargetRepository
+    attempts: AttemptRepository
+    audit: AuditRepository
+
+    def __enter__(self) -> AbstractUnitOfWork:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        # Whatever was committed stays; anything else is thrown away.
+        self.rollback()
+
+    @abc.abstractmethod
+    def commit(self) -> None: ...
+
+    @abc.abstractmethod
+    def rollback(self) -> None: ...
+
+    @abc.abstractmethod
+    def flush(self) -> None:
+        """Send staged changes so new rows get their ids (still uncommitted)."""

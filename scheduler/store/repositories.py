@@ -1,0 +1,202 @@
+"""SQLAlchemy repositories: the service ports (``scheduler.services.ports``) over one Session.
+
+The domain classes are mapped imperatively (``scheduler.store.orm``), so the
+queries select the entities themselves. Every repository works inside the
+session of its unit of work and never commits.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from scheduler.domain.model import (
+    ApiToken, AuditEvent, Destination, Kecamatan, Kelurahan, Kim, MediaAsset, Post,
+    PostTarget, Product, PublishAttempt, ReviewState, Role, SocialAccount, TargetState,
+    Umkm, User,
+)
+from scheduler.services import ports
+
+
+class _Base:
+    model: type
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, item: Any) -> Any:
+        self.session.add(item)
+        return item
+
+    def get(self, id_: int) -> Any:
+        return self.session.get(self.model, id_)
+
+
+class SqlKecamatanRepository(ports.KecamatanRepository):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def list(self) -> list[Kecamatan]:
+        return list(self.session.scalars(sa.select(Kecamatan).order_by(Kecamatan.name)))
+
+
+class SqlKelurahanRepository(ports.KelurahanRepository):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, code: str) -> Kelurahan | None:
+        return self.session.get(Kelurahan, code)
+
+    def list(self) -> list[Kelurahan]:
+        return list(self.session.scalars(sa.select(Kelurahan).order_by(Kelurahan.name)))
+
+
+class SqlKimRepository(_Base, ports.KimRepository):
+    model = Kim
+
+    def get_by_slug(self, slug: str) -> Kim | None:
+        return self.session.scalars(sa.select(Kim).where(Kim.slug == slug)).first()
+
+    def get_by_kelurahan(self, kelurahan_code: str) -> Kim | None:
+        return self.session.scalars(
+            sa.select(Kim).where(Kim.kelurahan_code == kelurahan_code)).first()
+
+    def list(self) -> list[Kim]:
+        return list(self.session.scalars(sa.select(Kim).order_by(Kim.name)))
+
+
+class SqlUserRepository(_Base, ports.UserRepository):
+    model = User
+
+    def get_by_email(self, email: str) -> User | None:
+        # lower() on both sides: correct whatever the column type does.
+        return self.session.scalars(
+            sa.select(User).where(sa.func.lower(User.email) == email.strip().lower())).first()
+
+    def list_by_kim(self, kim_id: int, role: Role | None = None) -> list[User]:
+        query = sa.select(User).where(User.kim_id == kim_id)
+        if role is not None:
+            query = query.where(User.role == role)
+        return list(self.session.scalars(query.order_by(User.id)))
+
+
+class SqlTokenRepository(_Base, ports.TokenRepository):
+    model = ApiToken
+
+    def get_by_prefix(self, prefix: str) -> ApiToken | None:
+        return self.session.scalars(sa.select(ApiToken).where(ApiToken.prefix == prefix)).first()
+
+    def list_for_user(self, user_id: int) -> list[ApiToken]:
+        return list(self.session.scalars(
+            sa.select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)))
+
+
+class SqlAccountRepository(_Base, ports.AccountRepository):
+    model = SocialAccount
+
+    def list_by_kim(self, kim_id: int) -> list[SocialAccount]:
+        return list(self.session.scalars(
+            sa.select(SocialAccount).where(SocialAccount.kim_id == kim_id).order_by(SocialAccount.id)))
+
+
+class SqlSubjectRepository(ports.SubjectRepository):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add_umkm(self, umkm: Umkm) -> Umkm:
+        self.session.add(umkm)
+        return umkm
+
+    def add_product(self, product: Product) -> Product:
+        self.session.add(product)
+        return product
+
+    def add_destination(self, destination: Destination) -> Destination:
+        self.session.add(destination)
+        return destination
+
+    def get_umkm(self, id_: int) -> Umkm | None:
+        return self.session.get(Umkm, id_)
+
+    def get_product(self, id_: int) -> Product | None:
+        return self.session.get(Product, id_)
+
+    def get_destination(self, id_: int) -> Destination | None:
+        return self.session.get(Destination, id_)
+
+
+class SqlMediaRepository(_Base, ports.MediaRepository):
+    model = MediaAsset
+
+    def get_many(self, ids: Iterable[int]) -> list[MediaAsset]:
+        wanted = list(set(ids))
+        if not wanted:
+            return []
+        return list(self.session.scalars(sa.select(MediaAsset).where(MediaAsset.id.in_(wanted))))
+
+
+class SqlPostRepository(_Base, ports.PostRepository):
+    model = Post
+
+    def list_by_kim(self, kim_id: int, state: ReviewState | None = None) -> list[Post]:
+        query = sa.select(Post).where(Post.kim_id == kim_id)
+        if state is not None:
+            query = query.where(Post.review_state == state)
+        return list(self.session.scalars(query.order_by(Post.id)))
+
+
+class SqlTargetRepository(ports.TargetRepository):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, id_: int) -> PostTarget | None:
+        return self.session.get(PostTarget, id_)
+
+    def for_account_between(self, account_id: int, start: datetime, end: datetime,
+                            states: Iterable[TargetState] | None = None) -> list[PostTarget]:
+        query = sa.select(PostTarget).where(
+            PostTarget.account_id == account_id,
+            PostTarget.scheduled_at >= start,
+            PostTarget.scheduled_at < end,
+        )
+        if states is not None:
+            query = query.where(PostTarget.state.in_(list(states)))
+        return list(self.session.scalars(query.order_by(PostTarget.scheduled_at)))
+
+    def for_account_in_states(self, account_id: int,
+                              states: Iterable[TargetState]) -> list[PostTarget]:
+        return list(self.session.scalars(
+            sa.select(PostTarget)
+            .where(PostTarget.account_id == account_id, PostTarget.state.in_(list(states)))
+            .order_by(PostTarget.id)))
+
+
+class SqlAttemptRepository(_Base, ports.AttemptRepository):
+    model = PublishAttempt
+
+    def list_for_target(self, target_id: int) -> list[PublishAttempt]:
+        return list(self.session.scalars(
+            sa.select(PublishAttempt).where(PublishAttempt.target_id == target_id)
+            .order_by(PublishAttempt.number)))
+
+
+class SqlAuditRepository(ports.AuditRepository):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, event: AuditEvent) -> AuditEvent:
+        self.session.add(event)
+        return event
+
+    def list(self, *, kim_id: int | None = None, post_id: int | None = None,
+             action: str | None = None) -> list[AuditEvent]:
+        query = sa.select(AuditEvent)
+        if kim_id is not None:
+            query = query.where(AuditEvent.kim_id == kim_id)
+        if post_id is not None:
+            query = query.where(AuditEvent.post_id == post_id)
+        if action is not None:
+            query = query.where(AuditEvent.action == action)
+        return list(self.session.scalars(query.order_by(AuditEvent.id)))

@@ -1,0 +1,76 @@
+"""The SQLAlchemy unit of work: one Session (one transaction) per ``with uow:``.
+
+Leaving the block without ``commit()`` rolls back, so a service that raises
+half-way writes nothing. Sessions use ``expire_on_commit=False``: services
+return the entities they changed, and callers read them after the block,
+when the session is closed (the objects are detached but keep their values).
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from scheduler.services.ports import AbstractUnitOfWork
+from scheduler.store import repositories as repos
+from scheduler.store.db import make_engine, make_session_factory
+
+
+class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
+    """Open with a session factory (``make_session_factory``) or an engine."""
+
+    def __init__(self, session_factory: Callable[..., Session] | None = None, *,
+                 engine: Engine | None = None) -> None:
+        if session_factory is None:
+            if engine is None:
+                raise ValueError("SqlAlchemyUnitOfWork needs a session factory or an engine")
+            session_factory = make_session_factory(engine)
+        self.session_factory = session_factory
+        self.session: Session | None = None
+
+    @classmethod
+    def from_url(cls, url: str | None = None) -> SqlAlchemyUnitOfWork:
+        """A unit of work on ``url`` (default: the configured database)."""
+        return cls(make_session_factory(make_engine(url)))
+
+    def __enter__(self) -> SqlAlchemyUnitOfWork:
+        if self.session is not None:
+            raise RuntimeError("this unit of work is already open; nesting is not supported")
+        session = self.session_factory(expire_on_commit=False)
+        self.session = session
+        self.kecamatan = repos.SqlKecamatanRepository(session)
+        self.kelurahan = repos.SqlKelurahanRepository(session)
+        self.kims = repos.SqlKimRepository(session)
+        self.users = repos.SqlUserRepository(session)
+        self.tokens = repos.SqlTokenRepository(session)
+        self.accounts = repos.SqlAccountRepository(session)
+        self.subjects = repos.SqlSubjectRepository(session)
+        self.media = repos.SqlMediaRepository(session)
+        self.posts = repos.SqlPostRepository(session)
+        self.targets = repos.SqlTargetRepository(session)
+        self.attempts = repos.SqlAttemptRepository(session)
+        self.audit = repos.SqlAuditRepository(session)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        try:
+            super().__exit__(*exc)  # rollback of anything uncommitted
+        finally:
+            assert self.session is not None
+            self.session.close()
+            self.session = None
+
+    def _open(self) -> Session:
+        if self.session is None:
+            raise RuntimeError("use the unit of work inside 'with uow:'")
+        return self.session
+
+    def commit(self) -> None:
+        self._open().commit()
+
+    def rollback(self) -> None:
+        self._open().rollback()
+
+    def flush(self) -> None:
+        self._open().flush()
