@@ -81,7 +81,11 @@ def upgrade(url: str | sa.URL | None = None, revision: str = "head") -> str | No
 
 def current(url: str | sa.URL | None = None) -> str | None:
     """The revision the database at ``url`` is at (None: never migrated)."""
-    engine = make_engine(url or configured_url(), poolclass=NullPool, sqlite_begin="deferred")
+    url = url or configured_url()
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        return None  # do not create an empty file just by looking
+    engine = make_engine(url, poolclass=NullPool, sqlite_begin="deferred")
     try:
         with engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
