@@ -1,0 +1,78 @@
+"""Real databases for the service flows: SQLite (a file) and PostgreSQL.
+
+Both are migrated with the store's Alembic ``upgrade(url)`` and seeded with the
+Malang kecamatan/kelurahan. PostgreSQL is one database per test session
+(``postgres_url``); its non-seed tables are emptied after each test.
+"""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from cryptography.fernet import Fernet
+
+from scheduler.store.db import make_engine, make_session_factory
+from scheduler.store.migrate import upgrade
+from scheduler.store.seed import seed_malang
+from scheduler.store.tables import metadata
+from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
+
+KEEP = {"kecamatan", "kelurahan", "alembic_version"}
+
+
+@pytest.fixture(autouse=True)
+def secret_key(monkeypatch, tmp_path):
+    from config.settings import get_settings
+
+    monkeypatch.setenv("SIAR_SECRET_KEY", Fernet.generate_key().decode())
+    monkeypatch.setenv("SIAR_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def _migrate_and_seed(url: str) -> sa.Engine:
+    upgrade(url)
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        seed_malang(session)
+        session.commit()
+    return engine
+
+
+@pytest.fixture(scope="session")
+def pg_engine(postgres_url):
+    engine = _migrate_and_seed(postgres_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def engine(request, tmp_path):
+    """A migrated, seeded engine on each database."""
+    if request.param == "sqlite":
+        engine = _migrate_and_seed(f"sqlite:///{tmp_path / 'siar.db'}")
+        yield engine
+        engine.dispose()
+        return
+    engine = request.getfixturevalue("pg_engine")
+    yield engine
+    names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables if t.name not in KEEP)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def uow(engine):
+    return SqlAlchemyUnitOfWork(make_session_factory(engine))
+
+
+def count_rows(engine: sa.Engine) -> dict[str, int]:
+    """Rows per table (seed tables excluded): for "nothing was written" checks."""
+    with engine.connect() as conn:
+        return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+                for t in metadata.sorted_tables if t.name not in KEEP}
+
+
+@pytest.fixture
+def rows(engine):
+    return lambda: count_rows(engine)
