@@ -121,6 +121,8 @@ class _Json(sa.TypeDecorator[Any]):
 
 
 class _JsonListType(_Json):
+    cache_ok = True
+
     def process_bind_param(self, value: Any, dialect: sa.Dialect) -> Any:
         if value is None:
             return []
@@ -136,6 +138,8 @@ class _JsonListType(_Json):
 
 
 class _JsonDictType(_Json):
+    cache_ok = True
+
     def process_bind_param(self, value: Any, dialect: sa.Dialect) -> Any:
         if value is None:
             return {}
@@ -161,6 +165,8 @@ def JsonDict() -> sa.types.TypeEngine[Any]:  # noqa: N802 - reads like a type
 
 
 class _SlotListType(_Json):
+    cache_ok = True
+
     def process_bind_param(self, value: Any, dialect: sa.Dialect) -> Any:
         if value is None:
             return []
