@@ -1,0 +1,385 @@
+"""Instagram connector: instagrapi ``Client`` (private API) resuming a stored session.
+
+Vendor docs: instagrapi https://subzeroid.github.io/instagrapi/ (usage guide,
+"Best practices": reuse the session, keep the device); Instagram media rules:
+https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media
+
+How a session lives (DESIGN.md, PLATFORMS.md):
+
+* the credentials carry ``settings`` (``Client.get_settings()`` of a logged-in
+  session); every call resumes it, no login call;
+* only when Instagram answers ``login_required`` does the connector log in
+  afresh with ``username``/``password``, and hands the new settings back with
+  ``account.credentials_changed(...)`` -- the caller stores them encrypted;
+* a challenge, 2FA or bad password raises ``AuthExpired`` (reconnect): nothing
+  ever waits for ``input()`` (``with_challenge_flow=False`` and handlers that raise).
+
+No sleeping: instagrapi's ``photo_upload``/``video_upload``/``album_upload``
+sleep 3 s and re-send the configure call in a loop. The connector composes the
+library's public lower-level steps instead (``photo_rupload`` + ``photo_configure``,
+``video_rupload`` + ``video_configure``, ``album_configure``): one configure =
+the one create call, never repeated. Against the sandbox ``request_timeout=0``
+and no ``delay_range``.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from json import dumps
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Any, Callable, TypeVar
+
+from instagrapi import Client
+from instagrapi import exceptions as ig
+from instagrapi.extractors import extract_media_v1
+
+from connectors import media as media_prep
+from connectors.base import (
+    AccountCheck, AccountRef, Ambiguous, ConnectorError, Content, Limits, Metrics, Missing,
+    Problem, PublishResult, RemotePost, Transient,
+)
+from connectors.errors import (
+    AuthExpired, ErrorMapper, Failure, RateLimited, Rejected, Rule, ambiguous_if_create, exc_is,
+    utcnow,
+)
+from connectors.redaction import register_credentials
+from connectors.transport import INSTAGRAM_ORIGINS, Timeouts, mount_transport
+from connectors.validation import media_problems, with_link
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+CAPTION_LIMIT = 2200
+HASHTAG_LIMIT = 30
+FEED_PAGE = 50  # medias read per find_recent / fetch_metrics (user_medias_v1 paginates)
+
+
+class _RuploadFailed(Exception):
+    """A media upload (rupload) answered non-200: nothing was published."""
+
+    def __init__(self, status: int | None) -> None:
+        super().__init__(f"upload failed: {status}")
+        self.status = status
+
+
+ERRORS: tuple[Rule, ...] = (
+    Rule(exc_is(ig.ChallengeError, ig.ChallengeRequired, ig.TwoFactorRequired, ig.CaptchaChallengeRequired),
+         AuthExpired, "challenge_required",
+         "Instagram meminta verifikasi (challenge/2FA); buka Instagram, selesaikan verifikasi, "
+         "lalu sambungkan ulang akun.",
+         "Instagram asks for verification (challenge/2FA); open Instagram, complete it, "
+         "then reconnect the account."),
+    Rule(exc_is(ig.AccountSuspended), AuthExpired, "account_suspended",
+         "Akun Instagram ditangguhkan; selesaikan di aplikasi Instagram lalu sambungkan ulang.",
+         "The Instagram account is suspended; resolve it in the Instagram app, then reconnect."),
+    Rule(exc_is(ig.BadPassword, ig.BadCredentials), AuthExpired, "bad_password",
+         "Kata sandi Instagram tidak berlaku lagi; sambungkan ulang akun.",
+         "The Instagram password is no longer valid; reconnect the account."),
+    Rule(exc_is(ig.LoginRequired, ig.ReloginAttemptExceeded, ig.ClientLoginRequired,
+                ig.ClientUnauthorizedError), AuthExpired, "login_required",
+         "Sesi Instagram berakhir dan tidak dapat diperbarui; sambungkan ulang akun.",
+         "The Instagram session ended and could not be renewed; reconnect the account."),
+    Rule(exc_is(ig.PleaseWaitFewMinutes, ig.RateLimitError, ig.ClientThrottledError), RateLimited,
+         "rate_limited",
+         "Instagram meminta menunggu beberapa menit; akun dijeda sementara.",
+         "Instagram asks to wait a few minutes; the account is paused for a while."),
+    Rule(exc_is(ig.FeedbackRequired, ig.SentryBlock), RateLimited, "action_blocked",
+         "Instagram memblokir sementara tindakan akun ini; akun dijeda.",
+         "Instagram temporarily blocked this account's actions; the account is paused."),
+    Rule(exc_is(ig.VideoTooLongException), Rejected, "video_too_long",
+         "Video terlalu panjang untuk Instagram.",
+         "The video is too long for Instagram."),
+    Rule(exc_is(ValueError), Rejected, "media_unreadable",
+         "Instagram tidak dapat membaca berkas media (MP4 tanpa metadata video?).",
+         "Instagram cannot read the media file (an MP4 without video metadata?)."),
+    Rule(exc_is(_RuploadFailed), lambda f: Transient, "upload_failed",
+         "Unggahan media ke Instagram gagal; akan dicoba lagi.",
+         "Uploading the media to Instagram failed; it will be retried."),
+    Rule(lambda f: isinstance(f.exc, ig.ClientError) and f.status is not None and f.status >= 500,
+         ambiguous_if_create, "server_error",
+         "Instagram sedang bermasalah; sistem akan memeriksa apakah postingan sudah terbit.",
+         "Instagram is having trouble; Siar will check whether the post was published."),
+    Rule(lambda f: isinstance(f.exc, ig.ClientError) and f.network is None and f.status is not None
+         and 400 <= f.status < 500, Rejected, "rejected",
+         "Instagram menolak postingan ini; periksa keterangan dan media.",
+         "Instagram rejected this post; check the caption and media."),
+)
+
+
+class InstagramConnector:
+    """Publishes to Instagram through instagrapi; see module docstring."""
+
+    platform = "instagram"
+    limits = Limits(
+        max_text=CAPTION_LIMIT,
+        text_counting="unicode-codepoints",
+        max_media=10,
+        max_images=10,
+        max_videos=1,
+        mixed_media=False,
+        image_types=("image/jpeg", "image/png", "image/webp"),
+        video_types=("video/mp4",),
+        image_max_bytes=media_prep.IG_IMAGE_MAX_BYTES,
+        video_max_bytes=media_prep.IG_VIDEO_MAX_BYTES,
+        min_aspect=media_prep.IG_MIN_ASPECT,
+        max_aspect=media_prep.IG_MAX_ASPECT,
+        max_image_side=media_prep.IG_MAX_SIDE,
+        max_hashtags=HASHTAG_LIMIT,
+        requires_media=True,
+        supports_link=False,
+    )
+
+    def __init__(self, *, timeouts: Timeouts = Timeouts(), now: Callable[[], datetime] = utcnow) -> None:
+        self.timeouts = timeouts
+        self._now = now
+        self._map = ErrorMapper(self.platform, ERRORS, now)
+
+    # ------------------------------------------------------------------ plumbing
+    def _client(self, account: AccountRef) -> Client:
+        register_credentials(account.credentials)
+        sandbox = bool(account.sandbox_base_url)
+        settings = account.credentials.get("settings")
+        if not isinstance(settings, dict) or not settings:
+            account.credential("settings")  # raises AuthExpired: nothing to resume
+        cl = Client(
+            settings=dict(settings or {}),
+            with_challenge_flow=False,  # a challenge raises instead of calling input()
+            request_timeout=0 if sandbox else 1,  # instagrapi sleeps this long before each request
+            delay_range=None,
+        )
+        cl.challenge_code_handler = _refuse_interaction
+        cl.change_password_handler = _refuse_interaction
+        for session in (cl.private, cl.public):
+            mount_transport(session, INSTAGRAM_ORIGINS, sandbox_base_url=account.sandbox_base_url,
+                            timeouts=self.timeouts)
+        return cl
+
+    def _fail(self, exc: BaseException, *, create: bool) -> ConnectorError:
+        if isinstance(exc, ConnectorError):
+            return exc
+        response = getattr(exc, "response", None)
+        status = getattr(response, "status_code", None)
+        if isinstance(exc, _RuploadFailed):
+            status = exc.status
+        codes = tuple(c for c in (getattr(exc, "error_type", None), getattr(exc, "message", None)) if c)
+        message = str(getattr(exc, "message", "") or "")
+        return self._map(Failure(exc, create, status=status, codes=codes, message=message))
+
+    def _run(self, account: AccountRef, cl: Client, fn: Callable[[], T], *, create: bool) -> T:
+        """Run ``fn``; on a dead session log in afresh once (reads are then repeated once).
+
+        A create that met a dead session was refused by Instagram (nothing
+        applied): after renewing the session it raises Transient so the
+        scheduler retries with the new session -- the create itself is never
+        re-sent from here.
+        """
+        try:
+            return fn()
+        except ig.LoginRequired:
+            self._relogin(account, cl)
+            if create:
+                raise Transient(
+                    "Sesi Instagram diperbarui; postingan akan dikirim ulang.",
+                    "The Instagram session was renewed; the post will be sent again.",
+                    code="session_renewed", platform=self.platform,
+                ) from None
+        except Exception as exc:  # noqa: BLE001 - everything is classified
+            raise self._fail(exc, create=create) from None
+        try:
+            return fn()
+        except Exception as exc:  # noqa: BLE001
+            raise self._fail(exc, create=False) from None
+
+    def _relogin(self, account: AccountRef, cl: Client) -> None:
+        """Fresh username/password login; hand the new settings back to be stored."""
+        username = account.credential("username")
+        password = account.credential("password")
+        try:
+            cl.login_legacy(username, password, relogin=True)
+        except Exception as exc:  # noqa: BLE001
+            error = self._fail(exc, create=False)
+            if isinstance(error, (Transient, Ambiguous, RateLimited)):
+                raise error from None
+            raise AuthExpired(
+                error.message_id if isinstance(error, AuthExpired) else AuthExpired.default_message_id,
+                error.message_en if isinstance(error, AuthExpired) else AuthExpired.default_message_en,
+                code=error.code, platform=self.platform, detail=error.detail,
+            ) from None
+        renewed = dict(account.credentials)
+        renewed["settings"] = cl.get_settings()
+        register_credentials(renewed)
+        log.info("instagram session renewed for %s", account.handle)
+        account.credentials_changed(renewed)
+
+    @staticmethod
+    def _user_id(account: AccountRef, cl: Client) -> str:
+        return str(account.credentials.get("user_id") or cl.user_id or account.credential("user_id"))
+
+    @staticmethod
+    def permalink(code: str) -> str:
+        return f"https://www.instagram.com/p/{code}/"
+
+    # ------------------------------------------------------------------ contract
+    def validate(self, content: Content) -> list[Problem]:
+        """Instagram needs media (no text-only posts); caption length and hashtags; carousel 2..10."""
+        problems: list[Problem] = []
+        caption = with_link(content)
+        if not content.media:
+            problems.append(Problem("media_required",
+                                    "Instagram memerlukan minimal satu foto atau video.",
+                                    "Instagram needs at least one photo or video.", "media"))
+        if len(caption) > CAPTION_LIMIT:
+            problems.append(Problem("text_too_long", f"Keterangan melebihi {CAPTION_LIMIT} karakter.",
+                                    f"The caption exceeds {CAPTION_LIMIT} characters."))
+        if caption.count("#") > HASHTAG_LIMIT:
+            problems.append(Problem("too_many_hashtags", f"Maksimal {HASHTAG_LIMIT} tagar.",
+                                    f"At most {HASHTAG_LIMIT} hashtags."))
+        problems.extend(media_problems(content, self.limits))
+        return problems
+
+    def publish(self, account: AccountRef, content: Content) -> PublishResult:
+        """Photo, carousel (2-10 photos) or video; the one configure call is the create."""
+        problems = self.validate(content)
+        if problems:
+            raise Rejected(problems[0].message_id, problems[0].message_en, code=problems[0].code,
+                           platform=self.platform)
+        cl = self._client(account)
+        caption = with_link(content)
+        with TemporaryDirectory(prefix="siar-ig-") as tmp_name:
+            tmp = Path(tmp_name)
+            if content.videos:
+                upload = self._upload_video(account, cl, content, tmp)
+                configure = lambda: cl.video_configure(*upload, caption)  # noqa: E731
+            elif len(content.images) == 1:
+                upload = self._upload_photo(account, cl, content.images[0].path, tmp, to_album=False)
+                configure = lambda: cl.photo_configure(*upload, caption)  # noqa: E731
+            else:
+                children = [self._album_child(account, cl, item.path, tmp) for item in content.images]
+                configure = lambda: cl.album_configure(children, caption)  # noqa: E731
+            configured = self._run(account, cl, configure, create=True)
+        media = configured.get("media") if isinstance(configured, dict) else None
+        if not media:
+            raise Ambiguous(code="no_media_in_answer", platform=self.platform,
+                            detail="configure answered without a media object")
+        parsed = extract_media_v1(media)
+        return PublishResult(str(parsed.id), self.permalink(parsed.code),
+                             parsed.taken_at or self._now())
+
+    def _upload_photo(self, account: AccountRef, cl: Client, path: Path, tmp: Path,
+                      *, to_album: bool) -> tuple[str, int, int]:
+        prepared = media_prep.prepare_image(path, self.platform, tmp)
+
+        def rupload() -> tuple[str, int, int]:
+            try:
+                return cl.photo_rupload(prepared.path, to_album=to_album)
+            except ig.PhotoNotUpload as exc:
+                raise _RuploadFailed(getattr(exc.response, "status_code", None)) from exc
+        return self._run(account, cl, rupload, create=False)
+
+    def _album_child(self, account: AccountRef, cl: Client, path: Path, tmp: Path) -> dict[str, Any]:
+        upload_id, width, height = self._upload_photo(account, cl, path, tmp, to_album=True)
+        # The child shape instagrapi's own album_upload builds for a photo.
+        return {
+            "upload_id": upload_id,
+            "edits": dumps({"crop_original_size": [width, height], "crop_center": [0.0, -0.0],
+                            "crop_zoom": 1.0}),
+            "extra": dumps({"source_width": width, "source_height": height}),
+            "scene_capture_type": "",
+            "scene_type": None,
+        }
+
+    def _upload_video(self, account: AccountRef, cl: Client, content: Content,
+                      tmp: Path) -> tuple[Any, ...]:
+        item = content.videos[0]
+        video = media_prep.check_video(item.path, self.platform)
+        if item.thumbnail is not None:
+            thumb = media_prep.prepare_image(item.thumbnail, self.platform, tmp / "thumb").path
+        else:
+            # No ffmpeg to grab a frame: a plain generated cover (say so in docs/connectors.md).
+            thumb = media_prep.placeholder_thumbnail(tmp / "cover.jpg")
+
+        def rupload() -> tuple[Any, ...]:
+            try:
+                return cl.video_rupload(video.path, thumb)
+            except ig.VideoNotUpload as exc:
+                raise _RuploadFailed(getattr(exc.response, "status_code", None)) from exc
+        upload_id, width, height, duration, thumbnail = self._run(account, cl, rupload, create=False)
+        return upload_id, width, height, duration, thumbnail
+
+    def find_recent(self, account: AccountRef, since: datetime) -> list[RemotePost]:
+        """The account's feed items taken at or after ``since`` (user_medias_v1)."""
+        cl = self._client(account)
+        medias = self._run(account, cl, lambda: cl.user_medias_v1(self._user_id(account, cl), FEED_PAGE),
+                           create=False)
+        since_utc = since.astimezone(timezone.utc)
+        return [
+            RemotePost(str(m.id), m.caption_text or "", m.taken_at, self.permalink(m.code),
+                       max(1, len(m.resources or [])))
+            for m in medias
+            if m.taken_at is None or m.taken_at.astimezone(timezone.utc) >= since_utc
+        ]
+
+    def fetch_metrics(self, account: AccountRef, remote_ids: list[str]) -> dict[str, Metrics | Missing]:
+        """Counts from the account feed (one paginated read), matched by media id or pk."""
+        cl = self._client(account)
+        wanted = list(dict.fromkeys(remote_ids))
+        amount = max(FEED_PAGE, len(wanted))
+        medias = self._run(account, cl, lambda: cl.user_medias_v1(self._user_id(account, cl), amount),
+                           create=False)
+        by_id: dict[str, Any] = {}
+        for m in medias:
+            by_id[str(m.id)] = m
+            by_id[str(m.pk)] = m
+        result: dict[str, Metrics | Missing] = {}
+        for rid in wanted:
+            m = by_id.get(rid) or by_id.get(rid.split("_")[0])
+            if m is None:
+                result[rid] = Missing(rid)
+                continue
+            views = m.play_count or m.view_count or None
+            result[rid] = Metrics(
+                likes=int(m.like_count or 0), comments=int(m.comment_count or 0), shares=0,
+                views=int(views) if views is not None else None,
+                raw={"like_count": m.like_count, "comment_count": m.comment_count,
+                     "play_count": m.play_count, "view_count": m.view_count},
+            )
+        return result
+
+    def delete(self, account: AccountRef, remote_id: str) -> None:
+        """Delete a media; one already gone is fine."""
+        cl = self._client(account)
+        try:
+            self._run(account, cl, lambda: _delete(cl, remote_id), create=False)
+        except Rejected as error:
+            if error.code not in ("rejected",):
+                raise
+
+    def check(self, account: AccountRef) -> AccountCheck:
+        """Resume the session and read the account (renews the session if it is dead)."""
+        try:
+            cl = self._client(account)
+            info = self._run(account, cl, cl.account_info, create=False)
+        except ConnectorError as error:
+            return AccountCheck(False, self.platform, account.handle, error=error)
+        user_id = str(info.pk)
+        expected = account.credentials.get("user_id")
+        if expected and str(expected) != user_id:
+            return AccountCheck(False, self.platform, account.handle, user_id, AuthExpired(
+                "Sesi ini milik akun Instagram lain; sambungkan ulang akun yang benar.",
+                "This session belongs to another Instagram account; reconnect the right one.",
+                code="wrong_account", platform=self.platform))
+        return AccountCheck(True, self.platform, account.handle, user_id)
+
+
+def _delete(cl: Client, remote_id: str) -> None:
+    try:
+        cl.media_delete(remote_id)
+    except (ig.MediaNotFound, ig.MediaUnavailable, ig.ClientNotFoundError, ig.InvalidMediaId):
+        return
+
+
+def _refuse_interaction(*args: Any, **kwargs: Any) -> str:
+    """Installed as instagrapi's challenge/password handlers: a worker never asks a human."""
+    raise ig.ChallengeRequired("interactive verification required")
+

@@ -1,0 +1,123 @@
+"""The one HTTP transport every connector mounts on its library's own ``requests.Session``.
+
+Why an adapter: tweepy, facebook-sdk and instagrapi all send through a
+``requests.Session`` the caller can reach, and none sets a timeout by default
+(PLATFORMS.md). Mounting ``SiarTransport`` on the real platform origins gives,
+without patching any library:
+
+* timeouts on every request (connect 5 s / read 30 s unless told otherwise);
+* NO retries at the HTTP layer (``max_retries=0``): a create call must never be
+  re-sent behind the scheduler's back;
+* sandbox redirection: for a sandbox account, scheme+host of the real origin is
+  rewritten to the sandbox origin, path and query kept. OAuth1 signatures were
+  computed over the original https URL before ``send``, so the sandbox can verify them;
+* a body read eagerly inside ``send``, so a connection dropped mid-body surfaces
+  as ``requests.ConnectionError`` (libraries would otherwise see a
+  ``ChunkedEncodingError`` and instagrapi re-sends after one).
+
+For a sandbox account every other https origin is refused (``OriginNotAllowed``):
+a training account can never reach a real platform by accident.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+
+# Real origins per platform (PLATFORMS.md, "Redirecting a library to the sandbox").
+X_ORIGINS = ("https://api.twitter.com", "https://api.x.com", "https://upload.twitter.com")
+FACEBOOK_ORIGINS = ("https://graph.facebook.com",)
+INSTAGRAM_ORIGINS = ("https://i.instagram.com", "https://www.instagram.com")
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Connect and read timeouts in seconds, applied to every request."""
+
+    connect: float = 5.0
+    read: float = 30.0
+
+
+class OriginNotAllowed(requests.exceptions.ConnectionError):
+    """A sandbox account tried to reach an origin that is not mounted; nothing was sent."""
+
+
+class SiarTransport(HTTPAdapter):
+    """HTTPAdapter with fixed timeouts, no retries and optional origin rewrite."""
+
+    def __init__(self, *, target_origin: str | None = None, timeouts: Timeouts = Timeouts()) -> None:
+        super().__init__(max_retries=0)
+        self.timeouts = timeouts
+        self.target = urlsplit(target_origin.rstrip("/")) if target_origin else None
+        if self.target is not None and (not self.target.scheme or not self.target.netloc):
+            raise ValueError("sandbox_base_url must be an origin like http://127.0.0.1:8765")
+
+    def send(  # type: ignore[override]
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: Any = True,
+        cert: Any = None,
+        proxies: Any = None,
+    ) -> requests.Response:
+        timeout = self._timeout(timeout)
+        if self.target is not None:
+            request = request.copy()
+            parts = urlsplit(request.url or "")
+            request.url = urlunsplit(
+                (self.target.scheme, self.target.netloc, parts.path, parts.query, parts.fragment)
+            )
+            proxies = {}  # the sandbox is local: never through an environment proxy
+        response = super().send(
+            request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies
+        )
+        if not stream:
+            try:
+                response.content  # noqa: B018 - read now, inside the transport
+            except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
+                response.close()
+                raise requests.exceptions.ConnectionError(
+                    "connection dropped while reading the response", request=request
+                ) from exc
+        return response
+
+    def _timeout(self, timeout: Any) -> Any:
+        if timeout is None:
+            return (self.timeouts.connect, self.timeouts.read)
+        if isinstance(timeout, tuple):
+            connect, read = timeout
+            return (connect or self.timeouts.connect, read or self.timeouts.read)
+        return timeout
+
+
+class RefusingAdapter(HTTPAdapter):
+    """Mounted on ``https://`` for sandbox accounts: refuses any origin we did not map."""
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(request.url or ""))
+        raise OriginNotAllowed(f"sandbox account: origin {origin} is not redirected", request=request)
+
+
+def mount_transport(
+    session: requests.Session,
+    origins: Iterable[str],
+    *,
+    sandbox_base_url: str | None = None,
+    timeouts: Timeouts = Timeouts(),
+) -> SiarTransport:
+    """Mount one ``SiarTransport`` on ``session`` for each real origin; return it.
+
+    Prefixes end with "/" so ``https://api.x.com.example`` never matches.
+    With a sandbox base URL, unmapped https origins are refused.
+    """
+    adapter = SiarTransport(target_origin=sandbox_base_url, timeouts=timeouts)
+    if sandbox_base_url:
+        session.mount("https://", RefusingAdapter())
+        session.trust_env = False
+    for origin in origins:
+        session.mount(origin.rstrip("/") + "/", adapter)
+    return adapter

@@ -1,0 +1,431 @@
+"""X (Twitter) connector: tweepy ``Client`` with OAuth 1.0a user context.
+
+Vendor docs:
+- Create a post: https://docs.x.com/x-api/posts/creation-of-a-post
+- Media upload (v2, chunked): https://docs.x.com/x-api/media/quickstart/media-upload-chunked
+- Lookup (batch of 100 ids): https://docs.x.com/x-api/posts/post-lookup-by-post-ids
+- Rate limits: https://docs.x.com/x-api/fundamentals/rate-limits
+
+Quirks (PLATFORMS.md): tweepy 4.17 has no v2 media upload, so media go through
+``client.session`` signed with tweepy's own OAuth1 handler; ``wait_on_rate_limit``
+stays off (it sleeps in the worker); tweet length is weighted (twitter-text).
+"""
+from __future__ import annotations
+
+import time
+import warnings
+from datetime import datetime, timezone
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Any, Callable
+
+import requests
+import tweepy
+
+from connectors import media as media_prep
+from connectors.base import (
+    AccountCheck, AccountRef, Ambiguous, ConnectorError, Content, Limits, Metrics, Missing,
+    Problem, PublishResult, RemotePost, Transient,
+)
+from connectors.errors import (
+    AuthExpired, ErrorMapper, Failure, RateLimited, Rejected, Rule, all_of, exc_is, message_has,
+)
+from connectors.redaction import register_credentials
+from connectors.validation import batches, media_problems, with_link
+from connectors.transport import X_ORIGINS, Timeouts, mount_transport
+
+MEDIA_UPLOAD_URL = "https://api.x.com/2/media/upload"
+METRICS_BATCH = 100  # GET /2/tweets takes up to 100 ids
+TWEET_LIMIT = 280
+CHUNK_BYTES = 4 * 1024 * 1024
+
+with warnings.catch_warnings():
+    # twitter-text-parser imports pkg_resources, which warns on import (pyproject pins setuptools<81).
+    warnings.simplefilter("ignore")
+    from twitter_text import parse_tweet
+
+
+def weighted_length(text: str) -> int:
+    """X's weighted length (URLs count 23, CJK and emoji count 2)."""
+    return int(parse_tweet(text).weightedLength)
+
+
+def split_thread(text: str, limit: int = TWEET_LIMIT) -> list[str]:
+    """Split ``text`` into tweets that each fit ``limit``: paragraphs first, then words."""
+    def fits(candidate: str) -> bool:
+        return weighted_length(candidate) <= limit
+
+    pieces: list[str] = []
+    for paragraph in [p.strip() for p in text.split("\n\n") if p.strip()]:
+        if fits(paragraph):
+            pieces.append(paragraph)
+            continue
+        current = ""
+        for word in paragraph.split():
+            candidate = f"{current} {word}".strip()
+            if fits(candidate):
+                current = candidate
+                continue
+            if current:
+                pieces.append(current)
+            while not fits(word):  # one enormous "word": cut it
+                cut = len(word)
+                while cut > 1 and not fits(word[:cut]):
+                    cut = cut * 3 // 4
+                pieces.append(word[:cut])
+                word = word[cut:]
+            current = word
+        if current:
+            pieces.append(current)
+    tweets: list[str] = []
+    for piece in pieces:  # pack short paragraphs back together
+        joined = f"{tweets[-1]}\n\n{piece}" if tweets else piece
+        if tweets and fits(joined):
+            tweets[-1] = joined
+        else:
+            tweets.append(piece)
+    return tweets or [""]
+
+
+def _twitter_failure(exc: BaseException, create: bool) -> Failure:
+    if isinstance(exc, tweepy.HTTPException):
+        retry_at = None
+        if isinstance(exc, tweepy.TooManyRequests) and exc.reset_time:
+            retry_at = datetime.fromtimestamp(int(exc.reset_time), timezone.utc)
+        return Failure(
+            exc, create, status=exc.response.status_code, codes=tuple(exc.api_codes),
+            message=" ".join(str(m) for m in exc.api_messages), retry_at=retry_at,
+        )
+    if isinstance(exc, requests.Response):  # pragma: no cover - defensive
+        return Failure(RuntimeError("response"), create, status=exc.status_code)
+    return Failure(exc, create)
+
+
+class _UploadFailed(Exception):
+    """Media upload answered with an HTTP error; carries the response (not its URL)."""
+
+    def __init__(self, response: requests.Response) -> None:
+        super().__init__(f"media upload failed: {response.status_code}")
+        self.status = response.status_code
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        errors = body.get("errors") or []
+        self.codes = tuple(e.get("code") for e in errors if isinstance(e, dict) and "code" in e)
+        self.message = " ".join(
+            str(e.get("message", "")) for e in errors if isinstance(e, dict)
+        ) or str(body.get("detail", ""))
+        reset = response.headers.get("x-rate-limit-reset")
+        self.retry_at = datetime.fromtimestamp(int(reset), timezone.utc) if reset and reset.isdigit() else None
+
+
+class _ProcessingFailed(Exception):
+    """X could not process an uploaded video."""
+
+
+# One table: platform failure -> taxonomy (then errors.COMMON_RULES).
+ERRORS: tuple[Rule, ...] = (
+    Rule(message_has("duplicate content"), Rejected, "duplicate",
+         "X menolak teks yang sama persis dengan postingan sebelumnya; ubah teksnya.",
+         "X rejected text identical to an earlier post; change the text."),
+    Rule(exc_is(tweepy.TooManyRequests), RateLimited, "rate_limited",
+         "Batas permintaan X tercapai; akun dijeda sampai batas dibuka lagi.",
+         "X's rate limit was reached; the account is paused until it resets."),
+    Rule(exc_is(tweepy.Unauthorized), AuthExpired, "unauthorized",
+         "Token X tidak berlaku lagi; sambungkan ulang akun X.",
+         "The X token is no longer valid; reconnect the X account."),
+    Rule(all_of(exc_is(tweepy.Forbidden), message_has("suspended", "locked")), AuthExpired, "account_locked",
+         "Akun X dikunci atau ditangguhkan; buka kunci lalu sambungkan ulang.",
+         "The X account is locked or suspended; unlock it and reconnect."),
+    Rule(exc_is(tweepy.Forbidden), Rejected, "forbidden",
+         "X tidak mengizinkan postingan ini (izin aplikasi atau aturan X).",
+         "X does not allow this post (app permissions or X rules)."),
+    Rule(exc_is(tweepy.BadRequest), Rejected, "bad_request",
+         "X menolak isi postingan (teks terlalu panjang atau media tidak valid).",
+         "X rejected the post's content (text too long or invalid media)."),
+    Rule(exc_is(_ProcessingFailed), Rejected, "media_processing_failed",
+         "X gagal memproses video; periksa format dan durasinya.",
+         "X could not process the video; check its format and length."),
+    Rule(exc_is(tweepy.TwitterServerError), lambda f: Ambiguous if f.create else Transient, "server_error",
+         "X sedang bermasalah (5xx); sistem akan memeriksa apakah postingan sudah terbit.",
+         "X had a server error (5xx); Siar will check whether the post was published."),
+)
+
+
+class XConnector:
+    """Publishes to X through tweepy; see module docstring for the vendor docs."""
+
+    platform = "x"
+    limits = Limits(
+        max_text=TWEET_LIMIT,
+        text_counting="twitter-text-weighted",
+        max_media=4,
+        max_images=4,
+        max_videos=1,
+        mixed_media=False,
+        image_types=("image/jpeg", "image/png", "image/webp"),
+        video_types=("video/mp4",),
+        image_max_bytes=media_prep.X_IMAGE_MAX_BYTES,
+        video_max_bytes=media_prep.X_VIDEO_MAX_BYTES,
+        max_image_side=media_prep.X_MAX_SIDE,
+        supports_thread=True,
+    )
+
+    def __init__(
+        self,
+        *,
+        timeouts: Timeouts = Timeouts(),
+        processing_deadline_s: float = 300.0,
+        sleep: Callable[[float], None] = time.sleep,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.timeouts = timeouts
+        self.processing_deadline_s = processing_deadline_s
+        self._sleep = sleep
+        self._map = ErrorMapper(self.platform, ERRORS, **({"now": now} if now else {}))
+
+    # ------------------------------------------------------------------ plumbing
+    def _client(self, account: AccountRef) -> tweepy.Client:
+        register_credentials(account.credentials)
+        client = tweepy.Client(
+            consumer_key=account.credential("consumer_key"),
+            consumer_secret=account.credential("consumer_secret"),
+            access_token=account.credential("access_token"),
+            access_token_secret=account.credential("access_token_secret"),
+            wait_on_rate_limit=False,  # never sleep in a worker (PLATFORMS.md)
+        )
+        mount_transport(client.session, X_ORIGINS, sandbox_base_url=account.sandbox_base_url,
+                        timeouts=self.timeouts)
+        return client
+
+    def _fail(self, exc: BaseException, *, create: bool) -> ConnectorError:
+        if isinstance(exc, ConnectorError):
+            return exc
+        if isinstance(exc, _UploadFailed):
+            failure = Failure(exc, False, status=exc.status, codes=exc.codes, message=exc.message,
+                              retry_at=exc.retry_at)
+        else:
+            failure = _twitter_failure(exc, create)
+        return self._map(failure)
+
+    @staticmethod
+    def _user_id(account: AccountRef) -> str:
+        return account.credential("user_id")
+
+    @staticmethod
+    def permalink(account: AccountRef, tweet_id: str) -> str:
+        return f"https://x.com/{account.handle.lstrip('@')}/status/{tweet_id}"
+
+    # ------------------------------------------------------------------ contract
+    def validate(self, content: Content) -> list[Problem]:
+        """Check text (weighted length), media count/types/sizes; no I/O beyond file stats."""
+        problems: list[Problem] = []
+        text = with_link(content)
+        if not text.strip() and not content.media:
+            problems.append(Problem("empty", "Postingan X perlu teks atau media.",
+                                    "An X post needs text or media."))
+        if not content.thread and weighted_length(text) > TWEET_LIMIT:
+            problems.append(Problem(
+                "text_too_long",
+                f"Teks melebihi {TWEET_LIMIT} karakter X (terhitung {weighted_length(text)}); "
+                "pendekkan atau jadikan utas.",
+                f"The text exceeds X's {TWEET_LIMIT} characters (counted {weighted_length(text)}); "
+                "shorten it or post it as a thread.",
+            ))
+        problems.extend(media_problems(content, self.limits))
+        return problems
+
+    def publish(self, account: AccountRef, content: Content) -> PublishResult:
+        """Upload media, then create the tweet (or the thread, each replying to the previous)."""
+        problems = self.validate(content)
+        if problems:
+            first = problems[0]
+            raise Rejected(first.message_id, first.message_en, code=first.code, platform=self.platform)
+        client = self._client(account)
+        with TemporaryDirectory(prefix="siar-x-") as tmp:
+            try:
+                media_ids = self._upload_media(client, content, Path(tmp))
+            except Exception as exc:  # noqa: BLE001 - everything is classified
+                raise self._fail(exc, create=False) from None
+        parts = split_thread(with_link(content)) if content.thread else [with_link(content)]
+        created: list[str] = []
+        for index, part in enumerate(parts):
+            try:
+                response = client.create_tweet(
+                    text=part or None,
+                    media_ids=media_ids if index == 0 and media_ids else None,
+                    in_reply_to_tweet_id=created[-1] if created else None,
+                    user_auth=True,
+                )
+            except Exception as exc:  # noqa: BLE001
+                error = self._fail(exc, create=True)
+                if created:
+                    # Part of the thread is live: retrying would duplicate it. Reconcile finds it.
+                    raise Ambiguous(
+                        "Sebagian utas sudah terbit di X; sistem akan mencocokkan postingan.",
+                        "Part of the thread is already on X; Siar will reconcile the post.",
+                        code="thread_partial", platform=self.platform, detail=error.detail,
+                    ) from None
+                raise error from None
+            created.append(str(response.data["id"]))
+        return PublishResult(
+            remote_id=created[0],
+            permalink=self.permalink(account, created[0]),
+            published_at=datetime.now(timezone.utc),
+            part_ids=tuple(created),
+        )
+
+    def find_recent(self, account: AccountRef, since: datetime) -> list[RemotePost]:
+        """The account's tweets since ``since`` (GET /2/users/{id}/tweets, paginated)."""
+        client = self._client(account)
+        posts: list[RemotePost] = []
+        token: str | None = None
+        try:
+            for _ in range(10):  # at most 1000 tweets: reconciliation looks at a short window
+                response = client.get_users_tweets(
+                    self._user_id(account),
+                    start_time=since.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    max_results=100,
+                    tweet_fields=["created_at", "attachments"],
+                    pagination_token=token,
+                    user_auth=True,
+                )
+                for tweet in response.data or []:
+                    attachments = tweet.attachments or {}
+                    posts.append(RemotePost(
+                        remote_id=str(tweet.id),
+                        text=tweet.text,
+                        created_at=tweet.created_at,
+                        permalink=self.permalink(account, str(tweet.id)),
+                        media_count=len(attachments.get("media_keys", [])),
+                    ))
+                token = (response.meta or {}).get("next_token")
+                if not token:
+                    break
+        except Exception as exc:  # noqa: BLE001
+            raise self._fail(exc, create=False) from None
+        return posts
+
+    def fetch_metrics(self, account: AccountRef, remote_ids: list[str]) -> dict[str, Metrics | Missing]:
+        """Public metrics, 100 ids per GET /2/tweets; ids in ``errors[]`` come back as Missing."""
+        client = self._client(account)
+        result: dict[str, Metrics | Missing] = {}
+        for batch in batches(list(dict.fromkeys(remote_ids)), METRICS_BATCH):
+            try:
+                response = client.get_tweets(batch, tweet_fields=["public_metrics"], user_auth=True)
+            except Exception as exc:  # noqa: BLE001
+                raise self._fail(exc, create=False) from None
+            for tweet in response.data or []:
+                pm = tweet.public_metrics or {}
+                result[str(tweet.id)] = Metrics(
+                    likes=pm.get("like_count", 0),
+                    comments=pm.get("reply_count", 0),
+                    shares=pm.get("retweet_count", 0) + pm.get("quote_count", 0),
+                    views=pm.get("impression_count"),
+                    saves=pm.get("bookmark_count"),
+                    raw=dict(pm),
+                )
+            for error in response.errors or []:
+                rid = str(error.get("resource_id") or error.get("value") or "")
+                if rid:
+                    result[rid] = Missing(rid, str(error.get("title", "not_found")))
+            for rid in batch:
+                result.setdefault(rid, Missing(rid))
+        return result
+
+    def delete(self, account: AccountRef, remote_id: str) -> None:
+        """Delete a tweet; an already deleted tweet is fine."""
+        client = self._client(account)
+        try:
+            client.delete_tweet(remote_id, user_auth=True)
+        except tweepy.NotFound:
+            return
+        except Exception as exc:  # noqa: BLE001
+            raise self._fail(exc, create=False) from None
+
+    def check(self, account: AccountRef) -> AccountCheck:
+        """Verify the credentials with GET /2/users/me."""
+        try:
+            client = self._client(account)
+            me = client.get_me(user_auth=True)
+            user_id = str(me.data["id"])
+        except ConnectorError as error:
+            return AccountCheck(False, self.platform, account.handle, error=error)
+        except Exception as exc:  # noqa: BLE001
+            return AccountCheck(False, self.platform, account.handle, error=self._fail(exc, create=False))
+        expected = account.credentials.get("user_id")
+        if expected and str(expected) != user_id:
+            return AccountCheck(False, self.platform, account.handle, user_id, AuthExpired(
+                "Token X milik akun lain; sambungkan ulang akun yang benar.",
+                "The X token belongs to another account; reconnect the right one.",
+                code="wrong_account", platform=self.platform))
+        return AccountCheck(True, self.platform, account.handle, user_id)
+
+    # ------------------------------------------------------------------ media
+    def _upload_media(self, client: tweepy.Client, content: Content, tmp: Path) -> list[str]:
+        ids: list[str] = []
+        for item in content.media:
+            if item.kind == "image":
+                prepared = media_prep.prepare_image(item.path, self.platform, tmp)
+                ids.append(self._upload_image(client, prepared.path))
+            else:
+                prepared = media_prep.check_video(item.path, self.platform)
+                ids.append(self._upload_video(client, prepared.path, prepared.size_bytes))
+        return ids
+
+    def _auth(self, client: tweepy.Client) -> Any:
+        # tweepy's own OAuth1 handler, exactly as Client.request builds it.
+        return tweepy.OAuth1UserHandler(
+            client.consumer_key, client.consumer_secret, client.access_token, client.access_token_secret
+        ).apply_auth()
+
+    def _post(self, client: tweepy.Client, url: str, **kwargs: Any) -> dict[str, Any]:
+        response = client.session.post(url, auth=self._auth(client), **kwargs)
+        if not 200 <= response.status_code < 300:
+            raise _UploadFailed(response)
+        return response.json() if response.content else {}
+
+    def _upload_image(self, client: tweepy.Client, path: Path) -> str:
+        """One-shot v2 upload (multipart ``media``)."""
+        with open(path, "rb") as fh:
+            body = self._post(
+                client, MEDIA_UPLOAD_URL,
+                files={"media": (path.name, fh, "image/jpeg")},
+                data={"media_category": "tweet_image", "media_type": "image/jpeg"},
+            )
+        return str(body["data"]["id"])
+
+    def _upload_video(self, client: tweepy.Client, path: Path, size: int) -> str:
+        """Chunked v2 upload: initialize, append chunks, finalize, then poll while processing."""
+        init = self._post(client, f"{MEDIA_UPLOAD_URL}/initialize", json={
+            "media_type": "video/mp4", "total_bytes": size, "media_category": "tweet_video",
+        })
+        media_id = str(init["data"]["id"])
+        with open(path, "rb") as fh:
+            for index, chunk in enumerate(iter(lambda: fh.read(CHUNK_BYTES), b"")):
+                self._post(client, f"{MEDIA_UPLOAD_URL}/{media_id}/append",
+                           files={"media": ("chunk", chunk, "application/octet-stream")},
+                           data={"segment_index": str(index)})
+        final = self._post(client, f"{MEDIA_UPLOAD_URL}/{media_id}/finalize")
+        self._wait_processed(client, media_id, (final.get("data") or {}).get("processing_info"))
+        return media_id
+
+    def _wait_processed(self, client: tweepy.Client, media_id: str, info: dict[str, Any] | None) -> None:
+        deadline = time.monotonic() + self.processing_deadline_s
+        while info and info.get("state") in ("pending", "in_progress"):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise Transient("X belum selesai memproses video; akan dicoba lagi.",
+                                "X has not finished processing the video; it will be retried.",
+                                code="media_processing_timeout", platform=self.platform)
+            self._sleep(min(float(info.get("check_after_secs") or 1), remaining))
+            response = client.session.get(
+                MEDIA_UPLOAD_URL, params={"command": "STATUS", "media_id": media_id},
+                auth=self._auth(client),
+            )
+            if not 200 <= response.status_code < 300:
+                raise _UploadFailed(response)
+            info = (response.json().get("data") or {}).get("processing_info")
+        if info and info.get("state") == "failed":
+            raise _ProcessingFailed()
