@@ -1,0 +1,74 @@
+"""Dispatch: claim due targets and hand them to the publish queue (decision 0001).
+
+Runs every second (beat). One write transaction claims a batch with one
+conditional UPDATE (:func:`scheduler.store.claims.claim`) after pacing chose
+which due targets may go; only after it committed are the publish messages
+sent, each carrying ``(target_id, lease_token)`` and, for a target due later
+inside the look-ahead window, a short ETA. If sending fails, the claim is
+released at once (and, should even that fail, the sweeper releases it when
+the lease runs out): nothing is lost, nothing is sent twice.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from scheduler.services import pacing_runtime
+from scheduler.services.pipeline import Pipeline
+from scheduler.store import claims
+
+log = logging.getLogger(__name__)
+
+
+class Enqueue(Protocol):
+    """Send "publish target T under lease L", not before ``eta`` (None: now)."""
+
+    def __call__(self, target_id: int, lease_token: str, eta: datetime | None) -> None: ...
+
+
+@dataclass
+class DispatchReport:
+    claimed: list[claims.Claim] = field(default_factory=list)
+    released: list[int] = field(default_factory=list)
+    skipped_busy: bool = False  # another dispatcher held the lock this tick
+
+
+def dispatch_due(p: Pipeline, enqueue: Enqueue) -> DispatchReport:
+    """Claim what is due (or due within the look-ahead window) and enqueue it."""
+    now = p.now()
+    horizon = now + timedelta(seconds=p.config.lookahead_seconds)
+    report = DispatchReport()
+    with p.transaction() as conn:
+        if not claims.try_dispatch_lock(conn):
+            report.skipped_busy = True
+            return report
+        candidates = claims.due_candidates(conn, now, horizon, p.config.claim_batch * 4)
+        if not candidates:
+            return report
+        activity = claims.recent_activity(
+            conn, (c.account_id for c in candidates), now - pacing_runtime.DAY - horizon_gap(p)
+        )
+        chosen = pacing_runtime.choose(candidates, activity, now, p.config.claim_batch)
+        report.claimed = claims.claim(conn, chosen, now, horizon, p.config.lease_seconds)
+    for c in report.claimed:
+        eta = c.due_at if c.due_at > now else None
+        try:
+            enqueue(c.target_id, c.lease_token, eta)
+        except Exception:  # noqa: BLE001 - broker down: give the target back, keep going
+            log.exception("enqueue failed for target %s; releasing its claim", c.target_id)
+            try:
+                with p.transaction() as conn:
+                    if claims.release(conn, c.target_id, c.lease_token, p.now()):
+                        report.released.append(c.target_id)
+            except Exception:  # noqa: BLE001 - the sweeper releases it when the lease expires
+                log.exception("could not release target %s", c.target_id)
+    if report.claimed:
+        log.info("dispatch claimed %d target(s)", len(report.claimed))
+    return report
+
+
+def horizon_gap(p: Pipeline) -> timedelta:
+    """How far back in-flight work can still matter for pacing (the look-ahead window)."""
+    return timedelta(seconds=p.config.lookahead_seconds)

@@ -1,0 +1,37 @@
+"""Content fingerprints in the pipeline: what was sent, and is this remote post it?
+
+The fingerprints themselves are the domain's (:mod:`scheduler.domain.fingerprint`).
+Reconciliation can only compare what a platform lists back: the text (by
+``text_fingerprint``) and the number of media.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from scheduler.domain.fingerprint import content_fingerprint, normalize_text, text_fingerprint
+
+if TYPE_CHECKING:
+    from connectors.base import RemotePost
+    from scheduler.store.claims import PublishInput
+
+#: A thread's first part must be at least this long to count as a prefix match.
+MIN_PREFIX = 20
+
+
+def of_publish_input(job: PublishInput) -> str:
+    """The content fingerprint of what a target sends (text and media hashes, in order)."""
+    return content_fingerprint(job.text, [m.content_hash for m in job.media])
+
+
+def matches(remote: RemotePost, text: str, media_count: int, thread: bool = False) -> bool:
+    """Is ``remote`` the post we sent with ``text`` and ``media_count`` media?
+
+    Same text fingerprint; for an X thread, the first tweet is a long-enough
+    prefix of our text. A platform that reports a media count must report ours.
+    """
+    if remote.media_count and media_count and remote.media_count != media_count:
+        return False
+    if text_fingerprint(remote.text) == text_fingerprint(text):
+        return True
+    ours, theirs = normalize_text(text), normalize_text(remote.text)
+    return thread and len(theirs) >= MIN_PREFIX and ours.startswith(theirs.rstrip(".… "))

@@ -1,0 +1,108 @@
+"""The Celery application (DESIGN.md, "Publishing exactly once"; decision 0001).
+
+Everything is configured from :mod:`config.settings`; nothing here reads the
+environment. The broker only ever carries "work on target T under lease L"
+(plus the periodic ticks): the schedule itself lives in the database.
+
+Broker
+    ``SIAR_BROKER_URL`` unset: kombu's ``filesystem://`` transport in
+    ``SIAR_DATA_DIR/broker`` (no server needed; laptops, demo, tests).
+    ``redis://...`` and ``amqp://...`` (RabbitMQ) are taken by URL.
+
+Delivery
+    JSON only. ``task_acks_late`` + ``worker_prefetch_multiplier=1``: a message
+    is acknowledged after its task ran, and a worker reserves one at a time, so
+    a crashed worker's message is redelivered instead of lost. A redelivered
+    (or duplicated) publish message is harmless: the lease token in it no
+    longer matches and the task is a no-op (decision 0002).
+
+Visibility timeout (Redis)
+    Kept at Redis's default of one hour, on purpose and written down here:
+    it must stay far above (a) the longest ETA we ever send, at most the
+    dispatch look-ahead of 60 s, and (b) the longest task run, bounded by
+    the HTTP timeouts and ``SIAR_LEASE_SECONDS``. Lowering it below those
+    makes Redis redeliver messages that are still being worked on. Long
+    ETAs are never sent (decision 0001), so we never need to raise it.
+
+Results
+    Nobody reads task results (the database holds every outcome), so there
+    is no result backend and ``task_ignore_result`` is on.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery
+from kombu import Exchange, Queue
+
+from config.settings import Settings, get_settings
+from workers.schedule import beat_schedule
+
+#: Redis/SQS visibility timeout in seconds (see the module docstring).
+VISIBILITY_TIMEOUT = 3600
+#: How often the file-backed transport looks for new messages. kombu's
+#: default of 1 s would add up to a second per hop (beat -> dispatch -> publish).
+FILESYSTEM_POLLING_INTERVAL = 0.1
+
+QUEUES = ("dispatch", "publish", "engagement")
+
+#: task name -> queue. Publishing never waits behind engagement collection.
+TASK_ROUTES: dict[str, dict[str, str]] = {
+    "siar.dispatch": {"queue": "dispatch"},
+    "siar.sweep": {"queue": "dispatch"},
+    "siar.reconcile": {"queue": "dispatch"},
+    "siar.publish": {"queue": "publish"},
+    "siar.engagement.*": {"queue": "engagement"},
+}
+
+
+def celery_config(settings: Settings) -> dict[str, Any]:
+    """The Celery configuration for ``settings`` (pure: no I/O, testable)."""
+    transport_options: dict[str, Any] = dict(settings.broker_transport_options)
+    broker = settings.broker
+    if broker.startswith("filesystem://"):
+        transport_options.setdefault("polling_interval", FILESYSTEM_POLLING_INTERVAL)
+    elif broker.startswith(("redis://", "rediss://", "sentinel://", "sqs://")):
+        transport_options.setdefault("visibility_timeout", VISIBILITY_TIMEOUT)
+    exchange = Exchange("siar", type="direct")
+    return {
+        "broker_url": broker,
+        "broker_transport_options": transport_options,
+        "broker_connection_retry_on_startup": True,
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "result_serializer": "json",
+        "result_backend": None,
+        "task_ignore_result": True,
+        "task_store_errors_even_if_ignored": False,
+        "task_acks_late": True,
+        "worker_prefetch_multiplier": 1,
+        # A lost worker's message must not be requeued in a tight loop (PLATFORMS.md):
+        # the sweeper is what recovers a target whose worker died.
+        "task_reject_on_worker_lost": False,
+        "task_queues": tuple(Queue(name, exchange, routing_key=name) for name in QUEUES),
+        "task_default_queue": "dispatch",
+        "task_default_exchange": "siar",
+        "task_default_routing_key": "dispatch",
+        "task_routes": TASK_ROUTES,
+        "timezone": "UTC",
+        "enable_utc": True,
+        "beat_schedule": beat_schedule(),
+        "beat_scheduler": "workers.beat:SiarScheduler",
+        "beat_schedule_filename": str(settings.data_dir / "celerybeat-schedule"),
+        # Lets `siar status` and Flower-like tools see workers; cheap.
+        "worker_send_task_events": False,
+        "worker_hijack_root_logger": True,
+    }
+
+
+def make_app(settings: Settings | None = None) -> Celery:
+    """Build the Celery app for ``settings`` (default: the process settings)."""
+    settings = settings or get_settings()
+    settings.ensure_dirs()
+    celery_app = Celery("siar", include=["workers.tasks", "workers.signals"])
+    celery_app.conf.update(celery_config(settings))
+    return celery_app
+
+
+app = make_app()

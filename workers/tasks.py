@@ -1,0 +1,44 @@
+"""Thin Celery tasks: parse the ids, call one service, return (STYLE.md, saleor).
+
+All the rules live in ``scheduler/services``; a task that is redelivered or
+duplicated is harmless because the services act only under a matching lease.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from scheduler.services.dispatch import dispatch_due
+from scheduler.services.publishing import publish_target
+from scheduler.services.reconcile import reconcile_unknown
+from scheduler.services.sweeping import sweep as sweep_leases
+from workers import runtime
+from workers.app import app
+
+
+@app.task(name="siar.dispatch")
+def dispatch() -> None:
+    """Claim due targets and enqueue one publish message each."""
+    dispatch_due(runtime.pipeline(), enqueue_publish)
+
+
+@app.task(name="siar.publish")
+def publish(target_id: int, lease_token: str) -> None:
+    """Publish one target under the lease its claim got."""
+    publish_target(runtime.pipeline(), int(target_id), str(lease_token))
+
+
+@app.task(name="siar.sweep")
+def sweep() -> None:
+    """Return expired leases: queued -> scheduled, publishing -> unknown."""
+    sweep_leases(runtime.pipeline())
+
+
+@app.task(name="siar.reconcile")
+def reconcile() -> None:
+    """Ask the platforms about targets whose outcome is unknown."""
+    reconcile_unknown(runtime.pipeline())
+
+
+def enqueue_publish(target_id: int, lease_token: str, eta: datetime | None) -> None:
+    """The dispatcher's way onto the ``publish`` queue (ETA only inside the look-ahead)."""
+    publish.apply_async((target_id, lease_token), eta=eta, queue="publish")
