@@ -110,7 +110,7 @@ def build_pipeline(settings: Settings | None = None, **overrides: Any) -> Pipeli
     keys = settings.secret_keys()
     return Pipeline(
         engine=make_engine(settings.db_url),
-        connector_for=_registry_lookup(),
+        connector_for=_registry_lookup(settings),
         decrypt=lambda token: decrypt_credentials(token, keys),
         encrypt=lambda data: encrypt_credentials(data, keys),
         media_root=settings.media_dir,
@@ -118,15 +118,12 @@ def build_pipeline(settings: Settings | None = None, **overrides: Any) -> Pipeli
     )
 
 
-def _registry_lookup() -> Callable[[str], Connector]:
-    """``connectors.registry``'s lookup, one connector per platform per process."""
-    from connectors import registry
+def _registry_lookup(settings: Settings) -> Callable[[str], Connector]:
+    """The real connectors (``connectors.registry``), with the configured HTTP timeouts."""
+    from connectors.registry import default_registry
+    from connectors.transport import Timeouts
 
-    cache: dict[str, Connector] = {}
-
-    def connector_for(platform: str) -> Connector:
-        if platform not in cache:
-            cache[platform] = registry.get(platform)  # type: ignore[attr-defined]
-        return cache[platform]
-
-    return connector_for
+    registry = default_registry(
+        timeouts=Timeouts(settings.http_connect_timeout, settings.http_read_timeout)
+    )
+    return registry.get
