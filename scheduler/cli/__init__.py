@@ -18,6 +18,10 @@ COMMANDS: dict[str, str] = {
     "token": "scheduler.cli.users:token",
     "keys": "scheduler.cli.keys:keys",
     "sandbox": "sandbox.cli:sandbox",
+    "worker": "scheduler.cli.worker:worker",
+    "beat": "scheduler.cli.beat:beat",
+    "status": "scheduler.cli.status:status",
+    "post": "scheduler.cli.post:post",
 }
 
 
