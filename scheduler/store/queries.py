@@ -1,10 +1,14 @@
 """Queries over live targets that must stay fast however much history there is.
 
 Each one filters on exactly the predicate of a partial index in
-``tables.py``, written as a SQL literal, never as a bound parameter: with a
-bound ``state = $1`` PostgreSQL's cached generic plan (psycopg prepares a
-statement after 5 runs) and SQLite's planner cannot prove the partial index
-applies and fall back to scanning the table. Keep it that way when editing.
+``tables.py``, written as a SQL literal rather than a bound parameter.
+PostgreSQL can only use a partial index in a plan made for the literal
+value: a generic plan for ``state = $1`` (psycopg prepares statements run 5+
+times; PostgreSQL may then cache a generic plan, and always does under
+``plan_cache_mode = force_generic_plan``) sequentially scans every target.
+Checked on PostgreSQL 15 with 200,000 rows: generic plan with ``$1`` = Seq
+Scan + Sort; with the literal, Index Scan on the partial index. SQLite 3.40
+copes with either form. Keep the literals when editing.
 
 These only *select*; claiming (setting ``queued`` and a lease) belongs to the
 dispatch service.
