@@ -1,0 +1,32 @@
+"""Pytest plugin: a session-wide sandbox server.
+
+Enable it in an area's conftest.py with ``pytest_plugins = ["sandbox.pytest_plugin"]``.
+The ``sandbox`` fixture is shared by the whole test session (one server), so
+tests should use their own handles (``sandbox.create_account("x", f"kim_{uuid}")``)
+or ask for ``clean_sandbox``, which resets it first and clears faults,
+holds and counters afterwards.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+
+from sandbox.testing import SandboxHandle, running_sandbox
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[SandboxHandle]:
+    """A running sandbox server for the whole test session."""
+    with running_sandbox() as handle:
+        yield handle
+
+
+@pytest.fixture
+def clean_sandbox(sandbox: SandboxHandle) -> Iterator[SandboxHandle]:
+    """The session sandbox, reset before the test and without faults or holds after it."""
+    sandbox.reset()
+    yield sandbox
+    sandbox.clear_faults()
+    for platform in ("x", "facebook", "instagram"):
+        sandbox.hold(platform, enabled=False)
