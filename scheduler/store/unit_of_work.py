@@ -54,11 +54,13 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        # close() rolls back whatever was not committed and detaches the
+        # entities *without* expiring them (rollback() would expire them, and
+        # the entities a service returns could no longer be read).
+        assert self.session is not None
         try:
-            super().__exit__(*exc)  # rollback of anything uncommitted
-        finally:
-            assert self.session is not None
             self.session.close()
+        finally:
             self.session = None
 
     def _open(self) -> Session:

@@ -1,0 +1,156 @@
+"""The main service flows through SqlAlchemyUnitOfWork on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from scheduler.domain.errors import Conflict, InvalidInput, NotFound
+from scheduler.domain.model import MediaAsset, MediaKind, ReviewState, Role, TargetState
+from scheduler.services import accounts, kims, posts, secrets, tokens, users
+from scheduler.services.actors import Actor
+from scheduler.services.posts import TargetSpec
+from scheduler.services.scheduling import ScheduleIntent
+
+NOW = datetime(2026, 11, 30, 1, 0, tzinfo=timezone.utc)  # Monday 08:00 WIB
+HOUR = timedelta(hours=1)
+SYSTEM = Actor.system()
+
+
+def setup_kim(uow, kelurahan="arjosari", slug="kim-arjosari"):
+    kim = kims.create_kim(uow, SYSTEM, kelurahan_code=kelurahan, name=f"KIM {slug}", slug=slug,
+                          now=NOW)
+    member = users.add_user(uow, SYSTEM, email=f"anggota@{slug}.id", role=Role.MEMBER,
+                            password="rahasia-123", kim_id=kim.id, now=NOW)
+    admin = users.add_user(uow, SYSTEM, email=f"admin@{slug}.id", role=Role.ADMIN,
+                           password="rahasia-123", kim_id=kim.id, now=NOW)
+    x = accounts.add_account(uow, Actor.of(admin), kim_id=kim.id, platform="x",
+                             handle=f"{slug}_x", credentials={"access_token": "sekret-x"}, now=NOW)
+    ig = accounts.add_account(uow, Actor.of(admin), kim_id=kim.id, platform="instagram",
+                              handle=f"{slug}.ig", credentials={"sessionid": "sekret-ig"}, now=NOW)
+    with uow:
+        image = uow.media.add(MediaAsset(kim_id=kim.id, content_hash="a" * 64, kind=MediaKind.IMAGE,
+                                         mime_type="image/jpeg", size_bytes=123_456,
+                                         storage_key="m/a.jpg", width=1080, height=1350,
+                                         created_at=NOW))
+        uow.commit()
+    return kim, Actor.of(member), Actor.of(admin), x, ig, image
+
+
+def test_post_lifecycle(uow, rows):
+    kim, member, admin, x, ig, image = setup_kim(uow)
+    post = posts.compose_post(uow, member, kim_id=kim.id, text="Keripik buah Arjosari #UMKM",
+                              targets=[TargetSpec(x.id), TargetSpec(ig.id, "Versi Instagram")],
+                              media_ids=[image.id], tags=["#kuliner", "umkm"], now=NOW,
+                              schedule=ScheduleIntent.at_local(datetime(2026, 11, 30, 19, 0),
+                                                               "Asia/Jakarta"))
+    assert post.targets[0].scheduled_at == datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
+    posts.submit_post(uow, member, post.id, now=NOW)
+    approved = posts.approve_post(uow, admin, post.id, now=NOW + HOUR)
+    assert approved.review_state == ReviewState.APPROVED
+    assert {t.state for t in approved.targets} == {TargetState.SCHEDULED}
+
+    fresh = posts.get_post(uow, member, post.id)  # a new session reads what was committed
+    assert fresh.media_ids == [image.id] and fresh.tags == ["kuliner", "umkm"]
+    assert {t.text_override for t in fresh.targets} == {None, "Versi Instagram"}
+    assert {t.scheduled_at for t in fresh.targets} == {datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)}
+
+    canceled = posts.cancel_post(uow, admin, post.id, now=NOW + 2 * HOUR)
+    assert {t.state for t in canceled.targets} == {TargetState.CANCELED}
+    with uow:
+        actions = [e.action for e in uow.audit.list(post_id=post.id)]
+        assert actions == ["post.create", "post.submit", "post.approve", "post.schedule",
+                           "post.schedule", "post.cancel"]
+        stored = uow.accounts.get(x.id)
+        assert "sekret" not in stored.credentials_encrypted
+        assert secrets.decrypt_credentials(stored.credentials_encrypted)["access_token"] == "sekret-x"
+    assert rows()["audit_events"] >= 6
+
+
+def test_tenancy_and_tokens_on_a_real_database(uow):
+    kim_a, member_a, admin_a, x_a, _, _ = setup_kim(uow)
+    kim_b, member_b, _, x_b, _, _ = setup_kim(uow, kelurahan="kauman", slug="kim-kauman")
+    post = posts.compose_post(uow, member_a, kim_id=kim_a.id, text="Halo", targets=[x_a.id],
+                              now=NOW, schedule=ScheduleIntent.at_instant(NOW + HOUR))
+    with pytest.raises(NotFound):
+        posts.get_post(uow, member_b, post.id)
+    with pytest.raises(NotFound):
+        posts.compose_post(uow, member_a, kim_id=kim_a.id, text="Halo", targets=[x_b.id], now=NOW,
+                           schedule=ScheduleIntent.at_instant(NOW + HOUR))
+    issued = tokens.create_token(uow, member_a, member_a.user_id, now=NOW)
+    assert tokens.authenticate_token(uow, issued.token, now=NOW) == member_a
+    with pytest.raises(Conflict):
+        users.add_user(uow, SYSTEM, email="ANGGOTA@kim-kauman.id", role="member",
+                       password="rahasia-123", kim_id=kim_b.id, now=NOW)
+
+
+@pytest.mark.parametrize("bad", ["past", "zone", "too_long", "ig_no_media", "foreign_account"])
+def test_refused_compose_writes_nothing(uow, rows, bad):
+    kim, member, _, x, ig, image = setup_kim(uow)
+    _, _, _, x_b, _, _ = setup_kim(uow, kelurahan="kauman", slug="kim-kauman")
+    kwargs = dict(text="Kopi Malang", targets=[x.id], media_ids=[image.id],
+                  schedule=ScheduleIntent.at_instant(NOW + HOUR))
+    if bad == "past":
+        kwargs["schedule"] = ScheduleIntent.at_instant(NOW - HOUR)
+    elif bad == "zone":
+        kwargs["schedule"] = ScheduleIntent.at_instant(NOW + HOUR, "Mars/Olympus")
+    elif bad == "too_long":
+        kwargs["text"] = "kopi " * 100
+    elif bad == "ig_no_media":
+        kwargs.update(targets=[ig.id], media_ids=[])
+    else:
+        kwargs["targets"] = [x_b.id]
+    before = rows()
+    with pytest.raises((InvalidInput, NotFound)):
+        posts.compose_post(uow, member, kim_id=kim.id, now=NOW, **kwargs)
+    assert rows() == before
+
+
+def test_failure_after_changes_rolls_everything_back(uow, rows):
+    """approve_post flips the review state, then finds the recurrence exhausted and raises:
+    the database must still show the post pending, with no audit event."""
+    kim, member, admin, x, _, _ = setup_kim(uow)
+    intent = ScheduleIntent.recurring("FREQ=DAILY;COUNT=2", NOW + HOUR, "Asia/Jakarta")
+    post = posts.compose_post(uow, member, kim_id=kim.id, text="Senam pagi", targets=[x.id],
+                              now=NOW, schedule=intent, submit=True)
+    before = rows()
+    with pytest.raises(InvalidInput) as caught:
+        posts.approve_post(uow, admin, post.id, now=NOW + 72 * HOUR)
+    assert caught.value.field == "recurrence_rule"
+    assert rows() == before
+    assert posts.get_post(uow, member, post.id).review_state == ReviewState.PENDING_APPROVAL
+
+
+def test_unit_of_work_without_commit_writes_nothing(uow, rows):
+    before = rows()
+    with pytest.raises(RuntimeError):
+        with uow:
+            kims_repo = uow.kims
+            from scheduler.domain.model import Kim
+
+            kims_repo.add(Kim(kelurahan_code="arjosari", name="KIM X", slug="kim-x", created_at=NOW))
+            uow.flush()
+            raise RuntimeError("boom")
+    with uow:
+        uow.kims.add(Kim(kelurahan_code="arjosari", name="KIM Y", slug="kim-y", created_at=NOW))
+        # leaving without commit
+    assert rows() == before
+
+
+def test_recurring_and_next_slot_on_a_real_database(uow):
+    kim, member, admin, x, _, _ = setup_kim(uow)
+    from datetime import time
+
+    from scheduler.domain.model import PostingSlot
+
+    accounts.set_slots(uow, admin, x.id, [PostingSlot(d, time(9, 0)) for d in range(7)], now=NOW)
+    slot_post = posts.compose_post(uow, member, kim_id=kim.id, text="Slot", targets=[x.id], now=NOW,
+                                   schedule=ScheduleIntent.next_slot(), submit=True)
+    rec = posts.compose_post(uow, member, kim_id=kim.id, text="Rutin", targets=[x.id], now=NOW,
+                             schedule=ScheduleIntent.recurring("FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=16;BYMINUTE=0",
+                                                               NOW + 8 * HOUR), submit=True)
+    approved_slot = posts.approve_post(uow, admin, slot_post.id, now=NOW)
+    assert approved_slot.targets[0].scheduled_at == NOW + HOUR  # 09:00 WIB
+    approved_rec = posts.approve_post(uow, admin, rec.id, now=NOW)
+    assert [t.occurrence for t in approved_rec.targets] == [0, 1, 2, 3]
+    assert approved_rec.expanded_until == NOW + timedelta(days=14)
