@@ -19,6 +19,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     warnings.simplefilter("ignore", UserWarning)
     from twitter_text import parse_tweet
+    from twitter_text.has_invalid_characters import has_invalid_characters
 
 X_MAX_WEIGHTED = 280
 _WORD = re.compile(r"\S+")
@@ -31,10 +32,7 @@ def x_weighted_length(text: str) -> int:
 
 def x_has_invalid_characters(text: str) -> bool:
     """True if the text holds characters X refuses (U+FFFE, U+FEFF, U+FFFF, ...)."""
-    if not text:
-        return False
-    r = parse_tweet(text)
-    return not r.valid and r.weightedLength <= X_MAX_WEIGHTED
+    return bool(text) and has_invalid_characters(unicodedata.normalize("NFC", text))
 
 
 def _fits(text: str, limit: int) -> bool:
@@ -98,7 +96,7 @@ def split_thread(text: str, limit: int = X_MAX_WEIGHTED) -> list[str]:
     if limit < 2:
         raise ValueError("limit must be at least 2")
     if x_has_invalid_characters(text):
-        raise _invalid_chars()
+        raise invalid_characters_error()
     words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
     tweets: list[str] = []
     i = 0
@@ -117,7 +115,8 @@ def split_thread(text: str, limit: int = X_MAX_WEIGHTED) -> list[str]:
     return tweets
 
 
-def _invalid_chars() -> InvalidInput:
+def invalid_characters_error() -> InvalidInput:
+    """The error for text holding characters X refuses (shared by split and validate)."""
     return InvalidInput(
         "x_invalid_characters",
         "Teks berisi karakter tak terlihat yang ditolak X. Hapus lalu ketik ulang bagian itu.",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..errors import Problem
+from ..errors import InvalidInput, Problem
 from ..hashtags import count_hashtags
 from ..model import MediaAsset, MediaKind
 
@@ -100,7 +100,12 @@ class PlatformRules:
         problems += self._check_media(media)
         for check in self.extra_checks:
             problems += check(text)
-        return problems
+        # The same finding can come from two checks (e.g. invisible characters
+        # found while splitting a thread and by X's own check): report it once.
+        unique: dict[tuple[str, str | None, str], Problem] = {}
+        for p in problems:
+            unique.setdefault((p.code, p.field, p.message_id), p)
+        return list(unique.values())
 
     def _p(self, code: str, fld: str, mid: str, men: str, severity: str = "error") -> Problem:
         return Problem(code, fld, mid, men, platform=self.platform, severity=severity)  # type: ignore[arg-type]
@@ -138,7 +143,10 @@ class PlatformRules:
 
     def _check_thread(self, text: str) -> list[Problem]:
         assert self.split_thread is not None
-        parts = self.split_thread(text)
+        try:
+            parts = self.split_thread(text)
+        except InvalidInput as e:
+            return [self._p(e.code, e.field or "text", e.message_id, e.message_en)]
         if self.max_thread is not None and len(parts) > self.max_thread:
             return [self._p(
                 "thread_too_long", "text",

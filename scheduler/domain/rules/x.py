@@ -7,18 +7,16 @@ https://help.x.com/en/using-x/x-images, https://help.x.com/en/using-x/x-videos
 from __future__ import annotations
 
 from ..errors import Problem
-from ..tweet_text import X_MAX_WEIGHTED, split_thread, x_has_invalid_characters, x_weighted_length
+from ..tweet_text import (X_MAX_WEIGHTED, invalid_characters_error, split_thread,
+                          x_has_invalid_characters, x_weighted_length)
 from .base import AspectRule, MediaKindRules, PlatformRules
 
 
 def _invalid_characters(text: str) -> list[Problem]:
     if not x_has_invalid_characters(text):
         return []
-    return [Problem("x_invalid_characters", "text",
-                    "Teks berisi karakter tak terlihat yang ditolak X. Hapus lalu ketik ulang "
-                    "bagian itu.",
-                    "The text contains invisible characters X refuses. Delete and retype "
-                    "that part.", platform="x")]
+    e = invalid_characters_error()
+    return [Problem(e.code, e.field, e.message_id, e.message_en, platform="x")]
 
 
 X_RULES = PlatformRules(

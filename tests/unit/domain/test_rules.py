@@ -40,6 +40,8 @@ CASES = [
     ("x", "lebar", [vid(4000, 1000)], False, ["aspect_not_allowed"], []),
     ("x", "tiff", [img(mime="image/tiff")], False, ["media_type_not_supported"], []),
     ("x", "zero \ufeff width", [], False, ["x_invalid_characters"], []),
+    ("x", "panjang \ufffe " + "kata " * 100, [], True, ["x_invalid_characters"], []),
+    ("x", "panjang \ufffe " + "kata " * 100, [], False, ["text_too_long", "x_invalid_characters"], []),
     ("x", TAGS(40), [], False, ["text_too_long"], []),   # X has no tag limit, but length
     # ---- Facebook
     ("facebook", "Hanya teks, boleh.", [], False, [], []),
