@@ -41,7 +41,9 @@ def create_kim(
                              "Tanggal pembentukan tidak boleh di masa depan.",
                              "The formation date cannot be in the future.")
     with uow:
-        kelurahan = uow.kelurahan.get((kelurahan_code or "").strip())
+        wanted = (kelurahan_code or "").strip()
+        # The code, or the kelurahan's name ("Oro-oro Dowo" -> code "oro-oro-dowo").
+        kelurahan = uow.kelurahan.get(wanted) or uow.kelurahan.get(checks.slugify(wanted))
         if kelurahan is None:
             raise checks.invalid("kelurahan", "unknown_kelurahan",
                                  f"Kelurahan '{kelurahan_code}' tidak dikenal.",

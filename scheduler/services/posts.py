@@ -159,6 +159,16 @@ def _check_content(targets: Iterable[tuple[PostTarget | TargetSpec, SocialAccoun
         raise InvalidInput.from_problems(problems)
 
 
+def _require_slots(accounts: Iterable[SocialAccount]) -> None:
+    """'Next free slot' needs every chosen account to have posting slots."""
+    bare = [f"@{a.handle}" for a in accounts if not a.slots]
+    if bare:
+        names = ", ".join(bare)
+        raise checks.invalid("schedule", "no_slots",
+                             f"Akun {names} belum punya jadwal posting rutin; pilih waktu sendiri.",
+                             f"Account(s) {names} have no posting slots yet; pick a time instead.")
+
+
 def _load_post(uow: AbstractUnitOfWork, actor: Actor, post_id: int) -> Post:
     post = uow.posts.get(post_id)
     if post is None:
@@ -207,6 +217,8 @@ def compose_post(
         media = _media(uow, kim_id, media_ids)
         subject = _subject(uow, kim_id, subject)
         _check_content([(s, accounts[s.account_id]) for s in specs], body, media, as_thread)
+        if intent.kind == ScheduleKind.NEXT_SLOT:
+            _require_slots(accounts.values())
         post = Post(kim_id=kim_id, author_id=actor.user_id, text=body, tags=clean_tags,
                     subject_kind=subject.kind if subject else None,
                     subject_id=subject.id if subject else None, as_thread=as_thread,
@@ -308,6 +320,8 @@ def edit_post(
         editable = [t for t in live if t.state not in CLAIMED_STATES]
         accounts = {t.account_id: uow.accounts.get(t.account_id) for t in editable}
         _check_content([(t, accounts[t.account_id]) for t in editable], body, media, thread)
+        if intent is not None and intent.kind == ScheduleKind.NEXT_SLOT:
+            _require_slots(a for a in accounts.values() if a is not None)
         # -- all checks passed: change the post
         changed = [name for name, value in (("text", text), ("media_ids", media_ids),
                                             ("tags", tags), ("subject", subject),

@@ -102,7 +102,10 @@ def check_intent(intent: ScheduleIntent, now: datetime) -> ScheduleIntent:
         raise InvalidInput("until_before_start", "Tanggal akhir harus setelah tanggal mulai.",
                            "The end date must be after the start.", field="recurrence_until")
     checked = ScheduleIntent(kind, at=at, zone=zone, rule=(intent.rule or "").strip(), until=until)
-    if not _series(checked, at, at + timedelta(days=3660), 1):
+    zone_info = get_zone(zone)
+    first = occurrences(checked.rule or "", utc_to_local(at, zone_info).replace(tzinfo=None),
+                        zone_info, at, until or at + timedelta(days=3660), max_count=1)
+    if not first:
         raise InvalidInput("rule_never_fires", "Aturan pengulangan ini tidak pernah terjadi.",
                            "This recurrence rule never occurs.", field="recurrence_rule")
     return checked

@@ -49,6 +49,12 @@ def _submitted(world, now):
     return post.id
 
 
+def _clear_slots(world):
+    with world.uow:
+        world.uow.accounts.get(world.x_a.id).slots = []
+        world.uow.commit()
+
+
 def _nothing(world, now):
     return None
 
@@ -103,6 +109,15 @@ CASES = {
         lambda w, now, _: users.add_user(w.uow, w.staff, email="Ani@KIM-Arjosari.id", role="member",
                                          password="rahasia-123", kim_id=w.kim_a.id, now=now),
         Conflict, "email"),
+    "a recurrence rule that is not RFC 5545": (
+        _nothing,
+        lambda w, now, _: _compose(w, now, schedule=ScheduleIntent.recurring(
+            "every monday please", now + HOUR)),
+        InvalidInput, "recurrence_rule"),
+    "next free slot on an account without slots": (
+        lambda w, now: _clear_slots(w),
+        lambda w, now, _: _compose(w, now, schedule=ScheduleIntent.next_slot()),
+        InvalidInput, "schedule"),
     "reject without a reason": (
         _submitted,
         lambda w, now, post_id: posts.reject_post(w.uow, w.admin_a, post_id, reason=" ", now=now),

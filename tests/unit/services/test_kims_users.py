@@ -21,6 +21,12 @@ def test_staff_registers_a_kim_with_a_slug_from_its_name(world, now):
     assert event.kim_id == kim.id and event.actor_id == world.staff.user_id
 
 
+def test_kelurahan_may_be_named_instead_of_coded(world, now):
+    kim = kims.create_kim(world.uow, world.superadmin, kelurahan_code="Blimbing Polowijen",
+                          name="KIM Polowijen", now=now)
+    assert kim.kelurahan_code == "blimbing-polowijen"
+
+
 @pytest.mark.parametrize(
     "kwargs, error, field",
     [

@@ -1,0 +1,70 @@
+"""Social accounts: credentials encrypted, slots and pacing validated, refusals write nothing."""
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+
+from scheduler.domain.errors import Conflict, InvalidInput
+from scheduler.domain.model import PostingSlot
+from scheduler.services import accounts, audit, secrets
+
+
+def test_add_account_encrypts_credentials_and_audits_without_them(world, now):
+    account = accounts.add_account(
+        world.uow, world.admin_a, kim_id=world.kim_a.id, platform="facebook", handle="@kim.page",
+        credentials={"page_access_token": "EAAB-top-secret"}, now=now,
+        slots=[{"weekday": 2, "at": "10:30"}, PostingSlot(0, time(9, 0))],
+        sandbox_base_url="http://127.0.0.1:8765/")
+    assert account.handle == "kim.page" and account.timezone == "Asia/Jakarta"
+    assert account.sandbox_base_url == "http://127.0.0.1:8765"
+    assert [(s.weekday, s.at) for s in account.slots] == [(0, time(9, 0)), (2, time(10, 30))]
+    assert "top-secret" not in account.credentials_encrypted
+    clear = secrets.decrypt_credentials(world.uow.accounts.get(account.id).credentials_encrypted)
+    assert clear["page_access_token"] == "EAAB-top-secret"
+    assert "top-secret" not in repr(world.uow.data.audit)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, field",
+    [
+        ({"platform": "tiktok"}, InvalidInput, "platform"),
+        ({"handle": " @ "}, InvalidInput, "handle"),
+        ({"credentials": {}}, InvalidInput, "credentials"),
+        ({"handle": "KIMARJOSARI", "platform": "x"}, Conflict, "handle"),  # exists, any case
+        ({"slots": [{"weekday": 9, "at": "10:00"}]}, InvalidInput, "slots"),
+        ({"timezone": "WIB"}, InvalidInput, "timezone"),
+        ({"sandbox_base_url": "ftp://x"}, InvalidInput, "sandbox_base_url"),
+    ],
+)
+def test_bad_account_input_writes_nothing(world, now, kwargs, error, field):
+    args = {"platform": "facebook", "handle": "kim.page", "credentials": {"t": "s"}} | kwargs
+    before, commits = world.uow.snapshot(), world.uow.commits
+    with pytest.raises(error) as caught:
+        accounts.add_account(world.uow, world.admin_a, kim_id=world.kim_a.id, now=now, **args)
+    assert caught.value.field == field
+    assert world.uow.data == before and world.uow.commits == commits
+
+
+@pytest.mark.parametrize("spacing, cap, field", [(-1, None, "min_spacing_seconds"),
+                                                 (None, 0, "daily_cap")])
+def test_bad_pacing_is_refused(world, now, spacing, cap, field):
+    with pytest.raises(InvalidInput) as caught:
+        accounts.set_pacing(world.uow, world.admin_a, world.x_a.id, min_spacing_seconds=spacing,
+                            daily_cap=cap, now=now)
+    assert caught.value.field == field
+
+
+def test_pacing_override_changes_where_late_posts_land(world, now):
+    accounts.set_pacing(world.uow, world.admin_a, world.x_a.id, min_spacing_seconds=3600,
+                        daily_cap=5, now=now)
+    stored = world.uow.accounts.get(world.x_a.id)
+    assert (stored.min_spacing_seconds, stored.daily_cap) == (3600, 5)
+
+
+def test_audit_detail_drops_secret_looking_keys(world, now):
+    with world.uow:
+        event = audit.record(world.uow, world.admin_a, "test", now, password="x", api_token="y",
+                             credentials={"a": 1}, nested={"session_id": "z", "ok": 1}, fine=now)
+        world.uow.commit()
+    assert event.detail == {"nested": {"ok": 1}, "fine": now.isoformat()}
