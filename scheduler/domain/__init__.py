@@ -2,6 +2,24 @@
 
 Imports nothing that does I/O (tests/unit/test_import_contract.py checks it)
 and never reads a clock: every function that needs the time takes ``now``.
+
+Where things are:
+
+==================  ==========================================================
+model.py            the entities (dataclasses mapped by scheduler/store)
+errors.py           DomainError, InvalidInput, IllegalTransition, NotAllowed,
+                    NotFound, Conflict; the Problem value (error | warning)
+states.py           review and target state machines as explicit tables
+rules/              per-platform content rules; validate_content()
+tweet_text.py       X weighted length (twitter-text), split_thread()
+hashtags.py         Unicode-aware hashtag extraction
+timezones.py        zones, local <-> UTC with DST gap/overlap rules
+slots.py            weekly posting slots, next_free_slot()
+recurrence.py       RRULE expansion in local time, "setiap Senin 09:00"
+pacing.py           per-account spacing and daily cap, platform defaults
+scheduling.py       schedule validation and where an instant finally goes
+fingerprint.py      content/text fingerprints for reconciliation
+==================  ==========================================================
 """
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import warnings
+from functools import lru_cache
 
 from .errors import InvalidInput
 
@@ -37,6 +38,11 @@ def x_has_invalid_characters(text: str) -> bool:
 
 def _fits(text: str, limit: int) -> bool:
     return x_weighted_length(text) <= limit
+
+
+@lru_cache(maxsize=4096)
+def _piece_weight(piece: str) -> int:
+    return x_weighted_length(piece)
 
 
 def _graphemes(word: str) -> list[str]:
@@ -98,17 +104,31 @@ def split_thread(text: str, limit: int = X_MAX_WEIGHTED) -> list[str]:
     if x_has_invalid_characters(text):
         raise invalid_characters_error()
     words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    n = len(words)
+    # Weighted length is additive across whitespace in practice (URLs and emoji
+    # never span a space), so word and gap weights give a cheap estimate of
+    # where a tweet ends; a real parse of the tweet then confirms or corrects
+    # it. Two parses per tweet instead of one per word.
+    weight = [_piece_weight(text[a:b]) for a, b in words]
+    gap = [0] + [_piece_weight(text[words[k - 1][1]:words[k][0]]) for k in range(1, n)]
     tweets: list[str] = []
     i = 0
-    while i < len(words):
+    while i < n:
         start, end = words[i]
-        if not _fits(text[start:end], limit):
+        current = weight[i]
+        if current > limit:
             # Cut the word; its last piece may still share a tweet with the next words.
             pieces = _hard_split(text[start:end], limit)
             tweets.extend(pieces[:-1])
             start = end - len(pieces[-1])
+            current = x_weighted_length(pieces[-1])
         j = i + 1
-        while j < len(words) and _fits(text[start:words[j][1]], limit):
+        while j < n and current + gap[j] + weight[j] <= limit:
+            current += gap[j] + weight[j]
+            j += 1
+        while j - 1 > i and not _fits(text[start:words[j - 1][1]], limit):
+            j -= 1
+        while j < n and _fits(text[start:words[j][1]], limit):
             j += 1
         tweets.append(text[start:words[j - 1][1]])
         i = j
