@@ -71,6 +71,8 @@ class Settings(BaseSettings):
                 "data_folder_out": folder,
                 "processed_folder": str(self.data_dir / "broker-processed"),
                 "store_processed": False,
+                # kombu's default is ./control in the working directory
+                "control_folder": str(self.data_dir / "broker-control"),
             }
         return {}
 
@@ -81,7 +83,7 @@ class Settings(BaseSettings):
     def ensure_dirs(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.media_dir.mkdir(parents=True, exist_ok=True)
-        for key in ("data_folder_in", "processed_folder"):
+        for key in ("data_folder_in", "processed_folder", "control_folder"):
             folder = self.broker_transport_options.get(key)
             if folder:
                 Path(folder).mkdir(parents=True, exist_ok=True)
