@@ -348,12 +348,15 @@ def _metrics(item: dict[str, Any]) -> Metrics:
 
 
 def _media_count(attachments: Any) -> int:
-    data = (attachments or {}).get("data") or []
+    """Media in a post's ``attachments``: an album lists its photos as ``subattachments``."""
     count = 0
-    for attachment in data:
+    for attachment in (attachments or {}).get("data") or []:
         subs = ((attachment.get("subattachments") or {}).get("data")) or []
-        count += len(subs) if subs else (1 if attachment.get("media") or attachment.get("type") in (
-            "photo", "video_inline", "video") else 0)
+        if subs:
+            count += len(subs)
+        elif attachment.get("type") in ("photo", "video", "video_inline", "album") or attachment.get("media"):
+            # No subattachments listed: trust an explicit count, else one medium.
+            count += int(attachment.get("media_count") or 1)
     return count
 
 

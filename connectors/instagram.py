@@ -274,7 +274,7 @@ class InstagramConnector:
             try:
                 return cl.photo_rupload(prepared.path, to_album=to_album)
             except ig.PhotoNotUpload as exc:
-                raise _RuploadFailed(getattr(exc.response, "status_code", None)) from exc
+                raise _rupload_error(exc) from exc
         return self._run(account, cl, rupload, create=False)
 
     def _album_child(self, account: AccountRef, cl: Client, path: Path, tmp: Path) -> dict[str, Any]:
@@ -303,15 +303,14 @@ class InstagramConnector:
             try:
                 return cl.video_rupload(video.path, thumb)
             except ig.VideoNotUpload as exc:
-                raise _RuploadFailed(getattr(exc.response, "status_code", None)) from exc
+                raise _rupload_error(exc) from exc
         upload_id, width, height, duration, thumbnail = self._run(account, cl, rupload, create=False)
         return upload_id, width, height, duration, thumbnail
 
     def find_recent(self, account: AccountRef, since: datetime) -> list[RemotePost]:
         """The account's feed items taken at or after ``since`` (user_medias_v1)."""
         cl = self._client(account)
-        medias = self._run(account, cl, lambda: cl.user_medias_v1(self._user_id(account, cl), FEED_PAGE),
-                           create=False)
+        medias = self._run(account, cl, lambda: _feed(cl, self._user_id(account, cl), FEED_PAGE), create=False)
         since_utc = since.astimezone(timezone.utc)
         return [
             RemotePost(str(m.id), m.caption_text or "", m.taken_at, self.permalink(m.code),
@@ -325,8 +324,7 @@ class InstagramConnector:
         cl = self._client(account)
         wanted = list(dict.fromkeys(remote_ids))
         amount = max(FEED_PAGE, len(wanted))
-        medias = self._run(account, cl, lambda: cl.user_medias_v1(self._user_id(account, cl), amount),
-                           create=False)
+        medias = self._run(account, cl, lambda: _feed(cl, self._user_id(account, cl), amount), create=False)
         by_id: dict[str, Any] = {}
         for m in medias:
             by_id[str(m.id)] = m
@@ -337,7 +335,7 @@ class InstagramConnector:
             if m is None:
                 result[rid] = Missing(rid)
                 continue
-            views = m.play_count or m.view_count or None
+            views = m.play_count if m.play_count is not None else m.view_count
             result[rid] = Metrics(
                 likes=int(m.like_count or 0), comments=int(m.comment_count or 0), shares=0,
                 views=int(views) if views is not None else None,
@@ -370,6 +368,42 @@ class InstagramConnector:
                 "This session belongs to another Instagram account; reconnect the right one.",
                 code="wrong_account", platform=self.platform))
         return AccountCheck(True, self.platform, account.handle, user_id)
+
+
+def _feed(cl: Client, user_id: str, amount: int) -> list[Any]:
+    """The account feed (GET feed/user/{id}/), page by page, as instagrapi's Media objects.
+
+    instagrapi's ``user_medias_v1``/``user_medias_paginated_v1`` log and
+    swallow non-PrivateError failures (a 5xx, a dropped connection) and return
+    an empty page -- which would tell reconciliation "not published". So the
+    same endpoint is read with ``private_request``, which raises.
+    """
+    medias: list[Any] = []
+    cursor = ""
+    while True:
+        answer = cl.private_request(
+            f"feed/user/{int(user_id)}/",
+            params={"max_id": cursor, "count": amount, "rank_token": cl.rank_token, "ranked_content": "true"},
+        )
+        medias.extend(extract_media_v1(item) for item in answer.get("items", []))
+        cursor = answer.get("next_max_id") or ""
+        if not cursor or not answer.get("more_available", True) or len(medias) >= amount:
+            return medias[:amount]
+
+
+def _rupload_error(exc: Exception) -> Exception:
+    """A failed rupload as the exception instagrapi raises for the same answer elsewhere."""
+    response = getattr(exc, "response", None)
+    try:
+        body = response.json() if response is not None else {}
+    except ValueError:
+        body = {}
+    message = str(body.get("message", "")) if isinstance(body, dict) else ""
+    if message == "login_required":
+        return ig.LoginRequired(response=response, **body)
+    if message == "challenge_required":
+        return ig.ChallengeRequired(**body)
+    return _RuploadFailed(getattr(response, "status_code", None))
 
 
 def _delete(cl: Client, remote_id: str) -> None:

@@ -30,7 +30,8 @@ from requests.adapters import HTTPAdapter
 # Real origins per platform (PLATFORMS.md, "Redirecting a library to the sandbox").
 X_ORIGINS = ("https://api.twitter.com", "https://api.x.com", "https://upload.twitter.com")
 FACEBOOK_ORIGINS = ("https://graph.facebook.com",)
-INSTAGRAM_ORIGINS = ("https://i.instagram.com", "https://www.instagram.com")
+# b.i.instagram.com: instagrapi's CAA login fallback (Bloks, attestation) after a refused legacy login.
+INSTAGRAM_ORIGINS = ("https://i.instagram.com", "https://www.instagram.com", "https://b.i.instagram.com")
 
 
 @dataclass(frozen=True)
