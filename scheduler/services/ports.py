@@ -129,6 +129,10 @@ class MediaRepository(Repository[MediaAsset]):
     def get_many(self, ids: Iterable[int]) -> list[MediaAsset]:
         """The assets with these ids that exist, in no particular order."""
 
+    @abc.abstractmethod
+    def get_by_hash(self, kim_id: int, content_hash: str) -> MediaAsset | None:
+        """The KIM's asset with these bytes (uploads are deduplicated per KIM)."""
+
 
 class PostRepository(Repository[Post]):
     """Posts own their targets: add a target by appending to ``post.targets``."""

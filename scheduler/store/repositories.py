@@ -136,6 +136,10 @@ class SqlMediaRepository(_Base, ports.MediaRepository):
             return []
         return list(self.session.scalars(sa.select(MediaAsset).where(MediaAsset.id.in_(wanted))))
 
+    def get_by_hash(self, kim_id: int, content_hash: str) -> MediaAsset | None:
+        return self.session.scalars(sa.select(MediaAsset).where(
+            MediaAsset.kim_id == kim_id, MediaAsset.content_hash == content_hash)).first()
+
 
 class SqlPostRepository(_Base, ports.PostRepository):
     model = Post

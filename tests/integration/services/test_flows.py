@@ -1,13 +1,15 @@
 """The main service flows through SqlAlchemyUnitOfWork on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import io
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from PIL import Image
 
 from scheduler.domain.errors import Conflict, InvalidInput, NotFound
-from scheduler.domain.model import MediaAsset, MediaKind, ReviewState, Role, TargetState
-from scheduler.services import accounts, kims, posts, secrets, tokens, users
+from scheduler.domain.model import ReviewState, Role, TargetState
+from scheduler.services import accounts, kims, media, posts, secrets, tokens, users
 from scheduler.services.actors import Actor
 from scheduler.services.posts import TargetSpec
 from scheduler.services.scheduling import ScheduleIntent
@@ -28,12 +30,10 @@ def setup_kim(uow, kelurahan="arjosari", slug="kim-arjosari"):
                              handle=f"{slug}_x", credentials={"access_token": "sekret-x"}, now=NOW)
     ig = accounts.add_account(uow, Actor.of(admin), kim_id=kim.id, platform="instagram",
                               handle=f"{slug}.ig", credentials={"sessionid": "sekret-ig"}, now=NOW)
-    with uow:
-        image = uow.media.add(MediaAsset(kim_id=kim.id, content_hash="a" * 64, kind=MediaKind.IMAGE,
-                                         mime_type="image/jpeg", size_bytes=123_456,
-                                         storage_key="m/a.jpg", width=1080, height=1350,
-                                         created_at=NOW))
-        uow.commit()
+    buf = io.BytesIO()
+    Image.new("RGB", (1080, 1350), (180, 90, 30)).save(buf, "JPEG")
+    image = media.upload_media(uow, Actor.of(member), kim_id=kim.id, filename="keripik.jpg",
+                               data=buf.getvalue(), now=NOW)
     return kim, Actor.of(member), Actor.of(admin), x, ig, image
 
 

@@ -156,6 +156,10 @@ class FakeMedia(_Table, ports.MediaRepository):
         wanted = set(ids)
         return [m for m in self.rows if m.id in wanted]
 
+    def get_by_hash(self, kim_id: int, content_hash: str) -> MediaAsset | None:
+        return next((m for m in self.rows if m.kim_id == kim_id and m.content_hash == content_hash),
+                    None)
+
 
 class FakePosts(_Table, ports.PostRepository):
     name = "posts"
