@@ -78,7 +78,8 @@ class Site:
     def stop(self, name: str, sig: int = signal.SIGTERM, timeout: float = 20) -> int:
         proc = self.procs.pop(name)
         if proc.poll() is None:
-            os.killpg(proc.pid, sig)
+            # The main process only: it shuts its pool children down itself (warm shutdown).
+            (os.killpg if sig == signal.SIGKILL else os.kill)(proc.pid, sig)
             try:
                 proc.wait(timeout)
             except subprocess.TimeoutExpired:
@@ -87,9 +88,10 @@ class Site:
         _reap_group(proc.pid)
         return proc.returncode
 
-    def stop_all(self) -> None:
-        for name in list(self.procs):
-            self.stop(name)
+    def stop_all(self) -> dict[str, int]:
+        """Stop beat first (no new ticks), then the workers; returns their exit codes."""
+        order = sorted(self.procs, key=lambda n: n != "beat")
+        return {name: self.stop(name) for name in order}
 
     def log(self, name: str) -> str:
         path = self.logs.get(name)

@@ -51,8 +51,13 @@ def site(request, tmp_path_factory, sandbox, restore_env):
         yield s
     finally:
         pgids = [p.pid for p in s.procs.values()]
-        s.stop_all()
+        codes = s.stop_all()
         assert not any(group_alive(g) for g in pgids), "worker/beat processes left behind"
+        assert codes == {"w1": 0, "beat": 0}, codes  # clean (warm) shutdown on SIGTERM
+        for name in ("w1", "beat"):
+            log = s.log(name)
+            assert "Traceback" not in log and "ERROR/" not in log, log[-4000:]
+        assert not [h for h in s.heartbeats() if h.kind == "worker"], "worker row not removed"
         s.engine.dispose()
         if broker:
             _flush_redis(broker)
