@@ -44,7 +44,7 @@ from connectors.errors import (
 )
 from connectors.redaction import register_credentials
 from connectors.transport import FACEBOOK_ORIGINS, Timeouts, mount_transport
-from connectors.validation import batches, media_problems
+from connectors.validation import batches, hashtag_problems, media_problems
 
 GRAPH_VERSION = "v21.0"
 METRICS_BATCH = 50  # ids per ?ids= request
@@ -217,6 +217,7 @@ class FacebookConnector:
             problems.append(Problem("text_too_long",
                                     f"Teks melebihi {self.limits.max_text} karakter.",
                                     f"The text exceeds {self.limits.max_text} characters."))
+        problems.extend(hashtag_problems(content.text, self.limits))
         problems.extend(media_problems(content, self.limits))
         return problems
 

@@ -45,7 +45,7 @@ from connectors.errors import (
 )
 from connectors.redaction import register_credentials
 from connectors.transport import INSTAGRAM_ORIGINS, Timeouts, mount_transport
-from connectors.validation import media_problems, with_link
+from connectors.validation import hashtag_problems, media_problems, with_link
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -232,9 +232,7 @@ class InstagramConnector:
         if len(caption) > CAPTION_LIMIT:
             problems.append(Problem("text_too_long", f"Keterangan melebihi {CAPTION_LIMIT} karakter.",
                                     f"The caption exceeds {CAPTION_LIMIT} characters."))
-        if caption.count("#") > HASHTAG_LIMIT:
-            problems.append(Problem("too_many_hashtags", f"Maksimal {HASHTAG_LIMIT} tagar.",
-                                    f"At most {HASHTAG_LIMIT} hashtags."))
+        problems.extend(hashtag_problems(caption, self.limits))
         problems.extend(media_problems(content, self.limits))
         return problems
 

@@ -1,11 +1,14 @@
 """Checks and helpers every connector shares (no platform branches here)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Iterator
 
 from connectors import media as media_prep
 from connectors.base import Content, Limits, Problem
+
+HASHTAG = re.compile(r"(?:^|(?<=\s))#\w+", re.UNICODE)
 
 
 def with_link(content: Content) -> str:
@@ -48,3 +51,13 @@ def media_problems(content: Content, limits: Limits) -> list[Problem]:
                                     f"Video melebihi {limits.video_max_bytes // media_prep.MB} MB.",
                                     f"The video exceeds {limits.video_max_bytes // media_prep.MB} MB.", "media"))
     return problems
+
+
+def hashtag_problems(text: str, limits: Limits) -> list[Problem]:
+    """Too many hashtags for ``limits.max_hashtags`` (None: no limit)."""
+    limit = limits.max_hashtags
+    count = len(HASHTAG.findall(text))
+    if limit is None or count <= limit:
+        return []
+    return [Problem("too_many_hashtags", f"Maksimal {limit} tagar per postingan (ada {count}).",
+                    f"At most {limit} hashtags per post (found {count}).")]
