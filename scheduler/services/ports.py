@@ -138,6 +138,15 @@ class PostRepository(Repository[Post]):
     """Posts own their targets: add a target by appending to ``post.targets``."""
 
     @abc.abstractmethod
+    def get_for_update(self, id_: int) -> Post | None:
+        """The post and its targets, locked until commit (state changes read fresh rows).
+
+        Dispatch claims targets with ``FOR UPDATE SKIP LOCKED``: while a service
+        holds these locks it cannot claim them, and a claim that won the race
+        is seen here, so an edit or cancel never overwrites a claimed target.
+        """
+
+    @abc.abstractmethod
     def list_by_kim(self, kim_id: int, state: ReviewState | None = None) -> list[Post]: ...
 
 

@@ -169,8 +169,9 @@ def _require_slots(accounts: Iterable[SocialAccount]) -> None:
                              f"Account(s) {names} have no posting slots yet; pick a time instead.")
 
 
-def _load_post(uow: AbstractUnitOfWork, actor: Actor, post_id: int) -> Post:
-    post = uow.posts.get(post_id)
+def _load_post(uow: AbstractUnitOfWork, actor: Actor, post_id: int, *, lock: bool = False) -> Post:
+    """A post visible to the actor; ``lock=True`` before changing its or its targets' state."""
+    post = uow.posts.get_for_update(post_id) if lock else uow.posts.get(post_id)
     if post is None:
         raise not_found("post", "post")
     authorize(actor, Cap.READ_KIM, post.kim_id, what="post")  # other KIM -> NotFound
@@ -278,7 +279,7 @@ def edit_post(
     scheduled targets to pending): changed content must be reviewed again.
     """
     with uow:
-        post = _load_post(uow, actor, post_id)
+        post = _load_post(uow, actor, post_id, lock=True)
         authorize_post_change(actor, post)
         if post.review_state == ReviewState.CANCELED:
             raise Conflict("post_canceled", "Unggahan ini sudah dibatalkan.",
@@ -357,7 +358,7 @@ def edit_post(
 def submit_post(uow: AbstractUnitOfWork, actor: Actor, post_id: int, *, now: datetime) -> Post:
     """Ask for approval (draft -> pending_approval)."""
     with uow:
-        post = _load_post(uow, actor, post_id)
+        post = _load_post(uow, actor, post_id, lock=True)
         authorize_post_change(actor, post)
         states.review_transition(post, ReviewState.PENDING_APPROVAL, now, actor.user_id)
         audit.record(uow, actor, "post.submit", now, kim_id=post.kim_id, post_id=post.id)
@@ -368,7 +369,7 @@ def submit_post(uow: AbstractUnitOfWork, actor: Actor, post_id: int, *, now: dat
 def approve_post(uow: AbstractUnitOfWork, actor: Actor, post_id: int, *, now: datetime) -> Post:
     """Approve a submitted post; its targets become scheduled at their computed instants."""
     with uow:
-        post = _load_post(uow, actor, post_id)
+        post = _load_post(uow, actor, post_id, lock=True)
         kim = uow.kims.get(post.kim_id)
         assert kim is not None
         admins = len(uow.users.list_by_kim(kim.id, Role.ADMIN))
@@ -395,7 +396,7 @@ def reject_post(uow: AbstractUnitOfWork, actor: Actor, post_id: int, *, reason: 
     """Send a submitted post back to its author with a reason."""
     why = checks.required_text(reason, "reason", "Alasan penolakan", "The rejection reason", 1000)
     with uow:
-        post = _load_post(uow, actor, post_id)
+        post = _load_post(uow, actor, post_id, lock=True)
         authorize(actor, Cap.REVIEW_POST, post.kim_id, what="post")
         states.review_transition(post, ReviewState.REJECTED, now, actor.user_id, reason=why)
         audit.record(uow, actor, "post.reject", now, kim_id=post.kim_id, post_id=post.id,
@@ -412,7 +413,7 @@ def reschedule_post(uow: AbstractUnitOfWork, actor: Actor, post_id: int, *,
     """
     intent = scheduling.check_intent(schedule, now)
     with uow:
-        post = _load_post(uow, actor, post_id)
+        post = _load_post(uow, actor, post_id, lock=True)
         authorize(actor, Cap.MANAGE_POSTS, post.kim_id, what="post")
         if post.review_state != ReviewState.APPROVED:
             raise IllegalTransition(
@@ -443,7 +444,7 @@ def cancel_post(uow: AbstractUnitOfWork, actor: Actor, post_id: int, *, now: dat
     post until it is approved.
     """
     with uow:
-        post = _load_post(uow, actor, post_id)
+        post = _load_post(uow, actor, post_id, lock=True)
         own_unapproved = (post.author_id == actor.user_id and post.review_state in
                           (ReviewState.DRAFT, ReviewState.PENDING_APPROVAL, ReviewState.REJECTED))
         if own_unapproved:

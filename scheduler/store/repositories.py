@@ -144,6 +144,17 @@ class SqlMediaRepository(_Base, ports.MediaRepository):
 class SqlPostRepository(_Base, ports.PostRepository):
     model = Post
 
+    def get_for_update(self, id_: int) -> Post | None:
+        # On SQLite FOR UPDATE is not emitted; BEGIN IMMEDIATE (store/db.py)
+        # already makes the whole transaction exclusive for writers.
+        post = self.session.get(Post, id_, with_for_update=True, populate_existing=True)
+        if post is not None:
+            self.session.scalars(
+                sa.select(PostTarget).where(PostTarget.post_id == id_)
+                .order_by(PostTarget.id).with_for_update()
+                .execution_options(populate_existing=True)).all()
+        return post
+
     def list_by_kim(self, kim_id: int, state: ReviewState | None = None) -> list[Post]:
         query = sa.select(Post).where(Post.kim_id == kim_id)
         if state is not None:

@@ -6,9 +6,17 @@ Malang kecamatan/kelurahan. PostgreSQL is one database per test session
 """
 from __future__ import annotations
 
+import io
+from datetime import datetime, timezone
+
 import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
+from PIL import Image
+
+from scheduler.domain.model import Role
+from scheduler.services import accounts, kims, media, users
+from scheduler.services.actors import Actor
 
 from scheduler.store.db import make_engine, make_session_factory
 from scheduler.store.migrate import upgrade
@@ -16,6 +24,8 @@ from scheduler.store.seed import seed_malang
 from scheduler.store.tables import metadata
 from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 
+NOW = datetime(2026, 11, 30, 1, 0, tzinfo=timezone.utc)  # Monday 08:00 WIB
+SYSTEM = Actor.system()
 KEEP = {"kecamatan", "kelurahan", "alembic_version"}
 
 
@@ -76,3 +86,27 @@ def count_rows(engine: sa.Engine) -> dict[str, int]:
 @pytest.fixture
 def rows(engine):
     return lambda: count_rows(engine)
+
+
+def _setup_kim(uow, kelurahan="arjosari", slug="kim-arjosari"):
+    """A KIM with a member, an admin, X and Instagram accounts and one uploaded image."""
+    kim = kims.create_kim(uow, SYSTEM, kelurahan_code=kelurahan, name=f"KIM {slug}", slug=slug,
+                          now=NOW)
+    member = users.add_user(uow, SYSTEM, email=f"anggota@{slug}.id", role=Role.MEMBER,
+                            password="rahasia-123", kim_id=kim.id, now=NOW)
+    admin = users.add_user(uow, SYSTEM, email=f"admin@{slug}.id", role=Role.ADMIN,
+                           password="rahasia-123", kim_id=kim.id, now=NOW)
+    x = accounts.add_account(uow, Actor.of(admin), kim_id=kim.id, platform="x",
+                             handle=f"{slug}_x", credentials={"access_token": "sekret-x"}, now=NOW)
+    ig = accounts.add_account(uow, Actor.of(admin), kim_id=kim.id, platform="instagram",
+                              handle=f"{slug}.ig", credentials={"sessionid": "sekret-ig"}, now=NOW)
+    buf = io.BytesIO()
+    Image.new("RGB", (1080, 1350), (180, 90, 30)).save(buf, "JPEG")
+    image = media.upload_media(uow, Actor.of(member), kim_id=kim.id, filename="keripik.jpg",
+                               data=buf.getvalue(), now=NOW)
+    return kim, Actor.of(member), Actor.of(admin), x, ig, image
+
+
+@pytest.fixture
+def setup_kim(uow):
+    return lambda **kw: _setup_kim(uow, **kw)

@@ -1,15 +1,13 @@
 """The main service flows through SqlAlchemyUnitOfWork on SQLite and PostgreSQL."""
 from __future__ import annotations
 
-import io
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from PIL import Image
 
 from scheduler.domain.errors import Conflict, InvalidInput, NotFound
 from scheduler.domain.model import ReviewState, Role, TargetState
-from scheduler.services import accounts, kims, media, posts, secrets, tokens, users
+from scheduler.services import accounts, posts, secrets, tokens, users
 from scheduler.services.actors import Actor
 from scheduler.services.posts import TargetSpec
 from scheduler.services.scheduling import ScheduleIntent
@@ -19,26 +17,8 @@ HOUR = timedelta(hours=1)
 SYSTEM = Actor.system()
 
 
-def setup_kim(uow, kelurahan="arjosari", slug="kim-arjosari"):
-    kim = kims.create_kim(uow, SYSTEM, kelurahan_code=kelurahan, name=f"KIM {slug}", slug=slug,
-                          now=NOW)
-    member = users.add_user(uow, SYSTEM, email=f"anggota@{slug}.id", role=Role.MEMBER,
-                            password="rahasia-123", kim_id=kim.id, now=NOW)
-    admin = users.add_user(uow, SYSTEM, email=f"admin@{slug}.id", role=Role.ADMIN,
-                           password="rahasia-123", kim_id=kim.id, now=NOW)
-    x = accounts.add_account(uow, Actor.of(admin), kim_id=kim.id, platform="x",
-                             handle=f"{slug}_x", credentials={"access_token": "sekret-x"}, now=NOW)
-    ig = accounts.add_account(uow, Actor.of(admin), kim_id=kim.id, platform="instagram",
-                              handle=f"{slug}.ig", credentials={"sessionid": "sekret-ig"}, now=NOW)
-    buf = io.BytesIO()
-    Image.new("RGB", (1080, 1350), (180, 90, 30)).save(buf, "JPEG")
-    image = media.upload_media(uow, Actor.of(member), kim_id=kim.id, filename="keripik.jpg",
-                               data=buf.getvalue(), now=NOW)
-    return kim, Actor.of(member), Actor.of(admin), x, ig, image
-
-
-def test_post_lifecycle(uow, rows):
-    kim, member, admin, x, ig, image = setup_kim(uow)
+def test_post_lifecycle(uow, rows, setup_kim):
+    kim, member, admin, x, ig, image = setup_kim()
     post = posts.compose_post(uow, member, kim_id=kim.id, text="Keripik buah Arjosari #UMKM",
                               targets=[TargetSpec(x.id), TargetSpec(ig.id, "Versi Instagram")],
                               media_ids=[image.id], tags=["#kuliner", "umkm"], now=NOW,
@@ -67,9 +47,9 @@ def test_post_lifecycle(uow, rows):
     assert rows()["audit_events"] >= 6
 
 
-def test_tenancy_and_tokens_on_a_real_database(uow):
-    kim_a, member_a, admin_a, x_a, _, _ = setup_kim(uow)
-    kim_b, member_b, _, x_b, _, _ = setup_kim(uow, kelurahan="kauman", slug="kim-kauman")
+def test_tenancy_and_tokens_on_a_real_database(uow, setup_kim):
+    kim_a, member_a, admin_a, x_a, _, _ = setup_kim()
+    kim_b, member_b, _, x_b, _, _ = setup_kim(kelurahan="kauman", slug="kim-kauman")
     post = posts.compose_post(uow, member_a, kim_id=kim_a.id, text="Halo", targets=[x_a.id],
                               now=NOW, schedule=ScheduleIntent.at_instant(NOW + HOUR))
     with pytest.raises(NotFound):
@@ -85,9 +65,9 @@ def test_tenancy_and_tokens_on_a_real_database(uow):
 
 
 @pytest.mark.parametrize("bad", ["past", "zone", "too_long", "ig_no_media", "foreign_account"])
-def test_refused_compose_writes_nothing(uow, rows, bad):
-    kim, member, _, x, ig, image = setup_kim(uow)
-    _, _, _, x_b, _, _ = setup_kim(uow, kelurahan="kauman", slug="kim-kauman")
+def test_refused_compose_writes_nothing(uow, rows, bad, setup_kim):
+    kim, member, _, x, ig, image = setup_kim()
+    _, _, _, x_b, _, _ = setup_kim(kelurahan="kauman", slug="kim-kauman")
     kwargs = dict(text="Kopi Malang", targets=[x.id], media_ids=[image.id],
                   schedule=ScheduleIntent.at_instant(NOW + HOUR))
     if bad == "past":
@@ -106,10 +86,10 @@ def test_refused_compose_writes_nothing(uow, rows, bad):
     assert rows() == before
 
 
-def test_failure_after_changes_rolls_everything_back(uow, rows):
+def test_failure_after_changes_rolls_everything_back(uow, rows, setup_kim):
     """approve_post flips the review state, then finds the recurrence exhausted and raises:
     the database must still show the post pending, with no audit event."""
-    kim, member, admin, x, _, _ = setup_kim(uow)
+    kim, member, admin, x, _, _ = setup_kim()
     intent = ScheduleIntent.recurring("FREQ=DAILY;COUNT=2", NOW + HOUR, "Asia/Jakarta")
     post = posts.compose_post(uow, member, kim_id=kim.id, text="Senam pagi", targets=[x.id],
                               now=NOW, schedule=intent, submit=True)
@@ -137,8 +117,8 @@ def test_unit_of_work_without_commit_writes_nothing(uow, rows):
     assert rows() == before
 
 
-def test_recurring_and_next_slot_on_a_real_database(uow):
-    kim, member, admin, x, _, _ = setup_kim(uow)
+def test_recurring_and_next_slot_on_a_real_database(uow, setup_kim):
+    kim, member, admin, x, _, _ = setup_kim()
     from datetime import time
 
     from scheduler.domain.model import PostingSlot

@@ -164,6 +164,10 @@ class FakeMedia(_Table, ports.MediaRepository):
 class FakePosts(_Table, ports.PostRepository):
     name = "posts"
 
+    def get_for_update(self, id_: int) -> Post | None:
+        self._uow.locked.add(id_)
+        return self.get(id_)
+
     def list_by_kim(self, kim_id: int, state: ReviewState | None = None) -> list[Post]:
         return [p for p in self.rows if p.kim_id == kim_id and (state is None or p.review_state == state)]
 
@@ -216,6 +220,7 @@ class FakeUnitOfWork(ports.AbstractUnitOfWork):
         self._committed = copy.deepcopy(self.data)
         self.commits = 0
         self.rollbacks = 0
+        self.locked: set[int] = set()  # post ids a service asked to lock
         self.kecamatan = FakeKecamatan(self)
         self.kelurahan = FakeKelurahan(self)
         self.kims = FakeKims(self)
