@@ -223,3 +223,32 @@ def test_instagram_dead_session_and_wrong_password_needs_reconnect(sandbox, cont
         InstagramConnector(timeouts=SHORT).publish(wrong, content_for("photo"))
     assert caught.value.code == "bad_password" and renewed == []
     assert sandbox.posts("instagram", account.handle) == []
+
+
+def test_x_thread_failing_after_its_first_tweet_is_ambiguous(faulty, content_for):
+    """Part of a thread is live: retrying would duplicate it, so the outcome is Ambiguous."""
+    import threading
+
+    account = _new_account(faulty, "x")
+    outcome: dict[str, BaseException] = {}
+
+    def publish() -> None:
+        try:
+            XConnector(timeouts=Timeouts(connect=1.0, read=10.0)).publish(account, content_for("thread"))
+        except BaseException as exc:  # noqa: BLE001 - examined below
+            outcome["error"] = exc
+
+    faulty.hold("x", enabled=True, timeout_s=10)
+    worker = threading.Thread(target=publish)
+    worker.start()
+    try:
+        faulty.wait_held("x", 1)
+        assert faulty.release("x", "apply") == 1       # first tweet goes live
+        faulty.wait_held("x", 1)
+        assert faulty.release("x", "error") == 1       # the reply fails with a 5xx
+    finally:
+        faulty.hold("x", enabled=False)
+        worker.join(timeout=10)
+    error = outcome.get("error")
+    assert isinstance(error, Ambiguous) and error.code == "thread_partial", repr(error)
+    assert len([p for p in faulty.posts("x", account.handle) if not p.get("deleted")]) == 1
