@@ -462,3 +462,31 @@ def cancel_post(uow: AbstractUnitOfWork, actor: Actor, post_id: int, *, now: dat
                      kept=[f"{t.id}:{t.state}" for t in post.targets if t.id not in canceled])
         uow.commit()
         return _loaded(post)
+
+
+def retry_target(uow: AbstractUnitOfWork, actor: Actor, target_id: int, *, now: datetime) -> Post:
+    """An admin sends a failed target again (after fixing the post or the account).
+
+    It goes to the account's next paced instant from now; the post must be approved.
+    """
+    with uow:
+        target = uow.targets.get(target_id)
+        if target is None or target.post_id is None:
+            raise not_found("post", "target")
+        post = _load_post(uow, actor, target.post_id, lock=True)
+        authorize(actor, Cap.MANAGE_POSTS, post.kim_id, what="post")
+        target = next(t for t in post.targets if t.id == target_id)
+        if post.review_state != ReviewState.APPROVED:
+            raise IllegalTransition(
+                str(post.review_state), str(ReviewState.APPROVED), code="post_not_approved",
+                message_id="Unggahan ini belum disetujui; setujui dulu sebelum dicoba ulang.",
+                message_en="This post is not approved; approve it before retrying.")
+        account = uow.accounts.get(target.account_id)
+        assert account is not None
+        states.transition(target, TargetState.SCHEDULED, now)  # only from failed
+        target.scheduled_at = scheduling.paced_instant(uow, account, now, now, exclude=[target])
+        target.scheduled_zone = account.timezone
+        audit.record(uow, actor, "post.retry", now, kim_id=post.kim_id, post_id=post.id,
+                     target_id=target.id, scheduled_at=target.scheduled_at)
+        uow.commit()
+        return _loaded(post)

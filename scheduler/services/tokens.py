@@ -128,3 +128,13 @@ def revoke_token(uow: AbstractUnitOfWork, actor: Actor, prefix: str, *, now: dat
                          kim_id=user.kim_id if user else None, user_id=row.user_id, prefix=row.prefix)
             uow.commit()
         return row.id
+
+
+def list_tokens(uow: AbstractUnitOfWork, actor: Actor, user_id: int) -> list[ApiToken]:
+    """A user's tokens (prefix, name, dates; the hash is never needed by callers)."""
+    with uow:
+        user = uow.users.get(user_id)
+        if user is None or (actor.is_kim_bound and actor.user_id != user_id):
+            raise not_found("user", "user")
+        _authorize_for(actor, uow, user_id)
+        return uow.tokens.list_for_user(user_id)

@@ -144,3 +144,60 @@ def get_user(uow: AbstractUnitOfWork, actor: Actor, *, user_id: int | None = Non
             else:
                 authorize(actor, Cap.READ_KIM, user.kim_id, what="user")
         return user
+
+
+def _manageable(uow: AbstractUnitOfWork, actor: Actor, user_id: int) -> User:
+    """A user the actor may manage: KIM admins their KIM's people, staff anyone but superadmins."""
+    user = uow.users.get(user_id)
+    if user is None:
+        raise not_found("user", "user")
+    if user.kim_id is not None:
+        authorize(actor, Cap.MANAGE_MEMBERS, user.kim_id, what="user")
+    else:
+        if actor.is_kim_bound:
+            raise not_found("user", "user")
+        authorize(actor, Cap.MANAGE_USERS)
+    if user.role == Role.SUPERADMIN and actor.role != Role.SUPERADMIN:
+        raise NotAllowed("superadmin_only", "Hanya superadmin yang bisa mengubah superadmin.",
+                         "Only a superadmin can change a superadmin.")
+    return user
+
+
+def set_user_active(uow: AbstractUnitOfWork, actor: Actor, user_id: int, *, active: bool,
+                    now: datetime) -> User:
+    """Deactivate (or reactivate) a user; a deactivated user cannot sign in or use tokens."""
+    with uow:
+        user = _manageable(uow, actor, user_id)
+        if user.id == actor.user_id and not active:
+            raise checks.invalid("user", "cannot_deactivate_self",
+                                 "Anda tidak bisa menonaktifkan akun Anda sendiri.",
+                                 "You cannot deactivate your own account.")
+        if user.active != active:
+            user.active = active
+            audit.record(uow, actor, "user.activate" if active else "user.deactivate", now,
+                         kim_id=user.kim_id, user_id=user.id)
+            uow.commit()
+        return user
+
+
+def change_password(uow: AbstractUnitOfWork, actor: Actor, user_id: int, *, new_password: str,
+                    now: datetime, current_password: str | None = None) -> User:
+    """Set a new password: the user themself (with the current one) or someone who manages them."""
+    check_password(new_password)
+    with uow:
+        if actor.user_id == user_id:
+            user = uow.users.get(user_id)
+            if user is None:
+                raise not_found("user", "user")
+            try:
+                _hasher.verify(user.password_hash, current_password or "")
+            except (VerificationError, InvalidHashError):
+                raise checks.invalid("current_password", "wrong_password",
+                                     "Kata sandi saat ini salah.",
+                                     "The current password is wrong.") from None
+        else:
+            user = _manageable(uow, actor, user_id)
+        user.password_hash = _hasher.hash(new_password)
+        audit.record(uow, actor, "user.password", now, kim_id=user.kim_id, user_id=user.id)
+        uow.commit()
+        return user
