@@ -96,8 +96,6 @@ def _twitter_failure(exc: BaseException, create: bool) -> Failure:
             exc, create, status=exc.response.status_code, codes=tuple(exc.api_codes),
             message=" ".join(str(m) for m in exc.api_messages), retry_at=retry_at,
         )
-    if isinstance(exc, requests.Response):  # pragma: no cover - defensive
-        return Failure(RuntimeError("response"), create, status=exc.status_code)
     return Failure(exc, create)
 
 

@@ -139,3 +139,15 @@ def test_connectors_never_import_scheduler():
                 names = [node.module]
             offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in {"scheduler", "workers"}]
     assert offenders == []
+
+
+def test_facebook_connector_imports_under_w_error_with_a_fresh_compile(tmp_path):
+    """facebook-sdk's non-raw regex is a SyntaxError under -W error when compiled; we import it safely."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-W", "error", "-c", "import connectors.facebook"],
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
