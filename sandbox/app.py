@@ -8,6 +8,9 @@ which the "applied, then the connection dropped" fault needs.
 """
 from __future__ import annotations
 
+import asyncio
+from typing import AsyncIterator
+
 from aiohttp import web
 
 from sandbox import admin, facebook_api, instagram_api, x_api
@@ -16,6 +19,8 @@ from sandbox.instagram_api import InstagramShapes
 from sandbox.runtime import MAX_BODY, SANDBOX_KEY, Sandbox, endpoint
 from sandbox.state import Store
 from sandbox.x_api import XShapes, _problem
+
+FLUSH_EVERY_S = 0.05
 
 
 async def _x_unknown(request: web.Request) -> web.Response:
@@ -40,7 +45,23 @@ def build_app(sandbox: Sandbox) -> web.Application:
     app.router.add_route("*", "/2/{tail:.*}", endpoint("x", "read", _x_unknown))
     app.router.add_route("*", "/1.1/{tail:.*}", endpoint("x", "read", _x_unknown))
     app.router.add_route("*", "/{tail:.*}", _fallback)
+    app.cleanup_ctx.append(_flusher)
     return app
+
+
+async def _flusher(app: web.Application) -> AsyncIterator[None]:
+    """Commit the state every 50 ms while serving, and once more on shutdown."""
+    store = app[SANDBOX_KEY].store
+
+    async def loop() -> None:
+        while True:
+            await asyncio.sleep(FLUSH_EVERY_S)
+            store.flush()
+
+    task = asyncio.create_task(loop())
+    yield
+    task.cancel()
+    store.flush()
 
 
 def new_sandbox(state: str | None = None, base_url: str = "") -> Sandbox:

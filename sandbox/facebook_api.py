@@ -23,6 +23,7 @@ from multidict import MultiDict
 
 from sandbox.engagement import metrics_at
 from sandbox.ratelimit import Verdict
+from sandbox.runtime import form as form_of
 from sandbox.runtime import SANDBOX_KEY, BadInput, PlatformError, Sandbox, endpoint
 from sandbox.state import Account, Post, fingerprint
 
@@ -83,7 +84,7 @@ async def _params(request: web.Request) -> MultiDict[Any]:
     params: MultiDict[Any] = MultiDict(request.query)
     if request.method in ("POST", "DELETE") and request.content_type in (
             "application/x-www-form-urlencoded", "multipart/form-data"):
-        params.extend(await request.post())
+        params.extend(await form_of(request))
     return params
 
 

@@ -24,6 +24,7 @@ from multidict import MultiDict
 
 from sandbox.engagement import metrics_at
 from sandbox.ratelimit import Verdict
+from sandbox.runtime import form as form_of
 from sandbox.runtime import SANDBOX_KEY, BadInput, PlatformError, Sandbox, endpoint
 from sandbox.state import Account, Post, fingerprint
 
@@ -150,7 +151,7 @@ def media_json(sb: Sandbox, post: Post) -> dict[str, Any]:
 
 async def _signed(request: web.Request) -> dict[str, Any]:
     """The JSON inside ``signed_body=SIGNATURE.{json}`` (or the plain form)."""
-    form = await request.post() if request.method == "POST" else MultiDict()
+    form = await form_of(request) if request.method == "POST" else MultiDict()
     body = form.get("signed_body")
     if isinstance(body, str):
         try:

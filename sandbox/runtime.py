@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Protocol
 
 from aiohttp import web
+from multidict import MultiDictProxy
 
 from sandbox.engagement import EngagementConfig
 from sandbox.faults import FaultPlan, HoldGate
@@ -157,6 +158,16 @@ def _drop(request: web.Request) -> web.Response:
     if request.transport is not None:
         request.transport.abort()
     return web.Response(status=499)
+
+
+async def form(request: web.Request) -> "MultiDictProxy[Any]":
+    """The request's form fields (urlencoded or multipart), or BadInput for a malformed body."""
+    try:
+        return await request.post()
+    except web.HTTPRequestEntityTooLarge:
+        raise
+    except Exception as exc:  # aiohttp raises ValueError and friends for broken bodies
+        raise BadInput("malformed form body") from exc
 
 
 async def json_body(request: web.Request) -> dict[str, Any]:

@@ -63,6 +63,10 @@ class BackgroundServer:
         self._ready.set()
         self._loop.run_forever()
         self._loop.run_until_complete(self._runner.cleanup())
+        pending = asyncio.all_tasks(self._loop)  # e.g. a request still "hanging" on purpose
+        for task in pending:
+            task.cancel()
+        self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         self._loop.close()
 
     def start(self) -> "BackgroundServer":

@@ -22,6 +22,7 @@ from multidict import MultiDict
 from sandbox import oauth1
 from sandbox.engagement import metrics_at
 from sandbox.ratelimit import Verdict
+from sandbox.runtime import form as form_of
 from sandbox.runtime import SANDBOX_KEY, BadInput, PlatformError, Sandbox, endpoint, json_body
 from sandbox.state import Account, Post, fingerprint
 
@@ -74,7 +75,7 @@ async def _params(request: web.Request) -> tuple[MultiDict[Any], list[tuple[str,
     form_pairs = None
     ctype = request.content_type
     if request.method in ("POST", "PUT") and ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        form = await request.post()
+        form = await form_of(request)
         params.extend(form)
         if ctype == "application/x-www-form-urlencoded":
             form_pairs = [(k, v) for k, v in form.items() if isinstance(v, str)]
@@ -148,6 +149,8 @@ def _not_found(tweet_id: str) -> dict[str, Any]:
 
 
 def _weighted_length(text: str) -> int:
+    if len(text) <= 140 and "." not in text:
+        return len(text) * 2  # an upper bound: no URL, and no character weighs more than 2
     try:
         with warnings.catch_warnings():  # twitter_text imports the deprecated pkg_resources
             warnings.simplefilter("ignore")
