@@ -11,6 +11,8 @@ without patching any library:
 * sandbox redirection: for a sandbox account, scheme+host of the real origin is
   rewritten to the sandbox origin, path and query kept. OAuth1 signatures were
   computed over the original https URL before ``send``, so the sandbox can verify them;
+* a 408 answer raised as ``ServerTimedOut`` (a ConnectionError), because
+  instagrapi would sleep 60 s and re-send the request, create included;
 * a body read eagerly inside ``send``, so a connection dropped mid-body surfaces
   as ``requests.ConnectionError`` (libraries would otherwise see a
   ``ChunkedEncodingError`` and instagrapi re-sends after one).
@@ -46,6 +48,11 @@ class OriginNotAllowed(requests.exceptions.ConnectionError):
     """A sandbox account tried to reach an origin that is not mounted; nothing was sent."""
 
 
+class ServerTimedOut(requests.exceptions.ConnectionError):
+    """The server answered 408: it gave up on the request. Raised as a connection failure
+    because instagrapi answers a 408 by sleeping 60 s and re-sending (even a create)."""
+
+
 class SiarTransport(HTTPAdapter):
     """HTTPAdapter with fixed timeouts, no retries and optional origin rewrite."""
 
@@ -76,6 +83,9 @@ class SiarTransport(HTTPAdapter):
         response = super().send(
             request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies
         )
+        if response.status_code == 408:
+            response.close()
+            raise ServerTimedOut("the server answered 408 Request Timeout", request=request)
         if not stream:
             try:
                 response.content  # noqa: B018 - read now, inside the transport

@@ -115,3 +115,21 @@ def test_real_accounts_keep_the_real_origin():
     assert adapter.target is None
     assert session.get_adapter("https://api.twitter.com/2/tweets") is adapter
     assert adapter.max_retries.total == 0
+
+
+def _answer_408(handler):
+    handler.send_response(408)
+    handler.send_header("Content-Length", "0")
+    handler.end_headers()
+
+
+def test_a_408_answer_is_a_connection_failure_not_a_library_retry(http_server):
+    from connectors.transport import INSTAGRAM_ORIGINS, ServerTimedOut
+
+    base, recorder = http_server
+    recorder.behaviour = _answer_408
+    session = _session(base, INSTAGRAM_ORIGINS)
+    with pytest.raises(ServerTimedOut) as caught:
+        session.post("https://i.instagram.com/api/v1/media/configure/", data={"a": "1"})
+    assert len(recorder.requests) == 1
+    assert classify(Failure(caught.value, create=True), (), platform="instagram").kind == "ambiguous"
