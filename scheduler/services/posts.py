@@ -293,12 +293,13 @@ def edit_post(
                            "Publishing of this post has started; its content can no longer change.",
                            field="text")
         overrides = dict(target_texts) if target_texts is not UNSET else {}
-        by_account = {t.account_id: t for t in live}
+        by_account: dict[int, list[PostTarget]] = {}
+        for t in live:  # a recurring post has one target per account and occurrence
+            by_account.setdefault(t.account_id, []).append(t)
         for account_id in overrides:
-            target = by_account.get(account_id)
-            if target is None:
+            if account_id not in by_account:
                 raise not_found("account", "targets")
-            if target.state in CLAIMED_STATES:
+            if any(t.state in CLAIMED_STATES for t in by_account[account_id]):
                 raise Conflict("target_claimed",
                                "Unggahan di akun ini sudah mulai diterbitkan.",
                                "Publishing on this account has started.", field="targets")
@@ -317,7 +318,8 @@ def edit_post(
         checked_tags = _tags(tags) if tags is not UNSET else None
         # Validate the content each unclaimed target will publish, as it will be after the edit.
         for account_id, own in overrides.items():
-            by_account[account_id].text_override = own
+            for target in by_account[account_id]:
+                target.text_override = own
         editable = [t for t in live if t.state not in CLAIMED_STATES]
         accounts = {t.account_id: uow.accounts.get(t.account_id) for t in editable}
         _check_content([(t, accounts[t.account_id]) for t in editable], body, media, thread)

@@ -103,8 +103,9 @@ def check_intent(intent: ScheduleIntent, now: datetime) -> ScheduleIntent:
                            "The end date must be after the start.", field="recurrence_until")
     checked = ScheduleIntent(kind, at=at, zone=zone, rule=(intent.rule or "").strip(), until=until)
     zone_info = get_zone(zone)
+    end = until + timedelta(microseconds=1) if until else at + timedelta(days=3660)
     first = occurrences(checked.rule or "", utc_to_local(at, zone_info).replace(tzinfo=None),
-                        zone_info, at, until or at + timedelta(days=3660), max_count=1)
+                        zone_info, at, end, max_count=1)
     if not first:
         raise InvalidInput("rule_never_fires", "Aturan pengulangan ini tidak pernah terjadi.",
                            "This recurrence rule never occurs.", field="recurrence_rule")
@@ -202,15 +203,17 @@ def assign_instants(uow: AbstractUnitOfWork, post: Post, now: datetime) -> list[
 
 def _expand(uow: AbstractUnitOfWork, post: Post, templates: list[PostTarget], now: datetime, *,
             first: bool) -> list[PostTarget]:
-    """Targets for the occurrences after ``post.expanded_until`` (or now) within the horizon.
+    """Scheduled targets for the occurrences in the horizon, per account.
 
-    On the first expansion the pending targets themselves take the first
-    occurrence; later ones are copies. Explicit recurring times are not
-    shifted by pacing: the author chose them.
+    First expansion (approval, also a re-approval after an edit): from now,
+    reusing the post's pending targets of each account in occurrence order
+    and canceling any left over. Later expansions (``first=False``): only
+    the occurrences after ``post.expanded_until``, as copies of ``templates``.
+    Explicit recurring times are not shifted by pacing: the author chose them.
     """
     intent = intent_of(post)
     start = now
-    if post.expanded_until is not None:
+    if not first and post.expanded_until is not None:
         start = max(now, post.expanded_until + timedelta(microseconds=1))
     horizon_end = now + RECURRENCE_HORIZON
     series = _series(intent, start, horizon_end, RECURRENCE_MAX)
@@ -219,23 +222,27 @@ def _expand(uow: AbstractUnitOfWork, post: Post, templates: list[PostTarget], no
                            "Pengulangan ini tidak punya jadwal lagi di masa depan.",
                            "This recurrence has no future occurrences left.",
                            field="recurrence_rule")
+    pools: dict[int, list[PostTarget]] = {}
+    for template in sorted(templates, key=lambda t: t.occurrence):
+        pools.setdefault(template.account_id, []).append(template)
     created: list[PostTarget] = []
-    by_account: dict[int, PostTarget] = {}
-    for template in templates:
-        by_account.setdefault(template.account_id, template)
-    for account_id, template in by_account.items():
-        for i, (number, instant) in enumerate(series):
-            target = template if (first and i == 0) else PostTarget(
-                account_id=account_id, text_override=template.text_override, created_at=now)
+    for account_id, pool in pools.items():
+        model = pool[0]
+        reusable = list(pool) if first else []
+        for number, instant in series:
+            target = reusable.pop(0) if reusable else PostTarget(
+                account_id=account_id, text_override=model.text_override, created_at=now)
+            if target not in post.targets:
+                post.targets.append(target)
             target.occurrence = number
             target.scheduled_at = instant
             target.scheduled_zone = post.schedule_zone
-            if target is not template:
-                post.targets.append(target)
             states.transition(target, TargetState.SCHEDULED, now)
             created.append(target)
-    if series:
-        post.expanded_until = series[-1][1] if len(series) == RECURRENCE_MAX else horizon_end
+        for leftover in reusable:  # a re-approval with fewer occurrences left than before
+            states.cancel(leftover, now)
+    if len(series) == RECURRENCE_MAX:
+        post.expanded_until = series[-1][1]
     else:
         post.expanded_until = horizon_end
     uow.flush()

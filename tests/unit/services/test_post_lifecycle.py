@@ -219,3 +219,22 @@ def test_reschedule_moves_only_unclaimed_targets(world, now):
     with pytest.raises(NotAllowed):
         posts.reschedule_post(world.uow, world.member_a, post.id,
                               schedule=ScheduleIntent.at_instant(now + 7 * HOUR), now=now)
+
+
+def test_editing_an_approved_recurring_post_and_approving_again_reuses_its_targets(world, now):
+    intent = ScheduleIntent.recurring("FREQ=DAILY;BYHOUR=10;BYMINUTE=0", now + 2 * HOUR)
+    post = compose(world, now, accounts_=[world.x_a], schedule=intent, submit=True)
+    posts.approve_post(world.uow, world.admin_a, post.id, now=now)
+    posts.edit_post(world.uow, world.member_a, post.id, text="Senam pagi bersama",
+                    target_texts={world.x_a.id: "Senam pagi (X)"}, now=now)
+    edited = world.uow.posts.get(post.id)
+    assert {t.state for t in edited.targets} == {TargetState.PENDING}
+    assert {t.text_override for t in edited.targets} == {"Senam pagi (X)"}
+    posts.submit_post(world.uow, world.member_a, post.id, now=now)
+    # approved again two days later: the first two occurrences are gone, numbering stays
+    again = posts.approve_post(world.uow, world.admin_a, post.id, now=now + 48 * HOUR)
+    live = sorted((t for t in again.targets if t.state == TargetState.SCHEDULED),
+                  key=lambda t: t.occurrence)
+    assert [t.occurrence for t in live] == list(range(2, 16))
+    assert len(again.targets) == 14  # reused, none left pending or duplicated
+    assert all(t.state != TargetState.PENDING for t in again.targets)
