@@ -49,9 +49,11 @@ class PipelineConfig:
     rate_limit_default_seconds: float = 900.0
     #: Reconcile looks for posts created since the attempt started minus this.
     reconcile_margin_seconds: float = 120.0
-    #: "Not found" only counts once the attempt started this long ago
-    #: (the platform's lists may lag a little behind a create).
-    reconcile_settle_seconds: float = 60.0
+    #: "Not found" only counts once the attempt started ``lease_seconds`` plus
+    #: this long ago: its create call has surely ended, and the platform's
+    #: lists (which may lag a little behind a create) have caught up.
+    #: None: half the lease (60 s with the default lease).
+    reconcile_settle_seconds: float | None = None
     #: Targets reconciled per run.
     reconcile_batch: int = 50
     #: ``siar status``: a target this late is overdue; a worker heartbeat this old is dead.
@@ -62,6 +64,8 @@ class PipelineConfig:
     def __post_init__(self) -> None:
         if not 0 <= self.lookahead_seconds <= 60:
             raise ValueError("lookahead_seconds must be within 0..60 (decision 0001)")
+        if self.reconcile_settle_seconds is None:
+            object.__setattr__(self, "reconcile_settle_seconds", self.lease_seconds / 2)
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> PipelineConfig:

@@ -73,7 +73,7 @@ def _reconcile_account(
         report.errors.extend(t.target_id for t in targets)
         return
     claimed_remote: set[str] = set()
-    settle = timedelta(seconds=p.config.lease_seconds + p.config.reconcile_settle_seconds)
+    settle = timedelta(seconds=p.config.lease_seconds + (p.config.reconcile_settle_seconds or 0))
     now = p.now()
     for t in targets:
         job = jobs[t.target_id]

@@ -1,210 +1,28 @@
-"""A whole Siar site for pipeline tests: database, broker, sandbox, real worker and beat.
+"""Pipeline integration fixtures: the sandbox and the site kit (``sitekit.py``).
 
-``site`` is built per test module for a backend pair (SQLite + file broker,
-or PostgreSQL + Redis): the schema is migrated, the Malang seed loaded, one
-KIM with an admin and sandbox accounts created through the services, then
-``siar worker`` and ``siar beat`` run as real subprocesses with the site's
-environment. Everything is stopped (SIGTERM, then SIGKILL of the process
-group we started) when the module is done.
+``sitekit.py`` is loaded under the unique name ``pipeline_sitekit`` (pytest
+runs with --import-mode=importlib, so sibling modules are not importable by
+a bare name); tests import from it.
 """
 from __future__ import annotations
 
+import importlib.util
 import os
-import signal
-import subprocess
 import sys
-import time
-import uuid
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
 
 import pytest
-import sqlalchemy as sa
-from cryptography.fernet import Fernet
 
-pytest_plugins = ["sandbox.pytest_plugin"]
+# Not ``pytest_plugins`` (allowed only in the rootdir conftest): importing the
+# fixtures makes them available to this directory.
+from sandbox.pytest_plugin import clean_sandbox, sandbox  # noqa: E402,F401
 
-SIAR = str(Path(sys.executable).with_name("siar"))
-
-
-def wait_until(condition: Callable[[], Any], timeout: float, what: str, every: float = 0.1) -> Any:
-    """Poll until ``condition()`` is truthy; return it, or fail naming ``what``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(every)
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-@dataclass
-class Site:
-    env: dict[str, str]
-    db_url: str
-    engine: sa.Engine
-    sandbox: Any
-    kim_id: int
-    admin_id: int
-    accounts: dict[str, int] = field(default_factory=dict)   # "x:handle" -> account id
-    procs: dict[str, subprocess.Popen] = field(default_factory=dict)
-    logs: dict[str, Path] = field(default_factory=dict)
-
-    # -- processes ---------------------------------------------------------
-    def start(self, name: str, *args: str) -> subprocess.Popen:
-        log = Path(self.env["SIAR_DATA_DIR"]) / f"{name}.log"
-        self.logs[name] = log
-        proc = subprocess.Popen(
-            [SIAR, *args], env=self.env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: we can stop exactly what we started
-        )
-        self.procs[name] = proc
-        return proc
-
-    def start_worker(self, name: str = "w1", concurrency: int = 2) -> subprocess.Popen:
-        return self.start(name, "worker", "--concurrency", str(concurrency),
-                          "--hostname", f"{name}-{uuid.uuid4().hex[:6]}@%h", "--loglevel", "INFO")
-
-    def start_beat(self) -> subprocess.Popen:
-        return self.start("beat", "beat", "--loglevel", "INFO")
-
-    def stop(self, name: str, sig: int = signal.SIGTERM, timeout: float = 20) -> int:
-        proc = self.procs.pop(name)
-        if proc.poll() is None:
-            # The main process only: it shuts its pool children down itself (warm shutdown).
-            (os.killpg if sig == signal.SIGKILL else os.kill)(proc.pid, sig)
-            try:
-                proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(10)
-        _reap_group(proc.pid)
-        return proc.returncode
-
-    def stop_all(self) -> dict[str, int]:
-        """Stop beat first (no new ticks), then the workers; returns their exit codes."""
-        order = sorted(self.procs, key=lambda n: n != "beat")
-        return {name: self.stop(name) for name in order}
-
-    def log(self, name: str) -> str:
-        path = self.logs.get(name)
-        return path.read_text(errors="replace") if path and path.exists() else ""
-
-    # -- data ----------------------------------------------------------------
-    def add_account(self, platform: str, handle: str | None = None, **pacing: int) -> int:
-        from scheduler.services.accounts import add_account, set_pacing
-        from scheduler.services.actors import Actor
-        from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
-
-        handle = handle or f"kim_{uuid.uuid4().hex[:8]}"
-        creds = self.sandbox.create_account(platform, handle)
-        uow = SqlAlchemyUnitOfWork.from_url(self.db_url)
-        account = add_account(uow, Actor.system(), kim_id=self.kim_id, platform=platform,
-                              handle=handle, credentials=creds, now=utcnow(),
-                              sandbox_base_url=self.sandbox.base_url)
-        if pacing:
-            set_pacing(SqlAlchemyUnitOfWork.from_url(self.db_url), Actor.system(), account.id,
-                       now=utcnow(), **pacing)
-        self.accounts[f"{platform}:{handle}"] = account.id
-        return account.id
-
-    def post(self, *account_ids: int, text: str, at: datetime) -> int:
-        """``siar post add`` in a subprocess (as an operator would); returns the post id."""
-        args = [SIAR, "post", "add", "--text", text, "--at", at.isoformat()]
-        for account_id in account_ids:
-            args += ["--account", str(account_id)]
-        out = subprocess.run(args, env=self.env, capture_output=True, text=True, timeout=60)
-        assert out.returncode == 0, out.stderr + out.stdout
-        first = out.stdout.split()[1]  # "Unggahan #12 dibuat, ..."
-        return int(first.lstrip("#"))
-
-    def targets(self, post_id: int) -> list[sa.Row]:
-        from scheduler.store.tables import post_targets as T
-
-        with self.engine.connect() as c:
-            return list(c.execute(sa.select(T).where(T.c.post_id == post_id)
-                                  .order_by(T.c.id)).all())
-
-    def heartbeats(self) -> list[sa.Row]:
-        from scheduler.store.tables import heartbeats
-
-        with self.engine.connect() as c:
-            return list(c.execute(sa.select(heartbeats)).all())
-
-
-def _reap_group(pgid: int) -> None:
-    """Make sure nothing of a process group we started survives (prefork children)."""
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(pgid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.1)
-    try:
-        os.killpg(pgid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
-def group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-        return True
-    except ProcessLookupError:
-        return False
-
-
-def build_site(tmp: Path, db_url: str, broker_url: str | None, sandbox: Any,
-               extra_env: dict[str, str] | None = None) -> Site:
-    """Migrate, seed and populate a site; point this process's settings at it."""
-    from config.settings import get_settings
-    from scheduler.services.actors import Actor
-    from scheduler.services.kims import create_kim
-    from scheduler.services.users import add_user
-    from scheduler.store.db import make_engine, make_session_factory
-    from scheduler.store.migrate import upgrade
-    from scheduler.store.seed import read_malang, seed_malang
-    from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SIAR_")}
-    env.update({
-        "SIAR_ENV": "test",
-        "SIAR_DATA_DIR": str(tmp),
-        "SIAR_DATABASE_URL": db_url,
-        "SIAR_SECRET_KEY": Fernet.generate_key().decode(),
-        "SIAR_LOG_LEVEL": "INFO",
-        "PYTHONUNBUFFERED": "1",
-    })
-    if broker_url:
-        env["SIAR_BROKER_URL"] = broker_url
-    env.update(extra_env or {})
-    for key, value in env.items():
-        if key.startswith("SIAR_"):
-            os.environ[key] = value
-    get_settings.cache_clear()
-
-    upgrade(db_url)
-    engine = make_engine(db_url)
-    with make_session_factory(engine)() as session:
-        seed_malang(session)
-        session.commit()
-    _, kelurahan = read_malang()
-    now = utcnow()
-    kim = create_kim(SqlAlchemyUnitOfWork.from_url(db_url), Actor.system(),
-                     kelurahan_code=kelurahan[0].code, name="KIM Uji Pipeline", now=now)
-    admin = add_user(SqlAlchemyUnitOfWork.from_url(db_url), Actor.system(),
-                     email=f"admin-{uuid.uuid4().hex[:6]}@kim.id", role="admin",
-                     password="rahasia-sekali-123", now=now, name="Admin", kim_id=kim.id)
-    return Site(env=env, db_url=db_url, engine=engine, sandbox=sandbox, kim_id=kim.id,
-                admin_id=admin.id)
+if "pipeline_sitekit" not in sys.modules:
+    _spec = importlib.util.spec_from_file_location(
+        "pipeline_sitekit", Path(__file__).with_name("sitekit.py"))
+    _kit = importlib.util.module_from_spec(_spec)
+    sys.modules["pipeline_sitekit"] = _kit
+    _spec.loader.exec_module(_kit)
 
 
 @pytest.fixture(scope="module")
