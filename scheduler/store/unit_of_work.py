@@ -7,11 +7,14 @@ when the session is closed (the objects are detached but keep their values).
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from scheduler.domain.errors import Conflict
 from scheduler.services.ports import AbstractUnitOfWork
 from scheduler.store import repositories as repos
 from scheduler.store.db import make_engine, make_session_factory
@@ -69,10 +72,26 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         return self.session
 
     def commit(self) -> None:
-        self._open().commit()
+        with _conflicts_as_domain_errors():
+            self._open().commit()
 
     def rollback(self) -> None:
         self._open().rollback()
 
     def flush(self) -> None:
-        self._open().flush()
+        with _conflicts_as_domain_errors():
+            self._open().flush()
+
+
+@contextmanager
+def _conflicts_as_domain_errors() -> Iterator[None]:
+    """A constraint the services checked but a concurrent writer beat us to
+    (two admins adding the same e-mail at once) is a Conflict, not a crash."""
+    try:
+        yield
+    except IntegrityError as error:
+        raise Conflict(
+            "concurrent_change",
+            "Data ini baru saja ditambahkan atau diubah orang lain; muat ulang dan coba lagi.",
+            "This was just added or changed by someone else; reload and try again.",
+        ) from error

@@ -134,3 +134,17 @@ def test_recurring_and_next_slot_on_a_real_database(uow, setup_kim):
     approved_rec = posts.approve_post(uow, admin, rec.id, now=NOW)
     assert [t.occurrence for t in approved_rec.targets] == [0, 1, 2, 3]
     assert approved_rec.expanded_until == NOW + timedelta(days=14)
+
+
+def test_a_unique_constraint_lost_to_a_concurrent_writer_is_a_conflict(uow, rows):
+    """The service checked the e-mail was free, but another transaction took it first."""
+    from scheduler.domain.model import User
+
+    before = rows()
+    with pytest.raises(Conflict) as caught:
+        with uow:
+            uow.users.add(User(email="sama@example.id", name="A", role=Role.STAFF, created_at=NOW))
+            uow.users.add(User(email="SAMA@example.id", name="B", role=Role.STAFF, created_at=NOW))
+            uow.commit()
+    assert caught.value.code == "concurrent_change"
+    assert rows() == before
