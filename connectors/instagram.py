@@ -206,6 +206,7 @@ class InstagramConnector:
                 error.message_en if isinstance(error, AuthExpired) else AuthExpired.default_message_en,
                 code=error.code, platform=self.platform, detail=error.detail,
             ) from None
+        _mirror_session_cookies(cl)
         renewed = dict(account.credentials)
         renewed["settings"] = cl.get_settings()
         register_credentials(renewed)
@@ -366,6 +367,20 @@ class InstagramConnector:
                 "This session belongs to another Instagram account; reconnect the right one.",
                 code="wrong_account", platform=self.platform))
         return AccountCheck(True, self.platform, account.handle, user_id)
+
+
+def _mirror_session_cookies(cl: Client) -> None:
+    """After a fresh login, also carry the session as cookies.
+
+    A header-based login (``ig-set-authorization``) leaves the cookie jar
+    without ``sessionid``, but ``video_rupload`` sends no Authorization header
+    and authenticates by cookie only; without this every later video upload
+    would meet "login_required" and log in again.
+    """
+    auth = cl.authorization_data or {}
+    for name in ("sessionid", "ds_user_id"):
+        if auth.get(name) and not cl.private.cookies.get(name):
+            cl.private.cookies.set(name, str(auth[name]))
 
 
 def _feed(cl: Client, user_id: str, amount: int) -> list[Any]:

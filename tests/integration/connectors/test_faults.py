@@ -203,6 +203,7 @@ def test_instagram_dead_session_logs_in_once_and_hands_back_new_settings(sandbox
 
     logins_before = _logins(sandbox)
     stored = AccountRef.from_credentials(renewed[0], on_credentials_changed=renewed.append)
+    assert connector.publish(stored, content_for("video")).remote_id  # video rupload authenticates by cookie
     assert connector.publish(stored, content_for("photo")).remote_id
     assert connector.check(stored).ok
     assert len(renewed) == 1 and _logins(sandbox) == logins_before, "the stored session is reused"
