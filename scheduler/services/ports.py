@@ -25,6 +25,7 @@ from scheduler.domain.model import (
     ApiToken,
     AuditEvent,
     Destination,
+    EngagementSnapshot,
     Kecamatan,
     Kelurahan,
     Kim,
@@ -123,6 +124,14 @@ class SubjectRepository(abc.ABC):
     @abc.abstractmethod
     def get_destination(self, id_: int) -> Destination | None: ...
 
+    @abc.abstractmethod
+    def list_products(self, kim_id: int) -> list[Product]:
+        """Products of the KIM's UMKM, by id."""
+
+    @abc.abstractmethod
+    def list_destinations(self, kim_id: int) -> list[Destination]:
+        """Destinations registered by the KIM, by id."""
+
 
 class MediaRepository(Repository[MediaAsset]):
     @abc.abstractmethod
@@ -178,6 +187,17 @@ class AttemptRepository(Repository[PublishAttempt]):
     def list_for_target(self, target_id: int) -> list[PublishAttempt]: ...
 
 
+class SnapshotRepository(abc.ABC):
+    """Engagement snapshots: append-only."""
+
+    @abc.abstractmethod
+    def add(self, snapshot: EngagementSnapshot) -> EngagementSnapshot: ...
+
+    @abc.abstractmethod
+    def list_for_target(self, target_id: int) -> list[EngagementSnapshot]:
+        """Oldest first."""
+
+
 class AuditRepository(abc.ABC):
     @abc.abstractmethod
     def add(self, event: AuditEvent) -> AuditEvent: ...
@@ -203,6 +223,7 @@ class AbstractUnitOfWork(abc.ABC):
     posts: PostRepository
     targets: TargetRepository
     attempts: AttemptRepository
+    snapshots: SnapshotRepository
     audit: AuditRepository
 
     def __enter__(self) -> AbstractUnitOfWork:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from scheduler.domain.model import (
-    ApiToken, AuditEvent, Destination, Kecamatan, Kelurahan, Kim, MediaAsset, Post,
+    ApiToken, AuditEvent, Destination, EngagementSnapshot, Kecamatan, Kelurahan, Kim, MediaAsset, Post,
     PostTarget, Product, PublishAttempt, ReviewState, Role, SocialAccount, TargetState,
     Umkm, User,
 )
@@ -126,6 +126,15 @@ class SqlSubjectRepository(ports.SubjectRepository):
     def get_destination(self, id_: int) -> Destination | None:
         return self.session.get(Destination, id_)
 
+    def list_products(self, kim_id: int) -> list[Product]:
+        return list(self.session.scalars(
+            sa.select(Product).join(Umkm, Umkm.id == Product.umkm_id)
+            .where(Umkm.kim_id == kim_id).order_by(Product.id)))
+
+    def list_destinations(self, kim_id: int) -> list[Destination]:
+        return list(self.session.scalars(
+            sa.select(Destination).where(Destination.kim_id == kim_id).order_by(Destination.id)))
+
 
 class SqlMediaRepository(_Base, ports.MediaRepository):
     model = MediaAsset
@@ -195,6 +204,20 @@ class SqlAttemptRepository(_Base, ports.AttemptRepository):
         return list(self.session.scalars(
             sa.select(PublishAttempt).where(PublishAttempt.target_id == target_id)
             .order_by(PublishAttempt.number)))
+
+
+class SqlSnapshotRepository(ports.SnapshotRepository):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, snapshot: EngagementSnapshot) -> EngagementSnapshot:
+        self.session.add(snapshot)
+        return snapshot
+
+    def list_for_target(self, target_id: int) -> list[EngagementSnapshot]:
+        return list(self.session.scalars(
+            sa.select(EngagementSnapshot).where(EngagementSnapshot.target_id == target_id)
+            .order_by(EngagementSnapshot.captured_at, EngagementSnapshot.id)))
 
 
 class SqlAuditRepository(ports.AuditRepository):

@@ -53,6 +53,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.posts = repos.SqlPostRepository(session)
         self.targets = repos.SqlTargetRepository(session)
         self.attempts = repos.SqlAttemptRepository(session)
+        self.snapshots = repos.SqlSnapshotRepository(session)
         self.audit = repos.SqlAuditRepository(session)
         return self
 

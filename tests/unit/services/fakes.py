@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, Iterable
 
 from scheduler.domain.model import (
-    ApiToken, AuditEvent, Destination, Kecamatan, Kelurahan, Kim, MediaAsset, Post,
+    ApiToken, AuditEvent, Destination, EngagementSnapshot, Kecamatan, Kelurahan, Kim, MediaAsset, Post,
     PostTarget, Product, PublishAttempt, ReviewState, Role, SocialAccount, TargetState,
     Umkm, User,
 )
@@ -34,6 +34,7 @@ class FakeData:
     media: list[MediaAsset] = field(default_factory=list)
     posts: list[Post] = field(default_factory=list)
     attempts: list[PublishAttempt] = field(default_factory=list)
+    snapshots: list[EngagementSnapshot] = field(default_factory=list)
     audit: list[AuditEvent] = field(default_factory=list)
     next_id: int = 1
 
@@ -148,6 +149,13 @@ class FakeSubjects(ports.SubjectRepository):
     def get_destination(self, id_: int) -> Destination | None:
         return self._get("destinations", id_)
 
+    def list_products(self, kim_id: int) -> list[Product]:
+        mine = {u.id for u in self._uow.data.umkm if u.kim_id == kim_id}
+        return [p for p in self._uow.data.products if p.umkm_id in mine]
+
+    def list_destinations(self, kim_id: int) -> list[Destination]:
+        return [d for d in self._uow.data.destinations if d.kim_id == kim_id]
+
 
 class FakeMedia(_Table, ports.MediaRepository):
     name = "media"
@@ -203,6 +211,13 @@ class FakeAttempts(_Table, ports.AttemptRepository):
         return [a for a in self.rows if a.target_id == target_id]
 
 
+class FakeSnapshots(_Table, ports.SnapshotRepository):
+    name = "snapshots"
+
+    def list_for_target(self, target_id: int) -> list[EngagementSnapshot]:
+        return sorted((s for s in self.rows if s.target_id == target_id), key=lambda s: s.captured_at)
+
+
 class FakeAudit(_Table, ports.AuditRepository):
     name = "audit"
 
@@ -232,6 +247,7 @@ class FakeUnitOfWork(ports.AbstractUnitOfWork):
         self.posts = FakePosts(self)
         self.targets = FakeTargets(self)
         self.attempts = FakeAttempts(self)
+        self.snapshots = FakeSnapshots(self)
         self.audit = FakeAudit(self)
 
     def __enter__(self) -> FakeUnitOfWork:
@@ -240,7 +256,7 @@ class FakeUnitOfWork(ports.AbstractUnitOfWork):
 
     def flush(self) -> None:
         for name in ("kims", "users", "tokens", "accounts", "umkm", "products", "destinations",
-                     "media", "posts", "attempts", "audit"):
+                     "media", "posts", "attempts", "snapshots", "audit"):
             for row in getattr(self.data, name):
                 if row.id is None:
                     row.id = self.data.new_id()
