@@ -12,6 +12,9 @@ import uuid
 
 import pytest
 
+# One sandbox server for the whole run (fixtures `sandbox`, `clean_sandbox`).
+pytest_plugins = ["sandbox.pytest_plugin"]
+
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 POSTGRES_ADMIN_URL = os.environ.get(
     "SIAR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -18,7 +18,8 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
-pytest_plugins = ["sandbox.pytest_plugin"]
+# Not ``pytest_plugins`` (allowed only in the rootdir conftest): importing the fixtures registers them here.
+from sandbox.pytest_plugin import clean_sandbox, sandbox  # noqa: E402,F401
 
 X_ORIGINS = ("https://api.twitter.com", "https://upload.twitter.com", "https://api.x.com")
 FACEBOOK_ORIGINS = ("https://graph.facebook.com",)
