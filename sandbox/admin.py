@@ -71,7 +71,7 @@ async def add_account(request: web.Request) -> web.Response:
     if not isinstance(handle, str) or not handle.strip() or len(handle) > 64 or "/" in handle:
         raise AdminError(_error(400, "bad_handle", "handle wajib diisi (maks. 64 karakter, tanpa '/')",
                                 "handle is required (at most 64 characters, no '/')"))
-    account, created = create_account(sb.store, platform, handle.strip(), sb.base_url)
+    account, created = create_account(sb.store, platform, handle.strip())
     return web.json_response(credentials_json(account, sb.base_url), status=201 if created else 200)
 
 
@@ -188,7 +188,7 @@ async def put_limits(request: web.Request) -> web.Response:
         sb.limiter.configs[platform] = LimitConfig.from_json(body)
     except (TypeError, ValueError) as exc:
         raise AdminError(_error(400, "bad_limits", f"Batas laju tidak sah: {exc}", f"invalid rate limits: {exc}"))
-    sb.limiter._windows = {k: v for k, v in sb.limiter._windows.items() if k[0] != platform}
+    sb.limiter.forget(platform)
     return web.json_response(sb.limiter.to_json()[platform])
 
 

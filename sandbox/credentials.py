@@ -34,7 +34,7 @@ def _token(n: int = 24) -> str:
     return secrets.token_urlsafe(n).replace("-", "x").replace("_", "y")
 
 
-def _new_account(store: Store, platform: str, handle: str, base_url: str) -> Account:
+def _new_account(store: Store, platform: str, handle: str) -> Account:
     account_id = str(store.next_id(platform))
     if platform == "x":
         secrets_ = {
@@ -51,12 +51,12 @@ def _new_account(store: Store, platform: str, handle: str, base_url: str) -> Acc
     return Account(platform, handle, account_id, secrets_, {}, time.time())
 
 
-def create_account(store: Store, platform: str, handle: str, base_url: str) -> tuple[Account, bool]:
+def create_account(store: Store, platform: str, handle: str) -> tuple[Account, bool]:
     """Create (or return the existing) account; the bool says whether it is new."""
     existing = store.account(platform, handle)
     if existing is not None:
         return existing, False
-    account = _new_account(store, platform, handle, base_url)
+    account = _new_account(store, platform, handle)
     store.add_account(account)
     return account, True
 

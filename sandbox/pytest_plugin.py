@@ -1,6 +1,10 @@
 """Pytest plugin: a session-wide sandbox server.
 
-Enable it in an area's conftest.py with ``pytest_plugins = ["sandbox.pytest_plugin"]``.
+Enable it in an area's conftest.py by importing the fixtures:
+``from sandbox.pytest_plugin import clean_sandbox, sandbox  # noqa: F401``
+(pytest allows ``pytest_plugins = ["sandbox.pytest_plugin"]`` only in the rootdir
+conftest; in an area conftest it fails the whole collection), or with
+``pytest -p sandbox.pytest_plugin``.
 The ``sandbox`` fixture is shared by the whole test session (one server), so
 tests should use their own handles (``sandbox.create_account("x", f"kim_{uuid}")``)
 or ask for ``clean_sandbox``, which resets it first and clears faults,

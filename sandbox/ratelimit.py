@@ -84,6 +84,10 @@ class RateLimiter:
         return Verdict(True, "account", cfg.account_limit, cfg.account_limit - acc_used, math.ceil(acc_reset),
                        app_pct, acc_pct)
 
+    def forget(self, platform: str) -> None:
+        """Start fresh windows for one platform (after its limits change)."""
+        self._windows = {k: v for k, v in self._windows.items() if k[0] != platform}
+
     def reset(self) -> None:
         """Forget all counters and custom limits."""
         self.configs.clear()

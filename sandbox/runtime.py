@@ -124,6 +124,18 @@ def endpoint(platform: str, kind: str | Callable[[web.Request], Awaitable[str]],
             await asyncio.sleep(plan.hang_s if plan else 30.0)
             return _drop(request)
         if k == "create" and sb.hold(platform).enabled:
+            # Read the body first: a held request whose client dies meanwhile must still be
+            # applicable on release (the request reached the platform), and a dead connection
+            # can no longer deliver it. Both are cached for the handler.
+            try:
+                if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+                    await request.post()
+                else:
+                    await request.read()
+            except web.HTTPRequestEntityTooLarge:
+                return shapes.too_large(MAX_BODY)
+            except Exception:  # malformed: the handler reports it once released
+                pass
             action = await sb.hold(platform).wait()
             if action == "drop":
                 return _drop(request)

@@ -112,3 +112,17 @@ def test_state_file_survives_a_restart_of_the_cli_server(tmp_path, lib):
         client, _ = lib.x_clients({**creds, "sandbox_base_url": second.base_url})
         with pytest.raises(tweepy.Forbidden):
             client.create_tweet(text="Tetap ada setelah restart", user_auth=True)
+
+
+def test_a_held_create_still_applies_after_its_client_gave_up(sandbox, lib, handle):
+    """The chaos scenario: the worker dies (here: times out) while its create is held; release applies it."""
+    client, _ = lib.x_clients(sandbox.create_account("x", handle), timeout=0.3)
+    sandbox.hold("x", timeout_s=20)
+    with pytest.raises(requests.Timeout):
+        client.create_tweet(text="Pekerja mati saat permintaan ditahan", user_auth=True)
+    assert sandbox.held("x") == 1 and sandbox.posts("x", handle) == []
+    sandbox.release("x", "apply")
+    from sandbox.testing import wait_for
+
+    wait_for(lambda: len(sandbox.posts("x", handle)) == 1, 5, "the held tweet to be applied")
+    assert sandbox.posts("x", handle)[0]["create_requests"] == 1
