@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -16,8 +17,12 @@ from scheduler.services.ports import AbstractUnitOfWork
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024  # argon2 copes, but a megabyte "password" is an attack
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# Verified when the e-mail is unknown, so a wrong e-mail costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("siar-no-such-user")
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verified when the e-mail is unknown, so a wrong e-mail costs as long as a wrong password."""
+    return _hasher.hash("siar-no-such-user")
 
 
 def check_password(password: str | None) -> str:
@@ -116,7 +121,7 @@ def authenticate(uow: AbstractUnitOfWork, *, email: str, password: str, now: dat
         user = uow.users.get_by_email(address) if address else None
         if user is None or not user.active or not user.password_hash:
             try:
-                _hasher.verify(_DUMMY_HASH, password or "")
+                _hasher.verify(_dummy_hash(), password or "")
             except VerificationError:
                 pass
             raise refused
