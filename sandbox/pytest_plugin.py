@@ -1,6 +1,7 @@
 """Pytest plugin: a session-wide sandbox server.
 
-Enable it in an area's conftest.py by importing the fixtures:
+The root tests/conftest.py enables it for the whole run. Elsewhere, enable it
+in a conftest.py by importing the fixtures:
 ``from sandbox.pytest_plugin import clean_sandbox, sandbox  # noqa: F401``
 (pytest allows ``pytest_plugins = ["sandbox.pytest_plugin"]`` only in the rootdir
 conftest; in an area conftest it fails the whole collection), or with

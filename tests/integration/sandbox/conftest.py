@@ -7,7 +7,6 @@ This is a test helper; the production adapter lives in connectors/.
 """
 from __future__ import annotations
 
-import io
 import struct
 import uuid
 from pathlib import Path
@@ -18,8 +17,8 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
-# Not ``pytest_plugins`` (allowed only in the rootdir conftest): importing the fixtures registers them here.
-from sandbox.pytest_plugin import clean_sandbox, sandbox  # noqa: E402,F401
+# The ``sandbox`` fixture (one server for the whole run) comes from sandbox.pytest_plugin,
+# enabled in the root conftest.
 
 X_ORIGINS = ("https://api.twitter.com", "https://upload.twitter.com", "https://api.x.com")
 FACEBOOK_ORIGINS = ("https://graph.facebook.com",)
@@ -120,13 +119,19 @@ def handle() -> str:
     return f"kim_{uuid.uuid4().hex[:8]}"
 
 
-@pytest.fixture(autouse=True)
-def _no_leftover_faults(sandbox):
-    """Faults and holds set by one test never leak into the next."""
-    yield
+def _calm(sandbox) -> None:
     sandbox.clear_faults()
     for platform in ("x", "facebook", "instagram"):
         sandbox.hold(platform, enabled=False)
+        sandbox.set_rate_limits(platform)
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_faults(sandbox):
+    """The server is shared by the whole run: no faults, holds or tight limits before or after a test."""
+    _calm(sandbox)
+    yield
+    _calm(sandbox)
 
 
 @pytest.fixture
