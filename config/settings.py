@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     lease_seconds: int = 120
     web_host: str = "127.0.0.1"
     web_port: int = 8000
+    # Session cookie gets the Secure flag; turn off only for plain-http dev on 127.0.0.1.
+    session_cookie_secure: bool = True
+    # Origin of a sandbox server (`siar sandbox serve`) for sandbox accounts made through the API.
+    sandbox_url: str | None = None
 
     @field_validator("data_dir")
     @classmethod

@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "beat": "scheduler.cli.beat:beat",
     "status": "scheduler.cli.status:status",
     "post": "scheduler.cli.post:post",
+    "serve": "scheduler.cli.serve:serve",
     "demo": "scheduler.cli.demo:demo",
 }
 

@@ -1,0 +1,95 @@
+"""Reading posts for the API: filtered, paged lists and a post with its attempts.
+
+The list is computed from the KIMs the actor may see (``kims.list_kims``:
+its own KIM, or every KIM for staff) with the posts repository, then
+filtered and paged in memory. Fine for a KIM's volume (hundreds to a few
+thousand posts); a store-side query would replace it if a KIM ever holds
+far more.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from scheduler.domain.model import Post, PublishAttempt, ReviewState, TargetState
+from scheduler.services import checks
+from scheduler.services.actors import Actor
+from scheduler.services.authz import Cap, authorize
+from scheduler.services.posts import _load_post, _loaded
+from scheduler.services.ports import AbstractUnitOfWork
+
+MAX_PER_PAGE = 200
+
+
+@dataclass(frozen=True)
+class PostPage:
+    items: list[Post]
+    total: int
+    page: int
+    per_page: int
+
+
+def _state_filter(state: str | None) -> tuple[ReviewState | None, TargetState | None]:
+    if not state:
+        return None, None
+    try:
+        return ReviewState(state), None
+    except ValueError:
+        pass
+    try:
+        return None, TargetState(state)
+    except ValueError:
+        raise checks.invalid("state", "unknown_state",
+                             f"Status '{state}' tidak dikenal.", f"Unknown state '{state}'.") from None
+
+
+def _when(post: Post) -> datetime | None:
+    instants = [t.scheduled_at for t in post.targets if t.scheduled_at is not None]
+    return min(instants) if instants else post.schedule_at
+
+
+def list_posts(uow: AbstractUnitOfWork, actor: Actor, *, kim_id: int | None = None,
+               state: str | None = None, start: datetime | None = None,
+               end: datetime | None = None, page: int = 1, per_page: int = 50) -> PostPage:
+    """Posts the actor may see, newest first.
+
+    ``state`` is a review state (draft, pending_approval, ...) or a target
+    state (scheduled, published, failed, ...: posts with such a target);
+    ``start``/``end`` bound the earliest scheduled instant of a post, ``[start, end)``.
+    """
+    review, target_state = _state_filter(state)
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise checks.invalid("page", "bad_page", "Nomor halaman atau ukuran halaman tidak sah.",
+                             "Invalid page number or page size.")
+    with uow:
+        if kim_id is not None:
+            authorize(actor, Cap.READ_KIM, kim_id, what="kim")
+            kim_ids = [kim_id] if uow.kims.get(kim_id) is not None else []
+        else:
+            kim_ids = [k.id for k in uow.kims.list()
+                       if k.id is not None and (not actor.is_kim_bound or k.id == actor.kim_id)]
+        found: list[Post] = []
+        for kid in kim_ids:
+            for post in uow.posts.list_by_kim(kid, review):
+                if target_state is not None and not any(t.state == target_state for t in post.targets):
+                    continue
+                when = _when(post)
+                if start is not None and (when is None or when < start):
+                    continue
+                if end is not None and (when is None or when >= end):
+                    continue
+                found.append(post)
+        found.sort(key=lambda p: p.id or 0, reverse=True)  # newest first
+        chunk = found[(page - 1) * per_page: page * per_page]
+        return PostPage(items=[_loaded(p) for p in chunk], total=len(found), page=page,
+                        per_page=per_page)
+
+
+def get_post_with_attempts(uow: AbstractUnitOfWork, actor: Actor,
+                           post_id: int) -> tuple[Post, dict[int, list[PublishAttempt]]]:
+    """A post, its targets, and every publish attempt of each target (oldest first)."""
+    with uow:
+        post = _loaded(_load_post(uow, actor, post_id))
+        attempts = {t.id: sorted(uow.attempts.list_for_target(t.id), key=lambda a: a.number)
+                    for t in post.targets if t.id is not None}
+        return post, attempts

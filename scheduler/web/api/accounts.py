@@ -1,0 +1,152 @@
+"""Social accounts: connect (with credentials, or a sandbox account), read, check, slots, pacing.
+
+Credentials are write-only: accepted in ``POST``, stored encrypted, never
+returned (no output schema has a field for them).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import Field, model_validator
+
+from scheduler.domain.model import Platform, SocialAccount
+from scheduler.services import account_checks, accounts
+from scheduler.web.api.kims import resolve_kim_id
+from scheduler.web.deps import ActorDep, ContextDep, LanguageDep, NowDep, SettingsDep, UowDep
+from scheduler.web.schemas import InputModel, OutputModel
+
+router = APIRouter(prefix="/accounts", tags=["accounts"])
+
+
+class SlotIO(InputModel):
+    weekday: int = Field(ge=0, le=6, description="0 = Senin / Monday")
+    at: str = Field(pattern=r"^\d{2}:\d{2}$", description="HH:MM, local to the account's zone")
+
+
+class AccountIn(InputModel):
+    kim: int | str | None = Field(default=None, description="KIM id or slug (default: your own)")
+    platform: Platform
+    handle: str = Field(min_length=1, max_length=100)
+    credentials: dict[str, Any] | None = Field(default=None, description="Write-only")
+    sandbox: bool = False
+    timezone: str | None = Field(default=None, max_length=64)
+    slots: list[SlotIO] = Field(default_factory=list, max_length=168)
+
+    @model_validator(mode="after")
+    def _credentials_or_sandbox(self) -> AccountIn:
+        if self.sandbox == (self.credentials is not None):
+            raise ValueError("give either credentials or sandbox=true / isi credentials atau sandbox=true")
+        return self
+
+
+class SlotOut(OutputModel):
+    weekday: int
+    at: str
+
+
+class AccountOut(OutputModel):
+    id: int
+    kim_id: int
+    platform: str
+    handle: str
+    status: str
+    status_reason: str | None
+    paused_until: datetime | None
+    timezone: str
+    slots: list[SlotOut]
+    min_spacing_seconds: int | None
+    daily_cap: int | None
+    sandbox: bool
+    created_at: datetime | None
+
+    @classmethod
+    def of(cls, a: SocialAccount) -> AccountOut:
+        assert a.id is not None
+        return cls(id=a.id, kim_id=a.kim_id, platform=str(a.platform), handle=a.handle,
+                   status=str(a.status), status_reason=a.status_reason, paused_until=a.paused_until,
+                   timezone=a.timezone,
+                   slots=[SlotOut(weekday=s.weekday, at=s.at.strftime("%H:%M")) for s in a.slots],
+                   min_spacing_seconds=a.min_spacing_seconds, daily_cap=a.daily_cap,
+                   sandbox=a.sandbox_base_url is not None, created_at=a.created_at)
+
+
+class SlotsIn(InputModel):
+    slots: list[SlotIO] = Field(max_length=168)
+
+
+class PacingIn(InputModel):
+    min_spacing_seconds: int | None = Field(default=None, ge=0, le=7 * 86400)
+    daily_cap: int | None = Field(default=None, ge=1, le=1000)
+
+
+class CheckOut(OutputModel):
+    ok: bool
+    status: str
+    remote_user_id: str | None = None
+    error: dict[str, str] | None = None
+
+
+@router.post("", status_code=201, response_model=AccountOut)
+def add_account(body: AccountIn, actor: ActorDep, uow: UowDep, now: NowDep,
+                settings: SettingsDep) -> AccountOut:
+    """Connect an account to a KIM (KIM admins). ``{"sandbox": true}`` makes a training account."""
+    kim_id = resolve_kim_id(uow, actor, body.kim)
+    from scheduler.services.authz import Cap, authorize
+
+    authorize(actor, Cap.MANAGE_ACCOUNTS, kim_id, what="kim")  # before calling the sandbox
+    credentials = body.credentials
+    base_url = None
+    if body.sandbox:
+        credentials = account_checks.create_sandbox_credentials(
+            settings.sandbox_url, body.platform.value, body.handle.lstrip("@"))
+        base_url = credentials.get("sandbox_base_url") or settings.sandbox_url
+    account = accounts.add_account(
+        uow, actor, kim_id=kim_id, platform=body.platform, handle=body.handle,
+        credentials=credentials or {}, now=now, sandbox_base_url=base_url,
+        timezone=body.timezone, slots=[s.model_dump() for s in body.slots])
+    return AccountOut.of(account)
+
+
+@router.get("", response_model=list[AccountOut])
+def list_accounts(actor: ActorDep, uow: UowDep, kim: int | str | None = None) -> list[AccountOut]:
+    """The accounts of a KIM (default: the caller's own)."""
+    kim_id = resolve_kim_id(uow, actor, kim)
+    return [AccountOut.of(a) for a in accounts.list_accounts(uow, actor, kim_id)]
+
+
+@router.get("/{account_id}", response_model=AccountOut)
+def get_account(account_id: int, actor: ActorDep, uow: UowDep) -> AccountOut:
+    return AccountOut.of(accounts.get_account(uow, actor, account_id))
+
+
+@router.post("/{account_id}/check", response_model=CheckOut)
+def check_account(account_id: int, actor: ActorDep, uow: UowDep, now: NowDep,
+                  ctx: ContextDep, lang: LanguageDep) -> CheckOut:
+    """Ask the platform whether the stored credentials still work."""
+    assert ctx.connector_for is not None
+    result = account_checks.check_account(uow, actor, account_id,
+                                          connector_for=ctx.connector_for, now=now)
+    error = None if result.ok else {
+        "code": result.error_code or "check_failed",
+        "message": (result.message_en if lang == "en" else result.message_id) or ""}
+    return CheckOut(ok=result.ok, status=result.status, remote_user_id=result.remote_user_id,
+                    error=error)
+
+
+@router.put("/{account_id}/slots", response_model=AccountOut)
+def set_slots(account_id: int, body: SlotsIn, actor: ActorDep, uow: UowDep,
+              now: NowDep) -> AccountOut:
+    """Replace the weekly posting slots."""
+    return AccountOut.of(accounts.set_slots(uow, actor, account_id,
+                                            [s.model_dump() for s in body.slots], now=now))
+
+
+@router.put("/{account_id}/pacing", response_model=AccountOut)
+def set_pacing(account_id: int, body: PacingIn, actor: ActorDep, uow: UowDep,
+               now: NowDep) -> AccountOut:
+    """Minimum spacing and daily cap (null: the platform's default)."""
+    return AccountOut.of(accounts.set_pacing(uow, actor, account_id, now=now,
+                                             min_spacing_seconds=body.min_spacing_seconds,
+                                             daily_cap=body.daily_cap))

@@ -1,0 +1,100 @@
+"""Engagement: summaries grouped by KIM, kelurahan, platform, ... and the KIM leaderboard.
+
+Both come from ``services.engagement.summaries`` (definitions in
+docs/engagement.md): the leaderboard is the summary grouped by KIM, ranked by
+interactions. ``from``/``to`` are local dates (inclusive), default: the last
+30 days. Members and admins only ever see their own KIM.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Query
+from pydantic import Field
+
+from scheduler.domain.timezones import get_zone
+from scheduler.services.engagement import summaries
+from scheduler.web.deps import ActorDep, EngineDep, NowDep, SettingsDep
+from scheduler.web.schemas import OutputModel
+
+router = APIRouter(tags=["engagement"])
+DEFAULT_DAYS = 30
+
+
+class SummaryRowOut(OutputModel):
+    key: str
+    label: str
+    posts: int
+    likes: int
+    comments: int
+    shares: int
+    views: int | None
+    reach: int | None
+    saves: int | None
+    interactions: int
+    engagement_rate: float | None
+    missing: int
+    extra: dict[str, Any] = {}
+
+
+class SummaryOut(OutputModel):
+    group_by: str
+    from_: date = Field(serialization_alias="from")
+    to: date
+    captured_at: datetime | None
+    rows: list[SummaryRowOut]
+    total: SummaryRowOut
+
+
+class LeaderOut(SummaryRowOut):
+    rank: int
+
+
+class LeaderboardOut(OutputModel):
+    from_: date = Field(serialization_alias="from")
+    to: date
+    captured_at: datetime | None
+    items: list[LeaderOut]
+
+
+def _period(first: date | None, last: date | None, now: datetime, zone: str) -> tuple[date, date]:
+    today = now.astimezone(get_zone(zone)).date()
+    last = last or today
+    return first or last - timedelta(days=DEFAULT_DAYS - 1), last
+
+
+def _row(r: summaries.SummaryRow) -> dict[str, Any]:
+    return dict(key=r.key, label=r.label, posts=r.posts, likes=r.likes, comments=r.comments,
+                shares=r.shares, views=r.views, reach=r.reach, saves=r.saves,
+                interactions=r.interactions, engagement_rate=r.engagement_rate, missing=r.missing,
+                extra={k: (v.isoformat() if isinstance(v, (date, datetime)) else v)
+                       for k, v in (r.extra or {}).items()})
+
+
+@router.get("/engagement/summary", response_model=SummaryOut)
+def summary(actor: ActorDep, engine: EngineDep, now: NowDep, settings: SettingsDep,
+            group_by: str = Query(default="kim", max_length=20),
+            from_: date | None = Query(default=None, alias="from"),
+            to: date | None = None,
+            kim: str | None = Query(default=None, max_length=100),
+            platform: str | None = Query(default=None, max_length=20)) -> SummaryOut:
+    """Totals of the posts published in the period, per group."""
+    first, last = _period(from_, to, now, settings.timezone)
+    result = summaries.engagement_summary(engine, actor, group_by=group_by, first=first, last=last,
+                                          kim=kim, platform=platform)
+    return SummaryOut(group_by=result.group_by, from_=first, to=last, captured_at=result.captured_at,
+                      rows=[SummaryRowOut(**_row(r)) for r in result.rows],
+                      total=SummaryRowOut(**_row(result.total)))
+
+
+@router.get("/leaderboard", response_model=LeaderboardOut)
+def leaderboard(actor: ActorDep, engine: EngineDep, now: NowDep, settings: SettingsDep,
+                from_: date | None = Query(default=None, alias="from"),
+                to: date | None = None) -> LeaderboardOut:
+    """KIMs ranked by interactions in the period (members and admins: their own KIM only)."""
+    first, last = _period(from_, to, now, settings.timezone)
+    result = summaries.engagement_summary(engine, actor, group_by="kim", first=first, last=last)
+    ranked = sorted(result.rows, key=lambda r: (-r.interactions, -r.posts, r.label))
+    return LeaderboardOut(from_=first, to=last, captured_at=result.captured_at,
+                          items=[LeaderOut(rank=i + 1, **_row(r)) for i, r in enumerate(ranked)])

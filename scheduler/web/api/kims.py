@@ -1,0 +1,71 @@
+"""KIMs: register one (staff), list the visible ones."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from fastapi import APIRouter
+from pydantic import Field
+
+from scheduler.domain.model import DEFAULT_TIMEZONE, Kim
+from scheduler.services import kims
+from scheduler.services.actors import Actor
+from scheduler.services.ports import AbstractUnitOfWork
+from scheduler.web.deps import ActorDep, NowDep, UowDep
+from scheduler.web.schemas import InputModel, OutputModel
+
+router = APIRouter(prefix="/kims", tags=["kims"])
+
+
+class KimIn(InputModel):
+    kelurahan: str = Field(min_length=1, max_length=100, description="Kode atau nama kelurahan")
+    name: str = Field(min_length=1, max_length=120)
+    slug: str | None = Field(default=None, max_length=80)
+    formed_on: date | None = None
+    timezone: str = Field(default=DEFAULT_TIMEZONE, max_length=64)
+    allow_self_approval: bool = False
+
+
+class KimOut(OutputModel):
+    id: int
+    name: str
+    slug: str
+    kelurahan_code: str
+    formed_on: date | None
+    timezone: str
+    allow_self_approval: bool
+    created_at: datetime | None
+
+
+def resolve_kim_id(uow: AbstractUnitOfWork, actor: Actor, kim: int | str | None) -> int:
+    """A KIM reference from a request (id, slug, or nothing = the caller's own KIM)."""
+    from scheduler.services import checks
+
+    if kim is None or kim == "":
+        if actor.kim_id is None:
+            raise checks.invalid("kim", "kim_required", "Sebutkan KIM-nya.", "Name the KIM.")
+        return actor.kim_id
+    if isinstance(kim, int) or (isinstance(kim, str) and kim.isdigit()):
+        found: Kim = kims.get_kim(uow, actor, kim_id=int(kim))
+    else:
+        found = kims.get_kim(uow, actor, slug=kim)
+    assert found.id is not None
+    return found.id
+
+
+@router.post("", status_code=201, response_model=KimOut)
+def create_kim(body: KimIn, actor: ActorDep, uow: UowDep, now: NowDep) -> Kim:
+    """Register the KIM of a kelurahan (staff, superadmin)."""
+    return kims.create_kim(uow, actor, kelurahan_code=body.kelurahan, name=body.name, now=now,
+                           slug=body.slug, formed_on=body.formed_on, timezone=body.timezone,
+                           allow_self_approval=body.allow_self_approval)
+
+
+@router.get("", response_model=list[KimOut])
+def list_kims(actor: ActorDep, uow: UowDep) -> list[Kim]:
+    """The KIMs the caller may see: its own, or all for staff."""
+    return kims.list_kims(uow, actor)
+
+
+@router.get("/{kim_id}", response_model=KimOut)
+def get_kim(kim_id: int, actor: ActorDep, uow: UowDep) -> Kim:
+    return kims.get_kim(uow, actor, kim_id=kim_id)

@@ -1,0 +1,68 @@
+"""The ``schedule`` object of a post, and its translation into a ScheduleIntent.
+
+Exactly one of three forms::
+
+    {"at": "2026-12-01T09:00:00+07:00"}                     an instant with its offset
+    {"at": "2026-12-01T09:00:00", "timezone": "Asia/Jakarta"} a wall-clock time in a zone
+    {"next_slot": true}                                      the accounts' next free slot
+    {"rrule": "FREQ=WEEKLY;BYDAY=MO", "start": "...", "timezone": "Asia/Jakarta", "until"?: "..."}
+
+A time without offset and without zone is refused ("waktu tanpa zona waktu").
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from scheduler.domain.errors import InvalidInput
+from scheduler.domain.model import DEFAULT_TIMEZONE
+from scheduler.domain.timezones import get_zone, local_to_utc
+from scheduler.services.scheduling import ScheduleIntent
+from scheduler.web.schemas import InputModel
+
+
+class ScheduleIn(InputModel):
+    at: datetime | None = None
+    timezone: str | None = Field(default=None, max_length=64)
+    next_slot: bool | None = None
+    rrule: str | None = Field(default=None, max_length=500)
+    start: datetime | None = None
+    until: datetime | None = None
+
+
+def _naive(field: str) -> InvalidInput:
+    return InvalidInput("naive_datetime",
+                        "Waktu tanpa zona waktu: tambahkan selisih UTC (mis. +07:00) atau isi timezone.",
+                        "Time without a time zone: add a UTC offset (e.g. +07:00) or a timezone.",
+                        field=f"schedule.{field}")
+
+
+def _instant(value: datetime, zone: str | None, field: str) -> datetime:
+    if value.tzinfo is not None and value.utcoffset() is not None:
+        return value
+    if not zone:
+        raise _naive(field)
+    return local_to_utc(value, get_zone(zone, field="schedule.timezone"))
+
+
+def to_intent(schedule: ScheduleIn) -> ScheduleIntent:
+    """The service's intent for a request's schedule, or InvalidInput naming the field."""
+    forms = [schedule.at is not None, bool(schedule.next_slot), schedule.rrule is not None]
+    if sum(forms) != 1:
+        raise InvalidInput("schedule_form",
+                           "Pilih satu jenis jadwal: at, next_slot, atau rrule.",
+                           "Choose one kind of schedule: at, next_slot or rrule.", field="schedule")
+    zone = schedule.timezone
+    if zone is not None:
+        get_zone(zone, field="schedule.timezone")
+    if schedule.next_slot:
+        return ScheduleIntent.next_slot()
+    if schedule.at is not None:
+        return ScheduleIntent.at_instant(_instant(schedule.at, zone, "at"), zone or DEFAULT_TIMEZONE)
+    if schedule.start is None:
+        raise InvalidInput("schedule_start_required", "Isi waktu mulai (start) untuk jadwal berulang.",
+                           "A recurring schedule needs a start.", field="schedule.start")
+    start = _instant(schedule.start, zone, "start")
+    until = _instant(schedule.until, zone, "until") if schedule.until is not None else None
+    return ScheduleIntent.recurring(schedule.rrule or "", start, zone or DEFAULT_TIMEZONE, until)

@@ -1,0 +1,64 @@
+"""The FastAPI application: ``create_app(settings=None)``.
+
+JSON API under ``/api/v1``, its OpenAPI document at ``/api/openapi.json``,
+sign-in under ``/auth``. The interactive docs page is off: FastAPI's pages
+load Swagger UI / ReDoc from a CDN, and Siar may run on an intranet with no
+internet; the OpenAPI document itself is always served (docs/api.md).
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+import sqlalchemy as sa
+from fastapi import FastAPI
+
+from config.settings import Settings, get_settings
+from scheduler.store.db import make_engine, make_session_factory
+from scheduler.web import errors
+from scheduler.web.deps import WebContext, utc_now
+from scheduler.web.limits import BodyLimitMiddleware
+
+log = logging.getLogger("siar.web")
+
+
+def _default_connectors(settings: Settings) -> Callable[[str], Any]:
+    from scheduler.services.pipeline import _registry_lookup  # the real connectors, configured timeouts
+
+    return _registry_lookup(settings)
+
+
+def create_app(settings: Settings | None = None, *, engine: sa.Engine | None = None,
+               clock: Callable[[], Any] | None = None,
+               connector_for: Callable[[str], Any] | None = None) -> FastAPI:
+    """Build the app; ``engine``, ``clock`` and ``connector_for`` are for tests."""
+    from scheduler.web import auth
+    from scheduler.web.api import api_router
+
+    settings = settings or get_settings()
+    settings.ensure_dirs()
+    settings.secret_keys()  # production without a real key refuses to start here
+    engine = engine or make_engine(settings.db_url)
+    app = FastAPI(
+        title="Siar API",
+        version="1",
+        description="Penjadwal unggahan media sosial KIM Kota Malang / "
+                    "social-media scheduler for the KIM of Kota Malang.",
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.siar = WebContext(
+        settings=settings,
+        engine=engine,
+        session_factory=make_session_factory(engine),
+        clock=clock or utc_now,
+        connector_for=connector_for,
+    )
+    if connector_for is None:
+        app.state.siar.connector_for = _default_connectors(settings)
+    errors.install(app)
+    app.add_middleware(BodyLimitMiddleware)
+    app.include_router(auth.router)
+    app.include_router(api_router)
+    return app

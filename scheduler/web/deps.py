@@ -1,0 +1,133 @@
+"""FastAPI dependencies, as ``Annotated`` aliases (full-stack-fastapi-template style).
+
+``ActorDep`` is who is calling: an ``Authorization: Bearer`` API token, or
+the session cookie of a signed-in browser. Cookie-authenticated requests
+that change state must carry the session's CSRF token (``X-CSRF-Token``
+header, or a ``csrf_token`` form field); bearer requests need none, since a
+browser never adds that header on its own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Annotated, Any, Callable
+
+import sqlalchemy as sa
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session, sessionmaker
+
+from config.settings import Settings
+from scheduler.domain.errors import NotAllowed
+from scheduler.services import sessions, tokens
+from scheduler.services.actors import Actor
+from scheduler.services.ports import AbstractUnitOfWork
+from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
+from scheduler.web.errors import Unauthenticated
+from scheduler.web.i18n import language
+
+SESSION_COOKIE = "siar_session"
+CSRF_COOKIE = "siar_csrf"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class WebContext:
+    """What the app factory wires once: settings, database, clock, connectors."""
+
+    settings: Settings
+    engine: sa.Engine
+    session_factory: sessionmaker[Session]
+    clock: Callable[[], datetime] = utc_now
+    connector_for: Callable[[str], Any] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def get_context(request: Request) -> WebContext:
+    return request.app.state.siar  # type: ignore[no-any-return]
+
+
+ContextDep = Annotated[WebContext, Depends(get_context)]
+
+
+def get_settings(ctx: ContextDep) -> Settings:
+    return ctx.settings
+
+
+def get_engine(ctx: ContextDep) -> sa.Engine:
+    return ctx.engine
+
+
+def get_uow(ctx: ContextDep) -> AbstractUnitOfWork:
+    """A fresh unit of work (each service call opens and closes its own transaction)."""
+    return SqlAlchemyUnitOfWork(ctx.session_factory)
+
+
+def get_now(ctx: ContextDep) -> datetime:
+    return ctx.clock()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+EngineDep = Annotated[sa.Engine, Depends(get_engine)]
+UowDep = Annotated[AbstractUnitOfWork, Depends(get_uow)]
+NowDep = Annotated[datetime, Depends(get_now)]
+
+
+async def current_actor(request: Request, uow: UowDep, engine: EngineDep, now: NowDep) -> Actor:
+    """The caller, from a bearer token or a session cookie; 401 if neither is valid."""
+    header = request.headers.get("authorization")
+    if header is not None:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthenticated("bad_authorization_header",
+                                  "Header Authorization harus 'Bearer <token>'.",
+                                  "The Authorization header must be 'Bearer <token>'.")
+        try:
+            actor = tokens.authenticate_token(uow, token.strip(), now=now)
+        except NotAllowed as error:
+            raise Unauthenticated(error.code, error.message_id, error.message_en) from None
+        request.state.actor = actor
+        return actor
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if not session_id:
+        raise Unauthenticated()
+    try:
+        active = sessions.resolve(uow, engine, session_id, now=now)
+    except NotAllowed as error:
+        raise Unauthenticated(error.code, error.message_id, error.message_en) from None
+    request.state.user_language = active.language
+    if request.method not in SAFE_METHODS:
+        await require_csrf(request, session_id)
+    request.state.actor = active.actor
+    request.state.session_id = session_id
+    return active.actor
+
+
+async def require_csrf(request: Request, session_id: str) -> None:
+    """403 unless the request carries the CSRF token of its session."""
+    candidate = request.headers.get(CSRF_HEADER)
+    if candidate is None:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()  # cached by Starlette: the endpoint can read it again
+            value = form.get("csrf_token")
+            candidate = value if isinstance(value, str) else None
+    if not sessions.csrf_matches(session_id, candidate):
+        raise NotAllowed("csrf_failed",
+                         "Token CSRF tidak ada atau salah; muat ulang halaman lalu coba lagi.",
+                         "The CSRF token is missing or wrong; reload the page and try again.")
+
+
+ActorDep = Annotated[Actor, Depends(current_actor)]
+
+
+def get_language(request: Request, actor: ActorDep) -> str:
+    """The caller's language (after authentication, so the user's own setting counts)."""
+    return language(request)
+
+
+LanguageDep = Annotated[str, Depends(get_language)]

@@ -1,0 +1,160 @@
+"""The API against a real, migrated SQLite database (one template per session, copied per test).
+
+``world`` builds two KIMs (A and B) with a user of every role, an API token
+each, an X account per KIM, a submitted post per KIM and an image per KIM,
+all through the services, so the API tests start from real rows.
+"""
+from __future__ import annotations
+
+import shutil
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+import sqlalchemy as sa
+from cryptography.fernet import Fernet
+from fastapi.testclient import TestClient
+
+from connectors.fake import FakeConnector
+from scheduler.services import accounts, kims, media, posts, tokens, users
+from scheduler.services.actors import Actor
+from scheduler.services.posts import TargetSpec
+from scheduler.services.scheduling import ScheduleIntent
+from scheduler.store.db import make_engine, make_session_factory
+from scheduler.store.migrate import upgrade
+from scheduler.store.seed import seed_malang
+from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
+
+sys.path.insert(0, str(Path(__file__).parent))
+from siar_api_kit import PASSWORD, count_rows, future, png_bytes  # noqa: E402
+
+ROLES = ("member", "admin", "staff", "superadmin")
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "siar.db"
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        seed_malang(session)
+        session.commit()
+    engine.dispose()  # the last connection closing folds the WAL back into the file
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path, monkeypatch, template_db):
+    from config.settings import get_settings
+
+    db = tmp_path / "siar.db"
+    shutil.copy(template_db, db)
+    monkeypatch.setenv("SIAR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("SIAR_DATABASE_URL", f"sqlite:///{db}")
+    monkeypatch.setenv("SIAR_SECRET_KEY", Fernet.generate_key().decode())
+    monkeypatch.setenv("SIAR_ENV", "test")
+    monkeypatch.delenv("SIAR_BROKER_URL", raising=False)
+    monkeypatch.delenv("SIAR_SANDBOX_URL", raising=False)
+    get_settings.cache_clear()
+    yield get_settings()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def engine(settings) -> Iterator[sa.Engine]:
+    engine = make_engine(settings.db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def uow(engine) -> SqlAlchemyUnitOfWork:
+    return SqlAlchemyUnitOfWork(make_session_factory(engine))
+
+
+@pytest.fixture
+def fake_connectors() -> dict[str, FakeConnector]:
+    return {p: FakeConnector(p) for p in ("x", "facebook", "instagram")}
+
+
+@pytest.fixture
+def app(settings, engine, fake_connectors):
+    from scheduler.web.app import create_app
+
+    return create_app(settings, engine=engine, connector_for=lambda p: fake_connectors[p])
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:
+    with TestClient(app, base_url="https://testserver") as c:
+        yield c
+
+
+
+@dataclass
+class Kim:
+    id: int
+    slug: str
+    account_id: int
+    post_id: int
+    media_id: int
+
+
+@dataclass
+class World:
+    a: Kim
+    b: Kim
+    tokens: dict[str, str] = field(default_factory=dict)   # "member_a" -> token
+    user_ids: dict[str, int] = field(default_factory=dict)
+    emails: dict[str, str] = field(default_factory=dict)
+
+    def auth(self, who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+    def kim(self, name: str) -> Kim:
+        return self.a if name == "a" else self.b
+
+
+
+@pytest.fixture
+def world(uow, settings) -> World:
+    now = datetime.now(timezone.utc)
+    system = Actor.system()
+    made: dict[str, Kim] = {}
+    w = World(a=None, b=None)  # type: ignore[arg-type]
+    for name, kelurahan in (("a", "Polehan"), ("b", "Arjosari")):
+        kim = kims.create_kim(uow, system, kelurahan_code=kelurahan, name=f"KIM {kelurahan}", now=now)
+        for role in ("member", "admin", "admin2"):
+            email = f"{role}_{name}@siar.test"
+            user = users.add_user(uow, system, email=email, role="admin" if role == "admin2" else role,
+                                  password=PASSWORD, now=now, kim_id=kim.id)
+            w.user_ids[f"{role}_{name}"], w.emails[f"{role}_{name}"] = user.id, email
+            w.tokens[f"{role}_{name}"] = tokens.create_token(uow, system, user.id, now=now).token
+        account = accounts.add_account(uow, system, kim_id=kim.id, platform="x", handle=f"kim_{name}",
+                                       credentials={"consumer_key": f"ck-{name}-SECRETVALUE"},
+                                       now=now, slots=[{"weekday": d, "at": "09:00"} for d in range(7)])
+        member = Actor(w.user_ids[f"member_{name}"], users.Role.MEMBER, kim.id)
+        asset = media.upload_media(uow, member, kim_id=kim.id, filename="a.png",
+                                   data=png_bytes(color="blue" if name == "a" else "green"), now=now,
+                                   media_dir=settings.media_dir)
+        post = posts.compose_post(uow, member, kim_id=kim.id, text=f"Keripik tempe {name}",
+                                  targets=[TargetSpec(account.id)],
+                                  schedule=ScheduleIntent.at_instant(future()), now=now, submit=True)
+        made[name] = Kim(kim.id, kim.slug, account.id, post.id, asset.id)
+    for role in ("staff", "superadmin"):
+        email = f"{role}@siar.test"
+        user = users.add_user(uow, system, email=email, role=role, password=PASSWORD, now=now)
+        w.user_ids[role], w.emails[role] = user.id, email
+        w.tokens[role] = tokens.create_token(uow, system, user.id, now=now).token
+    w.a, w.b = made["a"], made["b"]
+    return w
+
+
+
+@pytest.fixture
+def rows(engine):
+    return lambda: count_rows(engine)
