@@ -148,3 +148,51 @@ def test_a_unique_constraint_lost_to_a_concurrent_writer_is_a_conflict(uow, rows
             uow.commit()
     assert caught.value.code == "concurrent_change"
     assert rows() == before
+
+
+@pytest.mark.parametrize("bad", ["second_kim", "duplicate_email", "approve_rejected",
+                                 "foreign_post", "too_many_media"])
+def test_other_refusals_write_nothing(uow, rows, setup_kim, bad):
+    from scheduler.domain.errors import IllegalTransition
+    from scheduler.services import kims
+
+    kim, member, admin, x, _, image = setup_kim()
+    _, member_b, _, _, _, _ = setup_kim(kelurahan="kauman", slug="kim-kauman")
+    post = posts.compose_post(uow, member, kim_id=kim.id, text="Kopi", targets=[x.id], now=NOW,
+                              schedule=ScheduleIntent.at_instant(NOW + HOUR), submit=True)
+    if bad == "approve_rejected":
+        posts.reject_post(uow, admin, post.id, reason="Tidak jelas", now=NOW)
+    images = [image.id]
+    if bad == "too_many_media":  # X takes at most 4
+        import io
+
+        from PIL import Image
+
+        from scheduler.services import media
+
+        for shade in range(4):
+            buf = io.BytesIO()
+            Image.new("RGB", (800, 800), (shade * 40, 10, 10)).save(buf, "PNG")
+            images.append(media.upload_media(uow, member, kim_id=kim.id, filename=f"{shade}.png",
+                                             data=buf.getvalue(), now=NOW).id)
+    before = rows()
+    calls = {
+        "second_kim": (Conflict, lambda: kims.create_kim(uow, SYSTEM, kelurahan_code="arjosari",
+                                                         name="KIM Kedua", now=NOW)),
+        "duplicate_email": (Conflict, lambda: users.add_user(
+            uow, SYSTEM, email="Admin@KIM-Arjosari.id", role="admin", password="rahasia-123",
+            kim_id=kim.id, now=NOW)),
+        "approve_rejected": (IllegalTransition,
+                             lambda: posts.approve_post(uow, admin, post.id, now=NOW)),
+        "foreign_post": (NotFound, lambda: posts.cancel_post(uow, member_b, post.id, now=NOW)),
+        "too_many_media": (InvalidInput, lambda: posts.edit_post(
+            uow, member, post.id, media_ids=images, now=NOW)),
+    }
+    error, call = calls[bad]
+    with pytest.raises(error) as caught:
+        call()
+    if bad == "too_many_media":
+        assert caught.value.code == "too_many_media" and caught.value.field == "media"
+    assert rows() == before
+    assert posts.get_post(uow, member, post.id).review_state in (ReviewState.PENDING_APPROVAL,
+                                                                 ReviewState.REJECTED)
