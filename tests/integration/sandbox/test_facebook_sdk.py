@@ -127,3 +127,13 @@ def test_duplicate_status_and_malformed_requests(sandbox, lib, handle):
     raw = requests.get(creds["sandbox_base_url"] + "/v21.0/nothing/here/at/all",
                        params={"access_token": creds["page_access_token"]})
     assert raw.headers["content-type"].startswith("application/json") and "error" in raw.json()
+
+
+def test_oversized_photo_is_refused_in_graph_shape(sandbox, lib, handle, tmp_path):
+    creds = sandbox.create_account("facebook", handle)
+    big = tmp_path / "big.jpg"
+    big.write_bytes(b"\xff\xd8" + b"\x00" * (10 * 1024 * 1024 + 10))
+    with open(big, "rb") as f, pytest.raises(facebook.GraphAPIError) as err:
+        lib.graph_api(creds).put_photo(f, album_path=f"{creds['page_id']}/photos", message="terlalu besar")
+    assert err.value.code == 100
+    assert sandbox.posts("facebook", handle) == []

@@ -25,12 +25,17 @@ def test_text_tweet_metrics_and_delete(sandbox, lib, handle):
     assert metrics["like_count"] == 42 and metrics["impression_count"] == 1000
     assert batch.errors[0]["resource_id"] == "1234567"
 
+    reply = client.create_tweet(text="Tersedia di pasar Oro-oro Dowo", in_reply_to_tweet_id=tweet_id, user_auth=True)
+    single = client.get_tweet(reply.data["id"], tweet_fields=["conversation_id"], user_auth=True)
+    assert single.data.conversation_id == int(tweet_id)
     recent = client.get_users_tweets(creds["user_id"], user_auth=True, tweet_fields=["created_at"])
-    assert [t.id for t in recent.data] == [int(tweet_id)]
+    assert [t.id for t in recent.data] == [int(reply.data["id"]), int(tweet_id)]
+    client.delete_tweet(reply.data["id"], user_auth=True)
 
     assert client.delete_tweet(tweet_id, user_auth=True).data == {"deleted": True}
     posts = sandbox.posts("x", handle)
-    assert len(posts) == 1 and posts[0]["deleted"] and posts[0]["create_requests"] == 1
+    assert len(posts) == 2 and all(p["deleted"] and p["create_requests"] == 1 for p in posts)
+    assert client.get_tweet(tweet_id, user_auth=True).data is None  # gone: errors[], no exception
 
 
 def test_duplicate_text_is_refused_within_a_day(sandbox, lib, handle):
@@ -144,3 +149,11 @@ def test_hang_exceeds_client_timeout(sandbox, lib, handle):
     sandbox.set_faults("x", hang_rate=1.0, hang_s=2, seed=3)
     with pytest.raises(requests.Timeout):
         client.get_me(user_auth=True)
+
+
+def test_latency_is_added(sandbox, lib, handle):
+    client, _ = lib.x_clients(sandbox.create_account("x", handle))
+    sandbox.set_faults("x", latency_ms=300, seed=1)
+    started = time.monotonic()
+    client.get_me(user_auth=True)
+    assert time.monotonic() - started >= 0.3

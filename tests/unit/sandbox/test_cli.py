@@ -1,0 +1,26 @@
+"""``siar sandbox`` is routed to sandbox.cli and documents its options."""
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from scheduler.cli import main
+
+
+def test_siar_sandbox_serve_help():
+    result = CliRunner().invoke(main, ["sandbox", "serve", "--help"])
+    assert result.exit_code == 0, result.output
+    for option in ("--host", "--port", "--state"):
+        assert option in result.output
+
+
+def test_sandbox_stands_alone():
+    """The sandbox never imports the application (nor config, connectors, workers)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, pkgutil, importlib, sandbox\n"
+            "for m in pkgutil.iter_modules(sandbox.__path__):\n"
+            "    if m.name != '__main__': importlib.import_module('sandbox.' + m.name)\n"
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('scheduler', 'config', 'connectors', 'workers')]\n"
+            "assert not bad, bad\n")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
