@@ -16,6 +16,7 @@ from typing import Any
 DISPATCH_EVERY = 1.0
 SWEEP_EVERY = 10.0
 RECONCILE_EVERY = 30.0
+ENGAGEMENT_EVERY = 60.0
 
 
 def beat_schedule() -> dict[str, dict[str, Any]]:
@@ -35,5 +36,10 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
             "task": "siar.reconcile",
             "schedule": RECONCILE_EVERY,
             "options": {"queue": "dispatch", "expires": RECONCILE_EVERY},
+        },
+        "engagement": {
+            "task": "siar.engagement.refresh",
+            "schedule": ENGAGEMENT_EVERY,
+            "options": {"queue": "engagement", "expires": ENGAGEMENT_EVERY},
         },
     }

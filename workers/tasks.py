@@ -39,6 +39,16 @@ def reconcile() -> None:
     reconcile_unknown(runtime.pipeline())
 
 
+@app.task(name="siar.engagement.refresh")
+def engagement_refresh() -> None:
+    """One engagement round: read the metrics of the due published targets (within budgets)."""
+    from config.settings import get_settings
+    from scheduler.services.engagement.collection import refresh_round
+    from scheduler.services.engagement.config import EngagementConfig
+
+    refresh_round(runtime.pipeline(), EngagementConfig.from_settings(get_settings()))
+
+
 def enqueue_publish(target_id: int, lease_token: str, eta: datetime | None) -> None:
     """The dispatcher's way onto the ``publish`` queue (ETA only inside the look-ahead)."""
     publish.apply_async((target_id, lease_token), eta=eta, queue="publish")

@@ -23,6 +23,8 @@ COMMANDS: dict[str, str] = {
     "status": "scheduler.cli.status:status",
     "post": "scheduler.cli.post:post",
     "serve": "scheduler.cli.serve:serve",
+    "engagement": "scheduler.cli.engagement:engagement",
+    "report": "scheduler.cli.report:report",
     "demo": "scheduler.cli.demo:demo",
 }
 
