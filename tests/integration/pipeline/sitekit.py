@@ -56,6 +56,7 @@ class Site:
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     logs: dict[str, Path] = field(default_factory=dict)
     backend: str = ""
+    nodes: dict[str, str] = field(default_factory=dict)      # worker name -> Celery node prefix
     _app: Any = None
 
     # -- processes ---------------------------------------------------------
@@ -70,8 +71,10 @@ class Site:
         return proc
 
     def start_worker(self, name: str = "w1", concurrency: int = 2) -> subprocess.Popen:
+        node = f"{name}-{uuid.uuid4().hex[:6]}"
+        self.nodes[name] = node
         return self.start(name, "worker", "--concurrency", str(concurrency),
-                          "--hostname", f"{name}-{uuid.uuid4().hex[:6]}@%h", "--loglevel", "INFO")
+                          "--hostname", f"{node}@%h", "--loglevel", "INFO")
 
     def start_beat(self) -> subprocess.Popen:
         return self.start("beat", "beat", "--loglevel", "INFO")
@@ -253,7 +256,9 @@ def running_site(request: Any, backend: str, tmp: Path, sandbox: Any,
         for name in codes:
             log = site.log(name)
             assert "Traceback" not in log and "ERROR/" not in log, log[-4000:]
-        assert not [h for h in site.heartbeats() if h.kind == "worker"], "worker row not removed"
+        stopped = {site.nodes[n] for n in codes if n in site.nodes}
+        left = [h.name for h in site.heartbeats() if h.name.split("@")[0] in stopped]
+        assert not left, f"heartbeat rows of cleanly stopped workers not removed: {left}"
     finally:
         site.stop_all()
         site.engine.dispose()

@@ -1,0 +1,121 @@
+"""Kill and cut things mid-publish; every post ends published exactly once.
+
+* A worker is SIGKILLed while the sandbox holds its create request; the
+  sandbox then applies it. The lease expires (``unknown``), reconcile finds
+  the post on the platform: ``published`` with that id, one create request.
+* "Applied, then the connection dropped" (sandbox ``drop_rate``): the
+  connector reports Ambiguous, reconcile finds it: one create request.
+* Dropped before applying (sandbox ``release(action="drop")``): Ambiguous,
+  reconcile does not find it and schedules it again: published once.
+"""
+from __future__ import annotations
+
+import signal
+import uuid
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from pipeline_sitekit import running_site, utcnow, wait_until
+
+pytestmark = pytest.mark.slow
+
+LEASE = {"SIAR_LEASE_SECONDS": "4"}
+
+
+@pytest.fixture(scope="module", params=["sqlite+filesystem", "postgresql+redis"])
+def site(request, tmp_path_factory, sandbox, restore_env):
+    with running_site(request, request.param, tmp_path_factory.mktemp("chaos"), sandbox,
+                      extra_env=LEASE) as s:
+        yield s
+
+
+def _text(what: str) -> str:
+    return f"Wisata Kampung Warna-warni Jodipan ({what} {uuid.uuid4().hex[:8]}), ayo berkunjung!"
+
+
+def _wait_published(site, post_id: int, timeout: float = 60):
+    """Wait for the target to be published, nudging sweep and reconcile as beat would."""
+    def published():
+        (row,) = site.targets(post_id)
+        if row.state == "published":
+            return row
+        site.nudge("siar.sweep")
+        site.nudge("siar.reconcile")
+        return None
+
+    return wait_until(published, timeout, f"post {post_id} published", every=1.0)
+
+
+def _remote(site, text: str) -> dict:
+    (post,) = [p for p in site.sandbox.posts() if p["text"] == text]
+    return post
+
+
+def _attempt_outcomes(site, post_id: int) -> list[str]:
+    from scheduler.store.tables import post_targets as T
+    from scheduler.store.tables import publish_attempts as PA
+
+    with site.engine.connect() as c:
+        return [str(r.outcome) for r in c.execute(
+            sa.select(PA.c.outcome).join(T, T.c.id == PA.c.target_id)
+            .where(T.c.post_id == post_id).order_by(PA.c.number))]
+
+
+def test_worker_killed_while_its_create_is_in_flight(site):
+    sandbox = site.sandbox
+    account = site.add_account("x", min_spacing_seconds=0, daily_cap=100)
+    text = _text("kill -9")
+    sandbox.hold("x", enabled=True, timeout_s=60)
+    try:
+        post_id = site.post(account, text=text, at=utcnow() + timedelta(seconds=3))
+        sandbox.wait_held("x", 1, timeout=30)
+        (row,) = site.targets(post_id)
+        assert row.state == "publishing"
+        site.stop("w1", signal.SIGKILL)            # the worker dies mid-request
+        assert sandbox.release("x", "apply") == 1  # ...and the platform applies it anyway
+    finally:
+        sandbox.hold("x", enabled=False)
+    site.start_worker("w2")
+    row = _wait_published(site, post_id)
+    remote = _remote(site, text)
+    assert remote["create_requests"] == 1
+    assert row.remote_id == str(remote["id"])
+    assert _attempt_outcomes(site, post_id) == ["lease_expired"]  # never sent twice
+
+
+def test_applied_then_connection_dropped(site):
+    sandbox = site.sandbox
+    account = site.add_account("facebook", min_spacing_seconds=0, daily_cap=100)
+    text = _text("drop")
+    sandbox.set_faults("facebook", drop_rate=1.0, only="create")
+    try:
+        post_id = site.post(account, text=text, at=utcnow() + timedelta(seconds=3))
+        wait_until(lambda: site.targets(post_id)[0].state in ("unknown", "published"), 30,
+                   "the ambiguous outcome")
+    finally:
+        sandbox.clear_faults("facebook")
+    row = _wait_published(site, post_id)
+    remote = _remote(site, text)
+    assert remote["create_requests"] == 1
+    assert row.remote_id == str(remote["id"])
+    assert _attempt_outcomes(site, post_id) == ["ambiguous"]
+
+
+def test_dropped_before_applying_is_published_again_once(site):
+    sandbox = site.sandbox
+    account = site.add_account("x", min_spacing_seconds=0, daily_cap=100)
+    text = _text("lost")
+    sandbox.hold("x", enabled=True, timeout_s=60)
+    try:
+        post_id = site.post(account, text=text, at=utcnow() + timedelta(seconds=3))
+        sandbox.wait_held("x", 1, timeout=30)
+        assert sandbox.release("x", "drop") == 1   # connection closed, nothing applied
+    finally:
+        sandbox.hold("x", enabled=False)
+    row = _wait_published(site, post_id)
+    remote = _remote(site, text)
+    assert remote["create_requests"] == 1
+    assert row.remote_id == str(remote["id"])
+    assert _attempt_outcomes(site, post_id) == ["ambiguous", "published"]
