@@ -31,7 +31,7 @@ from scheduler.domain.timezones import get_zone, local_to_utc
 from scheduler.services import posts as post_service
 from scheduler.services import scheduling
 from scheduler.services.actors import Actor
-from scheduler.services.authz import Cap, authorize
+from scheduler.services.authz import GRANTS, Cap, authorize
 from scheduler.services.ports import AbstractUnitOfWork
 from scheduler.services.posts import TargetSpec
 from scheduler.services.scheduling import ScheduleIntent
@@ -259,6 +259,10 @@ def import_posts(uow: AbstractUnitOfWork, actor: Actor, data: bytes, *, now: dat
 
     With problems and ``dry_run=False`` -> InvalidInput carrying ``problems`` (nothing written).
     """
+    if actor.role not in GRANTS[Cap.WRITE_POST]:
+        authorize(actor, Cap.WRITE_POST, default_kim_id, what="kim")  # raises before reading the file
+    if default_kim_id is not None:
+        authorize(actor, Cap.WRITE_POST, default_kim_id, what="kim")
     rows = read_rows(decode(data))
     result = ImportResult(rows=len(rows), dry_run=dry_run)
     with uow:
