@@ -119,11 +119,13 @@ class Site:
         self.accounts[f"{platform}:{handle}"] = account.id
         return account.id
 
-    def post(self, *account_ids: int, text: str, at: datetime) -> int:
+    def post(self, *account_ids: int, text: str, at: datetime, media: tuple[Path, ...] = ()) -> int:
         """``siar post add`` in a subprocess (as an operator would); returns the post id."""
         args = [SIAR, "post", "add", "--text", text, "--at", at.isoformat()]
         for account_id in account_ids:
             args += ["--account", str(account_id)]
+        for path in media:
+            args += ["--media", str(path)]
         out = subprocess.run(args, env=self.env, capture_output=True, text=True, timeout=60)
         assert out.returncode == 0, out.stderr + out.stdout
         first = out.stdout.split()[1]  # "Unggahan #12 dibuat, ..."

@@ -54,6 +54,34 @@ def test_scheduled_posts_publish_once_each_on_time(site):
         assert str(remote[text]["id"]) == by_post[post_id].remote_id
 
 
+def test_one_post_with_a_photo_on_three_platforms(site, tmp_path):
+    """Cross-posting: X, Facebook and Instagram (which needs the photo), one create each."""
+    from PIL import Image
+
+    photo = tmp_path / "keripik.jpg"
+    Image.new("RGB", (1080, 1350), (200, 140, 60)).save(photo, "JPEG", quality=85)
+    accounts = [site.add_account(p, min_spacing_seconds=0, daily_cap=100)
+                for p in ("x", "facebook", "instagram")]
+    text = f"Kopi Dampit dari UMKM Kelurahan Bareng {uuid.uuid4().hex[:6]} #kopimalang"
+    due = (utcnow() + timedelta(seconds=6)).replace(microsecond=0)
+    post_id = site.post(*accounts, text=text, at=due, media=(photo,))
+
+    def done():
+        rows = site.targets(post_id)
+        return rows if rows and all(r.state in ("published", "failed") for r in rows) else None
+
+    rows = wait_until(done, 90, f"post {post_id} published everywhere")
+    for row in rows:
+        print(f"[{site.backend}] target {row.id} account {row.account_id}: {row.state} "
+              f"lag {(row.published_at - due).total_seconds() if row.published_at else None}"
+              f" {row.last_error_code or ''} {row.last_error_message or ''}")
+    assert [r.state for r in rows] == ["published"] * 3
+    remote = [p for p in site.sandbox.posts() if text.split()[0] in p["text"]
+              and text.split()[-2] in p["text"]]
+    assert len(remote) == 3 and all(p["create_requests"] == 1 for p in remote), remote
+    assert all(p.get("media_count", 1) == 1 for p in remote), remote
+
+
 def test_status_reports_live_worker_and_beat(site):
     import subprocess
 
