@@ -7,8 +7,8 @@ signed, as tweepy would). It prints requests/s per platform and the server's
 resident memory (VmRSS) after a warm-up and at the end, so growth per post is
 visible. Run:
 
-    .venv/bin/python bench/sandbox_load.py                 # 100,000 posts, state in a SQLite file
-    .venv/bin/python bench/sandbox_load.py --memory        # state in memory
+    .venv/bin/python bench/sandbox_load.py                 # 100,000 posts, state in a SQLite file (--state)
+    .venv/bin/python bench/sandbox_load.py --temporary     # the default throw-away state
     .venv/bin/python bench/sandbox_load.py --posts 20000   # shorter
 
 Figures depend on the machine (2 shared cores here, client and server on the
@@ -106,17 +106,18 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=100_000, help="total create requests (default 100000)")
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--accounts", type=int, default=50, help="accounts per platform")
-    parser.add_argument("--memory", action="store_true", help="keep the state in memory instead of a file")
+    parser.add_argument("--temporary", action="store_true",
+                        help="the server's default throw-away state instead of --state FILE")
     opts = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        state = None if opts.memory else str(Path(tmp) / "sandbox.sqlite")
+        state = None if opts.temporary else str(Path(tmp) / "sandbox.sqlite")
         proc, base = start_server(state)
         try:
             http = requests.Session()
             creds = {p: [http.post(f"{base}/_sandbox/accounts", json={"platform": p, "handle": f"kim_{p}_{i}"},
                                    timeout=10).json() for i in range(opts.accounts)] for p in ("facebook", "x")}
-            print(f"sandbox {base} state={'memory' if opts.memory else 'sqlite file'} pid={proc.pid} "
+            print(f"sandbox {base} state={'temporary (default)' if opts.temporary else 'sqlite file (--state)'} pid={proc.pid} "
                   f"clients={opts.concurrency} accounts/platform={opts.accounts}")
             warm = min(5_000, opts.posts // 10)
             asyncio.run(run_phase(base, "facebook", creds["facebook"], warm, 0, opts.concurrency))

@@ -137,7 +137,10 @@ async def set_metrics(request: web.Request) -> web.Response:
     """PUT /_sandbox/posts/{platform}/{id}/metrics {likes, comments, shares, views, reach, saves, ...}"""
     sb = _sb(request)
     platform = _platform(request.match_info["platform"])
-    post = sb.store.post(platform, request.match_info["id"])
+    post_id = request.match_info["id"]
+    if platform == "instagram":
+        post_id = post_id.split("_")[0]  # "pk_userid" (instagrapi's media id) or the pk
+    post = sb.store.post(platform, post_id)
     if post is None:
         raise AdminError(_error(404, "no_post", "Unggahan tidak ditemukan", "post not found"))
     body = await _body(request)
@@ -283,7 +286,8 @@ async def advance_clock(request: web.Request) -> web.Response:
 async def health(request: web.Request) -> web.Response:
     """GET /_sandbox/health"""
     sb = _sb(request)
-    return web.json_response({"ok": True, "posts": sb.store.count_posts(), "state": sb.store.path})
+    state = "temporary" if sb.store.is_temporary else sb.store.path
+    return web.json_response({"ok": True, "posts": sb.store.count_posts(), "state": state})
 
 
 @web.middleware

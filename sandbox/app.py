@@ -65,5 +65,5 @@ async def _flusher(app: web.Application) -> AsyncIterator[None]:
 
 
 def new_sandbox(state: str | None = None, base_url: str = "") -> Sandbox:
-    """A sandbox with its state in memory (``state=None``) or in a SQLite file."""
-    return Sandbox(store=Store(state or ":memory:"), base_url=base_url)
+    """A sandbox with throw-away state (``state=None``) or state in a SQLite file that stays."""
+    return Sandbox(store=Store(state or None), base_url=base_url)

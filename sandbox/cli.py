@@ -18,6 +18,6 @@ def serve_command(host: str, port: int, state: str | None) -> None:
     """Jalankan sandbox (ketiga platform dan API admin di satu origin) / Serve the sandbox."""
     from sandbox.server import serve
 
-    where = state or "memori / memory"
+    where = state or "sementara, dibuang saat berhenti / temporary, discarded on exit"
     serve(host, port, state, announce=lambda url: click.echo(
         f"Sandbox Siar di / at {url} (admin: {url}/_sandbox/, state: {where})", err=False))

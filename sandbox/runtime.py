@@ -84,7 +84,7 @@ class Sandbox:
 
 
 SANDBOX_KEY = web.AppKey("sandbox", Sandbox)
-MAX_BODY = 32 * 1024 * 1024
+MAX_BODY = 128 * 1024 * 1024  # one request; Instagram sends a whole video (up to 100 MB) at once
 
 
 def endpoint(platform: str, kind: str | Callable[[web.Request], Awaitable[str]], handler: Handler) -> Handler:

@@ -38,8 +38,11 @@ def serve(host: str = "127.0.0.1", port: int = 8765, state: str | None = None,
     sandbox = new_sandbox(state, base_url_of(sock))
     if announce is not None:
         announce(sandbox.base_url)
-    web.run_app(build_app(sandbox), sock=sock, access_log=None, print=None, handle_signals=True,
-                shutdown_timeout=1.0)
+    try:
+        web.run_app(build_app(sandbox), sock=sock, access_log=None, print=None, handle_signals=True,
+                    shutdown_timeout=1.0)
+    finally:
+        sandbox.store.close()
 
 
 class BackgroundServer:

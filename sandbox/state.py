@@ -1,7 +1,8 @@
 """The sandbox's memory: accounts, posts, uploads and create-request counts.
 
-Everything lives in one SQLite database: ``:memory:`` by default, or a file
-(``--state FILE``) so a training session or a demo survives a restart. The
+Everything lives in one SQLite database: a throw-away temporary file by
+default, or a file that stays (``--state FILE``) so a training session or a
+demo survives a restart. The
 server is a single asyncio thread, so one connection in autocommit mode is
 enough and every write is durable (as far as SQLite's ``synchronous=NORMAL``
 goes) before the answer leaves: a post that was "applied, then the connection
@@ -12,7 +13,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import sqlite3
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -111,17 +114,38 @@ class Post:
 class Store:
     """SQLite-backed state; accounts are also cached in memory for fast auth checks."""
 
-    def __init__(self, path: str = ":memory:") -> None:
+    def __init__(self, path: str | None = None) -> None:
+        """``path``: a SQLite file that outlives the process; None: a throw-away database.
+
+        The throw-away database is a temporary file deleted on close, not ``:memory:``:
+        SQLite then keeps only a small page cache in the process, so the sandbox's
+        memory stays flat however many posts a demo or a benchmark creates.
+        ``":memory:"`` is still accepted.
+        """
+        self._temporary: str | None = None
+        if path is None:
+            fd, path = tempfile.mkstemp(prefix="siar-sandbox-", suffix=".sqlite")
+            os.close(fd)
+            self._temporary = path
         self.path = path
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._lock = threading.RLock()
-        if path != ":memory:":
+        if self._temporary:
+            # nobody needs this file after a crash: skip durability work
+            self._db.execute("PRAGMA journal_mode=MEMORY")
+            self._db.execute("PRAGMA synchronous=OFF")
+        elif path != ":memory:":
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
         self._accounts: dict[tuple[str, str], Account] = {}
         self._by_key: dict[tuple[str, str], Account] = {}
         self._load_accounts()
+
+    @property
+    def is_temporary(self) -> bool:
+        """Whether the state is thrown away on close."""
+        return self._temporary is not None
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[None]:
@@ -346,9 +370,13 @@ class Store:
             self._load_accounts()
 
     def close(self) -> None:
-        """Commit and close the database."""
+        """Commit and close the database (a throw-away one is deleted)."""
         self.flush()
         self._db.close()
+        if self._temporary:
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(self._temporary + suffix)
 
 
 def _post(row: tuple[Any, ...]) -> Post:
