@@ -207,8 +207,13 @@ def _file(params: MultiDict[Any]) -> tuple[int, str] | None:
 
 
 async def _kind(request: web.Request) -> str:
+    """The request's kind; also names its operation (``request["op"]``, e.g. "feed.post") for the counters."""
     tail = request.match_info.get("tail", "").strip("/")
     parts = tail.split("/") if tail else []
+    shape = "ids" if not parts else ("object" if len(parts) == 1 else parts[-1])
+    if parts == ["me"]:
+        shape = "me"
+    request["op"] = f"{shape}.{request.method.lower()}"
     if request.method == "DELETE":
         return "delete"
     if request.method == "POST" and len(parts) == 2 and parts[1] in ("feed", "videos"):

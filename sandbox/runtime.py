@@ -108,7 +108,7 @@ def endpoint(platform: str, kind: str | Callable[[web.Request], Awaitable[str]],
             k = "read"
         request["kind"] = k
         sb.counts[(platform, k)] += 1
-        sb.counts[(platform, "op:" + name)] += 1
+        sb.counts[(platform, "op:" + request.get("op", name))] += 1
         fault, delay = (None, 0.0)
         plan = sb.faults.get(platform)
         if plan is not None:

@@ -126,3 +126,32 @@ def test_a_held_create_still_applies_after_its_client_gave_up(sandbox, lib, hand
 
     wait_for(lambda: len(sandbox.posts("x", handle)) == 1, 5, "the held tweet to be applied")
     assert sandbox.posts("x", handle)[0]["create_requests"] == 1
+
+
+def test_faults_repeat_with_the_same_seed(sandbox, lib, handle):
+    client, _ = lib.x_clients(sandbox.create_account("x", handle))
+
+    def pattern() -> list[bool]:
+        sandbox.set_faults("x", error_rate=0.5, seed=42)
+        outcome = []
+        for _ in range(12):
+            try:
+                client.get_me(user_auth=True)
+                outcome.append(True)
+            except tweepy.TwitterServerError:
+                outcome.append(False)
+        return outcome
+
+    first = pattern()
+    assert first == pattern() and True in first and False in first
+
+
+def test_facebook_operations_are_counted_by_name(sandbox, lib, handle):
+    creds = sandbox.create_account("facebook", handle)
+    graph = lib.graph_api(creds)
+    before = sandbox.request_counts("facebook")["ops"]
+    post_id = graph.put_object(creds["page_id"], "feed", message="hitung operasi")["id"]
+    graph.get_objects([post_id], fields="shares")
+    ops = sandbox.request_counts("facebook")["ops"]
+    assert ops["feed.post"] == before.get("feed.post", 0) + 1
+    assert ops["ids.get"] == before.get("ids.get", 0) + 1
