@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from siar_api_kit import PASSWORD, count_rows, future, png_bytes  # noqa: E402
 
 ROLES = ("member", "admin", "staff", "superadmin")
+KEEP = {"kecamatan", "kelurahan", "alembic_version"}
 
 
 @pytest.fixture(scope="session")
@@ -47,14 +48,49 @@ def template_db(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture
-def settings(tmp_path, monkeypatch, template_db):
-    from config.settings import get_settings
+@pytest.fixture(scope="session")
+def pg_api_url(postgres_url) -> str:
+    """The session's PostgreSQL database, migrated and seeded once."""
+    upgrade(postgres_url)
+    engine = make_engine(postgres_url)
+    with make_session_factory(engine)() as session:
+        seed_malang(session)
+        session.commit()
+    engine.dispose()
+    return postgres_url
 
+
+def _empty_postgres(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        names = [n for n in sa.inspect(engine).get_table_names() if n not in KEEP]
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"TRUNCATE {', '.join(chr(34) + n + chr(34) for n in names)} "
+                                 "RESTART IDENTITY CASCADE"))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def database_url(request, tmp_path, template_db) -> Iterator[str]:
+    """SQLite (a copy of the template) unless a test asks for "postgres" (indirect parametrize)."""
+    if getattr(request, "param", "sqlite") == "postgres":
+        url = request.getfixturevalue("pg_api_url")
+        _empty_postgres(url)
+        yield url
+        _empty_postgres(url)
+        return
     db = tmp_path / "siar.db"
     shutil.copy(template_db, db)
+    yield f"sqlite:///{db}"
+
+
+@pytest.fixture
+def settings(tmp_path, monkeypatch, database_url):
+    from config.settings import get_settings
+
     monkeypatch.setenv("SIAR_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("SIAR_DATABASE_URL", f"sqlite:///{db}")
+    monkeypatch.setenv("SIAR_DATABASE_URL", database_url)
     monkeypatch.setenv("SIAR_SECRET_KEY", Fernet.generate_key().decode())
     monkeypatch.setenv("SIAR_ENV", "test")
     monkeypatch.delenv("SIAR_BROKER_URL", raising=False)

@@ -12,6 +12,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Any, Callable
 
+import pytest
 from siar_api_kit import future, png_bytes
 
 from scheduler.domain.model import Role
@@ -127,6 +128,8 @@ class Ctx:
         return next(self._kelurahan)
 
 
+@pytest.mark.parametrize("database_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+                         indirect=True)
 def test_tenancy_matrix(client, world, uow):
     ctx = Ctx(world, uow)
     wrong: list[str] = []
