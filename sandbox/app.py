@@ -14,7 +14,7 @@ from typing import AsyncIterator
 from aiohttp import web
 
 from sandbox import admin, facebook_api, instagram_api, x_api
-from sandbox.facebook_api import FacebookShapes
+from sandbox.facebook_errors import FacebookShapes
 from sandbox.instagram_api import InstagramShapes
 from sandbox.runtime import MAX_BODY, SANDBOX_KEY, Sandbox, endpoint
 from sandbox.state import Store

@@ -1,19 +1,13 @@
-"""Facebook Graph API for Pages, as facebook-sdk calls it, on any ``/v{N}.0`` path.
+"""Facebook Graph API for Pages, as facebook-sdk calls it, on any ``/v{N}.0`` path: auth, dispatch, writes.
 
-Docs: https://developers.facebook.com/docs/pages-api/posts ,
-https://developers.facebook.com/docs/graph-api/guides/error-handling ,
-https://developers.facebook.com/docs/graph-api/overview/rate-limiting .
-Every answer is JSON (facebook-sdk raises on any other content type) and
-errors are ``{"error": {message, type, code, error_subcode, is_transient,
-fbtrace_id}}``; the sdk never looks at the HTTP status.
-Like the real API, ``shares`` is absent from a post with no shares, and a
-``?ids=`` batch naming an id that does not exist fails as a whole (code 100).
+Docs: https://developers.facebook.com/docs/pages-api/posts . Every answer is
+JSON (facebook-sdk raises on any other content type); the sdk never looks at
+the HTTP status. Reads live in ``sandbox.facebook_objects``, error answers in
+``sandbox.facebook_errors``.
 """
 from __future__ import annotations
 
 import json
-import re
-import secrets
 import time
 from datetime import datetime, timezone
 from typing import Any
@@ -21,63 +15,16 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiDict
 
-from sandbox.engagement import metrics_at
-from sandbox.ratelimit import Verdict
-from sandbox.runtime import form as form_of
+from sandbox import facebook_objects as objects
+from sandbox.facebook_errors import FacebookShapes, error
 from sandbox.runtime import SANDBOX_KEY, BadInput, PlatformError, Sandbox, endpoint
+from sandbox.runtime import form as form_of
 from sandbox.state import Account, Post, fingerprint
 
 PHOTO_MAX = 10 * 1024 * 1024
+
+
 VIDEO_MAX = 1024 * 1024 * 1024
-INSIGHTS = {
-    "post_impressions": "views", "post_impressions_unique": "reach", "post_clicks": "clicks",
-    "post_impressions_organic": "views", "post_video_views": "views",
-}
-_RATE_MESSAGES = {
-    4: "(#4) Application request limit reached",
-    17: "(#17) User request limit reached",
-    32: "(#32) Page request limit reached",
-    613: "(#613) Calls to this api have exceeded the rate limit.",
-}
-
-
-def error(code: int, message: str, *, status: int = 400, type_: str = "OAuthException",
-          subcode: int | None = None, transient: bool = False) -> web.Response:
-    """A Graph API error answer."""
-    body: dict[str, Any] = {"message": message, "type": type_, "code": code, "is_transient": transient,
-                            "fbtrace_id": "A" + secrets.token_hex(10)}
-    if subcode is not None:
-        body["error_subcode"] = subcode
-    return web.json_response({"error": body}, status=status)
-
-
-class FacebookShapes:
-    """Facebook's error answers and usage headers."""
-
-    def server_error(self) -> web.Response:
-        return error(2, "An unexpected error has occurred. Please retry your request later.", status=500,
-                     transient=True)
-
-    def rate_limited(self, verdict: Verdict) -> web.Response:
-        code = 4 if verdict.scope == "app" else (verdict.code or 32)
-        response = error(code, _RATE_MESSAGES.get(code, _RATE_MESSAGES[4]), status=403, transient=True)
-        self.decorate(response, verdict)
-        return response
-
-    def bad_request(self, message: str) -> web.Response:
-        return error(100, f"(#100) {message}", type_="GraphMethodException")
-
-    def too_large(self, limit: int) -> web.Response:
-        return error(100, f"(#100) File size exceeds the limit of {limit} bytes", type_="GraphMethodException")
-
-    def decorate(self, response: web.StreamResponse, verdict: Verdict | None) -> None:
-        if verdict is not None:
-            app = {"call_count": verdict.app_used_pct, "total_cputime": verdict.app_used_pct // 2,
-                   "total_time": verdict.app_used_pct // 2}
-            page = {"call_count": verdict.account_used_pct, "total_cputime": verdict.account_used_pct // 2,
-                    "total_time": verdict.account_used_pct // 2}
-            response.headers["x-app-usage"] = json.dumps(app)
-            response.headers["x-page-usage"] = json.dumps(page)
 
 
 async def _params(request: web.Request) -> MultiDict[Any]:
@@ -109,84 +56,6 @@ async def authenticate(request: web.Request, params: MultiDict[Any]) -> Account:
     if verdict is not None:
         verdict.code = sb.limiter.config("facebook").account_code
     return account
-
-
-def _fields(spec: str) -> dict[str, str]:
-    """Top-level fields of a ``fields=`` spec, each with its modifiers (``comments.summary(true)``...)."""
-    out: dict[str, str] = {}
-    depth, start = 0, 0
-    for i, ch in enumerate(spec + ","):
-        if ch in "({":
-            depth += 1
-        elif ch in ")}":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            item = spec[start:i].strip()
-            if item:
-                name = re.split(r"[.{(]", item, maxsplit=1)[0]
-                out[name] = item
-            start = i + 1
-    return out
-
-
-def _time(ts: float) -> str:
-    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+0000")
-
-
-def _render(sb: Sandbox, post: Post, spec: str, object_id: str | None = None) -> dict[str, Any]:
-    fields = _fields(spec or "message,created_time,id")
-    m = metrics_at(sb.engagement, "facebook", post.id, post.created_at, post.metrics)
-    page = sb.store.account("facebook", post.handle)
-    out: dict[str, Any] = {}
-    for name, item in fields.items():
-        if name == "message" and post.text:
-            out["message"] = post.text
-        elif name == "created_time":
-            out["created_time"] = _time(post.created_at)
-        elif name == "shares" and m["shares"] > 0:
-            out["shares"] = {"count": m["shares"]}
-        elif name in ("comments", "reactions", "likes"):
-            count = m["comments"] if name == "comments" else m["likes"]
-            summary: dict[str, Any] = {"total_count": count}
-            if name == "comments":
-                summary.update(order="ranked", can_comment=True)
-            else:
-                summary["viewer_reaction" if name == "reactions" else "can_like"] = (
-                    "NONE" if name == "reactions" else True)
-            value: dict[str, Any] = {"data": []}
-            if "summary(true)" in item.replace(" ", ""):
-                value["summary"] = summary
-            out[name] = value
-        elif name == "permalink_url":
-            out["permalink_url"] = f"https://www.facebook.com/{post.id.replace('_', '/posts/')}"
-        elif name == "from" and page:
-            out["from"] = {"name": page.handle, "id": page.account_id}
-        elif name == "status_type":
-            out["status_type"] = {"text": "mobile_status_update", "photo": "added_photos",
-                                  "video": "added_video"}.get(post.media_type, "mobile_status_update")
-        elif name == "attachments" and post.media_count:
-            out["attachments"] = {"data": [{"type": "album" if post.media_count > 1 else post.media_type,
-                                            "media_count": post.media_count}]}
-        elif name == "is_published":
-            out["is_published"] = True
-    out["id"] = object_id or post.id
-    return out
-
-
-def _resolve(sb: Sandbox, object_id: str) -> Post | None:
-    """A post by its post id, or by the photo/video id that created it."""
-    post = sb.store.post("facebook", object_id)
-    if post is None:
-        upload = sb.store.upload("facebook", object_id)
-        if upload and upload["extra"].get("post_id"):
-            post = sb.store.post("facebook", upload["extra"]["post_id"])
-    return post if post is not None and not post.deleted else None
-
-
-def _missing(object_id: str) -> PlatformError:
-    return PlatformError(error(
-        100, f"Unsupported get request. Object with ID '{object_id}' does not exist, cannot be loaded due to "
-        "missing permissions, or does not support this operation.", type_="GraphMethodException", subcode=33))
 
 
 def _new_post(sb: Sandbox, page: Account, text: str, media_count: int, media_type: str, fp: str,
@@ -235,18 +104,18 @@ async def graph(request: web.Request) -> web.Response:
     parts = tail.split("/") if tail else []
     method = request.method
     if not parts and method == "GET":
-        return _get_ids(sb, params)
+        return objects.get_ids(sb, params)
     if parts == ["me"] and method == "GET":
         return web.json_response({"id": page.account_id, "name": page.handle})
     if len(parts) == 1:
         if method == "DELETE":
             return _delete(sb, page, parts[0])
         if method == "GET":
-            return _get_object(sb, page, parts[0], params)
+            return objects.get_object(sb, page, parts[0], params)
     if len(parts) == 2:
         target, edge = parts
         if edge == "insights" and method == "GET":
-            return _insights(sb, target, params)
+            return objects.insights(sb, target, params)
         if target not in (page.account_id, "me"):
             if edge in ("feed", "photos", "videos", "posts", "published_posts"):
                 raise PlatformError(error(200, "(#200) The page access token does not allow acting on this Page",
@@ -258,64 +127,18 @@ async def graph(request: web.Request) -> web.Response:
         if edge == "videos" and method == "POST":
             return _post_video(sb, page, params)
         if edge in ("feed", "posts", "published_posts") and method == "GET":
-            return _list_feed(sb, page, params)
+            return objects.list_feed(sb, page, params)
     raise PlatformError(error(100, f"Unknown path components: /{tail}", type_="OAuthException"))
 
 
-def _get_ids(sb: Sandbox, params: MultiDict[Any]) -> web.Response:
-    ids = [i for i in str(params.get("ids", "")).split(",") if i]
-    if not ids:
-        raise BadInput("Missing ids")
-    if len(ids) > 50:
-        raise BadInput("Too many IDs. Maximum: 50.")
-    found = {i: _resolve(sb, i) for i in ids}
-    missing = [i for i, p in found.items() if p is None]
-    if missing:
-        raise PlatformError(error(100, f"(#100) Some of the aliases you requested do not exist: {','.join(missing)}",
-                                  type_="OAuthException", status=404))
-    spec = str(params.get("fields", ""))
-    return web.json_response({i: _render(sb, p, spec, i) for i, p in found.items() if p is not None})
-
-
-def _get_object(sb: Sandbox, page: Account, object_id: str, params: MultiDict[Any]) -> web.Response:
-    if object_id == page.account_id:
-        return web.json_response({"id": page.account_id, "name": page.handle})
-    post = _resolve(sb, object_id)
-    if post is None:
-        raise _missing(object_id)
-    return web.json_response(_render(sb, post, str(params.get("fields", "")), object_id))
-
-
 def _delete(sb: Sandbox, page: Account, object_id: str) -> web.Response:
-    post = _resolve(sb, object_id)
+    post = objects.resolve(sb, object_id)
     if post is None:
-        raise _missing(object_id)
+        raise objects.missing(object_id)
     if post.handle != page.handle:
         raise PlatformError(error(200, "(#200) Permissions error", status=403))
     sb.store.mark_deleted("facebook", post.id)
     return web.json_response({"success": True})
-
-
-def _insights(sb: Sandbox, object_id: str, params: MultiDict[Any]) -> web.Response:
-    post = _resolve(sb, object_id)
-    if post is None:
-        raise _missing(object_id)
-    names = [n for n in str(params.get("metric", "post_impressions")).split(",") if n]
-    unknown = [n for n in names if n not in INSIGHTS and n not in ("post_engaged_users", "post_reactions_by_type_total")]
-    if unknown:
-        raise BadInput(f"The value must be a valid insights metric: {unknown[0]}")
-    m = metrics_at(sb.engagement, "facebook", post.id, post.created_at, post.metrics)
-    data = []
-    for name in names:
-        if name == "post_reactions_by_type_total":
-            value: Any = {"like": m["likes"]}
-        elif name == "post_engaged_users":
-            value = m["likes"] + m["comments"] + m["shares"]
-        else:
-            value = m[INSIGHTS[name]]
-        data.append({"name": name, "period": "lifetime", "values": [{"value": value}],
-                     "title": name.replace("_", " "), "description": "", "id": f"{object_id}/insights/{name}/lifetime"})
-    return web.json_response({"data": data, "paging": {}})
 
 
 def _post_feed(sb: Sandbox, page: Account, params: MultiDict[Any]) -> web.Response:
@@ -380,30 +203,6 @@ def _post_video(sb: Sandbox, page: Account, params: MultiDict[Any]) -> web.Respo
     post = _new_post(sb, page, description, 1, "video", fp, {"video_id": video_id, "title": params.get("title", "")})
     sb.store.add_upload("facebook", video_id, page.handle, "video", size, size, "published", {"post_id": post.id})
     return web.json_response({"id": video_id})
-
-
-def _since(value: Any) -> float | None:
-    if value in (None, ""):
-        return None
-    text = str(value)
-    if text.isdigit():
-        return float(text)
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise BadInput(f"Invalid time: {text}") from exc
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).timestamp()
-
-
-def _list_feed(sb: Sandbox, page: Account, params: MultiDict[Any]) -> web.Response:
-    try:
-        limit = min(100, int(params.get("limit", 25)))
-    except ValueError as exc:
-        raise BadInput("limit must be a number") from exc
-    posts = sb.store.account_posts("facebook", page.handle, since=_since(params.get("since")),
-                                   until=_since(params.get("until")), limit=limit)
-    spec = str(params.get("fields", "") or "message,created_time,id")
-    return web.json_response({"data": [_render(sb, p, spec) for p in posts], "paging": {}})
 
 
 def register(app: web.Application) -> None:

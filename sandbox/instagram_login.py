@@ -20,7 +20,8 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from sandbox.credentials import new_instagram_session
-from sandbox.instagram_api import _signed, authenticate, challenge_required, fail, user_short
+from sandbox.instagram_api import authenticate, challenge_required, fail, signed_body
+from sandbox.instagram_media import user_short
 from sandbox.runtime import SANDBOX_KEY, BadInput, PlatformError, Sandbox, endpoint
 
 KEY_ID = 41
@@ -68,7 +69,7 @@ async def ok(request: web.Request) -> web.Response:
 async def login(request: web.Request) -> web.Response:
     """POST /api/v1/accounts/login/"""
     sb: Sandbox = request.app[SANDBOX_KEY]
-    data = await _signed(request)
+    data = await signed_body(request)
     username = str(data.get("username") or "").strip()
     account = sb.store.account("instagram", username)
     if account is None:

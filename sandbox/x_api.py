@@ -22,8 +22,8 @@ from multidict import MultiDict
 from sandbox import oauth1
 from sandbox.engagement import metrics_at
 from sandbox.ratelimit import Verdict
-from sandbox.runtime import form as form_of
 from sandbox.runtime import SANDBOX_KEY, BadInput, PlatformError, Sandbox, endpoint, json_body
+from sandbox.runtime import form as form_of
 from sandbox.state import Account, Post, fingerprint
 
 DUPLICATE = "You are not allowed to create a Tweet with duplicate content."
