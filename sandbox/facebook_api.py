@@ -55,6 +55,7 @@ async def authenticate(request: web.Request, params: MultiDict[Any]) -> Account:
     verdict = request.get("verdict")
     if verdict is not None:
         verdict.code = sb.limiter.config("facebook").account_code
+        verdict.owner = account.account_id
     return account
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 from typing import Any
 
 from aiohttp import web
@@ -59,3 +60,7 @@ class FacebookShapes:
                     "total_time": verdict.account_used_pct // 2}
             response.headers["x-app-usage"] = json.dumps(app)
             response.headers["x-page-usage"] = json.dumps(page)
+            if verdict.owner:
+                regain = 0 if verdict.allowed else max(1, (verdict.reset_at - int(time.time())) // 60)
+                response.headers["x-business-use-case-usage"] = json.dumps(
+                    {verdict.owner: [{"type": "pages", **page, "estimated_time_to_regain_access": regain}]})

@@ -48,6 +48,7 @@ class Verdict:
     app_used_pct: int
     account_used_pct: int
     code: int = 0  # Facebook: the error code a per-account overrun answers
+    owner: str = ""  # Facebook: the Page id the usage headers name
 
 
 @dataclass

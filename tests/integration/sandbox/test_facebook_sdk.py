@@ -79,11 +79,14 @@ def test_rate_limit_codes_and_usage_header(sandbox, lib, handle):
     seen = []
     session = requests.Session()
     session.hooks["response"].append(lambda r, *a, **k: seen.append(r.headers.get("x-app-usage")))
+    usage = []
+    session.hooks["response"].append(lambda r, *a, **k: usage.append(r.headers.get("x-business-use-case-usage")))
     lib.redirect(session, ("https://graph.facebook.com",), creds["sandbox_base_url"])
     graph = facebook.GraphAPI(access_token=creds["page_access_token"], session=session)
     graph.version = "v21.0"
     graph.get_object("me")
     assert json.loads(seen[-1])["call_count"] >= 0
+    assert json.loads(usage[-1])[creds["page_id"]][0]["type"] == "pages"
     sandbox.set_faults("facebook", rate_limit_rate=1.0, seed=5)
     with pytest.raises(facebook.GraphAPIError) as err:
         graph.put_object(creds["page_id"], "feed", message="terlalu sering")
