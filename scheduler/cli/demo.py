@@ -61,17 +61,20 @@ def _accepting(port: int) -> bool:
         return False
 
 
-def _child_env(data_dir: Path, port: int) -> dict[str, str]:
+def _child_env(data_dir: Path, port: int, sandbox_port: int) -> dict[str, str]:
     """The environment of every child: this demo's data directory, SQLite, file broker.
 
     Empty values override a ``.env`` file or an exported production URL: the
-    demo never touches a real database, broker or key.
+    demo never touches a real database, broker or key. The session cookie
+    drops its Secure flag because the demo serves plain http on 127.0.0.1;
+    ``SIAR_SANDBOX_URL`` lets admins connect more sandbox accounts in the web app.
     """
     env = dict(os.environ)
     env.update({
         "SIAR_ENV": "demo", "SIAR_DATA_DIR": str(data_dir), "SIAR_DATABASE_URL": "",
         "SIAR_BROKER_URL": "", "SIAR_SECRET_KEY": "", "SIAR_WEB_HOST": HOST,
-        "SIAR_WEB_PORT": str(port), "PYTHONUNBUFFERED": "1",
+        "SIAR_WEB_PORT": str(port), "SIAR_SESSION_COOKIE_SECURE": "false",
+        "SIAR_SANDBOX_URL": f"http://{HOST}:{sandbox_port}", "PYTHONUNBUFFERED": "1",
     })
     return env
 
@@ -108,7 +111,7 @@ def demo(data_dir: Path, port: int, sandbox_port: int | None, fresh: bool) -> No
         if not _port_free(wanted):
             fail(f"port {wanted} ({name}) sudah dipakai program lain; pilih port lain dengan {name}",
                  f"port {wanted} ({name}) is in use by another program; choose another with {name}")
-    env = _child_env(data_dir, port)
+    env = _child_env(data_dir, port, sandbox_port)
     os.environ.update(env)  # the seeding below runs in this process, on the same settings
     from config.settings import get_settings
 
