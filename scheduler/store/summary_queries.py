@@ -15,7 +15,7 @@ in ``queries.py`` (a partial index is only used for the literal predicate).
 from __future__ import annotations
 
 from datetime import date
-from typing import Sequence
+from typing import Any, Sequence
 
 import sqlalchemy as sa
 
@@ -33,8 +33,8 @@ GROUPS = ("kim", "kelurahan", "kecamatan", "platform", "account", "subject", "ca
 TIME_GROUPS = ("day", "week", "month")
 
 
-def _interactions(prefix: str = "") -> sa.ColumnElement[int]:
-    return sum((sa.func.coalesce(getattr(D, f"{prefix}{name}"), 0)
+def _interactions(prefix: str = "", columns: Any = D) -> sa.ColumnElement[int]:
+    return sum((sa.func.coalesce(getattr(columns, f"{prefix}{name}"), 0)
                 for name in ("likes", "comments", "shares", "saves")), sa.literal(0))
 
 
@@ -47,43 +47,50 @@ def _category() -> sa.ColumnElement[str]:
                             sa.func.nullif(destinations.c.category, ""))
 
 
-def _keys(group: str, day_column: sa.ColumnElement) -> list[sa.ColumnElement]:
-    """(key, label) columns of a grouping."""
-    if group == "kim":
-        return [kims.c.slug.label("key"), kims.c.name.label("label")]
-    if group == "kelurahan":
-        return [kelurahan.c.code.label("key"), kelurahan.c.name.label("label")]
-    if group == "kecamatan":
-        return [kecamatan.c.code.label("key"), kecamatan.c.name.label("label")]
+def _inner_keys(group: str, day_column: sa.ColumnElement) -> list[sa.ColumnElement]:
+    """The rollup columns a grouping needs (aggregated first, joined to labels afterwards)."""
+    if group in ("kim", "kelurahan", "kecamatan"):
+        return [D.kim_id]
     if group == "platform":
-        return [D.platform.label("key"), D.platform.label("label")]
+        return [D.platform]
     if group == "account":
-        return [D.account_id.label("key"), social_accounts.c.handle.label("label"),
-                D.platform.label("platform")]
-    if group == "subject":
-        return [D.subject_kind.label("key"), D.subject_id.label("key2"), _subject_label().label("label")]
-    if group == "category":
-        return [_category().label("key"), _category().label("label")]
+        return [D.account_id, D.platform]
+    if group in ("subject", "category"):
+        return [D.subject_kind, D.subject_id]
     if group in TIME_GROUPS:
-        return [day_column.label("key"), day_column.label("label")]
+        return [day_column.label("day")]
     raise ValueError(f"unknown group {group!r}")
 
 
-def _joined(group: str) -> sa.FromClause:
-    source: sa.FromClause = engagement_daily.join(kims, kims.c.id == D.kim_id)
-    if group in ("kelurahan", "kecamatan"):
+def _outer(group: str, sub: Any) -> tuple[sa.FromClause, list[sa.ColumnElement]]:
+    """(from clause, (key, label, ...) columns) joining the aggregated rows to their labels."""
+    c = sub.c
+    if group in ("kim", "kelurahan", "kecamatan"):
+        source: sa.FromClause = sub.join(kims, kims.c.id == c.kim_id)
+        if group == "kim":
+            return source, [kims.c.slug.label("key"), kims.c.name.label("label")]
         source = source.join(kelurahan, kelurahan.c.code == kims.c.kelurahan_code)
-    if group == "kecamatan":
+        if group == "kelurahan":
+            return source, [kelurahan.c.code.label("key"), kelurahan.c.name.label("label")]
         source = source.join(kecamatan, kecamatan.c.code == kelurahan.c.kecamatan_code)
+        return source, [kecamatan.c.code.label("key"), kecamatan.c.name.label("label")]
+    if group == "platform":
+        return sub, [c.platform.label("key"), c.platform.label("label")]
     if group == "account":
-        source = source.join(social_accounts, social_accounts.c.id == D.account_id)
+        source = sub.join(social_accounts, social_accounts.c.id == c.account_id)
+        return source, [c.account_id.label("key"), social_accounts.c.handle.label("label"),
+                        c.platform.label("platform")]
     if group in ("subject", "category"):
-        source = source.outerjoin(
-            products, sa.and_(D.subject_kind == "product", products.c.id == D.subject_id)
+        source = sub.outerjoin(
+            products, sa.and_(c.subject_kind == "product", products.c.id == c.subject_id)
         ).outerjoin(
-            destinations, sa.and_(D.subject_kind == "destination", destinations.c.id == D.subject_id)
+            destinations, sa.and_(c.subject_kind == "destination", destinations.c.id == c.subject_id)
         )
-    return source
+        if group == "subject":
+            return source, [c.subject_kind.label("key"), c.subject_id.label("key2"),
+                            _subject_label().label("label")]
+        return source, [_category().label("key"), _category().label("label")]
+    return sub, [c.day.label("key"), c.day.label("label")]
 
 
 def _filters(query: sa.Select, kim_ids: Sequence[int] | None, platform: str | None) -> sa.Select:
@@ -94,50 +101,72 @@ def _filters(query: sa.Select, kim_ids: Sequence[int] | None, platform: str | No
     return query
 
 
+def _aggregate(group: str, where: list[sa.ColumnElement], prefix: str, day_column: sa.ColumnElement,
+               kim_ids: Sequence[int] | None, platform: str | None) -> sa.Select:
+    """Aggregate the rollup rows by the few columns ``group`` needs, then label them.
+
+    Two levels on purpose: the big aggregation runs over narrow rollup rows
+    with a small hash table (e.g. 40 KIMs), and only its result is joined to
+    the registry tables; joining first and grouping by text labels made
+    PostgreSQL sort ~120,000 rows for one month (measured: 350 ms -> 60 ms).
+    """
+    interactions = _interactions(prefix)
+    inner_keys = _inner_keys(group, day_column)
+    metrics = [sa.func.sum(getattr(D, f"{prefix}{n}")).label(n)
+               for n in ("likes", "comments", "shares", "views", "reach", "saves")]
+    inner = (
+        sa.select(
+            *inner_keys,
+            sa.func.count().label("posts"),
+            *metrics,
+            sa.func.sum(interactions).label("interactions"),
+            sa.func.sum(sa.case((getattr(D, f"{prefix}views").is_not(None), interactions), else_=0))
+            .label("interactions_with_views"),
+            sa.func.sum(sa.case((getattr(D, f"{prefix}views").is_not(None), 1), else_=0))
+            .label("posts_with_views"),
+            sa.func.sum(sa.case((D.remote_missing, 1), else_=0)).label("missing"),
+            sa.func.max(D.captured_at).label("captured_at"),
+        )
+        .where(*where)
+        .group_by(*inner_keys)
+    )
+    sub = _filters(inner, kim_ids, platform).subquery("agg")
+    source, keys = _outer(group, sub)
+    c = sub.c
+    return (
+        sa.select(
+            *keys,
+            sa.func.sum(c.posts).label("posts"),
+            *[sa.func.sum(getattr(c, n)).label(n) for n in ("likes", "comments", "shares", "views",
+                                                           "reach", "saves")],
+            sa.func.sum(c.interactions).label("interactions"),
+            sa.func.sum(c.interactions_with_views).label("interactions_with_views"),
+            sa.func.sum(c.posts_with_views).label("posts_with_views"),
+            sa.func.sum(c.missing).label("missing"),
+            sa.func.max(c.captured_at).label("captured_at"),
+        )
+        .select_from(source)
+        .group_by(*keys)
+    )
+
+
 def totals_query(group: str, first: date, last: date, *, kim_ids: Sequence[int] | None = None,
                  platform: str | None = None) -> sa.Select:
     """Per group: posts, latest cumulative metrics, interactions (all / where views are known),
     posts missing on the platform, newest capture. Posts published ``first``..``last`` (local days).
     """
-    interactions = _interactions()
-    keys = _keys(group, D.published_day)
-    query = (
-        sa.select(
-            *keys,
-            sa.func.count().label("posts"),
-            *[sa.func.sum(getattr(D, n)).label(n) for n in ("likes", "comments", "shares", "views",
-                                                            "reach", "saves")],
-            sa.func.sum(interactions).label("interactions"),
-            sa.func.sum(sa.case((D.views.is_not(None), interactions), else_=0)).label("interactions_with_views"),
-            sa.func.sum(sa.case((D.views.is_not(None), 1), else_=0)).label("posts_with_views"),
-            sa.func.sum(sa.case((D.remote_missing, 1), else_=0)).label("missing"),
-            sa.func.max(D.captured_at).label("captured_at"),
-        )
-        .select_from(_joined(group))
-        .where(LATEST, D.published_day >= first, D.published_day <= last)
-        .group_by(*keys)
-    )
-    return _filters(query, kim_ids, platform)
+    return _aggregate(group, [LATEST, D.published_day >= first, D.published_day <= last], "",
+                      D.published_day, kim_ids, platform)
 
 
 def growth_query(group: str, first: date, last: date, *, kim_ids: Sequence[int] | None = None,
                  platform: str | None = None) -> sa.Select:
-    """Per group: what was gained during local days ``first``..``last`` (sums of daily deltas)."""
-    keys = _keys(group, D.day)
-    query = (
-        sa.select(
-            *keys,
-            sa.func.count(sa.distinct(D.target_id)).label("posts"),
-            *[sa.func.sum(getattr(D, f"d_{n}")).label(n) for n in ("likes", "comments", "shares",
-                                                                   "views", "reach", "saves")],
-            sa.func.sum(_interactions("d_")).label("interactions"),
-            sa.func.max(D.captured_at).label("captured_at"),
-        )
-        .select_from(_joined(group))
-        .where(D.day >= first, D.day <= last)
-        .group_by(*keys)
-    )
-    return _filters(query, kim_ids, platform)
+    """Per group: what was gained during local days ``first``..``last`` (sums of daily deltas).
+
+    ``posts`` counts post-days here (a post measured on three days of the
+    period counts three times); per day it is the number of posts measured.
+    """
+    return _aggregate(group, [D.day >= first, D.day <= last], "d_", D.day, kim_ids, platform)
 
 
 def post_rows_query(first: date, last: date, *, kim_ids: Sequence[int] | None = None,
