@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections import defaultdict
 from datetime import timedelta
 from typing import Any
@@ -281,9 +282,16 @@ def test_cli_report_and_refresh(site, world, tmp_path, monkeypatch):
     monkeypatch.setenv("SIAR_DATABASE_URL", site.url)
     monkeypatch.setenv("SIAR_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("SIAR_ENV", "test")
+    monkeypatch.setenv("SIAR_SECRET_KEY", site.keys[0])
     get_settings.cache_clear()
     try:
         runner = CliRunner()
+        result = runner.invoke(main, ["engagement", "refresh", "--kim", "kim-a", "--now", "--json"])
+        assert result.exit_code == 0, result.output
+        round_ = json.loads(result.output.strip().splitlines()[-1])
+        assert (round_["due"], round_["measured"], round_["missing"], round_["failed"]) == (5, 4, 1, 0)
+        result = runner.invoke(main, ["engagement", "refresh", "--kim", "no-such-kim"])
+        assert result.exit_code == 1 and "tidak ditemukan" in result.output
         out = tmp_path / "r.xlsx"
         result = runner.invoke(main, ["report", "engagement", "--from", world["d1"].isoformat(), "--to",
                                       world["today"].isoformat(), "--by", "platform,day", "--format",
