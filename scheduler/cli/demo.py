@@ -31,6 +31,10 @@ HOST = "127.0.0.1"
 #: and the web app, the sandbox last (an in-flight publish still reaches it).
 STOP_ORDER = (("beat",), ("worker", "web"), ("sandbox",))
 STOP_DEADLINE = 20.0
+#: Children started again if they die (at most MAX_RESTARTS times each); the sandbox and
+#: the web app are not: without them the demo has nothing to show, so it stops.
+RESTARTABLE = ("worker", "beat")
+MAX_RESTARTS = 5
 ROLE_NAMES = {"superadmin": "superadmin", "staff": "staf Kominfo", "admin": "admin KIM",
               "member": "anggota KIM"}
 
@@ -220,11 +224,18 @@ def _serve(sup: Any, stop: threading.Event, data_dir: Path, port: int, sandbox_p
         if not web_ready and _accepting(port):
             web_ready = True
             say(f"aplikasi web siap / web app ready: http://{HOST}:{port}/")
-        gone = sup.exited()
-        if gone:
-            for name, code in gone:
-                say(f"{name} berhenti sendiri (kode {code}); lihat {data_dir / 'logs' / (name + '.log')} "
-                    f"/ {name} exited by itself (code {code})")
+        for name, code in sup.exited():
+            log = data_dir / "logs" / f"{name}.log"
+            if name in RESTARTABLE and sup.children[name].restarts < MAX_RESTARTS:
+                # What a process manager (systemd, Procfile runners) does in production.
+                # Nothing is lost: a target whose message died with the worker returns
+                # to "scheduled" when its lease expires (sweep) and is dispatched again.
+                say(f"{name} berhenti sendiri (kode {code}), dijalankan ulang; lihat {log} "
+                    f"/ {name} exited by itself (code {code}), restarting")
+                sup.restart(name)
+                continue
+            say(f"{name} berhenti sendiri (kode {code}); lihat {log} "
+                f"/ {name} exited by itself (code {code})")
             return 1
     return 0
 

@@ -58,9 +58,11 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec
 @dataclass
 class Child:
     name: str
+    argv: list[str]
     proc: subprocess.Popen[bytes]
     reader: threading.Thread
     expected_exit: bool = False
+    restarts: int = 0
 
     @property
     def pgid(self) -> int:
@@ -114,8 +116,18 @@ class Supervisor:
         reader = threading.Thread(target=self._pump, args=(name, proc.stdout, log),
                                   name=f"demo-log-{name}", daemon=True)
         reader.start()
-        child = Child(name, proc, reader)
+        child = Child(name, list(argv), proc, reader)
         self.children[name] = child
+        return child
+
+    def restart(self, name: str) -> Child:
+        """Start an exited child again; whatever is left of its old group is killed first."""
+        old = self.children[name]
+        old.expected_exit = True
+        _reap_group(old.pgid)
+        old.reader.join(5)
+        child = self.start(name, old.argv)
+        child.restarts = old.restarts + 1
         return child
 
     def exited(self) -> list[tuple[str, int]]:

@@ -109,3 +109,25 @@ def test_supervisor_prefixes_output_and_leaves_no_process_of_a_group(tmp_path: P
     assert time.monotonic() - started < 10
     assert "leader up" in (tmp_path / "logs" / "worker.log").read_text()
     assert sup.exited() == []                          # stopped on purpose: not "exited by itself"
+
+
+def test_supervisor_restarts_an_exited_child_with_the_same_command(tmp_path: Path) -> None:
+    marker = tmp_path / "runs"
+    script = (f"import pathlib, sys, time; p = pathlib.Path({str(marker)!r}); "
+              "n = len(p.read_text()) if p.exists() else 0; p.write_text('x' * (n + 1)); "
+              "print('run', n + 1, flush=True); sys.exit(3) if n == 0 else time.sleep(300)")
+    out = io.StringIO()
+    sup = Supervisor(env=dict(os.environ), log_dir=tmp_path / "logs", out=out, colour=False)
+    sup.start("beat", [sys.executable, "-c", script])
+    deadline = time.monotonic() + 20
+    while not sup.exited() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sup.exited() == [("beat", 3)]
+    child = sup.restart("beat")
+    assert child.restarts == 1
+    while "run 2" not in out.getvalue() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sup.exited() == []
+    assert child.proc.poll() is None
+    sup.stop_all([["beat"]], deadline=5.0)
+    assert not group_alive(child.pgid)
