@@ -7,6 +7,9 @@
   connector reports Ambiguous, reconcile finds it: one create request.
 * Dropped before applying (sandbox ``release(action="drop")``): Ambiguous,
   reconcile does not find it and schedules it again: published once.
+* The broker loses a claimed target's message (worker killed, broker
+  flushed): the sweeper returns the target to ``scheduled`` when its lease
+  ends and it is published once.
 """
 from __future__ import annotations
 
@@ -119,3 +122,20 @@ def test_dropped_before_applying_is_published_again_once(site):
     assert remote["create_requests"] == 1
     assert row.remote_id == str(remote["id"])
     assert _attempt_outcomes(site, post_id) == ["ambiguous", "published"]
+
+
+def test_broker_flushed_with_a_claimed_message(site):
+    account = site.add_account("facebook", min_spacing_seconds=0, daily_cap=100)
+    text = _text("flush")
+    due = utcnow() + timedelta(seconds=7)  # inside the 10 s look-ahead: claimed at once, ETA'd
+    post_id = site.post(account, text=text, at=due)
+    wait_until(lambda: site.targets(post_id)[0].state == "queued", 20, "the claim")
+    site.stop("w1", signal.SIGKILL)      # the worker holding the ETA message dies...
+    site.flush_broker()                  # ...and the broker forgets every message
+    site.start_worker("w3")
+    row = _wait_published(site, post_id)
+    assert row.attempts == 1
+    assert _remote(site, text)["create_requests"] == 1
+    assert _attempt_outcomes(site, post_id) == ["published"]
+    print(f"[{site.backend}] published {(row.published_at - due).total_seconds():+.1f}s after its"
+          f" time (lease {LEASE['SIAR_LEASE_SECONDS']} s + sweep)")

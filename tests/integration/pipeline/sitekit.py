@@ -147,6 +147,23 @@ class Site:
             self._app = make_app(Settings())
         self._app.send_task(task, queue="dispatch")
 
+    def flush_broker(self) -> int:
+        """Lose every message on the broker (Redis FLUSHDB, or the file broker's files)."""
+        url = self.env.get("SIAR_BROKER_URL")
+        if url:
+            import redis
+
+            client = redis.Redis.from_url(url)
+            count = int(client.dbsize())
+            client.flushdb()
+            client.close()
+            return count
+        folder = Path(self.env["SIAR_DATA_DIR"]) / "broker"
+        files = [f for f in folder.iterdir() if f.is_file()]
+        for f in files:
+            f.unlink(missing_ok=True)
+        return len(files)
+
     def heartbeats(self) -> list[sa.Row]:
         from scheduler.store.tables import heartbeats
 
