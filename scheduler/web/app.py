@@ -61,4 +61,7 @@ def create_app(settings: Settings | None = None, *, engine: sa.Engine | None = N
     app.add_middleware(BodyLimitMiddleware)
     app.include_router(auth.router)
     app.include_router(api_router)
+    from scheduler.web.pages import install as install_pages  # HTML pages and /static (issue 8)
+
+    install_pages(app)
     return app

@@ -1,0 +1,36 @@
+"""The HTML interface for KIM members, admins and Kominfo staff (issue 8).
+
+Server-rendered pages (Jinja2, ``scheduler/web/templates``), Bahasa Indonesia
+first with an English switch (gettext catalogues in ``scheduler/web/locale``),
+times in the KIM's zone (WIB), own CSS and small vanilla JS from
+``scheduler/web/static``; nothing is loaded from another host. Pages read
+through the services' read models (``scheduler/services/views_*``) and act
+through the JSON API with the session cookie and the CSRF header.
+
+``install(app)`` mounts the static files and every page router.
+"""
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from scheduler.web.pages.rendering import STATIC_DIR
+
+
+class CachedStatic(StaticFiles):
+    """Static files with a long cache lifetime: their URLs carry a content hash (``static_url``)."""
+
+    async def get_response(self, path, scope):  # type: ignore[no-untyped-def]
+        response = await super().get_response(path, scope)
+        if response.status_code == 200:
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+
+def install(app: FastAPI) -> None:
+    """Mount ``/static`` and the page routers on ``app``."""
+    from scheduler.web.pages import accounts, engagement, home, posts, registry, schedule
+
+    app.mount("/static", CachedStatic(directory=str(STATIC_DIR)), name="static")
+    for module in (home, posts, schedule, accounts, engagement, registry):
+        app.include_router(module.router)

@@ -1,0 +1,95 @@
+"""Charts as inline SVG, drawn on the server by pygal (a maintained library, a Python dependency).
+
+Server-side SVG keeps every page free of third-party JavaScript and of
+requests to other hosts: pygal's default tooltip script (loaded from a CDN)
+is switched off with ``js=[]``, and the style names no web font. Each chart
+comes with its numbers as a table in the template, for screen readers and
+for anyone who wants the exact values.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Sequence
+
+import pygal
+from markupsafe import Markup
+from pygal.style import Style
+
+from scheduler.web.i18n import translations
+
+STYLE = Style(
+    background="transparent", plot_background="#ffffff", foreground="#1c2321",
+    foreground_strong="#1c2321", foreground_subtle="#56615c", opacity=".85", opacity_hover=".95",
+    colors=("#0b6e4f", "#1877f2", "#dd2a7b", "#e0a100", "#6b4fa0", "#b3261e", "#2a9d8f"),
+    font_family="system-ui, sans-serif", label_font_size=12, major_label_font_size=12,
+    legend_font_size=13, title_font_size=15, value_font_size=11,
+)
+COMMON: dict[str, Any] = dict(style=STYLE, js=[], disable_xml_declaration=True, explicit_size=False,
+                              width=900, height=360, legend_at_bottom=True, show_y_guides=True,
+                              truncate_legend=40, print_values=False, margin=12)
+
+
+def _svg(chart: Any) -> Markup:
+    return Markup(chart.render(is_unicode=True))
+
+
+def engagement_over_time(rows: Sequence[Any], lang: str, labels: Sequence[str]) -> Markup:
+    """Interactions and views per local day (rows of a ``group_by="day"`` summary)."""
+    _ = translations(lang).gettext
+    chart = pygal.Line(title=_("Interactions and views per day"), x_label_rotation=30,
+                       show_minor_x_labels=False, x_labels_major_every=max(1, len(rows) // 10),
+                       dots_size=3, **COMMON)
+    chart.x_labels = list(labels)
+    chart.add(_("Interactions"), [r.interactions for r in rows])
+    chart.add(_("Views"), [r.views for r in rows], secondary=True)
+    return _svg(chart)
+
+
+def by_group(rows: Sequence[Any], lang: str, title: str, limit: int = 15) -> Markup:
+    """Interactions per group (KIM, kelurahan, platform, ...), best first."""
+    _ = translations(lang).gettext
+    shown = list(rows)[:limit]
+    chart = pygal.HorizontalBar(title=title, show_legend=False,
+                                **{**COMMON, "height": max(220, 40 + 28 * len(shown))})
+    chart.x_labels = [r.label[:40] for r in shown][::-1]
+    chart.add(_("Interactions"), [r.interactions for r in shown][::-1])
+    return _svg(chart)
+
+
+def hours(stats: Sequence[tuple[int, int, float]], lang: str) -> Markup:
+    """Median interactions per local publication hour: (hour, posts, median)."""
+    _ = translations(lang).gettext
+    chart = pygal.Bar(title=_("Median interactions by publication hour"), show_legend=False,
+                      **{**COMMON, "height": 300})
+    chart.x_labels = [f"{h:02d}" for h, _n, _m in stats]
+    chart.add(_("Median interactions"), [m for _h, _n, m in stats])
+    return _svg(chart)
+
+
+def post_engagement(detail: Any, page: Any) -> Markup:
+    """One post's engagement over time: interactions per target from its snapshots."""
+    _ = translations(page.lang).gettext
+    fmt_zone = page.zone
+    chart = pygal.DateTimeLine(title=_("Engagement over time"), x_label_rotation=30,
+                               x_value_formatter=lambda d: _local(d, fmt_zone), dots_size=3,
+                               **{**COMMON, "height": 320})
+    for t in detail.targets:
+        if not t.snapshots:
+            continue
+        name = f"{t.account.platform} @{t.account.handle}" if t.account else str(t.target.account_id)
+        chart.add(name, [(s.captured_at.replace(tzinfo=None), _interactions(s)) for s in t.snapshots])
+    return _svg(chart)
+
+
+def _interactions(s: Any) -> int:
+    return sum(int(getattr(s, m) or 0) for m in ("likes", "comments", "shares", "saves"))
+
+
+def _local(value: datetime, zone: str) -> str:
+    from datetime import timezone
+
+    from scheduler.domain.timezones import get_zone
+
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(get_zone(zone)).strftime("%d/%m %H:%M")

@@ -1,0 +1,47 @@
+"""Sign-in page, language switch, and the dashboard."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from scheduler.services import views_dashboard
+from scheduler.web.i18n import LANG_COOKIE, SUPPORTED, page_language
+from scheduler.web.pages.rendering import PageDep, PageRoute, base_values, environment, render
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+def safe_next(value: str | None) -> str:
+    """Only a path on this site (no open redirect)."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return "/"
+
+
+@router.get("/login")
+def login_page(request: Request, next: str | None = Query(default=None, max_length=500)) -> Response:
+    """The sign-in form; it posts to ``/auth/login`` (the API engineer's endpoint)."""
+    lang = page_language(request)
+    context = base_values(request, lang, None)
+    context["next"] = safe_next(next)
+    html = environment().get_template("login.html").render(context)
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/lang/{code}")
+def switch_language(code: str, request: Request,
+                    next: str | None = Query(default=None, max_length=500)) -> Response:
+    """Remember the chosen language in a cookie and go back to the page."""
+    response = RedirectResponse(safe_next(next), status_code=303)
+    if code in SUPPORTED:
+        response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, path="/", samesite="lax",
+                            httponly=True)
+    return response
+
+
+@router.get("/")
+def dashboard(page: PageDep, kim: str | None = Query(default=None, max_length=100)) -> Response:
+    """What is due today, what failed and why, accounts to reconnect, recent engagement."""
+    board = views_dashboard.dashboard(page.engine, page.actor, now=page.now, zone=page.zone,
+                                      kim=kim or None)
+    return render(page, "dashboard.html", board=board)
