@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from celery.signals import worker_process_init, worker_ready, worker_shutdown
+from celery.signals import after_setup_logger, worker_process_init, worker_ready, worker_shutdown
 
 from scheduler.services import liveness
 from scheduler.services.pipeline import utc_now
@@ -48,6 +48,17 @@ class HeartbeatThread(threading.Thread):
 
 
 _heartbeat: HeartbeatThread | None = None
+
+#: Celery's per-task "received"/"succeeded" lines: two a second from the
+#: dispatch tick alone. Failures are logged at ERROR and stay visible; the
+#: services log what matters (claims, outcomes) themselves.
+_CHATTY_LOGGERS = ("celery.app.trace", "celery.worker.strategy")
+
+
+@after_setup_logger.connect
+def _quiet_task_chatter(**_: object) -> None:
+    for name in _CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 @worker_process_init.connect

@@ -161,3 +161,20 @@ def test_unreadable_credentials_need_reconnect_without_a_call(pipeline, world, c
     assert publish_target(pipeline, tid, token) is Outcome.NEEDS_RECONNECT
     assert connector.calls == []
     assert world.account_row(acc).status == AccountStatus.NEEDS_RECONNECT
+
+
+def test_renewed_credentials_are_stored_encrypted(pipeline, world, connector, claimed):
+    import json
+
+    tid, token, acc = claimed
+    pipeline.encrypt = lambda data: "enc:" + json.dumps(data, sort_keys=True)
+    original = connector.publish
+
+    def renewing(account, content):
+        account.credentials_changed({**account.credentials, "session": "fresh"})
+        return original(account, content)
+
+    connector.publish = renewing
+    assert publish_target(pipeline, tid, token) is Outcome.PUBLISHED
+    stored = world.account_row(acc).credentials_encrypted
+    assert stored.startswith("enc:") and json.loads(stored[4:])["session"] == "fresh"
