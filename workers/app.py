@@ -51,6 +51,7 @@ TASK_ROUTES: dict[str, dict[str, str]] = {
     "siar.dispatch": {"queue": "dispatch"},
     "siar.sweep": {"queue": "dispatch"},
     "siar.reconcile": {"queue": "dispatch"},
+    "siar.recurrence.extend": {"queue": "dispatch"},
     "siar.publish": {"queue": "publish"},
     "siar.engagement.*": {"queue": "engagement"},
 }

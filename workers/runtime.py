@@ -12,6 +12,7 @@ from scheduler.services.pipeline import Pipeline, build_pipeline
 
 _lock = threading.Lock()
 _pipeline: Pipeline | None = None
+_session_factory = None
 
 
 def pipeline() -> Pipeline:
@@ -28,3 +29,14 @@ def after_fork() -> None:
     """Forget connections inherited from the parent without closing them under its feet."""
     if _pipeline is not None:
         _pipeline.engine.dispose(close=False)
+
+
+def new_uow():  # -> SqlAlchemyUnitOfWork
+    """A unit of work on this process's engine (for services that use repositories)."""
+    from scheduler.store.db import make_session_factory
+    from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
+
+    global _session_factory
+    if _session_factory is None:
+        _session_factory = make_session_factory(pipeline().engine)
+    return SqlAlchemyUnitOfWork(_session_factory)

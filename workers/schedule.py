@@ -16,6 +16,7 @@ from typing import Any
 DISPATCH_EVERY = 1.0
 SWEEP_EVERY = 10.0
 RECONCILE_EVERY = 30.0
+RECURRENCE_EVERY = 600.0
 ENGAGEMENT_EVERY = 60.0
 
 
@@ -36,6 +37,11 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
             "task": "siar.reconcile",
             "schedule": RECONCILE_EVERY,
             "options": {"queue": "dispatch", "expires": RECONCILE_EVERY},
+        },
+        "recurrence": {
+            "task": "siar.recurrence.extend",
+            "schedule": RECURRENCE_EVERY,
+            "options": {"queue": "dispatch", "expires": RECURRENCE_EVERY},
         },
         "engagement": {
             "task": "siar.engagement.refresh",

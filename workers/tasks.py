@@ -49,6 +49,14 @@ def engagement_refresh() -> None:
     refresh_round(runtime.pipeline(), EngagementConfig.from_settings(get_settings()))
 
 
+@app.task(name="siar.recurrence.extend")
+def extend_recurring() -> None:
+    """Top up the targets of recurring posts before their series runs out."""
+    from scheduler.services.recurrence_runtime import extend_due_recurring
+
+    extend_due_recurring(runtime.pipeline(), runtime.new_uow)
+
+
 def enqueue_publish(target_id: int, lease_token: str, eta: datetime | None) -> None:
     """The dispatcher's way onto the ``publish`` queue (ETA only inside the look-ahead)."""
     publish.apply_async((target_id, lease_token), eta=eta, queue="publish")

@@ -613,3 +613,22 @@ def store_credentials(conn: sa.Connection, account_id: int, credentials_encrypte
     conn.execute(
         sa.update(A).where(A.c.id == account_id).values(credentials_encrypted=credentials_encrypted)
     )
+
+
+def recurring_to_extend(conn: sa.Connection, before: datetime, limit: int) -> list[int]:
+    """Approved recurring posts whose targets stop before ``before`` (uses ix_posts_recurring)."""
+    from scheduler.domain.model import ReviewState, ScheduleKind
+
+    rows = conn.execute(
+        sa.select(posts.c.id)
+        .where(
+            posts.c.schedule_kind == ScheduleKind.RECURRING,
+            posts.c.review_state == ReviewState.APPROVED,
+            sa.or_(posts.c.expanded_until.is_(None), posts.c.expanded_until < before),
+            sa.or_(posts.c.recurrence_until.is_(None), posts.c.expanded_until.is_(None),
+                   posts.c.recurrence_until > posts.c.expanded_until),
+        )
+        .order_by(posts.c.expanded_until, posts.c.id)
+        .limit(limit)
+    ).all()
+    return [r.id for r in rows]
