@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
 from scheduler.domain.errors import NotAllowed
-from scheduler.services import sessions, tokens
+from scheduler.services import sessions, tokens, users
 from scheduler.services.actors import Actor
 from scheduler.services.ports import AbstractUnitOfWork
 from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
@@ -90,6 +90,8 @@ async def current_actor(request: Request, uow: UowDep, engine: EngineDep, now: N
             actor = tokens.authenticate_token(uow, token.strip(), now=now)
         except NotAllowed as error:
             raise Unauthenticated(error.code, error.message_id, error.message_en) from None
+        if actor.user_id is not None:
+            request.state.user_language = users.get_user(uow, actor, user_id=actor.user_id).language
         request.state.actor = actor
         return actor
     session_id = request.cookies.get(SESSION_COOKIE)

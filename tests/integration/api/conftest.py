@@ -35,17 +35,43 @@ ROLES = ("member", "admin", "staff", "superadmin")
 KEEP = {"kecamatan", "kelurahan", "alembic_version"}
 
 
+# One key for the whole session: the template's encrypted credentials stay readable in every copy.
+SECRET_KEY = Fernet.generate_key().decode()
+
+
+@dataclass(frozen=True)
+class Template:
+    db: Path
+    data_dir: Path
+    world: "World"
+
+
 @pytest.fixture(scope="session")
-def template_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "siar.db"
+def template(tmp_path_factory) -> Template:
+    """A migrated, seeded SQLite database with the world in it, built once (argon2 is slow on purpose)."""
+    from config.settings import get_settings
+
+    root = tmp_path_factory.mktemp("template")
+    path = root / "siar.db"
     url = f"sqlite:///{path}"
     upgrade(url)
     engine = make_engine(url)
     with make_session_factory(engine)() as session:
         seed_malang(session)
         session.commit()
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in _env(root / "data", url).items():
+            mp.setenv(name, value)
+        get_settings.cache_clear()
+        world = build_world(SqlAlchemyUnitOfWork(make_session_factory(engine)), get_settings())
+    get_settings.cache_clear()
     engine.dispose()  # the last connection closing folds the WAL back into the file
-    return path
+    return Template(path, root / "data", world)
+
+
+def _env(data_dir: Path, url: str) -> dict[str, str]:
+    return {"SIAR_DATA_DIR": str(data_dir), "SIAR_DATABASE_URL": url, "SIAR_SECRET_KEY": SECRET_KEY,
+            "SIAR_ENV": "test"}
 
 
 @pytest.fixture(scope="session")
@@ -72,16 +98,19 @@ def _empty_postgres(url: str) -> None:
 
 
 @pytest.fixture
-def database_url(request, tmp_path, template_db) -> Iterator[str]:
-    """SQLite (a copy of the template) unless a test asks for "postgres" (indirect parametrize)."""
+def database_url(request, tmp_path) -> Iterator[str]:
+    """A copy of the SQLite template (and its media), unless a test asks for "postgres"
+    (indirect parametrize): then the session's PostgreSQL database, emptied."""
     if getattr(request, "param", "sqlite") == "postgres":
         url = request.getfixturevalue("pg_api_url")
         _empty_postgres(url)
         yield url
         _empty_postgres(url)
         return
+    template = request.getfixturevalue("template")
     db = tmp_path / "siar.db"
-    shutil.copy(template_db, db)
+    shutil.copy(template.db, db)
+    shutil.copytree(template.data_dir, tmp_path / "data")
     yield f"sqlite:///{db}"
 
 
@@ -89,10 +118,8 @@ def database_url(request, tmp_path, template_db) -> Iterator[str]:
 def settings(tmp_path, monkeypatch, database_url):
     from config.settings import get_settings
 
-    monkeypatch.setenv("SIAR_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("SIAR_DATABASE_URL", database_url)
-    monkeypatch.setenv("SIAR_SECRET_KEY", Fernet.generate_key().decode())
-    monkeypatch.setenv("SIAR_ENV", "test")
+    for name, value in _env(tmp_path / "data", database_url).items():
+        monkeypatch.setenv(name, value)
     monkeypatch.delenv("SIAR_BROKER_URL", raising=False)
     monkeypatch.delenv("SIAR_SANDBOX_URL", raising=False)
     get_settings.cache_clear()
@@ -157,7 +184,14 @@ class World:
 
 
 @pytest.fixture
-def world(uow, settings) -> World:
+def world(request, settings) -> World:
+    """The two KIMs and their people: from the template on SQLite, built afresh on PostgreSQL."""
+    if settings.db_url.startswith("sqlite"):
+        return request.getfixturevalue("template").world
+    return build_world(request.getfixturevalue("uow"), settings)
+
+
+def build_world(uow: SqlAlchemyUnitOfWork, settings: Any) -> World:
     now = datetime.now(timezone.utc)
     system = Actor.system()
     made: dict[str, Kim] = {}
