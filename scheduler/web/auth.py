@@ -19,12 +19,12 @@ from pydantic import Field, ValidationError
 
 from scheduler.services import sessions
 from scheduler.web.deps import (
-    CSRF_COOKIE, SESSION_COOKIE, ActorDep, EngineDep, NowDep, SettingsDep, UowDep,
+    CSRF_COOKIE, SESSION_COOKIE, ActorDep, EngineDep, NowDep, SettingsDep, UowDep, refuse_cross_origin,
 )
 from scheduler.web.errors import BadRequest
-from scheduler.web.schemas import InputModel, OutputModel
+from scheduler.web.schemas import InputModel, OutputModel, error_responses
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(prefix="/auth", tags=["auth"], responses=error_responses(400, 401, 403, 422, 429))
 
 
 class LoginIn(InputModel):
@@ -85,7 +85,12 @@ async def _login_input(request: Request) -> tuple[LoginIn, bool]:
 )
 async def login(request: Request, uow: UowDep, engine: EngineDep, now: NowDep,
                 settings: SettingsDep) -> Response:
-    """Check e-mail and password (argon2), open a session, set the cookies."""
+    """Check e-mail and password (argon2), open a session, set the cookies.
+
+    A sign-in posted from another site is refused (login CSRF: signing the
+    victim into the attacker's account).
+    """
+    refuse_cross_origin(request)
     data, is_form = await _login_input(request)
     client = request.client.host if request.client else "unknown"
     issued = sessions.sign_in(uow, engine, email=data.email, password=data.password,

@@ -25,3 +25,23 @@ class Page(OutputModel):
     page: int
     per_page: int
     total: int
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    fields: dict[str, str] = {}
+
+
+class ErrorEnvelope(BaseModel):
+    """Every error answer: ``{"error": {"code", "message", "fields"}}``."""
+
+    error: ErrorBody
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
+    """OpenAPI ``responses`` entries documenting the error envelope for ``statuses``."""
+    text = {400: "Malformed request", 401: "Not signed in / bad token", 403: "Not allowed",
+            404: "Not found (or another KIM's)", 409: "Conflict or illegal state change",
+            413: "Body too large", 422: "Invalid input", 429: "Too many attempts"}
+    return {s: {"model": ErrorEnvelope, "description": text.get(s, "Error")} for s in statuses}

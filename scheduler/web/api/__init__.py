@@ -7,6 +7,8 @@ from scheduler.web.api import (
     accounts, audit, engagement, health, imports, kelurahan, kims, me, media, posts,
 )
 
-api_router = APIRouter(prefix="/api/v1")
+from scheduler.web.schemas import error_responses
+
+api_router = APIRouter(prefix="/api/v1", responses=error_responses(400, 401, 403, 404, 409, 413, 422))
 for module in (me, kims, kelurahan, accounts, media, posts, imports, engagement, health, audit):
     api_router.include_router(module.router)

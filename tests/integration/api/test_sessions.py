@@ -87,3 +87,15 @@ def test_login_input_errors(client):
                        ).status_code == 400
     r = client.post("/auth/login", json={"email": "a@b.c", "password": "x", "remember": True})
     assert r.status_code == 422 and "remember" in error_of(r)["fields"]
+
+
+def test_cross_site_requests_refused(client, world, rows):
+    r = client.post("/auth/login", data={"email": world.emails["member_a"], "password": PASSWORD},
+                    headers={"Origin": "https://evil.example"}, follow_redirects=False)
+    assert r.status_code == 403 and error_of(r)["code"] == "cross_origin"
+    csrf = _login(client, world.emails["member_a"], headers={"Origin": "https://testserver"}).json()["csrf_token"]
+    before = rows()
+    r = client.post("/auth/logout-all", headers={"X-CSRF-Token": csrf, "Origin": "https://evil.example"})
+    assert r.status_code == 403
+    assert rows() == before
+    assert client.get("/api/v1/me").status_code == 200
