@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -39,6 +40,18 @@ class Coverage:
     with_kim: int
     active: int
     total: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready (``GET /api/v1/kelurahan`` with coverage)."""
+        return {
+            "total": self.total, "with_kim": self.with_kim, "active": self.active,
+            "active_days": ACTIVE_DAYS,
+            "rows": [{"kelurahan_code": r.kelurahan_code, "kelurahan": r.kelurahan, "kecamatan": r.kecamatan,
+                      "kim": r.kim, "kim_name": r.kim_name, "since": r.since.isoformat() if r.since else None,
+                      "accounts": r.accounts, "published_recent": r.published_recent,
+                      "last_published_at": r.last_published_at.isoformat() if r.last_published_at else None,
+                      "status": r.status} for r in self.rows],
+        }
 
 
 def kelurahan_coverage(engine: sa.Engine, actor: Actor, *, now: datetime) -> Coverage:

@@ -7,8 +7,9 @@ their own KIM's row (its score and components, not the other KIMs).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -37,6 +38,16 @@ class Leaderboard:
     rows: list[LeaderboardRow]
     formula: dict[str, str]   # {"id": ..., "en": ...}
     params: LeaderboardParams
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: the formula in both languages next to every score and its components."""
+        return {
+            "from": self.first.isoformat(), "to": self.last.isoformat(), "formula": self.formula,
+            "params": asdict(self.params),
+            "rows": [{"rank": r.rank, "kim": r.kim, "kim_name": r.kim_name, "kelurahan": r.kelurahan,
+                      "score": r.score.score, "eligible": r.score.eligible, "posts": r.score.posts,
+                      "components": dict(r.score.components)} for r in self.rows],
+        }
 
 
 def leaderboard(engine: sa.Engine, actor: Actor, *, first: date, last: date,

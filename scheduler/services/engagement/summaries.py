@@ -31,6 +31,15 @@ from scheduler.store.tables import kims, social_accounts
 MAX_PERIOD_DAYS = 732
 METRICS = ("likes", "comments", "shares", "views", "reach", "saves")
 
+DEFINITIONS = {
+    "id": "Interaksi = suka + komentar + dibagikan + disimpan. Tingkat keterlibatan = interaksi / tayangan, "
+          "hanya atas unggahan yang tayangannya diketahui. Unggahan dihitung pada hari terbitnya menurut "
+          "zona waktu KIM (WIB); unggahan yang hilang di platform memakai angka terakhir yang terlihat.",
+    "en": "Interactions = likes + comments + shares + saves. Engagement rate = interactions / views, only "
+          "over posts whose views are known. Posts count on their publication day in the KIM's time zone "
+          "(WIB); posts missing on the platform keep their last values seen.",
+}
+
 GROUP_LABELS = {
     "kim": ("KIM", "KIM"), "kelurahan": ("Kelurahan", "Kelurahan"), "kecamatan": ("Kecamatan", "Kecamatan"),
     "platform": ("Platform", "Platform"), "account": ("Akun", "Account"),
@@ -72,6 +81,12 @@ class SummaryRow:
     missing: int
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready (the web API's row)."""
+        out = {k: v for k, v in self.__dict__.items() if k != "extra"}
+        out.update(self.extra)
+        return out
+
 
 @dataclass
 class Summary:
@@ -84,6 +99,13 @@ class Summary:
     @property
     def missing(self) -> int:
         return self.total.missing
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: filters, capture time, rows, total, and how many posts are missing."""
+        return {"group_by": self.group_by, "filters": self.scope.filters(),
+                "captured_at": self.captured_at.isoformat() if self.captured_at else None,
+                "missing": self.missing, "rows": [r.as_dict() for r in self.rows],
+                "total": self.total.as_dict(), "definitions": DEFINITIONS}
 
 
 def resolve_scope(conn: sa.Connection, actor: Actor, first: date, last: date, *,
@@ -238,6 +260,12 @@ class Growth:
         if not before:
             return None
         return (now - before) / before
+
+    def as_dict(self) -> dict[str, Any]:
+        current = self.current.as_dict()
+        for row in current["rows"]:
+            row["change"] = self.change(row["key"])
+        return {"current": current, "previous": self.previous.as_dict()}
 
 
 def engagement_growth(engine: sa.Engine, actor: Actor, *, group_by: str, first: date, last: date,

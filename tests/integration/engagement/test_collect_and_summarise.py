@@ -203,6 +203,9 @@ def test_summaries_match_ground_truth(site, world, group):
     _check(summary, _expected(world, key_of))
     assert summary.missing == 1
     assert summary.captured_at is not None
+    as_json = json.loads(json.dumps(summary.as_dict()))
+    assert as_json["missing"] == 1 and len(as_json["rows"]) == len(summary.rows)
+    assert as_json["total"]["posts"] == 6 and "views" in as_json["definitions"]["en"]
 
 
 def test_wib_day_boundary(site, world):
@@ -226,6 +229,7 @@ def test_growth_counts_what_was_gained_in_the_period(site, world):
     growth = engagement_growth(site.engine, STAFF, group_by="platform", first=world["today"],
                                last=world["today"])
     got = {r.key: r.interactions for r in growth.current.rows}
+    assert all(row["change"] is None for row in growth.as_dict()["current"]["rows"])
     expected = _expected(world, lambda n, p: p["platform"])
     # Every measurement happened today: everything was gained today (p4 keeps its first values).
     assert got == {k: v["interactions"] for k, v in expected.items()}
@@ -325,6 +329,9 @@ def test_leaderboard_explains_itself(site, world):
     assert "median" in board.formula["id"] and "median" in board.formula["en"]
     assert "Skor" in board.formula["id"] and "Score" in board.formula["en"]
     assert set(a.score.components) >= {"median_interactions", "consistency", "reach_component"}
+    as_json = json.loads(json.dumps(board.as_dict()))
+    assert as_json["formula"]["en"] == board.formula["en"]
+    assert {"rank": 1, "kim": "kim-a"}.items() <= next(r for r in as_json["rows"] if r["kim"] == "kim-a").items()
 
 
 def test_kim_bound_actors_see_only_their_kim(site, world):
@@ -350,6 +357,7 @@ def test_coverage_top_posts_and_best_hours(site, world):
 
     coverage = kelurahan_coverage(site.engine, STAFF, now=utcnow())
     assert coverage.total == 57 and coverage.with_kim >= 2
+    assert len(json.loads(json.dumps(coverage.as_dict()))["rows"]) == 57
     by_code = {r.kelurahan_code: r for r in coverage.rows}
     assert by_code[site.kelurahan[0]].kim == "kim-a" and by_code[site.kelurahan[0]].status == "aktif"
     assert by_code[site.kelurahan[0]].published_recent == 5
