@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
-pytest_plugins = ["sandbox.pytest_plugin"]
+# the `sandbox` fixtures come from tests/conftest.py (pytest_plugins is allowed only there)
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -50,10 +50,12 @@ class Site:
         from scheduler.services.pipeline import Pipeline
         from scheduler.services.secrets import decrypt_credentials, encrypt_credentials
 
-        return Pipeline(engine=self.engine, connector_for=self.registry.get,
-                        decrypt=lambda token: decrypt_credentials(token, self.keys),
-                        encrypt=lambda data: encrypt_credentials(data, self.keys),
-                        media_root=self.tmp, **kwargs)
+        options: dict[str, Any] = {
+            "engine": self.engine, "connector_for": self.registry.get,
+            "decrypt": lambda token: decrypt_credentials(token, self.keys),
+            "encrypt": lambda data: encrypt_credentials(data, self.keys), "media_root": self.tmp,
+        }
+        return Pipeline(**{**options, **kwargs})
 
     def add_kim(self, slug: str, kelurahan_code: str) -> int:
         from scheduler.store.tables import kims, users
