@@ -55,7 +55,8 @@ def refresh(kim_slug: str | None, force: bool, max_age_days: int | None, as_json
         f"Putaran selesai / round done: {report.due} jatuh tempo / due, {report.measured} diukur / "
         f"measured, {report.missing} hilang / missing, {report.waiting_budget} menunggu batas panggilan / "
         f"waiting for budget, {report.deferred_rate_limited} ditunda (rate limit) / deferred, "
-        f"{report.failed} gagal sementara / failed for now, {report.calls} panggilan / calls."
+        f"{report.failed} gagal sementara / failed for now, {report.unconfirmed} tak terlihat di feed / "
+        f"not seen in the feed, {report.calls} panggilan / calls."
     )
     for line in report.errors:
         click.echo(f"  - {line}", err=True)

@@ -114,13 +114,17 @@ class PlatformProfile:
     the real limit so publishing always has room. ``per_missing_cost``: extra
     calls a batch costs for every id already known to be missing (Facebook
     fails a whole ``?ids=`` request for one deleted id and the connector then
-    asks id by id).
+    asks id by id). ``feed_depth``: the platform answers from the account's
+    feed of its newest posts (Instagram), so "not found" only means "missing"
+    for a post among the account's ``feed_depth`` newest; deeper, it means
+    "not seen" (unconfirmed) and the post is not marked.
     """
 
     batch_size: int
     calls: int
     window: timedelta
     per_missing_cost: int = 0
+    feed_depth: int | None = None
 
 
 DEFAULT_PROFILES: Mapping[str, PlatformProfile] = {
@@ -129,7 +133,7 @@ DEFAULT_PROFILES: Mapping[str, PlatformProfile] = {
     # Facebook Pages: 4800 calls / 24 h per engaged user, shared with publishing.
     "facebook": PlatformProfile(batch_size=50, calls=100, window=timedelta(hours=1), per_missing_cost=1),
     # Instagram private API: undocumented, easily flagged; stay very low.
-    "instagram": PlatformProfile(batch_size=50, calls=20, window=timedelta(hours=1)),
+    "instagram": PlatformProfile(batch_size=50, calls=20, window=timedelta(hours=1), feed_depth=50),
 }
 FALLBACK_PROFILE = PlatformProfile(batch_size=50, calls=60, window=timedelta(hours=1))
 

@@ -12,7 +12,9 @@
 2. Call: batch by batch through the account's connector, outside any
    transaction. Each answer is recorded in its own transaction
    (:mod:`.recording`).
-3. A ``RateLimited`` answer stops that account for this round: its remaining
+3. An Instagram answer (the account's feed of newest posts) that lacks a
+   post deeper than the feed page read is "not seen", not "missing".
+4. A ``RateLimited`` answer stops that account for this round: its remaining
    targets get their due time back (they are first next time), the unused
    reservation is refunded and the budget paused until the platform's reset
    time. Other failures put the batch back ``error_backoff`` later. A round
@@ -28,8 +30,8 @@ from typing import Any, Mapping
 
 import sqlalchemy as sa
 
-from connectors.base import AccountRef, AuthExpired, ConnectorError, RateLimited
-from scheduler.domain.engagement import Batch, calls_available, plan_batches, spend
+from connectors.base import AccountRef, AuthExpired, ConnectorError, Missing, RateLimited
+from scheduler.domain.engagement import Batch, calls_available, next_refresh_at, plan_batches, spend
 from scheduler.services.engagement import budgets
 from scheduler.services.engagement.config import EngagementConfig
 from scheduler.services.engagement.recording import DueTarget, record_results
@@ -67,6 +69,7 @@ class RoundReport:
     waiting_budget: int = 0
     deferred_rate_limited: int = 0
     failed: int = 0
+    unconfirmed: int = 0  # not in a feed-based answer but too deep in the feed to call it missing
     calls: int = 0
     accounts: int = 0
     errors: list[str] = field(default_factory=list)
@@ -210,6 +213,34 @@ def _put_back(p: Pipeline, plan: AccountPlan, batches: list[Batch], due: datetim
     return len(rows)
 
 
+def _too_deep_to_tell(p: Pipeline, config: EngagementConfig, plan: AccountPlan,
+                      targets: list[DueTarget], results: Mapping[str, Any]) -> set[int]:
+    """Targets a feed-based answer did not contain although they may still exist.
+
+    Instagram is read from the account's feed of its newest posts: a post
+    deeper than ``feed_depth`` is simply not on the page read, so "not found"
+    is no evidence that it was deleted. Such targets get no snapshot and
+    keep their schedule (docs/engagement.md, "Instagram depth").
+    """
+    depth = config.profile(plan.platform).feed_depth
+    absent = [t for t in targets if isinstance(results.get(t.remote_id, Missing(t.remote_id)), Missing)]
+    if depth is None or not absent:
+        return set()
+    with p.engine.connect() as conn:
+        newest = {row.id for row in conn.execute(
+            sa.select(T.id).where(T.account_id == plan.account_id, PUBLISHED, T.published_at.is_not(None))
+            .order_by(T.published_at.desc()).limit(depth))}
+    unseen = {t.id for t in absent if t.id not in newest}
+    if unseen:
+        now = p.now()
+        rows = [{"tid": t.id, "due": next_refresh_at(t.published_at, now, config.policy)}
+                for t in absent if t.id in unseen]
+        with p.transaction() as conn:
+            conn.execute(sa.update(post_targets).where(T.id == sa.bindparam("tid"), PUBLISHED)
+                         .values(engagement_due_at=sa.bindparam("due")), rows)
+    return unseen
+
+
 def _run_account(p: Pipeline, config: EngagementConfig, plan: AccountPlan, report: RoundReport) -> None:
     spent = 0
     try:
@@ -247,6 +278,10 @@ def _run_account(p: Pipeline, config: EngagementConfig, plan: AccountPlan, repor
         report.calls += 1
         spent += batch.cost
         targets = [t for r in batch.ids for t in plan.targets[r]]
+        unseen = _too_deep_to_tell(p, config, plan, targets, results)
+        if unseen:
+            targets = [t for t in targets if t.id not in unseen]
+            report.unconfirmed += len(unseen)
         with p.transaction() as conn:
             recorded = record_results(conn, p.now(), targets, results, config.policy)
         report.measured += recorded.measured
