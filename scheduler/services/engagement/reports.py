@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Sequence
@@ -149,6 +150,11 @@ def to_csv(report: Report, dialect: str = "id") -> bytes:
 # -- XLSX --------------------------------------------------------------------------
 
 
+def _sheet_title(label: str) -> str:
+    """Excel refuses : \\ / ? * [ ] in sheet names and more than 31 characters."""
+    return re.sub(r"[:\\/?*\[\]]", "-", label)[:31]
+
+
 def to_xlsx(report: Report) -> bytes:
     """A workbook: "Info" first, then one sheet per grouping."""
     from openpyxl import Workbook
@@ -167,7 +173,7 @@ def to_xlsx(report: Report) -> bytes:
     info.column_dimensions["B"].width = 60
     for summary in report.summaries:
         label_id, label_en = GROUP_LABELS[summary.group_by]
-        sheet = book.create_sheet(f"{label_id}"[:31])
+        sheet = book.create_sheet(_sheet_title(label_id))
         sheet.append([title for _, title in COLUMNS])
         for cell in sheet[1]:
             cell.font = Font(bold=True)

@@ -371,3 +371,22 @@ def test_coverage_top_posts_and_best_hours(site, world):
     hours = best_posting_hours(site.engine, STAFF, site.accounts["a_x"]["id"], now=utcnow(), min_posts=1)
     assert {h.hour for h in hours} == {23, 0}
     assert hours[0].hour == (0 if inter(world["final"]["p2"]) > inter(world["final"]["p1"]) else 23)
+
+
+def test_every_grouping_exports_to_every_format(site, world):
+    from openpyxl import load_workbook
+
+    from scheduler.services.engagement.reports import build_report, render
+    from scheduler.store.summary_queries import GROUPS
+
+    report = build_report(site.engine, STAFF, first=world["d1"], last=world["today"], groups=list(GROUPS),
+                          now=utcnow())
+    book = load_workbook(io.BytesIO(render(report, "xlsx")))
+    assert len(book.sheetnames) == 1 + len(GROUPS) and "Produk-destinasi" in book.sheetnames
+    for sheet in book.sheetnames[1:]:
+        total = [r for r in book[sheet].iter_rows(values_only=True) if r[0] == "Total"]
+        assert total and total[0][1] == 6 and total[0][10] == 1, sheet  # 6 posts, 1 missing
+    intl = render(report, "csv", csv_dialect="intl").decode("utf-8-sig")
+    blocks = [r for r in csv.reader(io.StringIO(intl)) if r and r[0] == "Total"]
+    assert len(blocks) == len(GROUPS) and all(int(r[1]) == 6 for r in blocks)
+    assert render(report, "table").decode().count("Total") == len(GROUPS)
