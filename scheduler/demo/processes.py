@@ -33,7 +33,8 @@ from typing import IO, Callable, Sequence
 COLOURS = {"sandbox": "36", "web": "32", "worker": "33", "beat": "35", "demo": "1;34"}
 #: Terminal noise: periodic ticks of the pipeline (still written to the log files).
 QUIET = ("siar.dispatch[", "siar.sweep[", "siar.reconcile[", "Sending due task dispatch",
-         "Sending due task sweep", "Sending due task reconcile")
+         "Sending due task sweep", "Sending due task reconcile",
+         "No hostname was supplied")  # kombu's filesystem transport has no host: harmless
 _PR_SET_PDEATHSIG = 1
 
 
