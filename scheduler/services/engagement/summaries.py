@@ -213,7 +213,12 @@ def _label_time(group: str) -> Any:
     return lambda d: d.isoformat()
 
 
-def _summarise(conn: sa.Connection, group: str, scope: Scope, growth: bool) -> Summary:
+def summarise(conn: sa.Connection, group: str, scope: Scope, growth: bool = False) -> Summary:
+    """The summary of an already resolved ``scope`` (see :func:`resolve_scope`) on an open connection.
+
+    For read models that narrow a scope further (e.g. to a kelurahan) before
+    summarising; :func:`engagement_summary` is the one-call version.
+    """
     build = q.growth_query if growth else q.totals_query
     source_group = "day" if group in q.TIME_GROUPS else group
     result = list(conn.execute(build(source_group, scope.first, scope.last,
@@ -233,6 +238,9 @@ def _summarise(conn: sa.Connection, group: str, scope: Scope, growth: bool) -> S
     return Summary(group, scope, rows, captured, _row("total", "Total", total))
 
 
+_summarise = summarise  # the name the web read model first used
+
+
 def engagement_summary(engine: sa.Engine, actor: Actor, *, group_by: str, first: date, last: date,
                        kim: str | None = None, platform: str | None = None) -> Summary:
     """Totals of the posts published ``first``..``last`` (local days), grouped by ``group_by``.
@@ -243,7 +251,7 @@ def engagement_summary(engine: sa.Engine, actor: Actor, *, group_by: str, first:
     check_group(group_by)
     with engine.connect() as conn:
         scope = resolve_scope(conn, actor, first, last, kim=kim, platform=platform)
-        return _summarise(conn, group_by, scope, growth=False)
+        return summarise(conn, group_by, scope)
 
 
 @dataclass
@@ -277,8 +285,8 @@ def engagement_growth(engine: sa.Engine, actor: Actor, *, group_by: str, first: 
         scope = resolve_scope(conn, actor, first, last, kim=kim, platform=platform)
         before = Scope(first - timedelta(days=span), first - timedelta(days=1), scope.kim_ids,
                        scope.platform, scope.kim_slug)
-        return Growth(_summarise(conn, group_by, scope, growth=True),
-                      _summarise(conn, group_by, before, growth=True))
+        return Growth(summarise(conn, group_by, scope, growth=True),
+                      summarise(conn, group_by, before, growth=True))
 
 
 @dataclass(frozen=True)
