@@ -21,7 +21,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from scheduler.domain.errors import DomainError, InvalidInput
@@ -147,14 +147,19 @@ def _intent(raw: dict[str, str], default_zone: str) -> ScheduleIntent:
     except ValueError:
         raise InvalidInput("bad_datetime", "Format waktu tidak sah (contoh: 2026-12-01T09:00:00+07:00).",
                            "Invalid time (e.g. 2026-12-01T09:00:00+07:00).", field="at") from None
-    if at.tzinfo is None:
-        if not zone:
-            raise InvalidInput("naive_datetime",
-                               "Waktu tanpa zona waktu: tambahkan +07:00 atau isi kolom timezone.",
-                               "Time without a time zone: add +07:00 or fill the timezone column.",
-                               field="at")
-        return ScheduleIntent.at_instant(local_to_utc(at, get_zone(zone)), zone)
-    return ScheduleIntent.at_instant(at, zone or default_zone)
+    if at.tzinfo is None and not zone:
+        raise InvalidInput("naive_datetime",
+                           "Waktu tanpa zona waktu: tambahkan +07:00 atau isi kolom timezone.",
+                           "Time without a time zone: add +07:00 or fill the timezone column.",
+                           field="at")
+    try:
+        if at.tzinfo is None:
+            assert zone  # checked just above
+            return ScheduleIntent.at_instant(local_to_utc(at, get_zone(zone, field="timezone")), zone)
+        return ScheduleIntent.at_instant(at.astimezone(timezone.utc), zone or default_zone)
+    except OverflowError:
+        raise InvalidInput("datetime_out_of_range", "Tanggal di luar jangkauan; periksa tahunnya.",
+                           "The date is out of range; check the year.", field="at") from None
 
 
 def _key(kim_id: int, text: str, targets: list[TargetSpec], intent: ScheduleIntent) -> str:

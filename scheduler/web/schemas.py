@@ -6,7 +6,16 @@ are separate models per resource, so nothing is returned by accident
 """
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated
+
+from fastapi import Path
+from pydantic import BaseModel, ConfigDict, Field
+
+#: Ids are 32-bit in the schema; a larger number can only be "not found" (and must not
+#: reach SQLite, which cannot even bind it).
+MAX_ID = 2**31 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 class InputModel(BaseModel):

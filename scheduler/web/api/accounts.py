@@ -8,14 +8,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import Field, model_validator
 
 from scheduler.domain.model import Platform, SocialAccount
 from scheduler.services import account_checks, accounts
 from scheduler.web.api.kims import resolve_kim_id
 from scheduler.web.deps import ActorDep, ContextDep, LanguageDep, NowDep, SettingsDep, UowDep
-from scheduler.web.schemas import InputModel, OutputModel
+from scheduler.web.schemas import Id, IdPath, InputModel, OutputModel
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
 
@@ -26,7 +26,7 @@ class SlotIO(InputModel):
 
 
 class AccountIn(InputModel):
-    kim: int | str | None = Field(default=None, description="KIM id or slug (default: your own)")
+    kim: Id | str | None = Field(default=None, description="KIM id or slug (default: your own)")
     platform: Platform
     handle: str = Field(min_length=1, max_length=100)
     credentials: dict[str, Any] | None = Field(default=None, description="Write-only")
@@ -110,19 +110,19 @@ def add_account(body: AccountIn, actor: ActorDep, uow: UowDep, now: NowDep,
 
 
 @router.get("", response_model=list[AccountOut])
-def list_accounts(actor: ActorDep, uow: UowDep, kim: int | str | None = None) -> list[AccountOut]:
+def list_accounts(actor: ActorDep, uow: UowDep, kim: str | None = Query(default=None, max_length=100)) -> list[AccountOut]:
     """The accounts of a KIM (default: the caller's own)."""
     kim_id = resolve_kim_id(uow, actor, kim)
     return [AccountOut.of(a) for a in accounts.list_accounts(uow, actor, kim_id)]
 
 
 @router.get("/{account_id}", response_model=AccountOut)
-def get_account(account_id: int, actor: ActorDep, uow: UowDep) -> AccountOut:
+def get_account(account_id: IdPath, actor: ActorDep, uow: UowDep) -> AccountOut:
     return AccountOut.of(accounts.get_account(uow, actor, account_id))
 
 
 @router.post("/{account_id}/check", response_model=CheckOut)
-def check_account(account_id: int, actor: ActorDep, uow: UowDep, now: NowDep,
+def check_account(account_id: IdPath, actor: ActorDep, uow: UowDep, now: NowDep,
                   ctx: ContextDep, lang: LanguageDep) -> CheckOut:
     """Ask the platform whether the stored credentials still work."""
     assert ctx.connector_for is not None
@@ -136,7 +136,7 @@ def check_account(account_id: int, actor: ActorDep, uow: UowDep, now: NowDep,
 
 
 @router.put("/{account_id}/slots", response_model=AccountOut)
-def set_slots(account_id: int, body: SlotsIn, actor: ActorDep, uow: UowDep,
+def set_slots(account_id: IdPath, body: SlotsIn, actor: ActorDep, uow: UowDep,
               now: NowDep) -> AccountOut:
     """Replace the weekly posting slots."""
     return AccountOut.of(accounts.set_slots(uow, actor, account_id,
@@ -144,7 +144,7 @@ def set_slots(account_id: int, body: SlotsIn, actor: ActorDep, uow: UowDep,
 
 
 @router.put("/{account_id}/pacing", response_model=AccountOut)
-def set_pacing(account_id: int, body: PacingIn, actor: ActorDep, uow: UowDep,
+def set_pacing(account_id: IdPath, body: PacingIn, actor: ActorDep, uow: UowDep,
                now: NowDep) -> AccountOut:
     """Minimum spacing and daily cap (null: the platform's default)."""
     return AccountOut.of(accounts.set_pacing(uow, actor, account_id, now=now,

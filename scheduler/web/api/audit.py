@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from scheduler.services import audit_log
 from scheduler.web.api.kims import resolve_kim_id
 from scheduler.web.deps import ActorDep, UowDep
-from scheduler.web.schemas import OutputModel, Page
+from scheduler.web.schemas import MAX_ID, OutputModel, Page
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -32,7 +32,7 @@ class AuditPage(Page):
 @router.get("", response_model=AuditPage)
 def list_audit(actor: ActorDep, uow: UowDep,
                kim: str | None = Query(default=None, max_length=100),
-               post: int | None = Query(default=None, ge=1),
+               post: int | None = Query(default=None, ge=1, le=MAX_ID),
                action: str | None = Query(default=None, max_length=64),
                page: int = Query(default=1, ge=1, le=100_000),
                per_page: int = Query(default=100, ge=1, le=audit_log.MAX_PER_PAGE)) -> AuditPage:

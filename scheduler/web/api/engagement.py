@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 from pydantic import Field
 
+from scheduler.domain.errors import InvalidInput
 from scheduler.domain.timezones import get_zone
 from scheduler.services.engagement import summaries
 from scheduler.web.deps import ActorDep, EngineDep, NowDep, SettingsDep
@@ -59,9 +60,16 @@ class LeaderboardOut(OutputModel):
 
 
 def _period(first: date | None, last: date | None, now: datetime, zone: str) -> tuple[date, date]:
+    """The requested period; by default the last 30 local days ending at ``to`` (or today)."""
     today = now.astimezone(get_zone(zone)).date()
     last = last or today
-    return first or last - timedelta(days=DEFAULT_DAYS - 1), last
+    if first is None:
+        try:
+            first = last - timedelta(days=DEFAULT_DAYS - 1)
+        except OverflowError:
+            raise InvalidInput("date_out_of_range", "Tanggal di luar jangkauan; periksa tahunnya.",
+                               "The date is out of range; check the year.", field="to") from None
+    return first, last
 
 
 def _row(r: summaries.SummaryRow) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from scheduler.services import kims
 from scheduler.services.actors import Actor
 from scheduler.services.ports import AbstractUnitOfWork
 from scheduler.web.deps import ActorDep, NowDep, UowDep
-from scheduler.web.schemas import InputModel, OutputModel
+from scheduler.web.schemas import MAX_ID, IdPath, InputModel, OutputModel
 
 router = APIRouter(prefix="/kims", tags=["kims"])
 
@@ -39,12 +39,15 @@ class KimOut(OutputModel):
 def resolve_kim_id(uow: AbstractUnitOfWork, actor: Actor, kim: int | str | None) -> int:
     """A KIM reference from a request (id, slug, or nothing = the caller's own KIM)."""
     from scheduler.services import checks
+    from scheduler.services.authz import not_found
 
     if kim is None or kim == "":
         if actor.kim_id is None:
             raise checks.invalid("kim", "kim_required", "Sebutkan KIM-nya.", "Name the KIM.")
         return actor.kim_id
-    if isinstance(kim, int) or (isinstance(kim, str) and kim.isdigit()):
+    if isinstance(kim, int) or (isinstance(kim, str) and kim.isascii() and kim.isdigit()):
+        if not 1 <= int(kim) <= MAX_ID:
+            raise not_found("kim", "kim")
         found: Kim = kims.get_kim(uow, actor, kim_id=int(kim))
     else:
         found = kims.get_kim(uow, actor, slug=kim)
@@ -67,5 +70,5 @@ def list_kims(actor: ActorDep, uow: UowDep) -> list[Kim]:
 
 
 @router.get("/{kim_id}", response_model=KimOut)
-def get_kim(kim_id: int, actor: ActorDep, uow: UowDep) -> Kim:
+def get_kim(kim_id: IdPath, actor: ActorDep, uow: UowDep) -> Kim:
     return kims.get_kim(uow, actor, kim_id=kim_id)

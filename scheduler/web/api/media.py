@@ -16,7 +16,7 @@ from scheduler.domain.model import MediaAsset
 from scheduler.services import media
 from scheduler.web.api.kims import resolve_kim_id
 from scheduler.web.deps import ActorDep, NowDep, SettingsDep, UowDep
-from scheduler.web.schemas import OutputModel
+from scheduler.web.schemas import IdPath, OutputModel
 
 router = APIRouter(prefix="/media", tags=["media"])
 
@@ -71,7 +71,7 @@ def upload(actor: ActorDep, uow: UowDep, now: NowDep, settings: SettingsDep,
 
 
 @router.get("/{media_id}", response_model=MediaOut)
-def get_media(media_id: int, actor: ActorDep, uow: UowDep) -> MediaOut:
+def get_media(media_id: IdPath, actor: ActorDep, uow: UowDep) -> MediaOut:
     """One media asset of a visible KIM."""
     from scheduler.services.authz import Cap, authorize, not_found
 

@@ -14,7 +14,7 @@ from scheduler.services.posts import UNSET, SubjectRef, TargetSpec
 from scheduler.web.api.kims import resolve_kim_id
 from scheduler.web.api.schedule import ScheduleIn, to_intent
 from scheduler.web.deps import ActorDep, LanguageDep, NowDep, UowDep
-from scheduler.web.schemas import InputModel, OutputModel, Page
+from scheduler.web.schemas import Id, IdPath, InputModel, OutputModel, Page
 
 router = APIRouter(prefix="/posts", tags=["posts"])
 
@@ -23,18 +23,18 @@ router = APIRouter(prefix="/posts", tags=["posts"])
 
 class SubjectIn(InputModel):
     kind: Literal["product", "destination"]
-    id: int = Field(ge=1)
+    id: Id
 
 
 class TargetIn(InputModel):
-    account_id: int = Field(ge=1)
+    account_id: Id
     text: str | None = Field(default=None, max_length=20_000)
 
 
 class PostIn(InputModel):
-    kim: int | str | None = Field(default=None, description="KIM id or slug (default: your own)")
+    kim: Id | str | None = Field(default=None, description="KIM id or slug (default: your own)")
     text: str = Field(max_length=20_000)
-    media_ids: list[int] = Field(default_factory=list, max_length=20)
+    media_ids: list[Id] = Field(default_factory=list, max_length=20)
     tags: list[str] = Field(default_factory=list, max_length=30)
     subject: SubjectIn | None = None
     targets: list[TargetIn] = Field(min_length=1, max_length=20)
@@ -45,7 +45,7 @@ class PostIn(InputModel):
 
 class PostPatch(InputModel):
     text: str | None = Field(default=None, max_length=20_000)
-    media_ids: list[int] | None = Field(default=None, max_length=20)
+    media_ids: list[Id] | None = Field(default=None, max_length=20)
     tags: list[str] | None = Field(default=None, max_length=30)
     subject: SubjectIn | None = None
     as_thread: bool | None = None
@@ -59,9 +59,9 @@ class RejectIn(InputModel):
 
 
 class DraftIn(InputModel):
-    kim: int | str | None = None
+    kim: Id | str | None = None
     text: str = Field(default="", max_length=20_000)
-    media_ids: list[int] = Field(default_factory=list, max_length=20)
+    media_ids: list[Id] = Field(default_factory=list, max_length=20)
     targets: list[TargetIn] = Field(default_factory=list, max_length=20)
     schedule: ScheduleIn | None = None
     as_thread: bool = False
@@ -252,14 +252,14 @@ def list_posts(actor: ActorDep, uow: UowDep, lang: LanguageDep,
 
 
 @router.get("/{post_id}", response_model=PostOut)
-def get_post(post_id: int, actor: ActorDep, uow: UowDep, lang: LanguageDep) -> PostOut:
+def get_post(post_id: IdPath, actor: ActorDep, uow: UowDep, lang: LanguageDep) -> PostOut:
     """A post with its targets, their states, attempts and errors."""
     post, attempts = post_queries.get_post_with_attempts(uow, actor, post_id)
     return post_out(post, lang, attempts)
 
 
 @router.patch("/{post_id}", response_model=PostOut)
-def edit_post(post_id: int, body: PostPatch, actor: ActorDep, uow: UowDep, now: NowDep,
+def edit_post(post_id: IdPath, body: PostPatch, actor: ActorDep, uow: UowDep, now: NowDep,
               lang: LanguageDep) -> PostOut:
     """Change content or schedule while no target has been claimed for publishing."""
     given = body.model_fields_set
@@ -280,24 +280,24 @@ def edit_post(post_id: int, body: PostPatch, actor: ActorDep, uow: UowDep, now: 
 
 
 @router.post("/{post_id}/submit", response_model=PostOut)
-def submit_post(post_id: int, actor: ActorDep, uow: UowDep, now: NowDep,
+def submit_post(post_id: IdPath, actor: ActorDep, uow: UowDep, now: NowDep,
                 lang: LanguageDep) -> PostOut:
     return post_out(posts.submit_post(uow, actor, post_id, now=now), lang)
 
 
 @router.post("/{post_id}/approve", response_model=PostOut)
-def approve_post(post_id: int, actor: ActorDep, uow: UowDep, now: NowDep,
+def approve_post(post_id: IdPath, actor: ActorDep, uow: UowDep, now: NowDep,
                  lang: LanguageDep) -> PostOut:
     return post_out(posts.approve_post(uow, actor, post_id, now=now), lang)
 
 
 @router.post("/{post_id}/reject", response_model=PostOut)
-def reject_post(post_id: int, body: RejectIn, actor: ActorDep, uow: UowDep, now: NowDep,
+def reject_post(post_id: IdPath, body: RejectIn, actor: ActorDep, uow: UowDep, now: NowDep,
                 lang: LanguageDep) -> PostOut:
     return post_out(posts.reject_post(uow, actor, post_id, reason=body.reason, now=now), lang)
 
 
 @router.post("/{post_id}/cancel", response_model=PostOut)
-def cancel_post(post_id: int, actor: ActorDep, uow: UowDep, now: NowDep,
+def cancel_post(post_id: IdPath, actor: ActorDep, uow: UowDep, now: NowDep,
                 lang: LanguageDep) -> PostOut:
     return post_out(posts.cancel_post(uow, actor, post_id, now=now), lang)

@@ -11,7 +11,7 @@ A time without offset and without zone is refused ("waktu tanpa zona waktu").
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from pydantic import Field
 
@@ -38,12 +38,21 @@ def _naive(field: str) -> InvalidInput:
                         field=f"schedule.{field}")
 
 
+def _out_of_range(field: str) -> InvalidInput:
+    return InvalidInput("datetime_out_of_range", "Tanggal di luar jangkauan; periksa tahunnya.",
+                        "The date is out of range; check the year.", field=f"schedule.{field}")
+
+
 def _instant(value: datetime, zone: str | None, field: str) -> datetime:
-    if value.tzinfo is not None and value.utcoffset() is not None:
-        return value
-    if not zone:
-        raise _naive(field)
-    return local_to_utc(value, get_zone(zone, field="schedule.timezone"))
+    """The UTC instant of an aware value, or of a wall-clock value in ``zone``."""
+    try:
+        if value.tzinfo is not None and value.utcoffset() is not None:
+            return value.astimezone(timezone.utc)
+        if not zone:
+            raise _naive(field)
+        return local_to_utc(value, get_zone(zone, field="schedule.timezone"))
+    except OverflowError:  # e.g. 9999-12-31T23:00-14:00 is in the year 10000 in UTC
+        raise _out_of_range(field) from None
 
 
 def to_intent(schedule: ScheduleIn) -> ScheduleIntent:

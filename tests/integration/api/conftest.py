@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -31,7 +31,6 @@ from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 sys.path.insert(0, str(Path(__file__).parent))
 from siar_api_kit import PASSWORD, count_rows, future, png_bytes  # noqa: E402
 
-ROLES = ("member", "admin", "staff", "superadmin")
 KEEP = {"kecamatan", "kelurahan", "alembic_version"}
 
 

@@ -1,7 +1,6 @@
 """Bad input gets a clear 4xx in the error envelope and leaves the database unchanged."""
 from __future__ import annotations
 
-import io
 import struct
 import zlib
 

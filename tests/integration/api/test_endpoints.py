@@ -1,7 +1,7 @@
 """Every endpoint once on the happy path, plus its most likely refusal."""
 from __future__ import annotations
 
-from siar_api_kit import PASSWORD, error_of, future, png_bytes
+from siar_api_kit import error_of, future, png_bytes
 
 
 def test_me_and_openapi(client, world):
