@@ -1,13 +1,13 @@
-"""Kelurahan coverage: which of the city's kelurahan have a KIM, since when, how active.
+"""Post counts per kelurahan, added to the engagement service's coverage on ``GET /api/v1/kelurahan``.
 
-One grouped query per question (read-only; staff and superadmins): posts per
-KIM (every review state except canceled) and published targets per KIM.
-Kelurahan without a KIM are listed too; that gap is what staff track.
+``services.engagement.coverage`` says which kelurahan have a KIM, since when,
+how many accounts and how active in the last 30 days; this adds the KIM's
+totals since it joined Siar: posts (every review state except canceled) and
+published targets. One grouped query each; staff and superadmin only.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import sqlalchemy as sa
 
@@ -18,21 +18,13 @@ from scheduler.store import tables as t
 
 
 @dataclass(frozen=True)
-class KelurahanCoverage:
-    code: str
-    name: str
-    kecamatan_code: str
-    kecamatan_name: str
-    kim_id: int | None
-    kim_name: str | None
-    kim_slug: str | None
-    kim_formed_on: date | None
+class PostCounts:
     posts: int
     published: int
 
 
-def coverage(engine: sa.Engine, actor: Actor) -> list[KelurahanCoverage]:
-    """Every kelurahan with its KIM (or none) and that KIM's post counts."""
+def post_counts(engine: sa.Engine, actor: Actor) -> dict[str, PostCounts]:
+    """Kelurahan code -> its KIM's post counts (kelurahan without a KIM are absent)."""
     authorize(actor, Cap.MANAGE_REGISTRY)
     posts_per_kim = (sa.select(t.posts.c.kim_id, sa.func.count().label("n"))
                      .where(t.posts.c.review_state != ReviewState.CANCELED.value)
@@ -42,14 +34,10 @@ def coverage(engine: sa.Engine, actor: Actor) -> list[KelurahanCoverage]:
                          .where(t.post_targets.c.state == TargetState.PUBLISHED.value)
                          .group_by(t.posts.c.kim_id).subquery())
     query = (
-        sa.select(t.kelurahan.c.code, t.kelurahan.c.name, t.kelurahan.c.kecamatan_code,
-                  t.kecamatan.c.name, t.kims.c.id, t.kims.c.name, t.kims.c.slug, t.kims.c.formed_on,
-                  sa.func.coalesce(posts_per_kim.c.n, 0), sa.func.coalesce(published_per_kim.c.n, 0))
-        .select_from(t.kelurahan.join(t.kecamatan, t.kecamatan.c.code == t.kelurahan.c.kecamatan_code)
-                     .outerjoin(t.kims, t.kims.c.kelurahan_code == t.kelurahan.c.code)
-                     .outerjoin(posts_per_kim, posts_per_kim.c.kim_id == t.kims.c.id)
+        sa.select(t.kims.c.kelurahan_code, sa.func.coalesce(posts_per_kim.c.n, 0),
+                  sa.func.coalesce(published_per_kim.c.n, 0))
+        .select_from(t.kims.outerjoin(posts_per_kim, posts_per_kim.c.kim_id == t.kims.c.id)
                      .outerjoin(published_per_kim, published_per_kim.c.kim_id == t.kims.c.id))
-        .order_by(t.kecamatan.c.name, t.kelurahan.c.name)
     )
     with engine.connect() as conn:
-        return [KelurahanCoverage(*row) for row in conn.execute(query)]
+        return {code: PostCounts(int(n_posts), int(n_published)) for code, n_posts, n_published in conn.execute(query)}

@@ -1,9 +1,8 @@
 """Engagement: summaries grouped by KIM, kelurahan, platform, ... and the KIM leaderboard.
 
-Both come from ``services.engagement.summaries`` (definitions in
-docs/engagement.md): the leaderboard is the summary grouped by KIM, ranked by
-interactions. ``from``/``to`` are local dates (inclusive), default: the last
-30 days. Members and admins only ever see their own KIM.
+Both come from ``services.engagement`` (definitions and the score's formula in
+docs/engagement.md). ``from``/``to`` are local dates (inclusive), default: the
+last 30 days. Members and admins only ever see their own KIM.
 """
 from __future__ import annotations
 
@@ -16,6 +15,7 @@ from pydantic import Field
 from scheduler.domain.errors import InvalidInput
 from scheduler.domain.timezones import get_zone
 from scheduler.services.engagement import summaries
+from scheduler.services.engagement.leaderboard import leaderboard
 from scheduler.web.deps import ActorDep, EngineDep, NowDep, SettingsDep
 from scheduler.web.schemas import OutputModel
 
@@ -48,15 +48,24 @@ class SummaryOut(OutputModel):
     total: SummaryRowOut
 
 
-class LeaderOut(SummaryRowOut):
-    rank: int
+class LeaderRowOut(OutputModel):
+    rank: int | None = Field(description="null: too few measured posts to be ranked, or not shown "
+                                         "to a KIM-bound caller")
+    kim: str
+    kim_name: str
+    kelurahan: str
+    score: float
+    eligible: bool
+    posts: int
+    components: dict[str, float | int | None]
 
 
 class LeaderboardOut(OutputModel):
     from_: date = Field(serialization_alias="from")
     to: date
-    captured_at: datetime | None
-    items: list[LeaderOut]
+    formula: dict[str, str] = Field(description="The score's formula, in Indonesian (id) and English (en)")
+    params: dict[str, float | int]
+    rows: list[LeaderRowOut]
 
 
 def _period(first: date | None, last: date | None, now: datetime, zone: str) -> tuple[date, date]:
@@ -97,12 +106,14 @@ def summary(actor: ActorDep, engine: EngineDep, now: NowDep, settings: SettingsD
 
 
 @router.get("/leaderboard", response_model=LeaderboardOut)
-def leaderboard(actor: ActorDep, engine: EngineDep, now: NowDep, settings: SettingsDep,
-                from_: date | None = Query(default=None, alias="from"),
-                to: date | None = None) -> LeaderboardOut:
-    """KIMs ranked by interactions in the period (members and admins: their own KIM only)."""
+def get_leaderboard(actor: ActorDep, engine: EngineDep, now: NowDep, settings: SettingsDep,
+                    from_: date | None = Query(default=None, alias="from"),
+                    to: date | None = None) -> LeaderboardOut:
+    """KIMs ranked by the award score (``services.engagement.leaderboard``; formula included).
+
+    Members and admins get only their own KIM's row, without a rank among the others.
+    """
     first, last = _period(from_, to, now, settings.timezone)
-    result = summaries.engagement_summary(engine, actor, group_by="kim", first=first, last=last)
-    ranked = sorted(result.rows, key=lambda r: (-r.interactions, -r.posts, r.label))
-    return LeaderboardOut(from_=first, to=last, captured_at=result.captured_at,
-                          items=[LeaderOut(rank=i + 1, **_row(r)) for i, r in enumerate(ranked)])
+    board = leaderboard(engine, actor, first=first, last=last).as_dict()
+    return LeaderboardOut(from_=first, to=last, formula=board["formula"], params=board["params"],
+                          rows=[LeaderRowOut(**row) for row in board["rows"]])

@@ -1,47 +1,52 @@
-"""Kelurahan coverage: which of Malang's kelurahan have a KIM (staff, superadmin)."""
+"""Kelurahan coverage: which of Malang's 57 kelurahan have a KIM, since when, how active (staff)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from fastapi import APIRouter
 
 from scheduler.services import coverage
-from scheduler.web.deps import ActorDep, EngineDep
+from scheduler.services.engagement.coverage import ACTIVE_DAYS, kelurahan_coverage
+from scheduler.web.deps import ActorDep, EngineDep, NowDep
 from scheduler.web.schemas import OutputModel
 
 router = APIRouter(prefix="/kelurahan", tags=["kelurahan"])
 
 
-class CoverageKim(OutputModel):
-    id: int
-    name: str
-    slug: str
-    formed_on: date | None
-
-
 class KelurahanOut(OutputModel):
     code: str
     name: str
-    kecamatan_code: str
-    kecamatan_name: str
-    kim: CoverageKim | None
-    posts: int
-    published: int
+    kecamatan: str
+    kim: str | None                 # the KIM's slug; null: no KIM has formed yet
+    kim_name: str | None
+    since: date | None              # formed_on, or the day it was registered in Siar
+    status: str                     # belum_ada_kim / aktif / tidak_aktif
+    accounts: int
+    posts: int                      # since the KIM joined, every state but canceled
+    published: int                  # published targets since the KIM joined
+    published_recent: int           # published targets in the last `active_days` days
+    last_published_at: datetime | None
 
 
 class CoverageOut(OutputModel):
     total: int
     with_kim: int
+    active: int
+    active_days: int
     items: list[KelurahanOut]
 
 
 @router.get("", response_model=CoverageOut)
-def list_kelurahan(actor: ActorDep, engine: EngineDep) -> CoverageOut:
-    """Every kelurahan; ``kim`` is null where none has formed yet."""
-    rows = coverage.coverage(engine, actor)
+def list_kelurahan(actor: ActorDep, engine: EngineDep, now: NowDep) -> CoverageOut:
+    """Every kelurahan with its KIM (or none), post counts and recent activity."""
+    counts = coverage.post_counts(engine, actor)
+    result = kelurahan_coverage(engine, actor, now=now)
+    none = coverage.PostCounts(0, 0)
     items = [KelurahanOut(
-        code=r.code, name=r.name, kecamatan_code=r.kecamatan_code, kecamatan_name=r.kecamatan_name,
-        kim=CoverageKim(id=r.kim_id, name=r.kim_name or "", slug=r.kim_slug or "",
-                        formed_on=r.kim_formed_on) if r.kim_id is not None else None,
-        posts=r.posts, published=r.published) for r in rows]
-    return CoverageOut(total=len(items), with_kim=sum(1 for i in items if i.kim), items=items)
+        code=r.kelurahan_code, name=r.kelurahan, kecamatan=r.kecamatan, kim=r.kim, kim_name=r.kim_name,
+        since=r.since, status=r.status, accounts=r.accounts,
+        posts=counts.get(r.kelurahan_code, none).posts if r.kim else 0,
+        published=counts.get(r.kelurahan_code, none).published if r.kim else 0,
+        published_recent=r.published_recent, last_published_at=r.last_published_at) for r in result.rows]
+    return CoverageOut(total=result.total, with_kim=result.with_kim, active=result.active,
+                       active_days=ACTIVE_DAYS, items=items)

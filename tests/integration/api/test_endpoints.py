@@ -28,7 +28,10 @@ def test_kims_and_kelurahan(client, world):
     cov = client.get("/api/v1/kelurahan", headers=world.auth("staff")).json()
     assert cov["total"] == 57 and cov["with_kim"] == 3
     polehan = next(i for i in cov["items"] if i["name"] == "Polehan")
-    assert polehan["kim"]["id"] == world.a.id and polehan["posts"] == 1
+    assert polehan["kim"] == world.a.slug and polehan["posts"] == 1 and polehan["accounts"] == 1
+    bunulrejo = next(i for i in cov["items"] if i["name"] == "Bunulrejo")
+    assert bunulrejo["since"] == "2024-03-01" and bunulrejo["posts"] == 0
+    assert sum(1 for i in cov["items"] if i["kim"] is None) == 54
     assert client.get("/api/v1/kelurahan", headers=world.auth("member_a")).status_code == 403
 
 
@@ -155,7 +158,11 @@ def test_engagement_leaderboard_health_audit(client, world):
     assert client.get("/api/v1/engagement/summary?group_by=nope",
                       headers=world.auth("staff")).status_code == 422
     r = client.get("/api/v1/leaderboard", headers=world.auth("staff"))
-    assert r.status_code == 200 and "items" in r.json()
+    assert r.status_code == 200, r.text
+    assert {row["kim"] for row in r.json()["rows"]} == {world.a.slug, world.b.slug}
+    assert set(r.json()["formula"]) == {"id", "en"}
+    own = client.get("/api/v1/leaderboard", headers=world.auth("member_a")).json()
+    assert [(row["kim"], row["rank"]) for row in own["rows"]] == [(world.a.slug, None)]
     h = client.get("/api/v1/health")
     assert h.status_code == 200, h.text
     assert h.json()["database"]["ok"] is True and h.json()["broker"]["ok"] is True
