@@ -21,3 +21,24 @@ def serve_command(host: str, port: int, state: str | None) -> None:
     where = state or "sementara, dibuang saat berhenti / temporary, discarded on exit"
     serve(host, port, state, announce=lambda url: click.echo(
         f"Sandbox Siar di / at {url} (admin: {url}/_sandbox/, state: {where})", err=False))
+
+
+@sandbox.command("account")
+@click.argument("platform", type=click.Choice(["x", "facebook", "instagram"]))
+@click.argument("handle")
+@click.option("--url", default="http://127.0.0.1:8765", show_default=True,
+              help="Origin sandbox yang berjalan / origin of the running sandbox.")
+def account_command(platform: str, handle: str, url: str) -> None:
+    """Buat akun latihan dan cetak kredensialnya (JSON) / Create a training account, print its credentials."""
+    import json
+
+    import requests
+
+    try:
+        reply = requests.post(url.rstrip("/") + "/_sandbox/accounts", json={"platform": platform, "handle": handle},
+                              timeout=10)
+    except requests.RequestException as exc:
+        raise click.ClickException(f"Sandbox tidak terjangkau di {url} / sandbox not reachable at {url}: {exc}")
+    if reply.status_code >= 400:
+        raise click.ClickException(reply.json().get("error", {}).get("message", reply.text))
+    click.echo(json.dumps(reply.json(), indent=2))

@@ -24,3 +24,14 @@ def test_sandbox_stands_alone():
             "bad = [m for m in sys.modules if m.split('.')[0] in ('scheduler', 'config', 'connectors', 'workers')]\n"
             "assert not bad, bad\n")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_siar_sandbox_account_prints_credentials():
+    from sandbox.testing import running_sandbox
+
+    with running_sandbox() as sb:
+        result = CliRunner().invoke(main, ["sandbox", "account", "facebook", "kim_cli", "--url", sb.base_url])
+        assert result.exit_code == 0, result.output
+        assert '"page_access_token"' in result.output
+    unreachable = CliRunner().invoke(main, ["sandbox", "account", "x", "kim", "--url", "http://127.0.0.1:9"])
+    assert unreachable.exit_code != 0 and "tidak terjangkau" in unreachable.output
