@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import context
 
 from scheduler.store import types as store_types
-from scheduler.store.tables import metadata
+from scheduler.store.schema import ALL_METADATA
 
 config = context.config
 
@@ -41,7 +41,7 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
 
 def _configure(**kwargs: Any) -> None:
     context.configure(
-        target_metadata=metadata,
+        target_metadata=ALL_METADATA,
         render_item=render_item,
         compare_type=True,
         render_as_batch=True,

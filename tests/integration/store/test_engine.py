@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from scheduler.domain import model as m
 from scheduler.store.db import make_engine, make_session_factory
-from scheduler.store.migrate import current, upgrade
+from scheduler.store.migrate import current, head, upgrade
 
 
 def test_sqlite_pragmas(tmp_path):
@@ -36,7 +36,7 @@ def test_postgres_engine_pre_pings(postgres_url):
 def test_defaults_come_from_the_settings(siar_env):
     assert current() is None  # looking does not create the file
     assert not (siar_env.data_dir / "siar.db").exists()
-    assert upgrade() == "0001"
+    assert upgrade() == head()
     assert (siar_env.data_dir / "siar.db").is_file()
     engine = make_engine()
     try:
