@@ -1,8 +1,68 @@
-"""(being written)"""
+"""A KIM's social accounts (connect, check, slots, pacing, reconnect) and the CSV import page."""
 from __future__ import annotations
 
-from fastapi import APIRouter
+import json
+from typing import Any
 
-from scheduler.web.pages.rendering import PageRoute
+from fastapi import APIRouter, Form
+from fastapi.responses import RedirectResponse, Response
+
+from scheduler.domain.errors import InvalidInput
+from scheduler.domain.pacing import pacing_for
+from scheduler.services import account_checks, accounts as account_service
+from scheduler.services.authz import Cap, authorize
+from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
+from scheduler.web.pages.rendering import Page, PageDep, PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+def _uow(page: Page) -> SqlAlchemyUnitOfWork:
+    return SqlAlchemyUnitOfWork(page.ctx.session_factory)
+
+
+def _kim_of(page: Page) -> int:
+    authorize(page.actor, Cap.READ_KIM, page.actor.kim_id)
+    if page.actor.kim_id is None:
+        raise InvalidInput("kim_required", "Halaman ini untuk akun sebuah KIM.",
+                           "This page is for a KIM's accounts.")
+    return page.actor.kim_id
+
+
+@router.get("/accounts")
+def accounts_page(page: PageDep) -> Response:
+    """Every account with its state, slots and pacing; admins can connect, check and change them."""
+    kim_id = _kim_of(page)
+    items = account_service.list_accounts(_uow(page), page.actor, kim_id)
+    pacing = {a.id: pacing_for(a) for a in items}
+    return render(page, "accounts.html", accounts=items, pacing=pacing,
+                  sandbox_ready=bool(page.settings.sandbox_url))
+
+
+@router.post("/accounts/{account_id}/reconnect")
+def reconnect(account_id: int, page: PageDep, credentials: str = Form(default="", max_length=20_000),
+              sandbox: str | None = Form(default=None)) -> Response:
+    """Store fresh credentials (or new sandbox credentials) and reactivate the account."""
+    account = account_service.get_account(_uow(page), page.actor, account_id)
+    authorize(page.actor, Cap.MANAGE_ACCOUNTS, account.kim_id, what="account")
+    data: dict[str, Any]
+    if sandbox:
+        data = account_checks.create_sandbox_credentials(
+            account.sandbox_base_url or page.settings.sandbox_url, str(account.platform), account.handle)
+    else:
+        try:
+            data = json.loads(credentials)
+        except ValueError:
+            data = None  # type: ignore[assignment]
+        if not isinstance(data, dict) or not data:
+            raise InvalidInput("credentials_invalid", "Kredensial harus objek JSON yang tidak kosong.",
+                               "The credentials must be a non-empty JSON object.", field="credentials")
+    account_service.reconnect(_uow(page), page.actor, account_id, credentials=data, now=page.now)
+    return RedirectResponse(f"/accounts#account-{account_id}", status_code=303)
+
+
+@router.get("/import")
+def import_page(page: PageDep) -> Response:
+    """Upload a CSV of posts: check it first (dry run), then import every row or none."""
+    authorize(page.actor, Cap.MANAGE_POSTS, page.actor.kim_id)
+    return render(page, "import.html")

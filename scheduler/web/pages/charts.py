@@ -25,7 +25,7 @@ STYLE = Style(
     legend_font_size=13, title_font_size=15, value_font_size=11,
 )
 COMMON: dict[str, Any] = dict(style=STYLE, js=[], disable_xml_declaration=True, explicit_size=False,
-                              width=900, height=360, legend_at_bottom=True, show_y_guides=True,
+                              width=640, height=340, legend_at_bottom=True, show_y_guides=True,
                               truncate_legend=40, print_values=False, margin=12)
 
 
@@ -41,7 +41,8 @@ def engagement_over_time(rows: Sequence[Any], lang: str, labels: Sequence[str]) 
                        dots_size=3, **COMMON)
     chart.x_labels = list(labels)
     chart.add(_("Interactions"), [r.interactions for r in rows])
-    chart.add(_("Views"), [r.views for r in rows], secondary=True)
+    if any(r.views is not None for r in rows):  # pygal cannot scale an axis with no value at all
+        chart.add(_("Views"), [r.views for r in rows], secondary=True)
     return _svg(chart)
 
 

@@ -56,7 +56,14 @@ def compose(page: PageDep, kim: str | None = Query(default=None, max_length=20),
               "accounts": accounts, "media": media[:10], "canReview": page.can_review}
     return render(page, "compose.html", options=options,
                   config=json.dumps(config).replace("<", "\\u003c"),
-                  now_local=page.now.astimezone(_zone(options.kim.timezone)))
+                  default_at=_next_hour(page.now.astimezone(_zone(options.kim.timezone))))
+
+
+def _next_hour(local: Any) -> str:
+    """The compose form's default time: the next full hour, local (``datetime-local`` format)."""
+    from datetime import timedelta
+
+    return (local.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
 
 
 def _zone(name: str) -> Any:

@@ -48,6 +48,17 @@
     box.focus && box.focus();
   }
 
+  // "0 09:00; 2 19:30" -> [{weekday: 0, at: "09:00"}, {weekday: 2, at: "19:30"}]
+  function parseSlots(value) {
+    return value.split(/[;\n]+/).map(function (part) { return part.trim(); }).filter(Boolean)
+      .map(function (part) {
+        var bits = part.split(/\s+/);
+        var at = (bits[1] || "").replace(".", ":");
+        if (/^\d:\d\d$/.test(at)) at = "0" + at;
+        return { weekday: parseInt(bits[0], 10), at: at };
+      });
+  }
+
   function formBody(form) {
     var out = {};
     var data = new FormData(form);
@@ -57,7 +68,16 @@
       var kind = input && input.dataset ? input.dataset.kind : null;
       if (kind === "int") value = parseInt(value, 10);
       if (kind === "bool") value = value === "true" || value === "on";
+      if (kind === "json") value = JSON.parse(value);
+      if (kind === "slots") value = parseSlots(value);
       out[key] = value;
+    });
+    // An emptied number field means "back to the default" (null), not "leave as is".
+    Array.prototype.forEach.call(form.querySelectorAll("input[data-kind=int]"), function (input) {
+      if (input.value === "") out[input.name] = null;
+    });
+    Array.prototype.forEach.call(form.querySelectorAll("input[data-kind=slots]"), function (input) {
+      if (input.value === "") out[input.name] = [];
     });
     return out;
   }
@@ -69,9 +89,23 @@
     if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
     var buttons = form.querySelectorAll("button");
     buttons.forEach(function (b) { b.disabled = true; });
-    var body = form.dataset.raw === "form" ? new FormData(form) : formBody(form);
-    if (form.dataset.body) body = JSON.parse(form.dataset.body);
+    var body;
+    try {
+      body = form.dataset.raw === "form" ? new FormData(form) : formBody(form);
+    } catch (error) {
+      showError(form, error.message);
+      buttons.forEach(function (b) { b.disabled = false; });
+      return;
+    }
     api(form.dataset.method || "POST", form.dataset.api, body).then(function (data) {
+      if (form.hasAttribute("data-result")) {
+        var out = form.querySelector("[data-result-text]");
+        var failed = data && data.ok === false;
+        out.textContent = failed ? (data.error && data.error.message) || "!" : out.dataset.ok;
+        out.className = failed ? "error-text" : "ok-text";
+        buttons.forEach(function (b) { b.disabled = false; });
+        return;
+      }
       var next = form.dataset.next;
       if (next && data && data.id !== undefined) next = next.replace("{id}", data.id);
       if (next) window.location.assign(next); else window.location.reload();
@@ -106,7 +140,11 @@
   // The main menu: folded on a phone, always open on a wide screen (CSS hides its toggle there).
   document.addEventListener("DOMContentLoaded", function () {
     var menu = document.getElementById("menu");
-    if (menu && window.matchMedia("(max-width: 959px)").matches) menu.open = false;
+    var narrow = window.matchMedia("(max-width: 959px)");
+    if (menu) {
+      menu.open = !narrow.matches;
+      narrow.addEventListener("change", function (event) { menu.open = !event.matches; });
+    }
   });
 
   window.Siar = { api: api, cookie: cookie, lang: lang, showError: showError };

@@ -1,8 +1,8 @@
 """Browser tests of the web pages: a whole Siar site, a real HTTP server, headless Chromium.
 
 The site comes from the pipeline kit (``tests/integration/pipeline/sitekit.py``):
-SQLite database, file broker, the session sandbox, and a real ``siar worker``
-and ``siar beat``. On top of it: a second KIM (for the tenancy checks), a
+PostgreSQL, Redis as the broker (the production pair), the session sandbox,
+and a real ``siar worker`` and ``siar beat``. On top of it: a second KIM (for the tenancy checks), a
 member, a second admin and a staff user, three sandbox accounts, a UMKM
 product; then ``create_app()`` served by uvicorn on a free 127.0.0.1 port.
 
@@ -141,7 +141,7 @@ def web(request: pytest.FixtureRequest, sandbox: Any, tmp_path_factory: pytest.T
     saved = {k: v for k, v in os.environ.items() if k.startswith("SIAR_")}
     tmp = tmp_path_factory.mktemp("web")
     try:
-        with kit.running_site(request, "sqlite+filesystem", tmp, sandbox,
+        with kit.running_site(request, "postgresql+redis", tmp, sandbox,
                               extra_env={"SIAR_SESSION_COOKIE_SECURE": "false",
                                          "SIAR_SANDBOX_URL": sandbox.base_url}) as site:
             data = _populate(site)

@@ -1,0 +1,235 @@
+"""A member composes, an admin approves, the worker publishes: all through the pages.
+
+Tests in this module run in order and share the module's site (``web.state``
+carries the post id from one to the next).
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from pipeline_sitekit import wait_until as wait_for  # loaded by this directory's conftest
+
+WIB = ZoneInfo("Asia/Jakarta")
+LONG_TEXT = ("Keripik tempe Sanan renyah dan gurih, dibuat dari kedelai pilihan oleh UMKM Kelurahan "
+             "Purwantoro. ") * 4  # ~ 380 characters: over X's 280
+GOOD_TEXT = "Keripik tempe Sanan, renyah dan gurih! Pesan lewat KIM kami. #UMKMMalang"
+
+
+def test_member_dashboard_is_indonesian_by_default_with_training_banner(browse, web):
+    b = browse("member")
+    page = b.page
+    assert page.locator("html").get_attribute("lang") == "id"
+    assert page.locator("h1").first.inner_text().startswith("Dasbor")
+    banner = page.locator(".training")
+    assert "Mode latihan: akun sandbox, tidak ada yang benar-benar terbit" in banner.inner_text()
+    href = banner.locator("a").first.get_attribute("href")
+    assert href.startswith(web.site.sandbox.base_url + "/_sandbox/feed/")
+    b.screenshot("dashboard-member")
+
+
+def test_compose_with_image_three_platforms_and_x_counter_refuses_long_text(browse, web, tmp_path, png):
+    b = browse("member")
+    page = b.page
+    b.open("/compose")
+    for account_id in web.accounts.values():
+        page.check(f"#acc-{account_id}")
+    image = tmp_path / "keripik.png"
+    image.write_bytes(png)
+    page.set_input_files("#media-input", str(image))
+    page.wait_for_selector("#thumbs img")
+    # the preview of every platform shows the uploaded photo
+    for platform in ("x", "facebook", "instagram"):
+        assert page.locator(f"#tab-{platform}").is_visible()
+    page.fill("#text", LONG_TEXT)
+    page.wait_for_selector("#problems-x li[data-code=text_too_long]")
+    assert "over" in (page.locator("#count-x").get_attribute("class") or "")
+    assert "/ 280" in page.locator("#count-x").inner_text()
+    assert "over" not in (page.locator("#count-facebook").get_attribute("class") or "")
+    assert page.locator("#submit").is_disabled()
+    problem = page.locator("#problems-x li[data-code=text_too_long]").inner_text()
+    assert "terlalu panjang" in problem  # the API answered in the page's language
+    page.click("#tab-x")
+    assert page.locator("#panel-x .pv-media img").count() == 1
+    b.screenshot("compose-member")
+
+    page.fill("#text", GOOD_TEXT)
+    option = page.locator("#subject option", has_text=web.product_name)
+    page.select_option("#subject", value=option.get_attribute("value"))
+    at = (datetime.now(timezone.utc) + timedelta(minutes=2)).astimezone(WIB)
+    page.fill("#at", at.strftime("%Y-%m-%dT%H:%M"))
+    wait_for(lambda: not page.locator("#submit").is_disabled(), 20, "the live check to pass")
+    assert page.locator("#problems-x li.error").count() == 0
+    with page.expect_navigation():
+        page.click("#submit")
+    match = re.search(r"/posts/(\d+)$", page.url)
+    assert match, page.url
+    web.state["post_id"] = int(match.group(1))
+    assert "Menunggu persetujuan" in page.locator("h1").inner_text()
+    assert page.locator("#targets > li").count() == 3
+
+
+def test_admin_approves_then_calendar_and_published(browse, web):
+    post_id = web.state["post_id"]
+    b = browse("admin")
+    page = b.page
+    b.open("/approvals")
+    item = page.locator(f"#approvals li[data-post='{post_id}']")
+    assert "Keripik tempe Sanan" in item.inner_text()
+    b.screenshot("approvals-admin")
+    with page.expect_navigation():
+        item.locator("form[data-api$='/approve'] button").click()
+    assert page.locator(f"#approvals li[data-post='{post_id}']").count() == 0
+
+    b.open("/calendar")
+    chips = page.locator(f"#calendar a.chip[href='/posts/{post_id}']")
+    assert chips.count() == 3
+    b.screenshot("calendar-month-admin")
+    b.open("/calendar?view=week")
+    assert page.locator(f"#calendar a.chip[href='/posts/{post_id}']").count() == 3
+    b.screenshot("calendar-week-admin")
+
+    def published() -> bool:
+        b.open(f"/posts/{post_id}")
+        states = [page.locator("#targets > li").nth(i).get_attribute("data-state") for i in range(3)]
+        return all(s == "published" for s in states)
+
+    wait_for(published, 240, "the worker to publish on the three sandbox accounts", every=3)
+    assert page.locator("[data-permalink]").count() == 3
+    b.screenshot("post-published")
+    b.open("/queue?state=published")
+    assert page.locator(f"#queue a[href='/posts/{post_id}']").count() == 3
+    b.screenshot("queue-admin")
+    posted = web.site.sandbox.posts()
+    assert sum(1 for p in posted if "Keripik tempe Sanan, renyah" in (p.get("text") or "")) == 3
+
+
+def test_staff_sees_engagement_chart_leaderboard_and_coverage(browse, web):
+    import subprocess
+
+    from pipeline_sitekit import SIAR
+
+    for post in web.site.sandbox.posts():
+        if "Keripik tempe Sanan, renyah" in (post.get("text") or ""):
+            web.site.sandbox.set_metrics(post["platform"], post["id"], likes=40, comments=7, shares=3,
+                                         views=900, reach=700)
+    out = subprocess.run([SIAR, "engagement", "refresh", "--now"], env=web.site.env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr
+    b = browse("staff")
+    page = b.page
+    b.open("/engagement")
+    assert page.locator("#chart-time svg").count() == 1
+    assert page.locator("#chart-group svg").count() == 1
+    assert int(page.locator("[data-total-interactions]").get_attribute("data-total-interactions")) >= 100
+    assert "Keripik tempe Sanan" in page.locator("#top-posts").inner_text()
+    b.screenshot("engagement-staff")
+    csv = page.request.get(web.base_url + page.locator("a[href^='/engagement/export?format=csv']").get_attribute("href"))
+    assert csv.status == 200 and "text/csv" in csv.headers["content-type"]
+    b.open("/engagement?group_by=platform")
+    assert page.locator("#chart-group svg").count() == 1
+    b.open("/leaderboard")
+    assert "median" in page.locator("#formula").inner_text().lower()
+    assert page.locator("#leaderboard tbody tr").count() >= 2
+    b.screenshot("leaderboard-staff")
+    b.open("/coverage")
+    assert page.locator("#coverage tbody tr").count() == 57
+    b.screenshot("coverage-staff")
+
+
+def test_language_switch(browse, web):
+    b = browse("member")
+    page = b.page
+    b.open("/calendar")
+    assert page.locator("h1").inner_text() == "Kalender"
+    with page.expect_navigation():
+        page.click(".langs a[lang=en]")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == "Calendar"
+    assert urlsplit_path(page.url) == "/calendar"
+    b.open("/")
+    assert page.locator("h1").inner_text().startswith("Dashboard")
+    assert "Training mode: sandbox account, nothing is really published" in page.locator(".training").inner_text()
+    b.open("/compose")
+    page.check(f"#acc-{web.accounts['x']}")
+    page.fill("#text", LONG_TEXT)
+    page.wait_for_selector("#problems-x li[data-code=text_too_long]")
+    assert "too long" in page.locator("#problems-x li[data-code=text_too_long]").inner_text()
+    with page.expect_navigation():
+        page.click(".langs a[lang=id]")
+    assert page.locator("html").get_attribute("lang") == "id"
+    assert page.locator("h1").inner_text() == "Tulis unggahan"
+
+
+def urlsplit_path(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).path
+
+
+def test_member_cannot_reach_another_kims_pages(browse, web):
+    b = browse("member")
+    page = b.page
+    for path in (f"/posts/{web.other_post_id}", f"/media/{web.other_media_id}/file",
+                 f"/calendar?kim={web.other_kim_slug}", f"/queue?kim={web.other_kim_slug}",
+                 f"/engagement?kim={web.other_kim_slug}"):
+        response = page.request.get(web.base_url + path)
+        assert response.status == 404, (path, response.status)
+    b.context.on("console", lambda m: None)
+    response = b.open(f"/posts/{web.other_post_id}")
+    assert response.status == 404
+    assert page.locator("h1").inner_text() == "Tidak ditemukan"
+    b.console_errors.clear()  # the browser logs the 404 of the document itself; that is the point here
+    for path in ("/users", "/coverage", "/kims", "/import"):
+        assert page.request.get(web.base_url + path).status == 403, path
+
+
+PAGES = {
+    "member": ["/", "/compose", "/calendar", "/calendar?view=week", "/queue", "/media", "/accounts",
+               "/engagement", "/leaderboard"],
+    "admin": ["/", "/approvals", "/accounts", "/import", "/users", "/media"],
+    "staff": ["/", "/calendar", "/queue", "/engagement", "/leaderboard", "/coverage", "/kims", "/users"],
+}
+
+
+def test_every_main_page_by_role_phone_and_desktop(browse, web):
+    for role, paths in PAGES.items():
+        b = browse(role)
+        page = b.page
+        for path in paths:
+            response = b.open(path)
+            assert response.status == 200, (role, path, response.status)
+            assert page.locator("h1").count() >= 1, path
+            assert page.locator("a.skip-link[href='#main']").count() == 1
+            # every form control has a label (by for=, wrapping label, or aria-label)
+            unlabeled = page.evaluate("""() => Array.from(document.querySelectorAll(
+                'input:not([type=hidden]), select, textarea')).filter(el =>
+                !(el.labels && el.labels.length) && !el.getAttribute('aria-label')).map(el => el.id || el.name)""")
+            assert unlabeled == [], (path, unlabeled)
+            name = (path.strip("/").replace("/", "-").replace("?", "-").replace("=", "-") or "dashboard")
+            b.screenshot(f"{name}-{role}")
+            page.set_viewport_size({"width": 390, "height": 844})
+            overflow = page.evaluate("() => document.documentElement.scrollWidth")
+            wide = page.evaluate("""() => Array.from(document.querySelectorAll('body *')).filter(el =>
+                el.getBoundingClientRect().right > 392 && !el.closest('.table-wrap, .chart')).slice(0, 5)
+                .map(el => el.tagName + '#' + el.id + '.' + el.className)""")
+            assert overflow <= 392, (role, path, overflow, wide)
+            page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def test_keyboard_skip_link_and_focus(browse, web):
+    b = browse("admin")
+    page = b.page
+    b.open("/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+    b.open("/compose")
+    page.check(f"#acc-{web.accounts['x']}")
+    page.check(f"#acc-{web.accounts['facebook']}")
+    page.focus("#tab-x")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("() => document.activeElement.id") == "tab-facebook"
+    assert page.locator("#panel-facebook").is_visible()
