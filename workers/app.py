@@ -24,15 +24,25 @@ Visibility timeout (Redis)
     makes Redis redeliver messages that are still being worked on. Long
     ETAs are never sent (decision 0001), so we never need to raise it.
 
+Key prefix (Redis)
+    Every key this site puts in Redis starts with ``siar-<hash>:``, the hash
+    naming the site's database (host, port, database name; never
+    credentials). Two sites sharing one Redis (staging beside production,
+    parallel test runs) therefore never consume each other's messages; a
+    foreign message would only be a harmless no-op, but its own target would
+    wait for the sweeper.
+
 Results
     Nobody reads task results (the database holds every outcome), so there
     is no result backend and ``task_ignore_result`` is on.
 """
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from celery import Celery
+from sqlalchemy.engine import make_url
 from kombu import Exchange, Queue
 
 from config.settings import Settings, get_settings
@@ -57,6 +67,13 @@ TASK_ROUTES: dict[str, dict[str, str]] = {
 }
 
 
+def broker_key_prefix(settings: Settings) -> str:
+    """``siar-<8 hex>:`` naming the site's database (see "Key prefix" above)."""
+    url = make_url(settings.db_url)
+    site = f"{url.get_backend_name()}://{url.host or ''}:{url.port or ''}/{url.database or ''}"
+    return f"siar-{hashlib.sha256(site.encode()).hexdigest()[:8]}:"
+
+
 def celery_config(settings: Settings) -> dict[str, Any]:
     """The Celery configuration for ``settings`` (pure: no I/O, testable)."""
     transport_options: dict[str, Any] = dict(settings.broker_transport_options)
@@ -65,6 +82,8 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         transport_options.setdefault("polling_interval", FILESYSTEM_POLLING_INTERVAL)
     elif broker.startswith(("redis://", "rediss://", "sentinel://", "sqs://")):
         transport_options.setdefault("visibility_timeout", VISIBILITY_TIMEOUT)
+        if not broker.startswith("sqs://"):
+            transport_options.setdefault("global_keyprefix", broker_key_prefix(settings))
     exchange = Exchange("siar", type="direct")
     return {
         "broker_url": broker,

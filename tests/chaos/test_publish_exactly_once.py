@@ -48,7 +48,13 @@ def _wait_published(site, post_id: int, timeout: float = 60):
         site.nudge("siar.reconcile")
         return None
 
-    return wait_until(published, timeout, f"post {post_id} published", every=1.0)
+    return wait_until(published, timeout, lambda: site.explain(post_id), every=1.0)
+
+
+def _kill_workers(site) -> None:
+    """SIGKILL every running worker's process group (beat keeps ticking)."""
+    for name in [n for n in site.procs if n != "beat"]:
+        site.stop(name, signal.SIGKILL)
 
 
 def _remote(site, text: str) -> dict:
@@ -76,11 +82,11 @@ def test_worker_killed_while_its_create_is_in_flight(site):
         sandbox.wait_held("x", 1, timeout=30)
         (row,) = site.targets(post_id)
         assert row.state == "publishing"
-        site.stop("w1", signal.SIGKILL)            # the worker dies mid-request
+        _kill_workers(site)                        # the worker dies mid-request
         assert sandbox.release("x", "apply") == 1  # ...and the platform applies it anyway
     finally:
         sandbox.hold("x", enabled=False)
-    site.start_worker("w2")
+    site.start_worker(f"w{uuid.uuid4().hex[:4]}")
     row = _wait_published(site, post_id)
     remote = _remote(site, text)
     assert remote["create_requests"] == 1
@@ -130,9 +136,9 @@ def test_broker_flushed_with_a_claimed_message(site):
     due = utcnow() + timedelta(seconds=7)  # inside the 10 s look-ahead: claimed at once, ETA'd
     post_id = site.post(account, text=text, at=due)
     wait_until(lambda: site.targets(post_id)[0].state == "queued", 20, "the claim")
-    site.stop("w1", signal.SIGKILL)      # the worker holding the ETA message dies...
+    _kill_workers(site)                  # the worker holding the ETA message dies...
     site.flush_broker()                  # ...and the broker forgets every message
-    site.start_worker("w3")
+    site.start_worker(f"w{uuid.uuid4().hex[:4]}")
     row = _wait_published(site, post_id)
     assert row.attempts == 1
     assert _remote(site, text)["create_requests"] == 1

@@ -28,15 +28,20 @@ from cryptography.fernet import Fernet
 SIAR = str(Path(sys.executable).with_name("siar"))
 
 
-def wait_until(condition: Callable[[], Any], timeout: float, what: str, every: float = 0.1) -> Any:
-    """Poll until ``condition()`` is truthy; return it, or fail naming ``what``."""
+def wait_until(condition: Callable[[], Any], timeout: float, what: str | Callable[[], str],
+               every: float = 0.1) -> Any:
+    """Poll until ``condition()`` is truthy; return it, or fail naming ``what``.
+
+    ``what`` may be a callable, evaluated only on failure (e.g. to add logs).
+    """
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+            text = what() if callable(what) else what
+            raise AssertionError(f"timed out after {timeout}s waiting for {text}")
         time.sleep(every)
 
 
@@ -151,18 +156,27 @@ class Site:
         """Lose every message on the broker (Redis FLUSHDB, or the file broker's files)."""
         url = self.env.get("SIAR_BROKER_URL")
         if url:
-            import redis
-
-            client = redis.Redis.from_url(url)
-            count = int(client.dbsize())
-            client.flushdb()
-            client.close()
-            return count
+            return _flush_redis(url, self.broker_prefix())
         folder = Path(self.env["SIAR_DATA_DIR"]) / "broker"
         files = [f for f in folder.iterdir() if f.is_file()]
         for f in files:
             f.unlink(missing_ok=True)
         return len(files)
+
+    def explain(self, post_id: int) -> str:
+        """Targets of a post and the tail of every process log (for failure messages)."""
+        rows = "\n".join(
+            f"  target {r.id}: {r.state} attempts={r.attempts} error={r.last_error_code} "
+            f"{r.last_error_message or ''}" for r in self.targets(post_id))
+        logs = "\n".join(f"--- {name} ---\n{self.log(name)[-3000:]}" for name in self.logs)
+        return f"post {post_id}:\n{rows}\n{logs}"
+
+    def broker_prefix(self) -> str:
+        """This site's Redis key prefix (other sites on the same Redis are left alone)."""
+        from config.settings import Settings
+        from workers.app import broker_key_prefix
+
+        return broker_key_prefix(Settings())
 
     def heartbeats(self) -> list[sa.Row]:
         from scheduler.store.tables import heartbeats
@@ -259,9 +273,10 @@ def running_site(request: Any, backend: str, tmp: Path, sandbox: Any,
     else:
         db_url = _fresh_pg_database(request.getfixturevalue("postgres_url"))
         broker = request.getfixturevalue("redis_url")
-        _flush_redis(broker)
     site = build_site(tmp, db_url, broker, sandbox, extra_env)
     site.backend = backend
+    if broker:
+        assert site.broker_prefix().startswith("siar-")
     try:
         site.start_worker("w1", concurrency=2)
         site.start_beat()
@@ -282,7 +297,7 @@ def running_site(request: Any, backend: str, tmp: Path, sandbox: Any,
         site.stop_all()
         site.engine.dispose()
         if broker:
-            _flush_redis(broker)
+            _flush_redis(broker, site.broker_prefix())
 
 
 def _fresh_pg_database(server_url: str) -> str:
@@ -295,9 +310,15 @@ def _fresh_pg_database(server_url: str) -> str:
     return url
 
 
-def _flush_redis(url: str) -> None:
+def _flush_redis(url: str, prefix: str) -> int:
+    """Delete this site's keys only: the Redis DB is shared with other tests."""
     import redis
 
     client = redis.Redis.from_url(url)
-    client.flushdb()
-    client.close()
+    try:
+        keys = list(client.scan_iter(match=prefix + "*", count=1000))
+        if keys:
+            client.delete(*keys)
+        return len(keys)
+    finally:
+        client.close()

@@ -38,7 +38,8 @@ def test_scheduled_posts_publish_once_each_on_time(site):
         rows = [r for post_id, _, _ in plan for r in site.targets(post_id)]
         return rows if all(r.state == "published" for r in rows) else None
 
-    rows = wait_until(all_published, 60, "every target published\n" + site.log("w1")[-4000:])
+    rows = wait_until(all_published, 60,
+                      lambda: "\n".join(site.explain(post_id) for post_id, _, _ in plan))
     by_post = {r.post_id: r for r in rows}
     for post_id, due, text in plan:
         row = by_post[post_id]
@@ -70,7 +71,7 @@ def test_one_post_with_a_photo_on_three_platforms(site, tmp_path):
         rows = site.targets(post_id)
         return rows if rows and all(r.state in ("published", "failed") for r in rows) else None
 
-    rows = wait_until(done, 90, f"post {post_id} published everywhere")
+    rows = wait_until(done, 90, lambda: site.explain(post_id))
     for row in rows:
         print(f"[{site.backend}] target {row.id} account {row.account_id}: {row.state} "
               f"lag {(row.published_at - due).total_seconds() if row.published_at else None}"

@@ -71,6 +71,21 @@ def test_redis_keeps_a_visibility_timeout_above_any_eta(siar_env, monkeypatch):
     assert timeout > 60 + worst.lease_seconds * 2
 
 
+def test_redis_keys_are_prefixed_per_site_without_credentials(siar_env, monkeypatch):
+    from config.settings import Settings
+    from workers.app import celery_config
+
+    monkeypatch.setenv("SIAR_BROKER_URL", "redis://127.0.0.1:6379/3")
+    prefixes = set()
+    for url in ("postgresql+psycopg://u:one@db:5432/siar", "postgresql+psycopg://u:two@db:5432/siar",
+                "postgresql+psycopg://u:one@db:5432/staging"):
+        monkeypatch.setenv("SIAR_DATABASE_URL", url)
+        prefix = celery_config(Settings())["broker_transport_options"]["global_keyprefix"]
+        assert prefix.startswith("siar-") and "one" not in prefix
+        prefixes.add(prefix)
+    assert len(prefixes) == 2  # a new password is the same site; another database is not
+
+
 def test_lookahead_cannot_exceed_a_minute():
     import pytest
 
