@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 from pydantic import Field, model_validator
 
+from scheduler.domain.errors import InvalidInput
 from scheduler.domain.model import Platform, SocialAccount
 from scheduler.services import account_checks, accounts
 from scheduler.web.api.kims import resolve_kim_id
@@ -98,6 +99,16 @@ def add_account(body: AccountIn, actor: ActorDep, uow: UowDep, now: NowDep,
     authorize(actor, Cap.MANAGE_ACCOUNTS, kim_id, what="kim")  # before calling the sandbox
     credentials = body.credentials
     base_url = None
+    if credentials is not None and "sandbox_base_url" in credentials:
+        # Connectors send every request of a sandbox account to this origin: only the
+        # configured sandbox may be named, never an arbitrary (internal) address.
+        named = str(credentials.get("sandbox_base_url") or "").rstrip("/")
+        if not settings.sandbox_url or named != settings.sandbox_url.rstrip("/"):
+            raise InvalidInput("sandbox_url_not_allowed",
+                               "Alamat sandbox di kredensial tidak diizinkan; pakai {\"sandbox\": true}.",
+                               "A sandbox address in the credentials is not allowed; use {\"sandbox\": true}.",
+                               field="credentials")
+        base_url = named
     if body.sandbox:
         credentials = account_checks.create_sandbox_credentials(
             settings.sandbox_url, body.platform.value, body.handle.lstrip("@"))

@@ -151,3 +151,13 @@ def test_csv_import_ten_thousand_rows(client, world, rows):
     r = _import(client, world, data)
     assert r.status_code == 422  # all or nothing: one bad row, no post
     assert rows() == before
+
+
+def test_credentials_cannot_point_an_account_at_another_server(client, world, rows):
+    before = rows()
+    r = client.post("/api/v1/accounts", json={
+        "platform": "x", "handle": "intip", "credentials": {"access_token": "t",
+                                                            "sandbox_base_url": "http://169.254.169.254"}},
+        headers=world.auth("admin_a"))
+    assert r.status_code == 422 and error_of(r)["code"] == "sandbox_url_not_allowed"
+    assert rows() == before
