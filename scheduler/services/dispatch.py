@@ -48,7 +48,8 @@ def dispatch_due(p: Pipeline, enqueue: Enqueue) -> DispatchReport:
         if not candidates:
             return report
         activity = claims.recent_activity(
-            conn, (c.account_id for c in candidates), now - pacing_runtime.DAY - horizon_gap(p)
+            conn, (c.account_id for c in candidates),
+            now - pacing_runtime.lookback(candidates) - horizon_gap(p),
         )
         chosen = pacing_runtime.choose(candidates, activity, now, p.config.claim_batch)
         report.claimed = claims.claim(conn, chosen, now, horizon, p.config.lease_seconds)

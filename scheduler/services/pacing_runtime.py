@@ -32,6 +32,11 @@ def pacing_for(candidate: Candidate) -> Pacing:
     return Pacing(spacing, max(cap, 1))
 
 
+def lookback(candidates: Iterable[Candidate]) -> timedelta:
+    """How far back publications can matter for these candidates (a day, or a longer gap)."""
+    return max([DAY, *(pacing_for(c).min_spacing for c in candidates)])
+
+
 def choose(
     candidates: Iterable[Candidate],
     activity: dict[int, list[datetime]],

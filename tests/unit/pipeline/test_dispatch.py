@@ -129,3 +129,13 @@ def test_sweep_returns_an_expired_queued_target(pipeline, world, outbox, clock):
     # The lost message, if it ever turns up, is now stale.
     assert publish_target(pipeline, tid, outbox.sent[0][1]).value == "stale"
     assert [x.target_id for x in dispatch_due(pipeline, outbox).claimed] == [tid]
+
+
+def test_a_long_spacing_looks_back_further_than_a_day(pipeline, world, outbox, clock):
+    acc = world.account(spacing=3 * 86400)  # one post every three days
+    world.target(acc, clock.now - timedelta(days=2), state=S.PUBLISHED,
+                 published_at=clock.now - timedelta(days=2), remote_id="old")
+    due = world.target(acc, clock.now)
+    assert dispatch_due(pipeline, outbox).claimed == []
+    clock.advance(86400 + 1)
+    assert [c.target_id for c in dispatch_due(pipeline, outbox).claimed] == [due]
