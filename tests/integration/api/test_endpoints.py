@@ -180,3 +180,27 @@ def test_language(client, world):
     assert error_of(r)["message"] == "Unggahan tidak ditemukan."
     r = client.get("/api/v1/posts/999999", headers={**world.auth("member_a"), "Accept-Language": "en-US,en;q=0.9"})
     assert error_of(r)["message"] == "Post not found."
+
+
+def test_post_detail_shows_attempts_and_errors_and_edit_stops_at_claim(client, world, engine):
+    import sqlalchemy as sa
+
+    from scheduler.store.tables import post_targets, publish_attempts
+
+    pid = world.a.post_id
+    started = future(0)
+    with engine.begin() as conn:
+        target_id = conn.execute(sa.select(post_targets.c.id).where(post_targets.c.post_id == pid)).scalar_one()
+        conn.execute(post_targets.update().where(post_targets.c.id == target_id).values(
+            state="queued", attempts=1, last_error_code="rate_limited",
+            last_error_message="Batas X tercapai; dicoba lagi nanti."))
+        conn.execute(publish_attempts.insert().values(
+            target_id=target_id, number=1, started_at=started, finished_at=started, outcome="rate_limited",
+            error_code="rate_limited", error_message="Batas X tercapai; dicoba lagi nanti."))
+    detail = client.get(f"/api/v1/posts/{pid}", headers=world.auth("member_a")).json()
+    target = detail["targets"][0]
+    assert target["state"] == "queued" and target["attempts"] == 1
+    assert target["last_error"] == {"code": "rate_limited", "message": "Batas X tercapai; dicoba lagi nanti."}
+    assert [(a["number"], a["outcome"]) for a in target["attempt_log"]] == [(1, "rate_limited")]
+    r = client.patch(f"/api/v1/posts/{pid}", json={"text": "Terlambat diubah"}, headers=world.auth("member_a"))
+    assert r.status_code == 409 and error_of(r)["code"] == "post_claimed"
