@@ -132,13 +132,20 @@ def _run(data_dir: Path, port: int, sandbox_port: int, env: dict[str, str],
     settings.ensure_dirs()
     sup = Supervisor(env=env, log_dir=data_dir / "logs")
     stop = threading.Event()
-    signals_seen = []
+    serving = threading.Event()   # set once the children run and the demo only watches
+    stopping = threading.Event()  # set once the shutdown has begun
+    received: list[int] = []
 
     def on_signal(signum: int, _frame: Any) -> None:
-        signals_seen.append(signum)
-        if len(signals_seen) > 1:  # a second Ctrl-C: no more waiting
+        received.append(signum)
+        if stopping.is_set():  # a second Ctrl-C while stopping: no more waiting
             sup.kill_all()
+            return
         stop.set()
+        if not serving.is_set():
+            # Still migrating or seeding: abandon that now (nothing half-done is kept:
+            # a data directory without its state file is started over next time).
+            raise KeyboardInterrupt
 
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, on_signal)
@@ -146,11 +153,14 @@ def _run(data_dir: Path, port: int, sandbox_port: int, env: dict[str, str],
 
     code = 0
     try:
-        code = _serve(sup, stop, data_dir, port, sandbox_port, state, settings)
+        code = _serve(sup, stop, serving, data_dir, port, sandbox_port, state, settings)
     except SandboxUnavailable as error:
         sup.say("demo", f"Galat / Error: {error}")
         code = 1
+    except KeyboardInterrupt:
+        code = 128 + (received[0] if received else signal.SIGINT)  # the shell's convention
     finally:
+        stopping.set()
         sup.say("demo", "menghentikan semua proses... / stopping every process...")
         codes = sup.stop_all(STOP_ORDER, STOP_DEADLINE,
                              on_kill=lambda n: sup.say("demo", f"{n} tidak berhenti; dipaksa (SIGKILL)"))
@@ -159,8 +169,8 @@ def _run(data_dir: Path, port: int, sandbox_port: int, env: dict[str, str],
     return code
 
 
-def _serve(sup: Any, stop: threading.Event, data_dir: Path, port: int, sandbox_port: int,
-           state: dict[str, Any] | None, settings: Any) -> int:
+def _serve(sup: Any, stop: threading.Event, serving: threading.Event, data_dir: Path, port: int,
+           sandbox_port: int, state: dict[str, Any] | None, settings: Any) -> int:
     from scheduler.demo import datadir, history, samples, seeding
     from scheduler.demo.sandbox_admin import SandboxAdmin
     from scheduler.demo.watch import Watch
@@ -196,12 +206,13 @@ def _serve(sup: Any, stop: threading.Event, data_dir: Path, port: int, sandbox_p
     if state is None:
         say("mengisi 12 KIM, pengguna, UMKM, destinasi dan akun sandbox... / seeding...")
         site = seeding.seed_site(make_uow, sandbox, now)
-        datadir.save_state(data_dir, sandbox_port=sandbox_port, logins=site.logins,
-                           api_token=site.api_token)
         done = history.backfill(make_uow, site, now, settings.media_dir)
         say(f"riwayat: {done.posts} unggahan, {done.targets} target terbit, {done.snapshots} "
             "potret keterlibatan / history back-filled")
         samples.submit_for_review(make_uow, site, now, settings.media_dir)
+        # Written last: a directory without it was not finished and is started over.
+        datadir.save_state(data_dir, sandbox_port=sandbox_port, logins=site.logins,
+                           api_token=site.api_token)
     else:
         site = seeding.load_site(make_uow, datadir.logins_of(state), state.get("api_token", ""))
     if stop.is_set():
@@ -218,6 +229,7 @@ def _serve(sup: Any, stop: threading.Event, data_dir: Path, port: int, sandbox_p
     _banner(sup, site, scheduled, port, sandbox_port, data_dir)
 
     web_ready = False
+    serving.set()
     while not stop.wait(1.0):
         for line in watch.poll():
             say(line)

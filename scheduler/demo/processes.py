@@ -93,8 +93,11 @@ class Supervisor:
         if self.colour:
             prefix = f"\033[{COLOURS.get(name, '0')}m{prefix}\033[0m"
         with self._lock:
-            self.out.write(f"{prefix} {line}\n")
-            self.out.flush()
+            try:
+                self.out.write(f"{prefix} {line}\n")
+                self.out.flush()
+            except (OSError, ValueError):  # the terminal went away (SIGHUP): keep stopping
+                pass
 
     def _pump(self, name: str, stream: IO[bytes], log: IO[bytes]) -> None:
         with log:

@@ -191,3 +191,33 @@ def test_demo_publishes_collects_engagement_and_stops_cleanly(demo_run, tmp_path
         time.sleep(0.5)
     assert processes_of(tmp_path, proc.pid) == []
     assert "nothing left running" in out.read_text(errors="replace")
+
+
+def test_sigterm_while_seeding_stops_at_once_and_the_next_run_starts_over(tmp_path: Path) -> None:
+    data_dir = tmp_path / "demo"
+    out = tmp_path / "demo.out"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SIAR_")}
+    argv = [SIAR, "demo", "--data-dir", str(data_dir), "--port", str(free_port()),
+            "--sandbox-port", str(free_port())]
+    with out.open("wb") as sink:
+        proc = subprocess.Popen(argv, cwd=tmp_path, env=env, stdout=sink,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_until(lambda: "seeding..." in out.read_text(errors="replace"),
+                   time.monotonic() + 60, "the seeding to start", out, proc)
+        os.kill(proc.pid, signal.SIGTERM)
+        code = proc.wait(STOP_DEADLINE)
+        assert code == 128 + signal.SIGTERM, out.read_text(errors="replace")[-3000:]
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+    end = time.monotonic() + 10
+    while processes_of(tmp_path, proc.pid) and time.monotonic() < end:
+        time.sleep(0.5)
+    assert processes_of(tmp_path, proc.pid) == []
+    assert not (data_dir / "demo.json").exists()      # unfinished: no state file
+    from scheduler.demo import datadir
+
+    assert datadir.prepare(data_dir, fresh=False) is True   # so the next run starts over
+    assert not (data_dir / "siar.db").exists()
