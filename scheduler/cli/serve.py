@@ -19,5 +19,8 @@ def serve(host: str | None, port: int | None) -> None:
 
     settings = get_settings()
     app = create_app(settings)
+    # uvicorn's defaults: X-Forwarded-For is believed only from FORWARDED_ALLOW_IPS
+    # (127.0.0.1 unless set), i.e. a reverse proxy on the same machine; the sign-in
+    # throttle then sees each browser's own address.
     uvicorn.run(app, host=host or settings.web_host, port=port or settings.web_port,
-                log_level=settings.log_level.lower(), proxy_headers=False)
+                log_level=settings.log_level.lower())
