@@ -268,8 +268,12 @@ def running_site(request: Any, backend: str, tmp: Path, sandbox: Any,
     the server is missing). On exit: every process stopped, none left, clean
     exit codes for processes stopped with SIGTERM, no tracebacks in the logs.
     """
+    vhost = None
     if backend == "sqlite+filesystem":
         db_url, broker = f"sqlite:///{tmp / 'siar.db'}", None
+    elif backend == "sqlite+rabbitmq":
+        db_url = f"sqlite:///{tmp / 'siar.db'}"
+        vhost, broker = _fresh_rabbitmq_vhost()
     else:
         db_url = _fresh_pg_database(request.getfixturevalue("postgres_url"))
         broker = request.getfixturevalue("redis_url")
@@ -296,7 +300,9 @@ def running_site(request: Any, backend: str, tmp: Path, sandbox: Any,
     finally:
         site.stop_all()
         site.engine.dispose()
-        if broker:
+        if vhost:
+            _rabbitmqctl("delete_vhost", vhost)
+        elif broker:
             _flush_redis(broker, site.broker_prefix())
 
 
@@ -322,3 +328,30 @@ def _flush_redis(url: str, prefix: str) -> int:
         return len(keys)
     finally:
         client.close()
+
+
+AMQP_URL = os.environ.get("SIAR_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
+
+
+def _rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", *args], check=True, capture_output=True, timeout=60)
+
+
+def _fresh_rabbitmq_vhost() -> tuple[str, str]:
+    """A throw-away RabbitMQ virtual host (isolation from anything else on the server)."""
+    import pytest
+    from kombu import Connection
+
+    try:
+        with Connection(AMQP_URL, connect_timeout=5) as probe:
+            probe.ensure_connection(max_retries=1)
+        vhost = f"siar_test_{uuid.uuid4().hex[:10]}"
+        _rabbitmqctl("add_vhost", vhost)
+        user = sa.make_url(AMQP_URL.replace("amqp://", "postgresql://", 1)).username or "guest"
+        _rabbitmqctl("set_permissions", "-p", vhost, user, ".*", ".*", ".*")
+    except Exception as exc:  # noqa: BLE001 - any failure means "RabbitMQ missing"
+        message = f"RabbitMQ is not reachable or not manageable: {exc}"
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(message + " (CI=true: a missing service fails the run)")
+        pytest.skip(message)
+    return vhost, AMQP_URL.rstrip("/") + "/" + vhost
