@@ -86,6 +86,9 @@ def sign_in(uow: AbstractUnitOfWork, engine: sa.Engine, *, email: str, password:
     session_id = _random.token_urlsafe(32)
     expires = now + ABSOLUTE_LIFETIME
     with engine.begin() as conn:
+        # Housekeeping on the way: ended sessions and old failures are of no use to anyone.
+        web_tables.purge(conn, sessions_ended_before=now,
+                         failures_before=now - login_throttle.WINDOW)
         web_tables.insert_session(conn, token_hash=_hash(session_id), user_id=user.id,
                                   now=now, expires_at=expires)
     return IssuedSession(user=user, session_id=session_id, csrf_token=csrf_token_for(session_id),

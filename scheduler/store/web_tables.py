@@ -108,3 +108,11 @@ def clear_failures(conn: sa.Connection, key_hash: str, before: datetime | None =
     if before is not None:
         stmt = stmt.where(login_failures.c.at < before)
     conn.execute(stmt)
+
+
+def purge(conn: sa.Connection, *, sessions_ended_before: datetime, failures_before: datetime) -> None:
+    """Forget sessions that ended (expired or revoked) and failures out of the throttle window."""
+    conn.execute(web_sessions.delete().where(sa.or_(
+        web_sessions.c.expires_at < sessions_ended_before,
+        web_sessions.c.revoked_at < sessions_ended_before)))
+    conn.execute(login_failures.delete().where(login_failures.c.at < failures_before))

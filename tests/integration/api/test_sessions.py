@@ -99,3 +99,16 @@ def test_cross_site_requests_refused(client, world, rows):
     assert r.status_code == 403
     assert rows() == before
     assert client.get("/api/v1/me").status_code == 200
+
+
+def test_ended_sessions_are_purged_at_the_next_sign_in(client, world, engine):
+    from datetime import datetime, timedelta, timezone
+
+    csrf = _login(client, world.emails["admin_a"]).json()["csrf_token"]
+    client.post("/auth/logout", headers={"X-CSRF-Token": csrf})
+    with engine.begin() as conn:  # pretend the sign-out was a while ago
+        conn.execute(web_sessions.update().values(
+            revoked_at=datetime.now(timezone.utc) - timedelta(minutes=1)))
+    _login(client, world.emails["admin_a"])
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(web_sessions)).scalar_one() == 1
