@@ -110,7 +110,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "beat_schedule": beat_schedule(),
         "beat_scheduler": "workers.beat:SiarScheduler",
         "beat_schedule_filename": str(settings.data_dir / "celerybeat-schedule"),
-        # Lets `siar status` and Flower-like tools see workers; cheap.
+        # Liveness comes from the heartbeats table (`siar status`), not from task events.
         "worker_send_task_events": False,
         "worker_hijack_root_logger": True,
     }
