@@ -220,7 +220,8 @@ def _serve(sup: Any, stop: threading.Event, serving: threading.Event, data_dir: 
     now = datetime.now(timezone.utc)
     scheduled = samples.schedule_samples(make_uow, site, now, settings.media_dir,
                                          stamp=state is not None)
-    watch = Watch(engine, since=now)
+    # Read-only and every second: a deferred BEGIN never takes SQLite's write lock from the worker.
+    watch = Watch(make_engine(settings.db_url, sqlite_begin="deferred"), since=now)
 
     sup.start("worker", [*siar, "worker", "--concurrency", "2", "--hostname", "demo@%h",
                          "--loglevel", "INFO"])

@@ -21,8 +21,13 @@ class SandboxAdmin:
         self.http = requests.Session()
 
     def _call(self, method: str, path: str, json: Any = None) -> Any:
-        response = self.http.request(method, f"{self.base_url}/_sandbox{path}", json=json,
-                                     timeout=TIMEOUT)
+        try:
+            response = self.http.request(method, f"{self.base_url}/_sandbox{path}", json=json,
+                                         timeout=TIMEOUT)
+        except requests.RequestException as error:
+            raise SandboxUnavailable(
+                f"sandbox di {self.base_url} tidak menjawab {method} {path} / the sandbox at "
+                f"{self.base_url} did not answer {method} {path}: {type(error).__name__}") from None
         if response.status_code >= 400:
             raise SandboxUnavailable(
                 f"sandbox menolak {method} {path} ({response.status_code}) / "
@@ -36,7 +41,7 @@ class SandboxAdmin:
             try:
                 self._call("GET", "/health")
                 return
-            except (requests.RequestException, SandboxUnavailable):
+            except SandboxUnavailable:
                 if time.monotonic() > deadline:
                     raise SandboxUnavailable(
                         f"sandbox di {self.base_url} tidak menjawab dalam {timeout:.0f} detik / "
