@@ -10,7 +10,7 @@ by time or paged, so a KIM with 10,000 posts renders quickly
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -76,10 +76,13 @@ def _base() -> sa.Select:
 
 
 def _row(r: Any) -> TargetRow:
-    return TargetRow(int(r.target_id), int(r.post_id), int(r.kim_id), r.kim_slug, int(r.account_id),
-                     str(r.platform), r.handle, r.sandbox_base_url is not None, str(r.state),
-                     str(r.review_state), r.scheduled_at, r.published_at, r.text or "",
-                     r.last_error_code, r.last_error_message, r.permalink, int(r.attempts or 0))
+    # Positional unpacking: several times faster than attribute access on a Row.
+    (target_id, post_id, kim_id, kim_slug, account_id, platform, handle, sandbox_base_url, state,
+     review_state, scheduled_at, published_at, text, error_code, error_message, permalink,
+     attempts) = r
+    return TargetRow(target_id, post_id, kim_id, kim_slug, account_id, str(platform), handle,
+                     sandbox_base_url is not None, str(state), str(review_state), scheduled_at,
+                     published_at, text or "", error_code, error_message, permalink, attempts or 0)
 
 
 def _state(value: str | None) -> TargetState | None:
@@ -92,6 +95,18 @@ def _state(value: str | None) -> TargetState | None:
                            f"Unknown state '{value}'.", field="state") from None
 
 
+def _calendar_query(conn: sa.Connection, actor: Actor, start: datetime, end: datetime,
+                    kim: int | str | None, platform: str | None) -> sa.Select:
+    scope = kim_scope(conn, actor, kim)
+    when = sa.func.coalesce(T.published_at, T.scheduled_at)
+    query = restrict(_base(), P.kim_id, scope).where(
+        T.scheduled_at < end, T.scheduled_at >= start - _SLACK,
+        when >= start, when < end, T.state != TargetState.CANCELED.value)
+    if platform:
+        query = query.where(A.platform == platform)
+    return query.order_by(when, T.id).limit(MAX_CALENDAR_ROWS)
+
+
 def calendar_targets(engine: sa.Engine, actor: Actor, *, start: datetime, end: datetime,
                      kim: int | str | None = None, platform: str | None = None) -> list[TargetRow]:
     """Targets placed in ``[start, end)`` (UTC) by their published or scheduled instant.
@@ -99,15 +114,30 @@ def calendar_targets(engine: sa.Engine, actor: Actor, *, start: datetime, end: d
     Canceled targets are left out: the calendar shows what will or did happen.
     """
     with engine.connect() as conn:
-        scope = kim_scope(conn, actor, kim)
-        when = sa.func.coalesce(T.published_at, T.scheduled_at)
-        query = restrict(_base(), P.kim_id, scope).where(
-            T.scheduled_at < end, T.scheduled_at >= start - _SLACK,
-            when >= start, when < end, T.state != TargetState.CANCELED.value)
-        if platform:
-            query = query.where(A.platform == platform)
-        query = query.order_by(when, T.id).limit(MAX_CALENDAR_ROWS)
-        return [_row(r) for r in conn.execute(query)]
+        return [_row(r) for r in conn.execute(_calendar_query(conn, actor, start, end, kim, platform))]
+
+
+def calendar_days(engine: sa.Engine, actor: Actor, *, start: datetime, end: datetime, zone: str,
+                  per_day: int, kim: int | str | None = None,
+                  platform: str | None = None) -> tuple[dict[date, list[TargetRow]], dict[date, int]]:
+    """The month view: per local day, its first ``per_day`` targets and how many there are.
+
+    Only the shown targets become ``TargetRow``s; a busy month (thousands of
+    targets) costs one query and a count.
+    """
+    from scheduler.domain.timezones import get_zone
+
+    tz = get_zone(zone)
+    shown: dict[date, list[TargetRow]] = {}
+    counts: dict[date, int] = {}
+    with engine.connect() as conn:
+        for r in conn.execute(_calendar_query(conn, actor, start, end, kim, platform)):
+            when = r.published_at or r.scheduled_at
+            day = when.astimezone(tz).date()
+            counts[day] = counts.get(day, 0) + 1
+            if counts[day] <= per_day:
+                shown.setdefault(day, []).append(_row(r))
+    return shown, counts
 
 
 @dataclass(frozen=True)

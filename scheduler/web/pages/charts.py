@@ -38,11 +38,14 @@ def engagement_over_time(rows: Sequence[Any], lang: str, labels: Sequence[str]) 
     _ = translations(lang).gettext
     chart = pygal.Line(title=_("Interactions and views per day"), x_label_rotation=30,
                        show_minor_x_labels=False, x_labels_major_every=max(1, len(rows) // 10),
-                       dots_size=3, **COMMON)
+                       dots_size=3, value_formatter=_whole, min_scale=2, **COMMON)
     chart.x_labels = list(labels)
     chart.add(_("Interactions"), [r.interactions for r in rows])
-    if any(r.views is not None for r in rows):  # pygal cannot scale an axis with no value at all
-        chart.add(_("Views"), [r.views for r in rows], secondary=True)
+    views = [r.views for r in rows]
+    known = [v for v in views if v is not None]
+    if known:  # pygal cannot scale an axis with no value at all; start both axes at zero
+        chart.config.secondary_range = (0, max(known) * 1.1 or 1)
+        chart.add(_("Views"), views, secondary=True)
     return _svg(chart)
 
 
@@ -61,9 +64,12 @@ def hours(stats: Sequence[tuple[int, int, float]], lang: str) -> Markup:
     """Median interactions per local publication hour: (hour, posts, median)."""
     _ = translations(lang).gettext
     chart = pygal.Bar(title=_("Median interactions by publication hour"), show_legend=False,
-                      **{**COMMON, "height": 300})
-    chart.x_labels = [f"{h:02d}" for h, _n, _m in stats]
-    chart.add(_("Median interactions"), [m for _h, _n, m in stats])
+                      value_formatter=_whole, **{**COMMON, "height": 300})
+    by_hour = {h: m for h, _n, m in stats}
+    chart.x_labels = [f"{h:02d}" for h in range(24)]
+    chart.x_labels_major_every = 3
+    chart.show_minor_x_labels = False
+    chart.add(_("Median interactions"), [by_hour.get(h) for h in range(24)])
     return _svg(chart)
 
 
@@ -80,6 +86,10 @@ def post_engagement(detail: Any, page: Any) -> Markup:
         name = f"{t.account.platform} @{t.account.handle}" if t.account else str(t.target.account_id)
         chart.add(name, [(s.captured_at.replace(tzinfo=None), _interactions(s)) for s in t.snapshots])
     return _svg(chart)
+
+
+def _whole(value: float | None) -> str:
+    return "" if value is None else f"{value:,.0f}"
 
 
 def _interactions(s: Any) -> int:

@@ -1,7 +1,6 @@
 """The calendar (month and week), the queue list, and the approvals inbox."""
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
@@ -54,13 +53,10 @@ def calendar(page: PageDep, view: str = Query(default="month", pattern="^(month|
         prev_day, next_day = _add_months(month_start, -1), _add_months(month_start, 1)
     start = datetime.combine(first, time(0), tzinfo=tz)
     end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz)
-    rows = views_queue.calendar_targets(page.engine, page.actor, start=start, end=end,
-                                        kim=kim or None, platform=platform)
-    by_day: dict[date, list[views_queue.TargetRow]] = defaultdict(list)
-    for row in rows:
-        when = row.when
-        if when is not None:
-            by_day[when.astimezone(tz).date()].append(row)
+    limit = None if view == "week" else CHIPS_PER_DAY
+    by_day, counts = views_queue.calendar_days(page.engine, page.actor, start=start, end=end,
+                                               zone=page.zone, per_day=limit or 10_000,
+                                               kim=kim or None, platform=platform)
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     keep = {k: v for k, v in (("kim", kim), ("platform", platform)) if v}
 
@@ -68,7 +64,7 @@ def calendar(page: PageDep, view: str = Query(default="month", pattern="^(month|
         return "/calendar?" + urlencode({**keep, "view": view, **changes})
 
     return render(page, "calendar.html", view=view, day=day, today=today, days=days, by_day=by_day,
-                  month_start=month_start, total=len(rows), limit=None if view == "week" else CHIPS_PER_DAY,
+                  month_start=month_start, total=sum(counts.values()), limit=limit, counts=counts,
                   prev_link=link(date=prev_day.isoformat()), next_link=link(date=next_day.isoformat()),
                   today_link=link(date=today.isoformat()),
                   month_link=link(view="month", date=day.isoformat()),

@@ -52,7 +52,7 @@ def test_compose_with_image_three_platforms_and_x_counter_refuses_long_text(brow
     assert "terlalu panjang" in problem  # the API answered in the page's language
     page.click("#tab-x")
     assert page.locator("#panel-x .pv-media img").count() == 1
-    b.screenshot("compose-member")
+    b.screenshot("compose-x-text-too-long")
 
     page.fill("#text", GOOD_TEXT)
     option = page.locator("#subject option", has_text=web.product_name)
@@ -129,6 +129,9 @@ def test_staff_sees_engagement_chart_leaderboard_and_coverage(browse, web):
     assert csv.status == 200 and "text/csv" in csv.headers["content-type"]
     b.open("/engagement?group_by=platform")
     assert page.locator("#chart-group svg").count() == 1
+    b.open(f"/posts/{web.state['post_id']}")
+    assert page.locator("figure.chart svg").count() == 1  # the post's engagement over time
+    b.screenshot("post-engagement-staff")
     b.open("/leaderboard")
     assert "median" in page.locator("#formula").inner_text().lower()
     assert page.locator("#leaderboard tbody tr").count() >= 2
