@@ -38,7 +38,7 @@ def _text(what: str) -> str:
     return f"Wisata Kampung Warna-warni Jodipan ({what} {uuid.uuid4().hex[:8]}), ayo berkunjung!"
 
 
-def _wait_published(site, post_id: int, timeout: float = 60):
+def _wait_published(site, post_id: int, timeout: float = 90):
     """Wait for the target to be published, nudging sweep and reconcile as beat would."""
     def published():
         (row,) = site.targets(post_id)
