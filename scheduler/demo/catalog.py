@@ -41,8 +41,9 @@ class DemoKim:
     formed_on: str  # ISO date
     umkm: tuple[DemoUmkm, ...] = ()
     destinations: tuple[DemoDestination, ...] = ()
-    #: Sample posts (text, wants a photo). A photo post also goes to Instagram.
-    posts: tuple[tuple[str, bool], ...] = ()
+    #: Sample posts: (text, wants a photo, the name of the product or destination it
+    #: promotes). A photo post also goes to Instagram.
+    posts: tuple[tuple[str, bool, str], ...] = ()
     #: Colours of the generated photos (background, accent).
     colours: tuple[str, str] = ("#0f766e", "#fde68a")
     admin_name: str = ""
@@ -57,6 +58,12 @@ class DemoKim:
     def short(self) -> str:
         return self.slug.removeprefix("kim-")
 
+    @property
+    def subject_names(self) -> list[str]:
+        """Every product and destination name of the KIM, products first."""
+        return ([p.name for u in self.umkm for p in u.products]
+                + [d.name for d in self.destinations])
+
 
 P, U, D = DemoProduct, DemoUmkm, DemoDestination
 
@@ -68,9 +75,9 @@ KIMS: tuple[DemoKim, ...] = (
         destinations=(D("Kampung Tempe Sanan", "wisata kampung"),
                       D("Kampung Glintung Go Green (3G)", "wisata kampung")),
         posts=(("Keripik tempe Sanan baru digoreng pagi ini! Renyah, gurih, tanpa pengawet. "
-                "Pesan lewat KIM Purwantoro atau mampir ke Sanan. #KeripikTempe #UMKMMalang", True),
+                "Pesan lewat KIM Purwantoro atau mampir ke Sanan. #KeripikTempe #UMKMMalang", True, "Keripik tempe original"),
                ("Mau lihat cara membuat tempe dari kedelai sampai jadi keripik? Ayo ikut tur edukasi "
-                "Kampung Tempe Sanan tiap Sabtu pagi. #WisataMalang #Sanan", False)),
+                "Kampung Tempe Sanan tiap Sabtu pagi. #WisataMalang #Sanan", False, "Kampung Tempe Sanan")),
         colours=("#92400e", "#fde68a"), admin_name="Agus Santoso", member_name="Dewi Lestari"),
     DemoKim(
         "jodipan", "KIM Jodipan Berwarna", "kim-jodipan", "2018-07-01",
@@ -78,7 +85,7 @@ KIMS: tuple[DemoKim, ...] = (
                 (P("Gantungan kunci kampung warna-warni", "kerajinan"), P("Kaos Jodipan", "sandang")),),),
         destinations=(D("Kampung Warna-Warni Jodipan", "wisata kampung"),),
         posts=(("Pagi cerah di Kampung Warna-Warni Jodipan. Jembatan kaca sudah dibuka lagi, "
-                "tiket masuk tetap ramah kantong. #Jodipan #KampungWarnaWarni", True),),
+                "tiket masuk tetap ramah kantong. #Jodipan #KampungWarnaWarni", True, "Kampung Warna-Warni Jodipan"),),
         colours=("#db2777", "#fef08a"), admin_name="Rina Kusuma", member_name="Bayu Pratama"),
     DemoKim(
         "kesatrian", "KIM Kesatrian", "kim-kesatrian", "2018-09-20",
@@ -86,7 +93,7 @@ KIMS: tuple[DemoKim, ...] = (
                 (P("Kopi robusta Dampit sangrai", "kopi"), P("Es kopi susu gula aren", "kopi")),),),
         destinations=(D("Kampung Tridi (Kampung 3D)", "wisata kampung"),),
         posts=(("Mural 3D baru di Kampung Tridi sudah jadi! Cocok untuk foto keluarga akhir pekan. "
-                "Sambil mampir, cicipi kopi robusta sangrai warga. #KampungTridi #Malang", True),),
+                "Sambil mampir, cicipi kopi robusta sangrai warga. #KampungTridi #Malang", True, "Kampung Tridi (Kampung 3D)"),),
         colours=("#1d4ed8", "#fbbf24"), admin_name="Hendra Wijaya", member_name="Sari Puspita"),
     DemoKim(
         "kiduldalem", "KIM Kiduldalem", "kim-kiduldalem", "2019-01-15",
@@ -96,9 +103,9 @@ KIMS: tuple[DemoKim, ...] = (
                       D("Alun-alun Tugu (Bundaran Tugu Balai Kota)", "taman"),
                       D("Taman Rekreasi Kota (Tarekot)", "taman")),
         posts=(("Kampung Biru Arema makin biru! Salam Satu Jiwa dari warga Kiduldalem. "
-                "Dekat Alun-alun Tugu, jalan kaki 5 menit. #KampungBiruArema #Arema", True),
+                "Dekat Alun-alun Tugu, jalan kaki 5 menit. #KampungBiruArema #Arema", True, "Kampung Biru Arema"),
                ("Sore ini di Alun-alun Tugu: air mancur menyala dan teratai sedang mekar. "
-                "Yuk jalan sore, jangan buang sampah sembarangan ya. #AlunAlunTugu", False)),
+                "Yuk jalan sore, jangan buang sampah sembarangan ya. #AlunAlunTugu", False, "Alun-alun Tugu (Bundaran Tugu Balai Kota)")),
         colours=("#1e3a8a", "#93c5fd"), admin_name="Yusuf Hidayat", member_name="Wulan Sari"),
     DemoKim(
         "kauman", "KIM Kauman Kajoetangan", "kim-kauman", "2019-06-03",
@@ -107,9 +114,9 @@ KIMS: tuple[DemoKim, ...] = (
         destinations=(D("Kampoeng Heritage Kajoetangan", "wisata sejarah"),
                       D("Alun-alun Merdeka Malang", "taman")),
         posts=(("Jalan-jalan ke masa lalu di Kampoeng Heritage Kajoetangan: rumah tua, sepeda onthel "
-                "dan kopi tubruk. Buka setiap hari. #Kajoetangan #HeritageMalang", True),
+                "dan kopi tubruk. Buka setiap hari. #Kajoetangan #HeritageMalang", True, "Kampoeng Heritage Kajoetangan"),
                ("Akhir pekan ini ada pasar tempo doeloe di Kajoetangan. Jajanan lawas, musik "
-                "keroncong, dan foto bersama. #Kajoetangan", False)),
+                "keroncong, dan foto bersama. #Kajoetangan", False, "Kampoeng Heritage Kajoetangan")),
         colours=("#78350f", "#fcd34d"), admin_name="Bambang Sutrisno", member_name="Lia Anggraini"),
     DemoKim(
         "polowijen", "KIM Polowijen Budaya", "kim-polowijen", "2020-02-10",
@@ -117,9 +124,9 @@ KIMS: tuple[DemoKim, ...] = (
                 (P("Topeng Malang Panji", "kerajinan"), P("Topeng Malang mini suvenir", "kerajinan")),),),
         destinations=(D("Kampung Budaya Polowijen", "wisata budaya"),),
         posts=(("Topeng Malang dipahat tangan oleh perajin Kampung Budaya Polowijen. Tiap wajah "
-                "punya watak: Panji, Klana, Sekartaji. Pesan suvenir lewat KIM. #TopengMalang", True),
+                "punya watak: Panji, Klana, Sekartaji. Pesan suvenir lewat KIM. #TopengMalang", True, "Topeng Malang Panji"),
                ("Latihan tari topeng untuk anak-anak setiap Minggu pagi di Kampung Budaya Polowijen, "
-                "gratis. Ajak keluarga! #BudayaMalang", False)),
+                "gratis. Ajak keluarga! #BudayaMalang", False, "Kampung Budaya Polowijen")),
         colours=("#7f1d1d", "#fca5a5"), admin_name="Slamet Riyadi", member_name="Ayu Kartika"),
     DemoKim(
         "dinoyo", "KIM Dinoyo", "kim-dinoyo", "2019-11-22",
@@ -127,7 +134,7 @@ KIMS: tuple[DemoKim, ...] = (
                 (P("Vas keramik Dinoyo", "kerajinan"), P("Cangkir keramik lukis", "kerajinan")),),),
         destinations=(D("Sentra Keramik Dinoyo", "wisata belanja"),),
         posts=(("Cangkir keramik lukis dari Sentra Keramik Dinoyo: tiap motif dilukis satu per satu. "
-                "Cocok untuk oleh-oleh. #KeramikDinoyo #UMKMMalang", True),),
+                "Cocok untuk oleh-oleh. #KeramikDinoyo #UMKMMalang", True, "Cangkir keramik lukis"),),
         colours=("#155e75", "#a5f3fc"), admin_name="Wahyu Nugroho", member_name="Fitri Handayani"),
     DemoKim(
         "oro-oro-dowo", "KIM Oro-oro Dowo", "kim-oro-oro-dowo", "2020-08-17",
@@ -135,7 +142,7 @@ KIMS: tuple[DemoKim, ...] = (
                 (P("Strudel apel Malang", "makanan olahan"), P("Strudel keju", "makanan olahan")),),),
         destinations=(D("Kawasan Ijen Boulevard (Car Free Day)", "wisata kota"),),
         posts=(("Strudel apel hangat dari apel Malang asli, renyah di luar, lembut di dalam. "
-                "Pre-order untuk Minggu pagi di Car Free Day Ijen. #StrudelMalang #ApelMalang", True),),
+                "Pre-order untuk Minggu pagi di Car Free Day Ijen. #StrudelMalang #ApelMalang", True, "Strudel apel Malang"),),
         colours=("#3f6212", "#d9f99d"), admin_name="Teguh Prasetyo", member_name="Rina Marlina"),
     DemoKim(
         "rampal-celaket", "KIM Rampal Celaket", "kim-rampal-celaket", "2021-04-05",
@@ -143,23 +150,23 @@ KIMS: tuple[DemoKim, ...] = (
                 (P("Kue lapis legit", "makanan olahan"), P("Onde-onde wijen", "makanan olahan")),),),
         destinations=(D("Kampung Kue Rampal Celaket", "wisata kuliner"),),
         posts=(("Subuh di Kampung Kue: puluhan jenis jajan pasar siap diambil pedagang. "
-                "Pesan untuk hajatan minimal sehari sebelumnya. #KampungKue #JajanPasar", True),),
+                "Pesan untuk hajatan minimal sehari sebelumnya. #KampungKue #JajanPasar", True, "Kampung Kue Rampal Celaket"),),
         colours=("#9d174d", "#fbcfe8"), admin_name="Joko Susilo", member_name="Rahayu Ningsih"),
     DemoKim(
         "sawojajar", "KIM Sawojajar", "kim-sawojajar", "2020-10-28",
         umkm=(U("Bakso Malang Cak Man", "Cak Man",
                 (P("Bakso bakar", "makanan olahan"), P("Bakso urat", "makanan olahan")),),),
         posts=(("Bakso bakar Cak Man: kuah kaldu sapi, tahu, siomay, pangsit. Sekarang bisa "
-                "pesan antar se-Sawojajar. #BaksoMalang #KulinerMalang", True),
+                "pesan antar se-Sawojajar. #BaksoMalang #KulinerMalang", True, "Bakso bakar"),
                ("Bakso urat Cak Man sekarang juga tersedia versi beku, tahan seminggu di freezer. "
-                "Oleh-oleh khas Malang! #BaksoMalang", False)),
+                "Oleh-oleh khas Malang! #BaksoMalang", False, "Bakso urat")),
         colours=("#b45309", "#fef3c7"), admin_name="Eko Purnomo", member_name="Nina Safitri"),
     DemoKim(
         "mojolangu", "KIM Mojolangu", "kim-mojolangu", "2021-02-14",
         umkm=(U("Keripik Buah Mojolangu", "Bu Endang",
                 (P("Keripik apel", "keripik"), P("Keripik nangka", "keripik")),),),
         posts=(("Keripik buah tanpa gula tambahan: apel, nangka, salak. Dibuat dengan vacuum frying "
-                "oleh ibu-ibu PKK Mojolangu. #KeripikBuah #UMKMMalang", True),),
+                "oleh ibu-ibu PKK Mojolangu. #KeripikBuah #UMKMMalang", True, "Keripik apel"),),
         colours=("#166534", "#bbf7d0"), admin_name="Dedi Kurniawan", member_name="Endang Susanti"),
     DemoKim(
         "madyopuro", "KIM Madyopuro", "kim-madyopuro", "2021-09-09",
@@ -167,9 +174,9 @@ KIMS: tuple[DemoKim, ...] = (
                 (P("Sambal pecel kacang", "makanan olahan"),),),),
         destinations=(D("Kampung Wisata Religi Gribig", "wisata religi"),),
         posts=(("Sambal pecel Bu Yati, kacang sangrai dan daun jeruk, tahan sebulan. "
-                "Tinggal seduh air panas. #SambalPecel #UMKMMalang", True),
+                "Tinggal seduh air panas. #SambalPecel #UMKMMalang", True, "Sambal pecel kacang"),
                ("Ziarah dan jalan santai di Kampung Wisata Religi Gribig, Madyopuro. "
-                "Parkir luas, warung warga buka sampai malam. #WisataReligi", False)),
+                "Parkir luas, warung warga buka sampai malam. #WisataReligi", False, "Kampung Wisata Religi Gribig")),
         colours=("#4c1d95", "#ddd6fe"), admin_name="Rudi Hartono", member_name="Yati Suryani"),
 )
 

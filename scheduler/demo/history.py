@@ -26,7 +26,7 @@ from scheduler.demo.images import sample_photo
 from scheduler.demo.seeding import SeededKim, SeededSite, UowFactory
 from scheduler.domain.model import (
     AttemptOutcome, Post, PostTarget, PublishAttempt, ReviewState, Role,
-    ScheduleKind, SubjectKind, TargetState,
+    ScheduleKind, TargetState,
 )
 from scheduler.domain.engagement import RefreshPolicy
 from scheduler.domain.timezones import get_zone, local_to_utc
@@ -90,8 +90,8 @@ def backfill(make_uow: UowFactory, site: SeededSite, now: datetime, media_dir,  
                                     tzinfo=None)
                 published = local_to_utc(local, zone)
                 photo = rng.random() < 0.6
-                text = _text(kim, rng, n)
-                subject = _subject(kim, photo)
+                text, about = _text(kim, rng, n)
+                subject = kim.subjects.get(about) if about else None
                 post = Post(kim_id=kim.id, author_id=kim.member_id, text=text,
                             review_state=ReviewState.APPROVED, schedule_kind=ScheduleKind.AT,
                             schedule_at=published, schedule_zone=ZONE, reviewed_by=kim.admin_id,
@@ -155,21 +155,17 @@ def _record_engagement(make_uow: UowFactory, measured: list[tuple[DueTarget, flo
     return len(readings)
 
 
-def _text(kim: SeededKim, rng: random.Random, n: int) -> str:
+def _text(kim: SeededKim, rng: random.Random, n: int) -> tuple[str, str | None]:
+    """A past post's text and the product or destination it promoted (None: neither)."""
     if n < len(kim.spec.posts) and rng.random() < 0.5:
-        return kim.spec.posts[n][0]
-    what = (kim.spec.umkm[0].products[n % len(kim.spec.umkm[0].products)].name
-            if kim.spec.umkm else kim.spec.name)
+        text, _photo, about = kim.spec.posts[n]
+        return text, about
+    products = [p.name for u in kim.spec.umkm for p in u.products]
+    what = products[n % len(products)] if products else kim.spec.name
+    template = rng.choice(_EXTRA_TEXTS)
     kel = kim.spec.name.replace("KIM ", "")
-    return rng.choice(_EXTRA_TEXTS).format(kel=kel, what=what, kim=kim.spec.name)
-
-
-def _subject(kim: SeededKim, photo: bool) -> tuple[SubjectKind, int] | None:
-    if photo and kim.products:
-        return SubjectKind.PRODUCT, kim.products[0]
-    if kim.destinations:
-        return SubjectKind.DESTINATION, kim.destinations[0]
-    return None
+    text = template.format(kel=kel, what=what, kim=kim.spec.name)
+    return text, (what if products and "{what}" in template else None)
 
 
 def _photo(make_uow: UowFactory, kim: SeededKim, now: datetime, media_dir) -> int | None:  # type: ignore[no-untyped-def]

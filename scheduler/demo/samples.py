@@ -14,7 +14,7 @@ from pathlib import Path
 
 from scheduler.demo.images import sample_photo
 from scheduler.demo.seeding import SeededKim, SeededSite, UowFactory
-from scheduler.domain.model import ReviewState, Role, SubjectKind
+from scheduler.domain.model import ReviewState, Role
 from scheduler.domain.timezones import get_zone, local_to_utc
 from scheduler.services.actors import Actor
 from scheduler.services.media import upload_media
@@ -38,24 +38,18 @@ class Sample:
     review_state: ReviewState
 
 
-def _subject(kim: SeededKim, photo: bool) -> SubjectRef | None:
-    if photo and kim.products:
-        return SubjectRef(SubjectKind.PRODUCT, kim.products[0])
-    if kim.destinations:
-        return SubjectRef(SubjectKind.DESTINATION, kim.destinations[0])
-    if kim.products:
-        return SubjectRef(SubjectKind.PRODUCT, kim.products[-1])
-    return None
+def _subject(kim: SeededKim, about: str) -> SubjectRef | None:
+    found = kim.subjects.get(about)
+    return SubjectRef(*found) if found else None
 
 
-def _compose(make_uow: UowFactory, kim: SeededKim, text: str, photo: bool, at: datetime,
-             now: datetime, media_dir: Path, *, approve: bool) -> Sample:
+def _compose(make_uow: UowFactory, kim: SeededKim, text: str, photo: bool, about: str,
+             at: datetime, now: datetime, media_dir: Path, *, approve: bool) -> Sample:
     member = Actor(user_id=kim.member_id, role=Role.MEMBER, kim_id=kim.id)
     admin = Actor(user_id=kim.admin_id, role=Role.ADMIN, kim_id=kim.id)
     media_ids: list[int] = []
     if photo:
-        subject_name = kim.spec.umkm[0].products[0].name if kim.spec.umkm else kim.spec.name
-        data = sample_photo(subject_name, f"{kim.spec.name} · Kota Malang", kim.spec.colours,
+        data = sample_photo(about, f"{kim.spec.name} · Kota Malang", kim.spec.colours,
                             seed=f"{kim.spec.slug}:{text[:20]}")
         asset = upload_media(make_uow(), member, kim_id=kim.id, filename=f"{kim.spec.short}.jpg",
                              data=data, now=now, media_dir=media_dir)
@@ -64,7 +58,7 @@ def _compose(make_uow: UowFactory, kim: SeededKim, text: str, photo: bool, at: d
     targets = [kim.accounts[p] for p in platforms if p in kim.accounts]
     post = compose_post(make_uow(), member, kim_id=kim.id, text=text, targets=targets,
                         schedule=ScheduleIntent.at_instant(at, ZONE), now=now,
-                        media_ids=media_ids, subject=_subject(kim, photo), submit=True)
+                        media_ids=media_ids, subject=_subject(kim, about), submit=True)
     if approve:
         post = approve_post(make_uow(), admin, post.id, now=now)  # type: ignore[arg-type]
     due = min((t.scheduled_at for t in post.targets if t.scheduled_at), default=at)
@@ -79,19 +73,18 @@ def schedule_samples(make_uow: UowFactory, site: SeededSite, now: datetime, medi
     ``stamp`` adds the local time to each text, so a second demo run does not
     repeat the first run's posts word for word (platforms refuse duplicates).
     """
-    order: list[tuple[SeededKim, str, bool]] = []
+    order: list[tuple[SeededKim, str, bool, str]] = []
     for round_ in range(max((len(k.spec.posts) for k in site.kims), default=0)):
         for kim in site.kims:
             if round_ < len(kim.spec.posts):
-                text, photo = kim.spec.posts[round_]
-                order.append((kim, text, photo))
+                order.append((kim, *kim.spec.posts[round_]))
     out = []
-    for i, (kim, text, photo) in enumerate(order):
+    for i, (kim, text, photo, about) in enumerate(order):
         at = now + first_after + i * every
         if stamp:
             local = at.astimezone(get_zone(ZONE))
             text = f"{text} ({local:%d/%m %H.%M} WIB)"
-        out.append(_compose(make_uow, kim, text, photo, at, now, media_dir, approve=True))
+        out.append(_compose(make_uow, kim, text, photo, about, at, now, media_dir, approve=True))
     return out
 
 
@@ -104,7 +97,8 @@ def submit_for_review(make_uow: UowFactory, site: SeededSite, now: datetime,
     at = local_to_utc(tomorrow, zone)
     out = []
     for kim in site.kims[:2]:
-        text = (f"Besok pagi: {kim.spec.destinations[0].name if kim.spec.destinations else kim.spec.name}"
-                f" menunggu kunjungan Anda. Info lengkap di akun {kim.spec.name}. #WisataMalang")
-        out.append(_compose(make_uow, kim, text, True, at, now, media_dir, approve=False))
+        about = kim.spec.destinations[0].name if kim.spec.destinations else kim.spec.subject_names[0]
+        text = (f"Besok pagi: {about} menunggu kunjungan Anda. Info lengkap di akun "
+                f"{kim.spec.name}. #WisataMalang")
+        out.append(_compose(make_uow, kim, text, True, about, at, now, media_dir, approve=False))
     return out

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from scheduler.demo.catalog import KIMS, DemoKim, DemoLogin, logins
 from scheduler.demo.sandbox_admin import SandboxAdmin
-from scheduler.domain.model import Destination, PostingSlot, Product, Umkm
+from scheduler.domain.model import Destination, PostingSlot, Product, SubjectKind, Umkm
 from scheduler.services.accounts import add_account, set_pacing
 from scheduler.services.actors import Actor
 from scheduler.services.kims import create_kim
@@ -45,8 +45,8 @@ class SeededKim:
     admin_id: int
     member_id: int
     accounts: dict[str, int] = field(default_factory=dict)     # platform -> account id
-    products: list[int] = field(default_factory=list)
-    destinations: list[int] = field(default_factory=list)
+    #: product or destination name -> (kind, id): what the KIM's posts promote
+    subjects: dict[str, tuple[SubjectKind, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -107,13 +107,13 @@ def _add_subjects(uow: AbstractUnitOfWork, kim: SeededKim) -> None:
                 row = uow.subjects.add_product(Product(umkm_id=umkm.id, name=product.name,  # type: ignore[arg-type]
                                                        category=product.category))
                 uow.flush()
-                kim.products.append(row.id)  # type: ignore[arg-type]
+                kim.subjects[product.name] = (SubjectKind.PRODUCT, row.id)  # type: ignore[assignment]
         for dest in kim.spec.destinations:
             row = uow.subjects.add_destination(Destination(
                 kelurahan_code=kim.spec.kelurahan_code, name=dest.name, category=dest.category,
                 kim_id=kim.id))
             uow.flush()
-            kim.destinations.append(row.id)  # type: ignore[arg-type]
+            kim.subjects[dest.name] = (SubjectKind.DESTINATION, row.id)  # type: ignore[assignment]
         uow.commit()
 
 
@@ -148,11 +148,13 @@ def load_site(make_uow: UowFactory, people: list[DemoLogin], token: str) -> Seed
             for account in uow.accounts.list_by_kim(kim.id):  # type: ignore[arg-type]
                 site_kim.accounts[str(account.platform)] = account.id  # type: ignore[assignment]
             session = uow.session  # type: ignore[attr-defined]  # no subject listing port yet
-            site_kim.products = list(session.scalars(
-                sa.select(Product.id).join(Umkm, Umkm.id == Product.umkm_id)  # type: ignore[arg-type]
-                .where(Umkm.kim_id == kim.id).order_by(Product.id)))  # type: ignore[arg-type]
-            site_kim.destinations = list(session.scalars(
-                sa.select(Destination.id).where(Destination.kim_id == kim.id)  # type: ignore[arg-type]
-                .order_by(Destination.id)))  # type: ignore[arg-type]
+            for name, id_ in session.execute(
+                    sa.select(Product.name, Product.id).join(Umkm, Umkm.id == Product.umkm_id)  # type: ignore[arg-type]
+                    .where(Umkm.kim_id == kim.id)):  # type: ignore[arg-type]
+                site_kim.subjects[name] = (SubjectKind.PRODUCT, id_)
+            for name, id_ in session.execute(
+                    sa.select(Destination.name, Destination.id)  # type: ignore[arg-type]
+                    .where(Destination.kim_id == kim.id)):  # type: ignore[arg-type]
+                site_kim.subjects[name] = (SubjectKind.DESTINATION, id_)
             out.append(site_kim)
     return SeededSite(out, people, token)

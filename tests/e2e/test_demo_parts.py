@@ -45,7 +45,8 @@ def test_demo_people_cover_every_role_with_unique_emails() -> None:
 def test_sample_texts_pass_the_rules_of_the_platforms_they_go_to(kim) -> None:
     photo = MediaInfo(kind=MediaKind.IMAGE, mime_type="image/jpeg", size_bytes=200_000,
                       width=1080, height=1080)
-    for text, with_photo in kim.posts:
+    for text, with_photo, about in kim.posts:
+        assert about in kim.subject_names, about
         platforms = ("x", "facebook", "instagram") if with_photo else ("x", "facebook")
         for platform in platforms:
             problems = validate_content(platform, text, [photo] if with_photo else [])
