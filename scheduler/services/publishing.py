@@ -71,7 +71,10 @@ def publish_target(p: Pipeline, target_id: int, lease_token: str) -> Outcome:
     """Publish one claimed target exactly once under ``lease_token``."""
     now = p.now()
     with p.transaction() as conn:
-        status, paused_until = claims.account_state(conn, target_id)
+        state = claims.account_state(conn, target_id)
+        if state is None:  # the post was deleted meanwhile (or a foreign message)
+            return Outcome.STALE
+        status, paused_until = state
         if status is AccountStatus.NEEDS_RECONNECT or (
             paused_until is not None and paused_until > now
         ):

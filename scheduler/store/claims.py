@@ -314,14 +314,16 @@ def start(
     return Started(target_id=target_id, attempt=row.attempts, attempt_id=attempt_id)
 
 
-def account_state(conn: sa.Connection, target_id: int) -> tuple[AccountStatus, datetime | None]:
-    """The status and pause of the account a target publishes to."""
+def account_state(
+    conn: sa.Connection, target_id: int
+) -> tuple[AccountStatus, datetime | None] | None:
+    """The status and pause of the account a target publishes to (None: no such target)."""
     row = conn.execute(
         sa.select(A.c.status, A.c.paused_until)
         .join(T, T.c.account_id == A.c.id)
         .where(T.c.id == target_id)
-    ).one()
-    return AccountStatus(row.status), row.paused_until
+    ).first()
+    return None if row is None else (AccountStatus(row.status), row.paused_until)
 
 
 def load_publish_input(conn: sa.Connection, target_id: int) -> PublishInput:

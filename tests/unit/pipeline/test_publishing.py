@@ -178,3 +178,8 @@ def test_renewed_credentials_are_stored_encrypted(pipeline, world, connector, cl
     assert publish_target(pipeline, tid, token) is Outcome.PUBLISHED
     stored = world.account_row(acc).credentials_encrypted
     assert stored.startswith("enc:") and json.loads(stored[4:])["session"] == "fresh"
+
+
+def test_message_for_a_target_that_no_longer_exists_is_a_no_op(pipeline, connector):
+    assert publish_target(pipeline, 987654, "f" * 32) is Outcome.STALE
+    assert connector.calls == []
