@@ -54,11 +54,23 @@
     return { kind: parts[0], id: parseInt(parts[1], 10) };
   }
 
+  // The text a platform will publish: its own text if one is written, else the main text.
+  function textFor(platform, ownOnly) {
+    var own = $("text-" + platform).value;
+    if (own.trim()) return own;
+    return ownOnly ? null : text.value;
+  }
+
   function draft() {
     return {
       kim: config.kim, text: text.value,
       media_ids: media.map(function (m) { return m.id; }),
-      targets: selected().map(function (i) { return { account_id: parseInt(i.value, 10) }; }),
+      targets: selected().map(function (i) {
+        var own = textFor(i.dataset.platform, true);
+        var target = { account_id: parseInt(i.value, 10) };
+        if (own) target.text = own;
+        return target;
+      }),
       schedule: schedule(), as_thread: $("as-thread").checked
     };
   }
@@ -85,7 +97,7 @@
       if (!on) { panel.hidden = true; tab.setAttribute("aria-selected", "false"); }
       if (on) { any = true; firstVisible = firstVisible || p; }
       if (on && tab.getAttribute("aria-selected") === "true") activeVisible = true;
-      var value = text.value;
+      var value = textFor(p, false);
       var n = count(p, value), limit = config.limits[p].limit;
       [$("count-" + p), $("counter-" + p)].forEach(function (el) {
         el.textContent = n + " / " + limit;

@@ -53,6 +53,13 @@ def test_compose_with_image_three_platforms_and_x_counter_refuses_long_text(brow
     page.click("#tab-x")
     assert page.locator("#panel-x .pv-media img").count() == 1
     b.screenshot("compose-x-text-too-long")
+    # a shorter text of X's own: the X problem goes, the other platforms keep the long main text
+    page.fill("#text-x", "Keripik tempe Sanan, renyah! #UMKMMalang")
+    page.wait_for_selector("#problems-x li[data-code=text_too_long]", state="detached")
+    assert "over" not in (page.locator("#count-x").get_attribute("class") or "")
+    assert "Keripik tempe Sanan, renyah!" in page.locator("#panel-x [data-pv-text]").inner_text()
+    page.fill("#text-x", "")
+    page.wait_for_selector("#problems-x li[data-code=text_too_long]")
 
     page.fill("#text", GOOD_TEXT)
     option = page.locator("#subject option", has_text=web.product_name)
