@@ -4,7 +4,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from scheduler.services import views_dashboard
+from scheduler.services import views_dashboard, views_engagement
 from scheduler.web.i18n import LANG_COOKIE, SUPPORTED, page_language
 from scheduler.web.pages.rendering import PageDep, PageRoute, base_values, environment, render
 
@@ -44,4 +44,5 @@ def dashboard(page: PageDep, kim: str | None = Query(default=None, max_length=10
     """What is due today, what failed and why, accounts to reconnect, recent engagement."""
     board = views_dashboard.dashboard(page.engine, page.actor, now=page.now, zone=page.zone,
                                       kim=kim or None)
-    return render(page, "dashboard.html", board=board)
+    kims = views_engagement.filter_choices(page.engine, page.actor)["kim"] if page.is_staff else []
+    return render(page, "dashboard.html", board=board, kims=kims, kim=kim or "")

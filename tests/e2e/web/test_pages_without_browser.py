@@ -205,3 +205,10 @@ def test_static_files_are_served_with_long_caching(small_site):
     response = client.get("/static/siar.css")
     assert response.status_code == 200
     assert "immutable" in response.headers["cache-control"]
+
+
+def test_dashboard_kim_filter_for_staff_only(small_site):
+    other = small_site["kims"][1].slug
+    staff = _client("staff@kim.id").get(f"/?kim={other}")
+    assert staff.status_code == 200 and 'id="kim"' in staff.text
+    assert _client("member@kim.id").get(f"/?kim={other}").status_code == 404
