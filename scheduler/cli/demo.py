@@ -31,6 +31,7 @@ HOST = "127.0.0.1"
 #: and the web app, the sandbox last (an in-flight publish still reaches it).
 STOP_ORDER = (("beat",), ("worker", "web"), ("sandbox",))
 STOP_DEADLINE = 20.0
+BANNER_WAIT = 30.0
 #: Children started again if they die (at most MAX_RESTARTS times each); the sandbox and
 #: the web app are not: without them the demo has nothing to show, so it stops.
 RESTARTABLE = ("worker", "beat")
@@ -208,7 +209,7 @@ def _serve(sup: Any, stop: threading.Event, serving: threading.Event, data_dir: 
         site = seeding.seed_site(make_uow, sandbox, now)
         done = history.backfill(make_uow, site, now, settings.media_dir)
         say(f"riwayat: {done.posts} unggahan, {done.targets} target terbit, {done.snapshots} "
-            "potret keterlibatan / history back-filled")
+            "pengukuran keterlibatan / history back-filled with engagement readings")
         samples.submit_for_review(make_uow, site, now, settings.media_dir)
         # Written last: a directory without it was not finished and is started over.
         datadir.save_state(data_dir, sandbox_port=sandbox_port, logins=site.logins,
@@ -223,20 +224,26 @@ def _serve(sup: Any, stop: threading.Event, serving: threading.Event, data_dir: 
     # Read-only and every second: a deferred BEGIN never takes SQLite's write lock from the worker.
     watch = Watch(make_engine(settings.db_url, sqlite_begin="deferred"), since=now)
 
+    say(f"{len(scheduled)} unggahan contoh dijadwalkan; menjalankan worker, beat dan aplikasi web... "
+        "/ sample posts scheduled; starting the worker, beat and web app...")
     sup.start("worker", [*siar, "worker", "--concurrency", "2", "--hostname", "demo@%h",
                          "--loglevel", "INFO"])
     sup.start("beat", [*siar, "beat", "--loglevel", "INFO"])
     sup.start("web", [*siar, "serve", "--host", HOST, "--port", str(port)])
-    _banner(sup, site, scheduled, port, sandbox_port, data_dir)
 
-    web_ready = False
+    # The sign-in table comes once the web app answers, below the children's start-up
+    # banners, where it is seen (or after BANNER_WAIT seconds, whatever happens).
+    banner_due = time.monotonic() + BANNER_WAIT
+    banner_shown = False
     serving.set()
     while not stop.wait(1.0):
+        if not banner_shown and (_accepting(port) or time.monotonic() > banner_due):
+            banner_shown = True
+            _banner(sup, site, scheduled, port, sandbox_port, data_dir)
+            if _accepting(port):
+                say(f"aplikasi web siap / web app ready: http://{HOST}:{port}/")
         for line in watch.poll():
             say(line)
-        if not web_ready and _accepting(port):
-            web_ready = True
-            say(f"aplikasi web siap / web app ready: http://{HOST}:{port}/")
         for name, code in sup.exited():
             log = data_dir / "logs" / f"{name}.log"
             if name in RESTARTABLE and sup.children[name].restarts < MAX_RESTARTS:
