@@ -243,3 +243,40 @@ def test_keyboard_skip_link_and_focus(browse, web):
     page.keyboard.press("ArrowRight")
     assert page.evaluate("() => document.activeElement.id") == "tab-facebook"
     assert page.locator("#panel-facebook").is_visible()
+
+
+def test_admin_checks_an_account_sets_slots_and_imports_csv(browse, web, tmp_path):
+    b = browse("admin")
+    page = b.page
+    account = web.accounts["facebook"]
+    b.open("/accounts")
+    card = page.locator(f"#account-{account}")
+    card.locator("form[data-result] button").click()
+    wait_for(lambda: card.locator("[data-result-text]").inner_text().strip(), 30, "the account check")
+    assert card.locator("[data-result-text]").inner_text() == "Koneksi berjalan baik."
+    card.locator("details summary").first.click()
+    card.locator(f"#slots-{account}").fill("0 09:00; 2 19.30")
+    with page.expect_navigation():
+        card.locator("form[data-api$='/slots'] button").click()
+    assert "Sen 09.00, Rab 19.30" in page.locator(f"#account-{account}").inner_text()
+
+    # the Facebook account has slots now, so "next_slot" rows can be planned on it
+    handle = page.locator(f"#account-{account} h2 .handle").inner_text().lstrip("@")
+    target = f"facebook:{handle}"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("text,accounts,at\nPromo kopi Sanan,%s,next_slot\nTanpa akun,,2020-01-01T09:00:00+07:00\n"
+                   % target, encoding="utf-8")
+    b.open("/import")
+    page.set_input_files("#csv", str(bad))
+    page.click("#dry-run")
+    page.wait_for_selector("#import-problems li")
+    assert "Baris 3" in page.locator("#import-problems").inner_text()
+    assert page.locator("#do-import").is_disabled()
+    good = tmp_path / "good.csv"
+    good.write_text("text,accounts,at\nPromo kopi Sanan dari KIM,%s,next_slot\n" % target, encoding="utf-8")
+    page.set_input_files("#csv", str(good))
+    page.click("#dry-run")
+    wait_for(lambda: not page.locator("#do-import").is_disabled(), 20, "a clean dry run")
+    page.click("#do-import")
+    wait_for(lambda: "diimpor" in page.locator("#import-result").inner_text(), 20, "the import")
+    b.screenshot("import-admin-done")
