@@ -181,6 +181,13 @@ def _serve(sup: Any, stop: threading.Event, serving: threading.Event, data_dir: 
     from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 
     say = lambda line: sup.say("demo", line)  # noqa: E731
+
+    def checkpoint() -> None:
+        # The signal handler raises KeyboardInterrupt, but Python drops an exception raised
+        # while a finalizer (__del__, a weakref callback) runs; so look again between steps.
+        if stop.is_set():
+            raise KeyboardInterrupt
+
     siar = _siar()
     say(f"data demo di / demo data in {data_dir}")
     migrate.upgrade(settings.db_url)
@@ -190,6 +197,7 @@ def _serve(sup: Any, stop: threading.Event, serving: threading.Event, data_dir: 
         seeded = seed_malang(session)
     say(f"basis data siap; {seeded.kelurahan_total} kelurahan di {seeded.kecamatan_total} kecamatan "
         "/ database ready")
+    checkpoint()
 
     sup.start("sandbox", [*siar, "sandbox", "serve", "--host", HOST, "--port", str(sandbox_port),
                           "--state", str(data_dir / "sandbox.sqlite")])
@@ -197,8 +205,7 @@ def _serve(sup: Any, stop: threading.Event, serving: threading.Event, data_dir: 
     sandbox.wait_ready(30)
     # Engagement grows with a half-life of minutes, not the default six hours, so it shows.
     sandbox.set_engagement(half_life_s=600)
-    if stop.is_set():
-        return 0
+    checkpoint()
 
     def make_uow() -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(factory)
@@ -207,20 +214,22 @@ def _serve(sup: Any, stop: threading.Event, serving: threading.Event, data_dir: 
     if state is None:
         say("mengisi 12 KIM, pengguna, UMKM, destinasi dan akun sandbox... / seeding...")
         site = seeding.seed_site(make_uow, sandbox, now)
+        checkpoint()
         done = history.backfill(make_uow, site, now, settings.media_dir)
         say(f"riwayat: {done.posts} unggahan, {done.targets} target terbit, {done.snapshots} "
             "pengukuran keterlibatan / history back-filled with engagement readings")
         samples.submit_for_review(make_uow, site, now, settings.media_dir)
+        checkpoint()
         # Written last: a directory without it was not finished and is started over.
         datadir.save_state(data_dir, sandbox_port=sandbox_port, logins=site.logins,
                            api_token=site.api_token)
     else:
         site = seeding.load_site(make_uow, datadir.logins_of(state), state.get("api_token", ""))
-    if stop.is_set():
-        return 0
+    checkpoint()
     now = datetime.now(timezone.utc)
     scheduled = samples.schedule_samples(make_uow, site, now, settings.media_dir,
                                          stamp=state is not None)
+    checkpoint()
     # Read-only and every second: a deferred BEGIN never takes SQLite's write lock from the worker.
     watch = Watch(make_engine(settings.db_url, sqlite_begin="deferred"), since=now)
 
