@@ -133,7 +133,11 @@ PageDep = Annotated[Page, Depends(get_page)]
 def base_values(request: Request, lang: str, page: Page | None) -> dict[str, Any]:
     t = translations(lang)
     fmt = formatting.Formatter(lang, page.zone if page else DEFAULT_TIMEZONE)
-    return {"_": t.gettext, "gettext": t.gettext, "ngettext": t.ngettext, "lang": lang,
+    def ngettext(singular: str, plural: str, n: int, **values: Any) -> str:
+        # Like Jinja's i18n extension (newstyle): the count fills %(num)d.
+        return t.ngettext(singular, plural, n) % {"num": n, **values}
+
+    return {"_": t.gettext, "gettext": t.gettext, "ngettext": ngettext, "lang": lang,
             "page": page, "fmt": fmt, "request": request,
             "path": request.url.path, "full_path": _full_path(request)}
 

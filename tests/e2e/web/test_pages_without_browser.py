@@ -5,6 +5,7 @@ A small SQLite site (no worker) is enough here; the browser tests in
 """
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -169,6 +170,8 @@ def test_pages_answer_each_role(small_site, role):
         assert response.status_code == status, (role, path, response.status_code)
         assert response.headers["content-type"].startswith("text/html")
         assert "https://" not in response.text.split("<body", 1)[0]  # nothing in <head> from elsewhere
+        # every placeholder in the page's text is filled (data-* templates for scripts aside)
+        assert not re.search(r">[^<]*%\(\w+\)", response.text), (role, path)
 
 
 def test_not_signed_in_goes_to_the_sign_in_page(small_site):
