@@ -46,6 +46,7 @@ from sqlalchemy.engine import make_url
 from kombu import Exchange, Queue
 
 from config.settings import Settings, get_settings
+from workers.file_broker import TRANSPORT_PATH as FILE_TRANSPORT
 from workers.schedule import beat_schedule
 
 #: Redis/SQS visibility timeout in seconds (see the module docstring).
@@ -78,7 +79,9 @@ def celery_config(settings: Settings) -> dict[str, Any]:
     """The Celery configuration for ``settings`` (pure: no I/O, testable)."""
     transport_options: dict[str, Any] = dict(settings.broker_transport_options)
     broker = settings.broker
+    transport: str | None = None
     if broker.startswith("filesystem://"):
+        transport = FILE_TRANSPORT  # atomic message files (workers/file_broker.py)
         transport_options.setdefault("polling_interval", FILESYSTEM_POLLING_INTERVAL)
     elif broker.startswith(("redis://", "rediss://", "sentinel://", "sqs://")):
         transport_options.setdefault("visibility_timeout", VISIBILITY_TIMEOUT)
@@ -87,6 +90,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
     exchange = Exchange("siar", type="direct")
     return {
         "broker_url": broker,
+        "broker_transport": transport,
         "broker_transport_options": transport_options,
         "broker_connection_retry_on_startup": True,
         "task_serializer": "json",
