@@ -1,9 +1,8 @@
 """The FastAPI application: ``create_app(settings=None)``.
 
 JSON API under ``/api/v1``, its OpenAPI document at ``/api/openapi.json``,
-sign-in under ``/auth``. The interactive docs page is off: FastAPI's pages
-load Swagger UI / ReDoc from a CDN, and Siar may run on an intranet with no
-internet; the OpenAPI document itself is always served (docs/api.md).
+sign-in under ``/auth``, interactive docs at ``/api/docs`` with Swagger UI
+served by Siar itself (``api_docs.py``: no CDN, Siar may run on an intranet).
 """
 from __future__ import annotations
 
@@ -32,7 +31,7 @@ def create_app(settings: Settings | None = None, *, engine: sa.Engine | None = N
                clock: Callable[[], Any] | None = None,
                connector_for: Callable[[str], Any] | None = None) -> FastAPI:
     """Build the app; ``engine``, ``clock`` and ``connector_for`` are for tests."""
-    from scheduler.web import auth
+    from scheduler.web import api_docs, auth
     from scheduler.web.api import api_router
 
     settings = settings or get_settings()
@@ -61,6 +60,7 @@ def create_app(settings: Settings | None = None, *, engine: sa.Engine | None = N
     app.add_middleware(BodyLimitMiddleware)
     app.include_router(auth.router)
     app.include_router(api_router)
+    api_docs.install(app)
     from scheduler.web.pages import install as install_pages  # HTML pages and /static (issue 8)
 
     install_pages(app)

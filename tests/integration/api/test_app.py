@@ -83,3 +83,15 @@ def test_siar_serve_answers_health(settings):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_interactive_docs_are_served_without_a_cdn(client):
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    assert "/api/openapi.json" in page.text
+    # every script and stylesheet the page loads is one of ours
+    assert "cdn." not in page.text and "https://" not in page.text.split("<body>")[0]
+    for asset in ("/api/docs/assets/swagger-ui-bundle.js", "/api/docs/assets/swagger-ui.css"):
+        assert asset in page.text
+        loaded = client.get(asset)
+        assert loaded.status_code == 200 and len(loaded.content) > 10_000
