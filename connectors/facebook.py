@@ -44,7 +44,7 @@ from connectors.errors import (
 )
 from connectors.redaction import register_credentials
 from connectors.transport import FACEBOOK_ORIGINS, Timeouts, mount_transport
-from connectors.validation import batches, hashtag_problems, media_problems
+from connectors.validation import batches, hashtag_problems, media_problems, reject_if_invalid
 
 GRAPH_VERSION = "v21.0"
 METRICS_BATCH = 50  # ids per ?ids= request
@@ -223,10 +223,7 @@ class FacebookConnector:
 
     def publish(self, account: AccountRef, content: Content) -> PublishResult:
         """Feed post (text/link), one photo, several photos as one post, or a video."""
-        problems = self.validate(content)
-        if problems:
-            raise Rejected(problems[0].message_id, problems[0].message_en, code=problems[0].code,
-                           platform=self.platform)
+        reject_if_invalid(self.validate(content), self.platform)
         graph, last = self._graph(account)
         page = self._page_id(account)
         message = content.text

@@ -22,8 +22,8 @@ from connectors.base import (
     AccountCheck, AccountRef, AuthExpired, ConnectorError, Content, Limits, Metrics, Missing,
     Problem, PublishResult, RemotePost,
 )
-from connectors.errors import Rejected, utcnow
-from connectors.validation import media_problems, with_link
+from connectors.errors import utcnow
+from connectors.validation import media_problems, reject_if_invalid, with_link
 
 
 @dataclass
@@ -90,10 +90,7 @@ class FakeConnector:
     def publish(self, account: AccountRef, content: Content) -> PublishResult:
         self.calls["publish"] += 1
         self._auth(account)
-        problems = self.validate(content)
-        if problems:
-            raise Rejected(problems[0].message_id, problems[0].message_en, code=problems[0].code,
-                           platform=self.platform)
+        reject_if_invalid(self.validate(content), self.platform)
         with self._lock:
             failure = self._failures.pop(0) if self._failures else None
             post = None

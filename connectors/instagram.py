@@ -45,7 +45,7 @@ from connectors.errors import (
 )
 from connectors.redaction import register_credentials
 from connectors.transport import INSTAGRAM_ORIGINS, Timeouts, mount_transport
-from connectors.validation import hashtag_problems, media_problems, with_link
+from connectors.validation import hashtag_problems, media_problems, reject_if_invalid, with_link
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -239,10 +239,7 @@ class InstagramConnector:
 
     def publish(self, account: AccountRef, content: Content) -> PublishResult:
         """Photo, carousel (2-10 photos) or video; the one configure call is the create."""
-        problems = self.validate(content)
-        if problems:
-            raise Rejected(problems[0].message_id, problems[0].message_en, code=problems[0].code,
-                           platform=self.platform)
+        reject_if_invalid(self.validate(content), self.platform)
         cl = self._client(account)
         caption = with_link(content)
         with TemporaryDirectory(prefix="siar-ig-") as tmp_name:

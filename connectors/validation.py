@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Iterator
 
 from connectors import media as media_prep
-from connectors.base import Content, Limits, Problem
+from connectors.base import Content, Limits, Problem, Rejected
 
 HASHTAG = re.compile(r"(?:^|(?<=\s))#\w+", re.UNICODE)
 
@@ -61,3 +61,10 @@ def hashtag_problems(text: str, limits: Limits) -> list[Problem]:
         return []
     return [Problem("too_many_hashtags", f"Maksimal {limit} tagar per postingan (ada {count}).",
                     f"At most {limit} hashtags per post (found {count}).")]
+
+
+def reject_if_invalid(problems: list[Problem], platform: str) -> None:
+    """Refuse content before any request leaves: the first problem becomes ``Rejected``."""
+    if problems:
+        first = problems[0]
+        raise Rejected(first.message_id, first.message_en, code=first.code, platform=platform)

@@ -31,7 +31,7 @@ from connectors.errors import (
     AuthExpired, ErrorMapper, Failure, RateLimited, Rejected, Rule, all_of, exc_is, message_has,
 )
 from connectors.redaction import register_credentials
-from connectors.validation import batches, media_problems, with_link
+from connectors.validation import batches, media_problems, reject_if_invalid, with_link
 from connectors.transport import X_ORIGINS, Timeouts, mount_transport
 
 MEDIA_UPLOAD_URL = "https://api.x.com/2/media/upload"
@@ -236,10 +236,7 @@ class XConnector:
 
     def publish(self, account: AccountRef, content: Content) -> PublishResult:
         """Upload media, then create the tweet (or the thread, each replying to the previous)."""
-        problems = self.validate(content)
-        if problems:
-            first = problems[0]
-            raise Rejected(first.message_id, first.message_en, code=first.code, platform=self.platform)
+        reject_if_invalid(self.validate(content), self.platform)
         client = self._client(account)
         with TemporaryDirectory(prefix="siar-x-") as tmp:
             try:
