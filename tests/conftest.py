@@ -35,7 +35,7 @@ def postgres_url():
     """A fresh, empty PostgreSQL database for this test session, dropped afterwards."""
     import sqlalchemy as sa
 
-    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     name = f"siar_test_{uuid.uuid4().hex[:10]}"
     try:
         with admin.connect() as conn:
