@@ -52,6 +52,11 @@ class Watch:
             if row.metrics_captured_at is not None and row.id not in self.measured:
                 self.measured.add(row.id)
                 lines.append(f"keterlibatan / engagement: unggahan #{row.post_id} di {where}: "
-                             f"{row.likes or 0} suka, {row.comments or 0} komentar, "
-                             f"{row.views or 0} tayang")
+                             f"{_count(row.likes)} suka, {_count(row.comments)} komentar, "
+                             f"{_count(row.views)} tayang")
         return lines
+
+
+def _count(value: int | None) -> str:
+    """A figure the platform did not give (Facebook and Instagram views) is "-", never 0."""
+    return "-" if value is None else str(value)
