@@ -22,6 +22,7 @@ import sqlalchemy as sa
 
 from scheduler.domain.model import AccountStatus, AttemptOutcome, TargetState
 from scheduler.store.tables import (
+    _LIVE_LEASE,
     audit_events,
     heartbeats,
     media_assets,
@@ -601,6 +602,13 @@ def overdue_targets(
             .limit(limit)
         ).all()
     )
+
+
+def count_in_flight(conn: sa.Connection) -> int:
+    """Targets claimed and not yet finished (queued or publishing): the partial lease index."""
+    return int(conn.execute(
+        sa.select(sa.func.count()).select_from(T)
+        .where(sa.text(_LIVE_LEASE))).scalar_one())
 
 
 def count_in_state(conn: sa.Connection, state: TargetState) -> int:
