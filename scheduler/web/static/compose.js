@@ -151,6 +151,10 @@
     var lists = { general: $("problems-general") };
     PLATFORMS.forEach(function (p) { lists[p] = $("problems-" + p); });
     Object.keys(lists).forEach(function (k) { lists[k].innerHTML = ""; });
+    // The server's answer is the authority on length: it replaces the local estimate.
+    PLATFORMS.forEach(function (p) {
+      [$("count-" + p), $("counter-" + p)].forEach(function (el) { if (el) el.classList.remove("over"); });
+    });
     var seen = {};
     problems.forEach(function (p) {
       var where = p.platform || (p.account_id ? platformOf(p.account_id) : null) || "general";
