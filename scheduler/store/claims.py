@@ -32,6 +32,7 @@ from scheduler.store.tables import (
     publish_attempts,
     social_accounts,
 )
+from scheduler.store import queries as live  # the partial-index predicates, as SQL literals
 from scheduler.store.types import UtcDateTime
 
 T = post_targets
@@ -127,9 +128,11 @@ def _account_usable(now: datetime) -> sa.ColumnElement[bool]:
 
 
 def _due(now: datetime, horizon: datetime) -> sa.ColumnElement[bool]:
+    # Literal states (store/queries.py): a bound ``state = $1`` can make
+    # PostgreSQL pick a generic plan that ignores the partial indexes.
     return sa.or_(
-        sa.and_(T.c.state == S.SCHEDULED, T.c.scheduled_at <= horizon),
-        sa.and_(T.c.state == S.RETRY_WAIT, T.c.next_attempt_at <= now),
+        sa.and_(live.DUE, T.c.scheduled_at <= horizon),
+        sa.and_(live.RETRY, T.c.next_attempt_at <= now),
     )
 
 
@@ -460,7 +463,7 @@ def sweep_queued(conn: sa.Connection, now: datetime) -> list[int]:
     """``queued`` with an expired lease -> ``scheduled`` (nothing was sent)."""
     rows = conn.execute(
         sa.update(T)
-        .where(T.c.state == S.QUEUED, T.c.lease_until < now)
+        .where(live.QUEUED, T.c.lease_until < now)
         .values(state=S.SCHEDULED, lease_token=None, lease_until=None, updated_at=now)
         .returning(T.c.id)
     ).all()
@@ -476,7 +479,7 @@ def sweep_publishing(conn: sa.Connection, now: datetime) -> list[int]:
     """
     rows = conn.execute(
         sa.update(T)
-        .where(T.c.state == S.PUBLISHING, T.c.lease_until < now)
+        .where(live.PUBLISHING, T.c.lease_until < now)
         .values(state=S.UNKNOWN, lease_until=None, updated_at=now,
                 last_error_code="lease_expired")
         .returning(T.c.id)
@@ -513,7 +516,7 @@ def unknown_targets(conn: sa.Connection, limit: int) -> list[UnknownTarget]:
     rows = conn.execute(
         sa.select(T.c.id, T.c.account_id, T.c.lease_token, T.c.content_fingerprint,
                   latest.label("started_at"))
-        .where(T.c.state == S.UNKNOWN)
+        .where(live.UNKNOWN)
         .order_by(T.c.updated_at, T.c.id)
         .limit(limit)
     ).all()

@@ -28,6 +28,8 @@ RETRY = sa.text("post_targets.state = 'retry_wait'")           # ix_targets_retr
 LEASED = sa.text("post_targets.state IN ('queued', 'publishing')")  # ix_targets_lease
 UNKNOWN = sa.text("post_targets.state = 'unknown'")            # ix_targets_unknown
 PUBLISHED = sa.text("post_targets.state = 'published'")        # ix_targets_engagement
+QUEUED = sa.text("post_targets.state = 'queued'")              # implies LEASED: ix_targets_lease
+PUBLISHING = sa.text("post_targets.state = 'publishing'")      # implies LEASED: ix_targets_lease
 
 
 def _columns(columns: tuple[sa.ColumnElement, ...]) -> tuple[sa.ColumnElement, ...]:
