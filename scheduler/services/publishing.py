@@ -3,9 +3,11 @@
 :func:`publish_target` is what the ``siar.publish`` task calls with the ids
 of its message. Its three phases never overlap:
 
-1. **start** (one transaction, committed): ``queued -> publishing`` only if
-   the message's lease token still matches, ``attempts + 1``, and the
-   ``PublishAttempt`` row. A stale or duplicate message stops here.
+1. **start** (one transaction, committed): read the target, post and account
+   in one query; ``queued -> publishing`` only if the message's lease token
+   still matches, ``attempts + 1`` and the content fingerprint in one
+   conditional UPDATE, and the ``PublishAttempt`` row. A stale or duplicate
+   message stops here.
 2. **publish**: exactly one ``connector.publish`` call, with no database
    transaction open (a slow platform must not hold locks or, on SQLite,
    the only write lock).
@@ -71,22 +73,20 @@ def publish_target(p: Pipeline, target_id: int, lease_token: str) -> Outcome:
     """Publish one claimed target exactly once under ``lease_token``."""
     now = p.now()
     with p.transaction() as conn:
-        state = claims.account_state(conn, target_id)
-        if state is None:  # the post was deleted meanwhile (or a foreign message)
+        loaded = claims.read_publish_input(conn, target_id)
+        if loaded is None:  # the post was deleted meanwhile (or a foreign message)
             return Outcome.STALE
-        status, paused_until = state
-        if status is AccountStatus.NEEDS_RECONNECT or (
-            paused_until is not None and paused_until > now
-        ):
+        job, gate = loaded
+        if gate.holds(now):
             # Claimed before the account was flagged or paused: give it back untouched.
             return Outcome.HELD if claims.release(conn, target_id, lease_token, now) else Outcome.STALE
-        started = claims.start(conn, target_id, lease_token, now, p.config.lease_seconds)
+        fingerprint = fingerprints.of_publish_input(job)
+        started = claims.start(
+            conn, target_id, lease_token, now, p.config.lease_seconds,
+            fingerprint=fingerprint if job.content_fingerprint != fingerprint else None,
+        )
         if started is None:
             return Outcome.STALE
-        job = claims.load_publish_input(conn, target_id)
-        fingerprint = fingerprints.of_publish_input(job)
-        if job.content_fingerprint != fingerprint:
-            claims.set_fingerprint(conn, target_id, fingerprint)
     # -- committed: the attempt row exists before anything leaves the process --
 
     result: PublishResult | BaseException

@@ -13,6 +13,7 @@ see :func:`scheduler.store.db.make_engine`), and ``now`` as an argument.
 """
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -284,38 +285,98 @@ def release(conn: sa.Connection, target_id: int, lease_token: str, now: datetime
 # -- start and record ---------------------------------------------------------
 
 
+# The publish path runs these for every target, so they are built once, here,
+# with named bind parameters: building a statement costs more CPU than the
+# round trip it makes (SQLAlchemy still caches the compiled form per statement).
+_PUBLISH_INPUT = (
+    sa.select(
+        T.c.id, T.c.post_id, T.c.account_id, T.c.text_override, T.c.content_fingerprint,
+        posts.c.kim_id, posts.c.text, posts.c.as_thread,
+        A.c.platform, A.c.handle, A.c.credentials_encrypted, A.c.sandbox_base_url,
+        A.c.status, A.c.paused_until,
+        sa.exists().where(post_media.c.post_id == T.c.post_id).label("has_media"),
+    )
+    .join(posts, posts.c.id == T.c.post_id)
+    .join(A, A.c.id == T.c.account_id)
+    .where(T.c.id == sa.bindparam("target_id"))
+)
+_PUBLISH_MEDIA = (
+    sa.select(media_assets.c.storage_key, media_assets.c.kind, media_assets.c.mime_type,
+              media_assets.c.content_hash)
+    .join(post_media, post_media.c.media_id == media_assets.c.id)
+    .where(post_media.c.post_id == sa.bindparam("post_id"))
+    .order_by(post_media.c.position)
+)
+_START = (
+    sa.update(T)
+    .where(T.c.id == sa.bindparam("b_target_id"), T.c.state == S.QUEUED,
+           T.c.lease_token == sa.bindparam("b_lease_token"))
+    .values(
+        state=S.PUBLISHING,
+        attempts=T.c.attempts + 1,
+        lease_until=sa.bindparam("lease_until", type_=UtcDateTime()),
+        updated_at=sa.bindparam("now", type_=UtcDateTime()),
+        content_fingerprint=sa.func.coalesce(
+            sa.bindparam("fingerprint", type_=sa.String(128)), T.c.content_fingerprint),
+    )
+    .returning(T.c.attempts)
+)
+_INSERT_ATTEMPT = (
+    sa.insert(publish_attempts)
+    .values(target_id=sa.bindparam("b_target_id"), number=sa.bindparam("b_number"),
+            started_at=sa.bindparam("b_now", type_=UtcDateTime()),
+            lease_token=sa.bindparam("b_lease_token"), outcome=AttemptOutcome.STARTED)
+    .returning(publish_attempts.c.id)
+)
+_FINISH_ATTEMPT = (
+    sa.update(publish_attempts)
+    .where(publish_attempts.c.id == sa.bindparam("b_attempt_id"))
+    .values(finished_at=sa.bindparam("b_now", type_=UtcDateTime()),
+            outcome=sa.bindparam("b_outcome", type_=publish_attempts.c.outcome.type),
+            error_code=sa.bindparam("b_error_code", type_=publish_attempts.c.error_code.type),
+            error_message=sa.bindparam("b_error_message",
+                                       type_=publish_attempts.c.error_message.type))
+)
+
+
 def start(
-    conn: sa.Connection, target_id: int, lease_token: str, now: datetime, lease_seconds: float
+    conn: sa.Connection, target_id: int, lease_token: str, now: datetime, lease_seconds: float,
+    fingerprint: str | None = None,
 ) -> Started | None:
     """``queued -> publishing`` if ``lease_token`` still holds, and write the attempt row.
 
     None means the message is stale or a duplicate (another lease, or the
     target moved on): the caller must do nothing. The attempt row is written
     in the same transaction, which the caller commits *before* any request
-    leaves the process (outbox style).
+    leaves the process (outbox style). ``fingerprint`` (if given) is stored
+    as the target's content fingerprint in the same UPDATE, so reconcile can
+    recognise what this attempt sends.
     """
-    row = conn.execute(
-        sa.update(T)
-        .where(T.c.id == target_id, T.c.state == S.QUEUED, T.c.lease_token == lease_token)
-        .values(
-            state=S.PUBLISHING,
-            attempts=T.c.attempts + 1,
-            lease_until=now + timedelta(seconds=lease_seconds),
-            updated_at=now,
-        )
-        .returning(T.c.attempts)
-    ).first()
+    row = conn.execute(_START, {
+        "b_target_id": target_id, "b_lease_token": lease_token, "now": now,
+        "lease_until": now + timedelta(seconds=lease_seconds), "fingerprint": fingerprint,
+    }).first()
     if row is None:
         return None
-    attempt_id = conn.execute(
-        sa.insert(publish_attempts)
-        .values(
-            target_id=target_id, number=row.attempts, started_at=now,
-            lease_token=lease_token, outcome=AttemptOutcome.STARTED,
-        )
-        .returning(publish_attempts.c.id)
-    ).scalar_one()
+    attempt_id = conn.execute(_INSERT_ATTEMPT, {
+        "b_target_id": target_id, "b_number": row.attempts, "b_now": now,
+        "b_lease_token": lease_token,
+    }).scalar_one()
     return Started(target_id=target_id, attempt=row.attempts, attempt_id=attempt_id)
+
+
+@dataclass(frozen=True)
+class AccountGate:
+    """The account's status and pause, read with a target's publish input."""
+
+    status: AccountStatus
+    paused_until: datetime | None
+
+    def holds(self, now: datetime) -> bool:
+        """The account cannot publish now (needs reconnecting, or paused until later)."""
+        return self.status is AccountStatus.NEEDS_RECONNECT or (
+            self.paused_until is not None and self.paused_until > now
+        )
 
 
 def account_state(
@@ -330,26 +391,23 @@ def account_state(
     return None if row is None else (AccountStatus(row.status), row.paused_until)
 
 
-def load_publish_input(conn: sa.Connection, target_id: int) -> PublishInput:
-    """The post's text (or the target's override), media and the account, for one target."""
-    r = conn.execute(
-        sa.select(
-            T.c.id, T.c.post_id, T.c.account_id, T.c.text_override, T.c.content_fingerprint,
-            posts.c.kim_id, posts.c.text, posts.c.as_thread,
-            A.c.platform, A.c.handle, A.c.credentials_encrypted, A.c.sandbox_base_url,
+def read_publish_input(
+    conn: sa.Connection, target_id: int
+) -> tuple[PublishInput, AccountGate] | None:
+    """A target's publish input and its account's gate in one query (None: no such target).
+
+    The media query runs only for a post that has media.
+    """
+    r = conn.execute(_PUBLISH_INPUT, {"target_id": target_id}).first()
+    if r is None:
+        return None
+    media: tuple[MediaRow, ...] = ()
+    if r.has_media:
+        media = tuple(
+            MediaRow(m.storage_key, str(m.kind), m.mime_type, m.content_hash)
+            for m in conn.execute(_PUBLISH_MEDIA, {"post_id": r.post_id})
         )
-        .join(posts, posts.c.id == T.c.post_id)
-        .join(A, A.c.id == T.c.account_id)
-        .where(T.c.id == target_id)
-    ).one()
-    media = conn.execute(
-        sa.select(media_assets.c.storage_key, media_assets.c.kind, media_assets.c.mime_type,
-                  media_assets.c.content_hash)
-        .join(post_media, post_media.c.media_id == media_assets.c.id)
-        .where(post_media.c.post_id == r.post_id)
-        .order_by(post_media.c.position)
-    ).all()
-    return PublishInput(
+    job = PublishInput(
         target_id=r.id,
         post_id=r.post_id,
         kim_id=r.kim_id,
@@ -360,9 +418,18 @@ def load_publish_input(conn: sa.Connection, target_id: int) -> PublishInput:
         sandbox_base_url=r.sandbox_base_url,
         text=r.text_override if r.text_override is not None else r.text,
         as_thread=bool(r.as_thread),
-        media=tuple(MediaRow(m.storage_key, str(m.kind), m.mime_type, m.content_hash) for m in media),
+        media=media,
         content_fingerprint=r.content_fingerprint,
     )
+    return job, AccountGate(AccountStatus(r.status), r.paused_until)
+
+
+def load_publish_input(conn: sa.Connection, target_id: int) -> PublishInput:
+    """The post's text (or the target's override), media and the account, for one target."""
+    loaded = read_publish_input(conn, target_id)
+    if loaded is None:
+        raise LookupError(f"no target {target_id}")
+    return loaded[0]
 
 
 def set_fingerprint(conn: sa.Connection, target_id: int, fingerprint: str) -> None:
@@ -386,13 +453,25 @@ def finish(
     lease token when it reschedules, so a very late answer cannot land then.
     ``lease_token=None`` matches a target that holds no lease.
     """
-    same_lease = T.c.lease_token.is_(None) if lease_token is None else T.c.lease_token == lease_token
-    result = conn.execute(
+    stmt = _finish_statement(tuple(sorted(values)), tuple(from_states), lease_token is None)
+    params = {f"v_{k}": v for k, v in values.items()}
+    params["b_target_id"] = target_id
+    if lease_token is not None:
+        params["b_lease_token"] = lease_token
+    return conn.execute(stmt, params).rowcount == 1
+
+
+@functools.lru_cache(maxsize=64)
+def _finish_statement(columns: tuple[str, ...], from_states: tuple[TargetState, ...],
+                      no_lease: bool) -> sa.Update:
+    """The UPDATE of :func:`finish` for one shape of ``values`` (a handful of outcomes)."""
+    same_lease = (T.c.lease_token.is_(None) if no_lease
+                  else T.c.lease_token == sa.bindparam("b_lease_token"))
+    return (
         sa.update(T)
-        .where(T.c.id == target_id, T.c.state.in_(list(from_states)), same_lease)
-        .values(**values)
+        .where(T.c.id == sa.bindparam("b_target_id"), T.c.state.in_(list(from_states)), same_lease)
+        .values({c: sa.bindparam(f"v_{c}", type_=T.c[c].type) for c in columns})
     )
-    return result.rowcount == 1
 
 
 def finish_attempt(
@@ -404,12 +483,9 @@ def finish_attempt(
     error_message: str | None = None,
 ) -> None:
     """Close a PublishAttempt row with its outcome."""
-    conn.execute(
-        sa.update(publish_attempts)
-        .where(publish_attempts.c.id == attempt_id)
-        .values(finished_at=now, outcome=outcome, error_code=error_code,
-                error_message=error_message)
-    )
+    conn.execute(_FINISH_ATTEMPT, {"b_attempt_id": attempt_id, "b_now": now,
+                                   "b_outcome": outcome, "b_error_code": error_code,
+                                   "b_error_message": error_message})
 
 
 def pause_account(conn: sa.Connection, account_id: int, until: datetime, reason: str) -> None:
