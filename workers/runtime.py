@@ -6,10 +6,12 @@ pool (``worker_process_init``, :mod:`workers.signals`) and opens its own.
 """
 from __future__ import annotations
 
+import logging
 import threading
 
 from scheduler.services.pipeline import Pipeline, build_pipeline
 
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _pipeline: Pipeline | None = None
 _session_factory = None
@@ -29,6 +31,25 @@ def after_fork() -> None:
     """Forget connections inherited from the parent without closing them under its feet."""
     if _pipeline is not None:
         _pipeline.engine.dispose(close=False)
+
+
+def preload() -> None:
+    """Build the pipeline (imports the platform libraries) before the pool forks.
+
+    Prefork children then share those modules instead of each importing
+    tweepy, facebook-sdk and instagrapi on its first task, which on two cores
+    delayed the first second of a burst by several seconds.
+    """
+    pipeline()
+
+
+def warm_up() -> None:
+    """Open this process's first database connection before the first task needs it."""
+    try:
+        with pipeline().engine.connect():
+            pass
+    except Exception:  # noqa: BLE001 - the database may be down: the first task will retry
+        log.warning("could not open a database connection at start-up", exc_info=True)
 
 
 def new_uow():  # -> SqlAlchemyUnitOfWork

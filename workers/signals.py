@@ -1,4 +1,8 @@
-"""Worker lifecycle hooks: a fresh pool after fork, and the worker heartbeat.
+"""Worker lifecycle hooks: preloading, a fresh pool after fork, and the worker heartbeat.
+
+Before the pool starts, the main process builds the pipeline (and so imports
+the platform libraries once, for every prefork child to share); each child
+then drops the inherited connection pool and opens its own connection.
 
 The heartbeat is a daemon thread in the worker's main process, started when
 the worker is ready to take messages and stopped (its row deleted) when it
@@ -10,7 +14,13 @@ from __future__ import annotations
 import logging
 import threading
 
-from celery.signals import after_setup_logger, worker_process_init, worker_ready, worker_shutdown
+from celery.signals import (
+    after_setup_logger,
+    worker_init,
+    worker_process_init,
+    worker_ready,
+    worker_shutdown,
+)
 
 from scheduler.services import liveness
 from scheduler.services.pipeline import utc_now
@@ -61,9 +71,15 @@ def _quiet_task_chatter(**_: object) -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
+@worker_init.connect
+def _preload(**_: object) -> None:
+    runtime.preload()
+
+
 @worker_process_init.connect
 def _fresh_pool_in_child(**_: object) -> None:
     runtime.after_fork()
+    runtime.warm_up()
 
 
 @worker_ready.connect
