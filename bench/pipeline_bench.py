@@ -492,6 +492,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smoke run: everything scaled down")
     parser.add_argument("--only", default="burst,steady,floor,naive,claim",
                         help="comma-separated sections")
+    parser.add_argument("--backends", default="sqlite+file,postgresql+redis",
+                        help="comma-separated sites to run (for a partial, exploratory run)")
     args = parser.parse_args()
     q = args.quick
     n_burst, n_accounts = (500, 100) if q else (5000, 500)
@@ -508,6 +510,8 @@ def main() -> None:
         for platform in ("x", "facebook"):
             sandbox.set_faults(platform, latency_ms=50)
         for backend, suffix in (("sqlite+file", "sqlite"), ("postgresql+redis", "pg")):
+            if backend not in args.backends.split(","):
+                continue
             with site_for(backend, args, sandbox) as site:
                 log(f"{backend}: {n_accounts} accounts")
                 accounts = add_accounts(site, n_accounts)
