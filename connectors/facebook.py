@@ -38,6 +38,7 @@ from connectors.base import (
     AccountCheck, AccountRef, ConnectorError, Content, Limits, Metrics, Missing, Problem,
     PublishResult, RemotePost,
 )
+from connectors.clients import ClientCache, drops_client_on_failure
 from connectors.errors import (
     AuthExpired, ErrorMapper, Failure, RateLimited, Rejected, Rule, ambiguous_if_create, code_in,
     message_has, utcnow,
@@ -160,9 +161,15 @@ class FacebookConnector:
         self.with_insights = with_insights
         self._now = now
         self._map = ErrorMapper(self.platform, ERRORS, now)
+        self._clients: ClientCache[tuple[facebook.GraphAPI, _LastResponse]] = ClientCache(
+            self._new_graph, _close_graph)
 
     # ------------------------------------------------------------------ plumbing
     def _graph(self, account: AccountRef) -> tuple[facebook.GraphAPI, _LastResponse]:
+        """The account's cached GraphAPI and hook (connectors/clients.py): one session per account, thread."""
+        return self._clients.get(account)
+
+    def _new_graph(self, account: AccountRef) -> tuple[facebook.GraphAPI, _LastResponse]:
         register_credentials(account.credentials)
         session = requests.Session()
         mount_transport(session, FACEBOOK_ORIGINS, sandbox_base_url=account.sandbox_base_url,
@@ -221,25 +228,27 @@ class FacebookConnector:
         problems.extend(media_problems(content, self.limits))
         return problems
 
+    @drops_client_on_failure
     def publish(self, account: AccountRef, content: Content) -> PublishResult:
         """Feed post (text/link), one photo, several photos as one post, or a video."""
         reject_if_invalid(self.validate(content), self.platform)
         graph, last = self._graph(account)
         page = self._page_id(account)
         message = content.text
-        with TemporaryDirectory(prefix="siar-fb-") as tmp:
-            if content.videos:
-                video = media_prep.check_video(content.videos[0].path, self.platform)
-                with open(video.path, "rb") as fh:
-                    answer = self._call(last, True, graph.put_photo, fh, album_path=f"{page}/videos",
-                                        description=message)
-            elif len(content.images) == 1:
+        if content.videos:
+            video = media_prep.check_video(content.videos[0].path, self.platform)
+            with open(video.path, "rb") as fh:
+                answer = self._call(last, True, graph.put_photo, fh, album_path=f"{page}/videos",
+                                    description=message)
+        elif len(content.images) == 1:
+            with TemporaryDirectory(prefix="siar-fb-") as tmp:
                 photo = self._prepare(content.images[0].path, Path(tmp))
                 with open(photo, "rb") as fh:
                     answer = self._call(last, True, graph.put_photo, fh, album_path=f"{page}/photos",
                                         message=message)
-            elif content.images:
-                attached: dict[str, str] = {}
+        elif content.images:
+            attached: dict[str, str] = {}
+            with TemporaryDirectory(prefix="siar-fb-") as tmp:
                 for index, item in enumerate(content.images):
                     photo = self._prepare(item.path, Path(tmp))
                     with open(photo, "rb") as fh:
@@ -247,16 +256,17 @@ class FacebookConnector:
                         uploaded = self._call(last, False, graph.put_photo, fh, album_path=f"{page}/photos",
                                               published="false")
                     attached[f"attached_media[{index}]"] = json.dumps({"media_fbid": str(uploaded["id"])})
-                answer = self._call(last, True, graph.put_object, page, "feed", message=message, **attached)
-            else:
-                extra = {"link": content.link} if content.link else {}
-                answer = self._call(last, True, graph.put_object, page, "feed", message=message, **extra)
+            answer = self._call(last, True, graph.put_object, page, "feed", message=message, **attached)
+        else:
+            extra = {"link": content.link} if content.link else {}
+            answer = self._call(last, True, graph.put_object, page, "feed", message=message, **extra)
         remote_id = str(answer.get("post_id") or answer["id"])
         return PublishResult(remote_id, self.permalink(remote_id), self._now())
 
     def _prepare(self, path: Path, tmp: Path) -> Path:
         return media_prep.prepare_image(path, self.platform, tmp).path
 
+    @drops_client_on_failure
     def find_recent(self, account: AccountRef, since: datetime) -> list[RemotePost]:
         """The Page's posts since ``since`` (GET /{page}/feed?since=, paginated)."""
         graph, last = self._graph(account)
@@ -282,6 +292,7 @@ class FacebookConnector:
             args["after"] = after
         return posts
 
+    @drops_client_on_failure
     def fetch_metrics(self, account: AccountRef, remote_ids: list[str]) -> dict[str, Metrics | Missing]:
         """Reactions, comments and shares for up to 50 ids per GET /?ids=; absent ids are Missing."""
         graph, last = self._graph(account)
@@ -305,6 +316,7 @@ class FacebookConnector:
                 result[rid] = _metrics(item) if isinstance(item, dict) else Missing(rid)
         return result
 
+    @drops_client_on_failure
     def delete(self, account: AccountRef, remote_id: str) -> None:
         """Delete a post; one that no longer exists is fine."""
         graph, last = self._graph(account)
@@ -314,6 +326,7 @@ class FacebookConnector:
             if error.code != "not_found":
                 raise
 
+    @drops_client_on_failure
     def check(self, account: AccountRef) -> AccountCheck:
         """Verify the Page token with GET /me; it must be the Page's own token."""
         try:
@@ -328,6 +341,10 @@ class FacebookConnector:
                 "This token is not the right Page's token; reconnect the Page.",
                 code="wrong_page", platform=self.platform))
         return AccountCheck(True, self.platform, account.handle, page_id)
+
+
+def _close_graph(client: tuple[facebook.GraphAPI, _LastResponse]) -> None:
+    client[0].session.close()
 
 
 def _metrics(item: dict[str, Any]) -> Metrics:

@@ -24,6 +24,7 @@ and no ``delay_range``.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timezone
 from json import dumps
 from pathlib import Path
@@ -39,6 +40,7 @@ from connectors.base import (
     AccountCheck, AccountRef, Ambiguous, ConnectorError, Content, Limits, Metrics, Missing,
     Problem, PublishResult, RemotePost, Transient,
 )
+from connectors.clients import ClientCache, drops_client_on_failure
 from connectors.errors import (
     AuthExpired, ErrorMapper, Failure, RateLimited, Rejected, Rule, ambiguous_if_create, exc_is,
     utcnow,
@@ -134,9 +136,14 @@ class InstagramConnector:
         self.timeouts = timeouts
         self._now = now
         self._map = ErrorMapper(self.platform, ERRORS, now)
+        self._clients: ClientCache[Client] = ClientCache(self._new_client, _close_client)
 
     # ------------------------------------------------------------------ plumbing
     def _client(self, account: AccountRef) -> Client:
+        """The account's cached client (connectors/clients.py): one session per account and thread."""
+        return self._clients.get(account)
+
+    def _new_client(self, account: AccountRef) -> Client:
         register_credentials(account.credentials)
         sandbox = bool(account.sandbox_base_url)
         settings = account.credentials.get("settings")
@@ -198,6 +205,8 @@ class InstagramConnector:
         try:
             cl.login_legacy(username, password, relogin=True)
         except Exception as exc:  # noqa: BLE001
+            # The failed login cleared the client's session and counted an attempt: never reuse it.
+            self._clients.discard(account)
             error = self._fail(exc, create=False)
             if isinstance(error, (Transient, Ambiguous, RateLimited)):
                 raise error from None
@@ -210,6 +219,9 @@ class InstagramConnector:
         renewed = dict(account.credentials)
         renewed["settings"] = cl.get_settings()
         register_credentials(renewed)
+        # The logged-in client serves the renewed credentials (another digest); the old
+        # credentials no longer get it (they rebuild from their dead session).
+        self._clients.rekey(account, replace(account, credentials=renewed))
         log.info("instagram session renewed for %s", account.handle)
         account.credentials_changed(renewed)
 
@@ -237,6 +249,7 @@ class InstagramConnector:
         problems.extend(media_problems(content, self.limits))
         return problems
 
+    @drops_client_on_failure
     def publish(self, account: AccountRef, content: Content) -> PublishResult:
         """Photo, carousel (2-10 photos) or video; the one configure call is the create."""
         reject_if_invalid(self.validate(content), self.platform)
@@ -303,6 +316,7 @@ class InstagramConnector:
         upload_id, width, height, duration, thumbnail = self._run(account, cl, rupload, create=False)
         return upload_id, width, height, duration, thumbnail
 
+    @drops_client_on_failure
     def find_recent(self, account: AccountRef, since: datetime) -> list[RemotePost]:
         """The account's feed items taken at or after ``since`` (user_medias_v1)."""
         cl = self._client(account)
@@ -315,6 +329,7 @@ class InstagramConnector:
             if m.taken_at is None or m.taken_at.astimezone(timezone.utc) >= since_utc
         ]
 
+    @drops_client_on_failure
     def fetch_metrics(self, account: AccountRef, remote_ids: list[str]) -> dict[str, Metrics | Missing]:
         """Counts from the account feed (one paginated read), matched by media id or pk."""
         cl = self._client(account)
@@ -340,6 +355,7 @@ class InstagramConnector:
             )
         return result
 
+    @drops_client_on_failure
     def delete(self, account: AccountRef, remote_id: str) -> None:
         """Delete a media; one already gone is fine."""
         cl = self._client(account)
@@ -349,6 +365,7 @@ class InstagramConnector:
             if error.code not in ("rejected",):
                 raise
 
+    @drops_client_on_failure
     def check(self, account: AccountRef) -> AccountCheck:
         """Resume the session and read the account (renews the session if it is dead)."""
         try:
@@ -364,6 +381,11 @@ class InstagramConnector:
                 "This session belongs to another Instagram account; reconnect the right one.",
                 code="wrong_account", platform=self.platform))
         return AccountCheck(True, self.platform, account.handle, user_id)
+
+
+def _close_client(cl: Client) -> None:
+    cl.private.close()
+    cl.public.close()
 
 
 def _mirror_session_cookies(cl: Client) -> None:

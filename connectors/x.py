@@ -27,6 +27,7 @@ from connectors.base import (
     AccountCheck, AccountRef, Ambiguous, ConnectorError, Content, Limits, Metrics, Missing,
     Problem, PublishResult, RemotePost, Transient,
 )
+from connectors.clients import ClientCache, drops_client_on_failure
 from connectors.errors import (
     AuthExpired, ErrorMapper, Failure, RateLimited, Rejected, Rule, all_of, exc_is, message_has,
 )
@@ -182,9 +183,14 @@ class XConnector:
         self.processing_deadline_s = processing_deadline_s
         self._sleep = sleep
         self._map = ErrorMapper(self.platform, ERRORS, **({"now": now} if now else {}))
+        self._clients: ClientCache[tweepy.Client] = ClientCache(self._new_client, _close_client)
 
     # ------------------------------------------------------------------ plumbing
     def _client(self, account: AccountRef) -> tweepy.Client:
+        """The account's cached client (connectors/clients.py): one session per account and thread."""
+        return self._clients.get(account)
+
+    def _new_client(self, account: AccountRef) -> tweepy.Client:
         register_credentials(account.credentials)
         client = tweepy.Client(
             consumer_key=account.credential("consumer_key"),
@@ -234,15 +240,18 @@ class XConnector:
         problems.extend(media_problems(content, self.limits))
         return problems
 
+    @drops_client_on_failure
     def publish(self, account: AccountRef, content: Content) -> PublishResult:
         """Upload media, then create the tweet (or the thread, each replying to the previous)."""
         reject_if_invalid(self.validate(content), self.platform)
         client = self._client(account)
-        with TemporaryDirectory(prefix="siar-x-") as tmp:
-            try:
-                media_ids = self._upload_media(client, content, Path(tmp))
-            except Exception as exc:  # noqa: BLE001 - everything is classified
-                raise self._fail(exc, create=False) from None
+        media_ids: list[str] = []
+        if content.media:
+            with TemporaryDirectory(prefix="siar-x-") as tmp:
+                try:
+                    media_ids = self._upload_media(client, content, Path(tmp))
+                except Exception as exc:  # noqa: BLE001 - everything is classified
+                    raise self._fail(exc, create=False) from None
         parts = split_thread(with_link(content)) if content.thread else [with_link(content)]
         created: list[str] = []
         for index, part in enumerate(parts):
@@ -271,6 +280,7 @@ class XConnector:
             part_ids=tuple(created),
         )
 
+    @drops_client_on_failure
     def find_recent(self, account: AccountRef, since: datetime) -> list[RemotePost]:
         """The account's tweets since ``since`` (GET /2/users/{id}/tweets, paginated)."""
         client = self._client(account)
@@ -302,6 +312,7 @@ class XConnector:
             raise self._fail(exc, create=False) from None
         return posts
 
+    @drops_client_on_failure
     def fetch_metrics(self, account: AccountRef, remote_ids: list[str]) -> dict[str, Metrics | Missing]:
         """Public metrics, 100 ids per GET /2/tweets; ids in ``errors[]`` come back as Missing."""
         client = self._client(account)
@@ -329,6 +340,7 @@ class XConnector:
                 result.setdefault(rid, Missing(rid))
         return result
 
+    @drops_client_on_failure
     def delete(self, account: AccountRef, remote_id: str) -> None:
         """Delete a tweet; an already deleted tweet is fine."""
         client = self._client(account)
@@ -339,6 +351,7 @@ class XConnector:
         except Exception as exc:  # noqa: BLE001
             raise self._fail(exc, create=False) from None
 
+    @drops_client_on_failure
     def check(self, account: AccountRef) -> AccountCheck:
         """Verify the credentials with GET /2/users/me."""
         try:
@@ -424,3 +437,7 @@ class XConnector:
             info = (response.json().get("data") or {}).get("processing_info")
         if info and info.get("state") == "failed":
             raise _ProcessingFailed()
+
+
+def _close_client(client: tweepy.Client) -> None:
+    client.session.close()
