@@ -64,6 +64,7 @@ TASK_ROUTES: dict[str, dict[str, str]] = {
     "siar.reconcile": {"queue": "dispatch"},
     "siar.recurrence.extend": {"queue": "dispatch"},
     "siar.publish": {"queue": "publish"},
+    "siar.publish_batch": {"queue": "publish"},
     "siar.engagement.*": {"queue": "engagement"},
 }
 

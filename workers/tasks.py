@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from scheduler.services.dispatch import dispatch_while_full
-from scheduler.services.publishing import publish_target
+from scheduler.services.publishing import publish_target, publish_targets
 from scheduler.services.reconcile import reconcile_unknown
 from scheduler.services.sweeping import sweep as sweep_leases
 from workers import runtime
@@ -27,13 +27,19 @@ MAX_IN_FLIGHT = 400
 def dispatch() -> None:
     """Claim due targets and enqueue one publish message each (more batches while full)."""
     dispatch_while_full(runtime.pipeline(), enqueue_publish, DISPATCH_BUDGET_SECONDS,
-                        MAX_IN_FLIGHT)
+                        MAX_IN_FLIGHT, enqueue_publish_many)
 
 
 @app.task(name="siar.publish")
 def publish(target_id: int, lease_token: str) -> None:
     """Publish one target under the lease its claim got."""
     publish_target(runtime.pipeline(), int(target_id), str(lease_token))
+
+
+@app.task(name="siar.publish_batch")
+def publish_batch(items: list[list[int | str]]) -> None:
+    """Publish several targets, each under the lease its claim got."""
+    publish_targets(runtime.pipeline(), [(int(tid), str(token)) for tid, token in items])
 
 
 @app.task(name="siar.sweep")
@@ -69,3 +75,9 @@ def extend_recurring() -> None:
 def enqueue_publish(target_id: int, lease_token: str, eta: datetime | None) -> None:
     """The dispatcher's way onto the ``publish`` queue (ETA only inside the look-ahead)."""
     publish.apply_async((target_id, lease_token), eta=eta, queue="publish")
+
+
+def enqueue_publish_many(items: list[tuple[int, str]], eta: datetime | None) -> None:
+    """Several targets due at the same instant in one ``publish`` message."""
+    publish_batch.apply_async(([[tid, token] for tid, token in items],), eta=eta,
+                              queue="publish")

@@ -40,6 +40,9 @@ class PipelineConfig:
     lookahead_seconds: float = 10.0
     #: Targets claimed per dispatch tick.
     claim_batch: int = 50
+    #: Targets due now sent in one publish message: one start transaction for
+    #: them, then their create calls side by side on the worker's thread pool.
+    publish_batch: int = 10
     #: Transient failures allowed before a target fails for good.
     max_attempts: int = 8
     #: Backoff after a transient failure: base * 2**(attempt-1), capped, full jitter.
@@ -112,13 +115,17 @@ def build_pipeline(settings: Settings | None = None, **overrides: Any) -> Pipeli
 
     settings = settings or get_settings()
     keys = settings.secret_keys()
+    config = PipelineConfig.from_settings(settings, **overrides)
     return Pipeline(
-        engine=make_engine(settings.db_url),
+        # One connection per concurrent create call, plus the task's own and a
+        # heartbeat's: beyond ``pool_size`` SQLAlchemy opens and closes a
+        # connection per use, and a new PostgreSQL connection is a new server process.
+        engine=make_engine(settings.db_url, pool_size=config.publish_batch + 2),
         connector_for=_registry_lookup(settings),
         decrypt=lambda token: decrypt_credentials(token, keys),
         encrypt=lambda data: encrypt_credentials(data, keys),
         media_root=settings.media_dir,
-        config=PipelineConfig.from_settings(settings, **overrides),
+        config=config,
     )
 
 

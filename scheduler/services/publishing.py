@@ -1,7 +1,11 @@
 """Start, publish, record: one target, one create call (decision 0002, steps 2-4).
 
-:func:`publish_target` is what the ``siar.publish`` task calls with the ids
-of its message. Its three phases never overlap:
+:func:`publish_targets` is what the ``siar.publish_batch`` task calls with
+the ``(target_id, lease_token)`` pairs of its message (``siar.publish`` and
+:func:`publish_target` are the one-target form). For each target its three
+phases never overlap (the start is shared by the targets of one message,
+their create calls run side by side on a small thread pool, and answers that
+come back together are recorded together):
 
 1. **start** (one transaction, committed): read the target, post and account
    in one query; ``queued -> publishing`` only if the message's lease token
@@ -31,9 +35,13 @@ from __future__ import annotations
 
 import enum
 import logging
+import os
+import threading
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from connectors.base import (
     AccountRef,
@@ -47,7 +55,7 @@ from connectors.base import (
     Rejected,
     Transient,
 )
-from scheduler.domain.model import AccountStatus, AttemptOutcome, TargetState
+from scheduler.domain.model import AttemptOutcome, TargetState
 from scheduler.services import fingerprints
 from scheduler.services.pipeline import Pipeline
 from scheduler.store import claims
@@ -71,40 +79,103 @@ class Outcome(str, enum.Enum):
 
 def publish_target(p: Pipeline, target_id: int, lease_token: str) -> Outcome:
     """Publish one claimed target exactly once under ``lease_token``."""
-    now = p.now()
-    with p.transaction() as conn:
-        loaded = claims.read_publish_input(conn, target_id)
-        if loaded is None:  # the post was deleted meanwhile (or a foreign message)
-            return Outcome.STALE
-        job, gate = loaded
-        if gate.holds(now):
-            # Claimed before the account was flagged or paused: give it back untouched.
-            return Outcome.HELD if claims.release(conn, target_id, lease_token, now) else Outcome.STALE
-        fingerprint = fingerprints.of_publish_input(job)
-        started = claims.start(
-            conn, target_id, lease_token, now, p.config.lease_seconds,
-            fingerprint=fingerprint if job.content_fingerprint != fingerprint else None,
-        )
-        if started is None:
-            return Outcome.STALE
-    # -- committed: the attempt row exists before anything leaves the process --
+    return publish_targets(p, [(target_id, lease_token)])[target_id]
 
-    result: PublishResult | BaseException
+
+def publish_targets(p: Pipeline, items: Sequence[tuple[int, str]]) -> dict[int, Outcome]:
+    """Publish claimed ``(target_id, lease_token)`` pairs, each exactly once under its lease.
+
+    One start transaction for all of them (one query to read, one conditional
+    UPDATE to start, the attempt rows), committed before any request leaves
+    the process; then one create call per started target, several at once on
+    a small thread pool when there are several (they mostly wait on the
+    platform); outcomes are recorded as soon as they are known, those that
+    arrive together in one transaction. A stale or duplicate pair is
+    skipped; the others go on.
+    """
+    now = p.now()
+    tokens = dict(items)
+    outcomes: dict[int, Outcome] = {}
+    to_start: list[tuple[int, str, str | None]] = []
+    with p.transaction() as conn:
+        loaded = claims.read_publish_inputs(conn, list(tokens))
+        for target_id, lease_token in tokens.items():
+            if target_id not in loaded:  # the post was deleted meanwhile (or a foreign message)
+                outcomes[target_id] = Outcome.STALE
+                continue
+            job, gate = loaded[target_id]
+            if gate.holds(now):
+                # Claimed before the account was flagged or paused: give it back untouched.
+                released = claims.release(conn, target_id, lease_token, now)
+                outcomes[target_id] = Outcome.HELD if released else Outcome.STALE
+                continue
+            fingerprint = fingerprints.of_publish_input(job)
+            to_start.append((target_id, lease_token,
+                             fingerprint if job.content_fingerprint != fingerprint else None))
+        started = claims.start_many(conn, to_start, now, p.config.lease_seconds)
+    # -- committed: the attempt rows exist before anything leaves the process --
+
+    ready = []
+    for target_id, lease_token, _ in to_start:
+        if target_id in started:
+            ready.append(_Started(started[target_id], loaded[target_id][0], lease_token))
+        else:
+            outcomes[target_id] = Outcome.STALE
+    if len(ready) <= 1:
+        for r in ready:
+            outcomes.update(_record(p, [(r, _call(p, r.job))]))
+        return outcomes
+    calls = _calls(len(ready))
+    pending = {calls.submit(_call, p, r.job): r for r in ready}
+    while pending:
+        # Record what has come back, together: calls that end close together
+        # share one transaction, and a slow call delays nobody else's record.
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        outcomes.update(_record(p, [(pending.pop(f), f.result()) for f in done]))
+    return outcomes
+
+
+@dataclass(frozen=True)
+class _Started:
+    """A target whose attempt row is committed: its create call may go."""
+
+    started: claims.Started
+    job: claims.PublishInput
+    lease_token: str
+
+
+def _call(p: Pipeline, job: claims.PublishInput) -> PublishResult | BaseException:
+    """The one create call for a started target; its answer, or the exception it raised."""
     try:
         account = account_ref(p, job)
         content = content_of(p, job)
         connector = p.connector_for(job.platform)
     except ConnectorError as exc:
-        result = exc
+        return exc
     except Exception as exc:  # noqa: BLE001 - nothing was sent yet: safe to retry
-        log.exception("target %s: could not prepare the publish", target_id)
-        result = Transient(code="prepare_failed", detail=type(exc).__name__)
-    else:
-        try:
-            result = connector.publish(account, content)
-        except Exception as exc:  # noqa: BLE001 - every answer is classified in _decide
-            result = exc
-    return _record(p, started, job, lease_token, result)
+        log.exception("target %s: could not prepare the publish", job.target_id)
+        return Transient(code="prepare_failed", detail=type(exc).__name__)
+    try:
+        return connector.publish(account, content)
+    except Exception as exc:  # noqa: BLE001 - every answer is classified in _decide
+        return exc
+
+
+_pool_lock = threading.Lock()
+#: (process id, size, executor): a pool inherited across a fork has no threads.
+_pool: tuple[int, int, ThreadPoolExecutor] | None = None
+
+
+def _calls(wanted: int) -> ThreadPoolExecutor:
+    """This process's pool for concurrent create calls (made after a fork, grown on demand)."""
+    global _pool
+    with _pool_lock:
+        pid = os.getpid()
+        if _pool is None or _pool[0] != pid or _pool[1] < wanted:
+            if _pool is not None and _pool[0] == pid:
+                _pool[2].shutdown(wait=False)  # running calls finish on their threads
+            _pool = (pid, wanted, ThreadPoolExecutor(wanted, thread_name_prefix="siar-publish"))
+        return _pool[2]
 
 
 def account_ref(p: Pipeline, job: claims.PublishInput) -> AccountRef:
@@ -159,39 +230,47 @@ def backoff(p: Pipeline, attempt: int) -> timedelta:
 
 
 def _record(
-    p: Pipeline,
-    started: claims.Started,
-    job: claims.PublishInput,
-    lease_token: str,
-    result: PublishResult | BaseException,
-) -> Outcome:
+    p: Pipeline, answers: Sequence[tuple[_Started, PublishResult | BaseException]]
+) -> dict[int, Outcome]:
+    """Record the outcome of each answered attempt, all in one transaction."""
     now = p.now()
+    outcomes: dict[int, Outcome] = {}
     with p.transaction() as conn:
-        outcome, values, attempt_outcome, code, message = _decide(p, started, result, now)
-        values["updated_at"] = now
-        if not claims.finish(conn, job.target_id, lease_token, values=values):
-            # The lease was taken from us (a sweeper, then reconcile). Keep the
-            # attempt's answer for the record; reconcile owns the target now.
-            claims.finish_attempt(conn, started.attempt_id, now, attempt_outcome, code, message)
-            log.warning("target %s: lease lost before recording %s", job.target_id, outcome.value)
-            return Outcome.LOST
+        for s, result in answers:
+            outcomes[s.job.target_id] = _record_one(p, conn, now, s, result)
+    for s, _ in answers:
+        log.info("target %s attempt %s: %s", s.job.target_id, s.started.attempt,
+                 outcomes[s.job.target_id].value)
+    return outcomes
+
+
+def _record_one(
+    p: Pipeline, conn: Any, now: datetime, s: _Started, result: PublishResult | BaseException
+) -> Outcome:
+    started, job = s.started, s.job
+    outcome, values, attempt_outcome, code, message = _decide(p, started, result, now)
+    values["updated_at"] = now
+    if not claims.finish(conn, job.target_id, s.lease_token, values=values):
+        # The lease was taken from us (a sweeper, then reconcile). Keep the
+        # attempt's answer for the record; reconcile owns the target now.
         claims.finish_attempt(conn, started.attempt_id, now, attempt_outcome, code, message)
-        if isinstance(result, RateLimited):
-            claims.pause_account(conn, job.account_id, values["next_attempt_at"], message or "")
-        elif isinstance(result, AuthExpired):
-            if claims.flag_needs_reconnect(conn, job.account_id, message or ""):
-                claims.add_audit(
-                    conn, now, "account.needs_reconnect", kim_id=job.kim_id,
-                    post_id=job.post_id, target_id=job.target_id,
-                    detail={"account_id": job.account_id, "platform": job.platform,
-                            "code": code},
-                )
-        elif outcome is Outcome.FAILED:
+        log.warning("target %s: lease lost before recording %s", job.target_id, outcome.value)
+        return Outcome.LOST
+    claims.finish_attempt(conn, started.attempt_id, now, attempt_outcome, code, message)
+    if isinstance(result, RateLimited):
+        claims.pause_account(conn, job.account_id, values["next_attempt_at"], message or "")
+    elif isinstance(result, AuthExpired):
+        if claims.flag_needs_reconnect(conn, job.account_id, message or ""):
             claims.add_audit(
-                conn, now, "target.failed", kim_id=job.kim_id, post_id=job.post_id,
-                target_id=job.target_id, detail={"code": code, "attempt": started.attempt},
+                conn, now, "account.needs_reconnect", kim_id=job.kim_id,
+                post_id=job.post_id, target_id=job.target_id,
+                detail={"account_id": job.account_id, "platform": job.platform, "code": code},
             )
-    log.info("target %s attempt %s: %s", job.target_id, started.attempt, outcome.value)
+    elif outcome is Outcome.FAILED:
+        claims.add_audit(
+            conn, now, "target.failed", kim_id=job.kim_id, post_id=job.post_id,
+            target_id=job.target_id, detail={"code": code, "attempt": started.attempt},
+        )
     return outcome
 
 

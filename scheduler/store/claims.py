@@ -298,35 +298,37 @@ _PUBLISH_INPUT = (
     )
     .join(posts, posts.c.id == T.c.post_id)
     .join(A, A.c.id == T.c.account_id)
-    .where(T.c.id == sa.bindparam("target_id"))
+    .where(T.c.id.in_(sa.bindparam("target_ids", expanding=True)))
 )
 _PUBLISH_MEDIA = (
-    sa.select(media_assets.c.storage_key, media_assets.c.kind, media_assets.c.mime_type,
-              media_assets.c.content_hash)
+    sa.select(post_media.c.post_id, media_assets.c.storage_key, media_assets.c.kind,
+              media_assets.c.mime_type, media_assets.c.content_hash)
     .join(post_media, post_media.c.media_id == media_assets.c.id)
-    .where(post_media.c.post_id == sa.bindparam("post_id"))
-    .order_by(post_media.c.position)
+    .where(post_media.c.post_id.in_(sa.bindparam("post_ids", expanding=True)))
+    .order_by(post_media.c.post_id, post_media.c.position)
 )
 _START = (
     sa.update(T)
-    .where(T.c.id == sa.bindparam("b_target_id"), T.c.state == S.QUEUED,
-           T.c.lease_token == sa.bindparam("b_lease_token"))
+    .where(sa.tuple_(T.c.id, T.c.lease_token).in_(sa.bindparam("b_pairs", expanding=True)),
+           T.c.state == S.QUEUED)
     .values(
         state=S.PUBLISHING,
         attempts=T.c.attempts + 1,
-        lease_until=sa.bindparam("lease_until", type_=UtcDateTime()),
-        updated_at=sa.bindparam("now", type_=UtcDateTime()),
-        content_fingerprint=sa.func.coalesce(
-            sa.bindparam("fingerprint", type_=sa.String(128)), T.c.content_fingerprint),
+        lease_until=sa.bindparam("b_lease_until", type_=UtcDateTime()),
+        updated_at=sa.bindparam("b_now", type_=UtcDateTime()),
     )
-    .returning(T.c.attempts)
+    .returning(T.c.id, T.c.attempts)
+)
+_SET_FINGERPRINT = (
+    sa.update(T).where(T.c.id == sa.bindparam("b_id"))
+    .values(content_fingerprint=sa.bindparam("b_fingerprint", type_=sa.String(128)))
 )
 _INSERT_ATTEMPT = (
     sa.insert(publish_attempts)
     .values(target_id=sa.bindparam("b_target_id"), number=sa.bindparam("b_number"),
             started_at=sa.bindparam("b_now", type_=UtcDateTime()),
             lease_token=sa.bindparam("b_lease_token"), outcome=AttemptOutcome.STARTED)
-    .returning(publish_attempts.c.id)
+    .returning(publish_attempts.c.id, sort_by_parameter_order=True)
 )
 _FINISH_ATTEMPT = (
     sa.update(publish_attempts)
@@ -343,26 +345,46 @@ def start(
     conn: sa.Connection, target_id: int, lease_token: str, now: datetime, lease_seconds: float,
     fingerprint: str | None = None,
 ) -> Started | None:
-    """``queued -> publishing`` if ``lease_token`` still holds, and write the attempt row.
+    """``queued -> publishing`` for one target; see :func:`start_many`."""
+    return start_many(conn, [(target_id, lease_token, fingerprint)], now, lease_seconds).get(
+        target_id)
 
-    None means the message is stale or a duplicate (another lease, or the
-    target moved on): the caller must do nothing. The attempt row is written
-    in the same transaction, which the caller commits *before* any request
-    leaves the process (outbox style). ``fingerprint`` (if given) is stored
-    as the target's content fingerprint in the same UPDATE, so reconcile can
+
+def start_many(
+    conn: sa.Connection,
+    items: Sequence[tuple[int, str, str | None]],
+    now: datetime,
+    lease_seconds: float,
+) -> dict[int, Started]:
+    """``queued -> publishing`` for each ``(target_id, lease_token, fingerprint)`` whose lease holds.
+
+    One conditional UPDATE for all of them; a target missing from the result
+    is stale or a duplicate (another lease, or it moved on) and the caller
+    must do nothing with it. The won targets get their ``PublishAttempt``
+    rows in the same transaction, which the caller commits *before* any
+    request leaves the process (outbox style). A ``fingerprint`` that is not
+    None is stored as the target's content fingerprint, so reconcile can
     recognise what this attempt sends.
     """
-    row = conn.execute(_START, {
-        "b_target_id": target_id, "b_lease_token": lease_token, "now": now,
-        "lease_until": now + timedelta(seconds=lease_seconds), "fingerprint": fingerprint,
-    }).first()
-    if row is None:
-        return None
-    attempt_id = conn.execute(_INSERT_ATTEMPT, {
-        "b_target_id": target_id, "b_number": row.attempts, "b_now": now,
-        "b_lease_token": lease_token,
-    }).scalar_one()
-    return Started(target_id=target_id, attempt=row.attempts, attempt_id=attempt_id)
+    if not items:
+        return {}
+    won = {r.id: r.attempts for r in conn.execute(_START, {
+        "b_pairs": [(tid, token) for tid, token, _ in items], "b_now": now,
+        "b_lease_until": now + timedelta(seconds=lease_seconds),
+    })}
+    if not won:
+        return {}
+    fingerprints = [{"b_id": tid, "b_fingerprint": fp} for tid, _, fp in items
+                    if tid in won and fp is not None]
+    if fingerprints:
+        conn.execute(_SET_FINGERPRINT, fingerprints)
+    tokens = {tid: token for tid, token, _ in items}
+    rows = [{"b_target_id": tid, "b_number": won[tid], "b_now": now,
+             "b_lease_token": tokens[tid]} for tid in sorted(won)]
+    attempt_ids = conn.execute(_INSERT_ATTEMPT, rows).scalars().all()
+    return {r["b_target_id"]: Started(target_id=r["b_target_id"], attempt=r["b_number"],
+                                      attempt_id=attempt_id)
+            for r, attempt_id in zip(rows, attempt_ids)}
 
 
 @dataclass(frozen=True)
@@ -394,34 +416,42 @@ def account_state(
 def read_publish_input(
     conn: sa.Connection, target_id: int
 ) -> tuple[PublishInput, AccountGate] | None:
-    """A target's publish input and its account's gate in one query (None: no such target).
+    """A target's publish input and its account's gate in one query (None: no such target)."""
+    return read_publish_inputs(conn, [target_id]).get(target_id)
 
-    The media query runs only for a post that has media.
+
+def read_publish_inputs(
+    conn: sa.Connection, target_ids: Sequence[int]
+) -> dict[int, tuple[PublishInput, AccountGate]]:
+    """Publish input and account gate of each target that exists, in one query.
+
+    The media query runs only when a post has media (one query for all of them).
     """
-    r = conn.execute(_PUBLISH_INPUT, {"target_id": target_id}).first()
-    if r is None:
-        return None
-    media: tuple[MediaRow, ...] = ()
-    if r.has_media:
-        media = tuple(
-            MediaRow(m.storage_key, str(m.kind), m.mime_type, m.content_hash)
-            for m in conn.execute(_PUBLISH_MEDIA, {"post_id": r.post_id})
+    rows = conn.execute(_PUBLISH_INPUT, {"target_ids": list(target_ids)}).all()
+    media: dict[int, list[MediaRow]] = {}
+    with_media = sorted({r.post_id for r in rows if r.has_media})
+    if with_media:
+        for m in conn.execute(_PUBLISH_MEDIA, {"post_ids": with_media}):
+            media.setdefault(m.post_id, []).append(
+                MediaRow(m.storage_key, str(m.kind), m.mime_type, m.content_hash))
+    out: dict[int, tuple[PublishInput, AccountGate]] = {}
+    for r in rows:
+        job = PublishInput(
+            target_id=r.id,
+            post_id=r.post_id,
+            kim_id=r.kim_id,
+            account_id=r.account_id,
+            platform=str(r.platform),
+            handle=r.handle,
+            credentials_encrypted=r.credentials_encrypted,
+            sandbox_base_url=r.sandbox_base_url,
+            text=r.text_override if r.text_override is not None else r.text,
+            as_thread=bool(r.as_thread),
+            media=tuple(media.get(r.post_id, ())),
+            content_fingerprint=r.content_fingerprint,
         )
-    job = PublishInput(
-        target_id=r.id,
-        post_id=r.post_id,
-        kim_id=r.kim_id,
-        account_id=r.account_id,
-        platform=str(r.platform),
-        handle=r.handle,
-        credentials_encrypted=r.credentials_encrypted,
-        sandbox_base_url=r.sandbox_base_url,
-        text=r.text_override if r.text_override is not None else r.text,
-        as_thread=bool(r.as_thread),
-        media=media,
-        content_fingerprint=r.content_fingerprint,
-    )
-    return job, AccountGate(AccountStatus(r.status), r.paused_until)
+        out[r.id] = (job, AccountGate(AccountStatus(r.status), r.paused_until))
+    return out
 
 
 def load_publish_input(conn: sa.Connection, target_id: int) -> PublishInput:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
@@ -59,8 +60,13 @@ class FakeConnector:
     find_calls: list[tuple[AccountRef, datetime]] = field(default_factory=list)
     clock: Callable[[], datetime] | None = None
 
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
     def publish(self, account: AccountRef, content: Content) -> PublishResult:
-        self.calls.append((account, content))
+        with self.lock:  # batches call from several threads
+            self.calls.append((account, content))
+            n = len(self.calls)
+            answer = self.answers.pop(0) if self.answers else None
         with self.engine.connect() as conn:  # a fresh connection: sees committed rows only
             attempts = conn.execute(
                 sa.select(t.publish_attempts.c.outcome, t.post_targets.c.state)
@@ -69,11 +75,9 @@ class FakeConnector:
             ).all()
         assert attempts, "connector called before the PublishAttempt row was committed"
         assert all(str(a.state) == "publishing" for a in attempts)
-        answer = self.answers.pop(0) if self.answers else None
         if isinstance(answer, BaseException):
             raise answer
         if answer is None:
-            n = len(self.calls)
             answer = PublishResult(
                 remote_id=f"r{n}", permalink=f"https://x.test/{account.handle}/status/r{n}",
                 published_at=(self.clock() if self.clock else START),
