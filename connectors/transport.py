@@ -22,12 +22,16 @@ a training account can never reach a real platform by accident.
 """
 from __future__ import annotations
 
+import os
+import threading
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+
+A = TypeVar("A", bound=HTTPAdapter)
 
 # Real origins per platform (PLATFORMS.md, "Redirecting a library to the sandbox").
 X_ORIGINS = ("https://api.twitter.com", "https://api.x.com", "https://upload.twitter.com")
@@ -120,15 +124,42 @@ def mount_transport(
     sandbox_base_url: str | None = None,
     timeouts: Timeouts = Timeouts(),
 ) -> SiarTransport:
-    """Mount one ``SiarTransport`` on ``session`` for each real origin; return it.
+    """Mount this thread's ``SiarTransport`` on ``session`` for each real origin; return it.
 
     Prefixes end with "/" so ``https://api.x.com.example`` never matches.
     With a sandbox base URL, unmapped https origins are refused.
+
+    The adapter (and so its urllib3 pool of keep-alive connections) is shared
+    by every session this thread mounts with the same sandbox origin and
+    timeouts: an HTTP connection belongs to a host, not to an account (each
+    request carries its own credentials), so a worker publishing for many
+    accounts reuses one connection per host instead of building a pool and
+    connecting for every account.
     """
-    adapter = SiarTransport(target_origin=sandbox_base_url, timeouts=timeouts)
+    adapter = _shared(("siar", sandbox_base_url, timeouts),
+                      lambda: SiarTransport(target_origin=sandbox_base_url, timeouts=timeouts))
     if sandbox_base_url:
-        session.mount("https://", RefusingAdapter())
+        session.mount("https://", _shared(("refuse",), RefusingAdapter))
         session.trust_env = False
     for origin in origins:
         session.mount(origin.rstrip("/") + "/", adapter)
     return adapter
+
+
+class _ThreadAdapters(threading.local):
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.adapters: dict[tuple[Any, ...], HTTPAdapter] = {}
+
+
+_adapters = _ThreadAdapters()
+
+
+def _shared(key: tuple[Any, ...], build: Callable[[], A]) -> A:
+    """This thread's adapter for ``key`` (a forked child builds its own: no inherited sockets)."""
+    if _adapters.pid != os.getpid():
+        _adapters.pid, _adapters.adapters = os.getpid(), {}
+    adapter = _adapters.adapters.get(key)
+    if adapter is None:
+        adapter = _adapters.adapters[key] = build()
+    return adapter  # type: ignore[return-value]

@@ -204,10 +204,23 @@ def test_same_session_is_used_by_every_method(sandbox, content_for):
     connector = _connector("x")
     account = _account(sandbox, "x")
     result = connector.publish(account, content_for("text"))
+    connections, sent = _pool_counts(_session(connector, account))
     connector.fetch_metrics(account, [result.remote_id])
     assert connector.check(account).ok
     connector.delete(account, result.remote_id)
-    assert _pool_counts(_session(connector, account)) == (1, 4)
+    assert _pool_counts(_session(connector, account)) == (connections, sent + 3)
+
+
+@pytest.mark.parametrize("platform", ["x", "facebook"])
+def test_accounts_on_one_thread_share_the_connection_to_a_host(sandbox, content_for, platform):
+    """An HTTP connection belongs to the host: a second account's publish opens none."""
+    connector = _connector(platform)
+    first, second = _account(sandbox, platform), _account(sandbox, platform)
+    connector.publish(first, content_for(CONTENT[platform]))
+    connections, sent = _pool_counts(_session(connector, first))
+    connector.publish(second, content_for(CONTENT[platform]))
+    assert _client(connector, second) is not _client(connector, first)
+    assert _pool_counts(_session(connector, second)) == (connections, sent + 1)
 
 
 
