@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime, time, timezone
+from datetime import datetime, time, timedelta, timezone
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,6 +25,9 @@ UTC = timezone.utc
 
 class StoreValueError(ValueError):
     """A value cannot be stored as given (message in Bahasa Indonesia and English)."""
+
+
+_ZERO = timedelta(0)
 
 
 class UtcDateTime(sa.TypeDecorator[datetime]):
@@ -58,7 +61,9 @@ class UtcDateTime(sa.TypeDecorator[datetime]):
     def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
+        if value.tzinfo is None or value.tzinfo is UTC:
+            return value.replace(tzinfo=UTC)
+        if value.utcoffset() == _ZERO:  # psycopg's ZoneInfo("Etc/UTC"): no conversion needed
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 
