@@ -2,7 +2,8 @@
 
 Everything is configured from :mod:`config.settings`; nothing here reads the
 environment. The broker only ever carries "work on target T under lease L"
-(plus the periodic ticks): the schedule itself lives in the database.
+(or on several such pairs due at one instant, decision 0007) plus the periodic
+ticks: the schedule itself lives in the database.
 
 Broker
     ``SIAR_BROKER_URL`` unset: kombu's ``filesystem://`` transport in
