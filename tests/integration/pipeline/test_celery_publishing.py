@@ -29,8 +29,9 @@ def test_scheduled_posts_publish_once_each_on_time(site):
     accounts = [site.add_account(p, min_spacing_seconds=0, daily_cap=100)
                 for p in ("x", "x", "facebook", "facebook")]
     plan = []  # (post id, due, text)
+    # All due at the same instant: they travel in one siar.publish_batch message (decision 0007).
+    due = (utcnow() + timedelta(seconds=6)).replace(microsecond=0)
     for i, account in enumerate(accounts):
-        due = (utcnow() + timedelta(seconds=6)).replace(microsecond=0)
         text = f"Keripik tempe Sanan #{i} {uuid.uuid4().hex[:6]}: renyah, gurih, oleh-oleh khas Malang!"
         plan.append((site.post(account, text=text, at=due), due, text))
 
