@@ -29,6 +29,11 @@ def post() -> None:
               help="Waktu ISO-8601; tanpa offset berarti zona --zone / ISO-8601 instant; "
                    "without an offset it is read in --zone.")
 @click.option("--next-slot", is_flag=True, help="Slot kosong berikutnya / the next free slot.")
+@click.option("--rrule", "rule", default=None,
+              help="Berulang (RFC 5545, mis. FREQ=WEEKLY;BYDAY=MO) mulai --at / "
+                   "recurring (RFC 5545, e.g. FREQ=WEEKLY;BYDAY=MO) from --at.")
+@click.option("--until", "until_text", default=None,
+              help="Akhir pengulangan (ISO-8601) / end of the recurrence (ISO-8601).")
 @click.option("--zone", default=None, help="Zona waktu (default SIAR_TIMEZONE, WIB) / time zone.")
 @click.option("--as", "as_email", default=None,
               help="Penulis (email) / author's e-mail (default: the KIM's first admin).")
@@ -37,8 +42,8 @@ def post() -> None:
               help="Hanya ajukan, jangan setujui / submit only, do not approve.")
 @bilingual_errors
 def add(account_ids: tuple[int, ...], text: str, media_files: tuple[Path, ...],
-        at_text: str | None, next_slot: bool, zone: str | None, as_email: str | None,
-        thread: bool, no_approve: bool) -> None:
+        at_text: str | None, next_slot: bool, rule: str | None, until_text: str | None,
+        zone: str | None, as_email: str | None, thread: bool, no_approve: bool) -> None:
     """Buat, ajukan dan setujui unggahan / create, submit and approve a post."""
     from config.settings import get_settings
     from scheduler.domain.model import Role
@@ -52,7 +57,20 @@ def add(account_ids: tuple[int, ...], text: str, media_files: tuple[Path, ...],
     if bool(at_text) == next_slot:
         fail("pilih salah satu: --at WAKTU atau --next-slot",
              "choose exactly one of --at TIME or --next-slot")
-    intent = ScheduleIntent.next_slot() if next_slot else _intent_at(at_text or "", zone)
+    if (rule or until_text) and not at_text:
+        fail("--rrule dan --until perlu --at (kapan mulai)",
+             "--rrule and --until need --at (when the series starts)")
+    if until_text and not rule:
+        fail("--until hanya untuk jadwal berulang (--rrule)",
+             "--until is for recurring schedules only (--rrule)")
+    if next_slot:
+        intent = ScheduleIntent.next_slot()
+    elif rule:
+        start = _intent_at(at_text or "", zone).at
+        until = _intent_at(until_text, zone).at if until_text else None
+        intent = ScheduleIntent.recurring(rule.strip(), start, zone, until)  # type: ignore[arg-type]
+    else:
+        intent = _intent_at(at_text or "", zone)
     now = utcnow()
     uow = open_uow()
     with uow:

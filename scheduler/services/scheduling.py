@@ -34,6 +34,8 @@ from scheduler.services.ports import AbstractUnitOfWork
 
 RECURRENCE_HORIZON = timedelta(days=14)
 RECURRENCE_MAX = 50
+#: How far ahead approval looks for a series' next occurrence (as check_intent does).
+_RULE_SEARCH = timedelta(days=3660)
 #: Target states that occupy an instant on an account (for pacing).
 TAKEN_STATES = frozenset({TargetState.SCHEDULED, TargetState.QUEUED, TargetState.PUBLISHING,
                           TargetState.RETRY_WAIT, TargetState.PUBLISHED, TargetState.UNKNOWN})
@@ -134,10 +136,15 @@ def provisional_instant(intent: ScheduleIntent) -> datetime | None:
 
 def _series(intent: ScheduleIntent, after: datetime, until: datetime,
             limit: int) -> list[tuple[int, datetime]]:
-    """(occurrence number, instant) of a recurring intent in [after, until), counted from its start."""
+    """(occurrence number, instant) of a recurring intent in [after, until], counted from its start.
+
+    ``until`` is included: an expansion up to ``expanded_until`` covers that
+    instant, and the next one starts just after it.
+    """
     assert intent.at is not None and intent.rule
     zone = get_zone(intent.zone)
     start_local = utc_to_local(intent.at, zone).replace(tzinfo=None)
+    until = until + timedelta(microseconds=1)
     end = min(until, intent.until + timedelta(microseconds=1)) if intent.until else until
     if end <= after:
         return []
@@ -216,12 +223,18 @@ def _expand(uow: AbstractUnitOfWork, post: Post, templates: list[PostTarget], no
     if not first and post.expanded_until is not None:
         start = max(now, post.expanded_until + timedelta(microseconds=1))
     horizon_end = now + RECURRENCE_HORIZON
+    if first:
+        upcoming = _series(intent, start, now + _RULE_SEARCH, 1)
+        if not upcoming:
+            raise InvalidInput("rule_exhausted",
+                               "Pengulangan ini tidak punya jadwal lagi di masa depan.",
+                               "This recurrence has no future occurrences left.",
+                               field="recurrence_rule")
+        # A series that starts beyond the horizon (a market day in three months)
+        # gets its first occurrences now: the horizon counts from its start.
+        if upcoming[0][1] >= horizon_end:
+            horizon_end = upcoming[0][1] + RECURRENCE_HORIZON
     series = _series(intent, start, horizon_end, RECURRENCE_MAX)
-    if first and not series:
-        raise InvalidInput("rule_exhausted",
-                           "Pengulangan ini tidak punya jadwal lagi di masa depan.",
-                           "This recurrence has no future occurrences left.",
-                           field="recurrence_rule")
     pools: dict[int, list[PostTarget]] = {}
     for template in sorted(templates, key=lambda t: t.occurrence):
         pools.setdefault(template.account_id, []).append(template)

@@ -53,3 +53,64 @@ def test_post_add_unknown_account(siar_env):
     result = CliRunner().invoke(main, ["post", "add", "--account", "99", "--text", "x",
                                        "--at", "2026-12-01T09:00+07:00"])
     assert result.exit_code == 1 and "tidak ditemukan" in result.output
+
+
+def _kim_with_account(siar_env) -> int:
+    """A KIM with an admin and one X account (pacing lifted); returns the account id."""
+    from datetime import datetime, timezone
+
+    from scheduler.services.accounts import add_account, set_pacing
+    from scheduler.services.actors import Actor
+    from scheduler.services.kims import create_kim
+    from scheduler.services.users import add_user
+    from scheduler.store.db import make_session_factory, make_engine
+    from scheduler.store.seed import read_malang, seed_malang
+    from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
+
+    _upgraded(siar_env)
+    engine = make_engine(siar_env.db_url)
+    with make_session_factory(engine)() as session:
+        seed_malang(session)
+        session.commit()
+    engine.dispose()
+    now = datetime.now(timezone.utc)
+    uow = lambda: SqlAlchemyUnitOfWork.from_url(siar_env.db_url)  # noqa: E731
+    kim = create_kim(uow(), Actor.system(), kelurahan_code=read_malang()[1][0].code,
+                     name="KIM Uji CLI", now=now)
+    add_user(uow(), Actor.system(), email="admin@kim.id", role="admin", name="Admin",
+             password="rahasia-sekali-123", now=now, kim_id=kim.id)
+    account = add_account(uow(), Actor.system(), kim_id=kim.id, platform="x", handle="kimuji",
+                          credentials={"consumer_key": "k", "consumer_secret": "s",
+                                       "access_token": "t", "access_token_secret": "ts",
+                                       "user_id": "1"}, now=now)
+    set_pacing(uow(), Actor.system(), account.id, now=now, min_spacing_seconds=0, daily_cap=50)
+    return account.id
+
+
+def test_post_add_recurring_expands_the_series_in_wib(siar_env):
+    account = _kim_with_account(siar_env)
+    result = CliRunner().invoke(main, [
+        "post", "add", "--account", str(account), "--text", "Pasar minggu Kayutangan",
+        "--at", "2027-03-07T08:00", "--rrule", "FREQ=WEEKLY;COUNT=2",
+        "--zone", "Asia/Jakarta"])
+    assert result.exit_code == 0, result.output
+    lines = [ln for ln in result.output.splitlines() if "target #" in ln]
+    assert [ln.split(", ")[-1] for ln in lines] == [
+        "07-03-2027 08:00:00 WIB", "14-03-2027 08:00:00 WIB"]
+
+
+def test_post_add_recurring_refuses_a_bad_rule_and_writes_nothing(siar_env):
+    import sqlalchemy as sa
+
+    account = _kim_with_account(siar_env)
+    for extra, words in ((["--at", "2027-03-07T08:00", "--rrule", "SETIAP MINGGU"], "pengulangan"),
+                         (["--rrule", "FREQ=DAILY"], "--at"),
+                         (["--at", "2027-03-07T08:00", "--until", "2027-04-01T00:00"], "--rrule")):
+        result = CliRunner().invoke(main, ["post", "add", "--account", str(account),
+                                           "--text", "Bakso bakar", *extra])
+        assert result.exit_code == 1, result.output
+        assert words in result.output and "Traceback" not in result.output
+    engine = sa.create_engine(siar_env.db_url)
+    with engine.connect() as c:
+        assert c.execute(sa.text("select count(*) from posts")).scalar_one() == 0
+    engine.dispose()

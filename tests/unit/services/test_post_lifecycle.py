@@ -110,6 +110,29 @@ def test_recurring_post_is_expanded_over_a_bounded_horizon(world, now):
     assert numbers == list(range(21))
 
 
+def test_recurring_post_starting_beyond_the_horizon_gets_its_first_occurrences(world, now):
+    start = now + 90 * 24 * HOUR  # a monthly market day, three months away
+    intent = ScheduleIntent.recurring("FREQ=WEEKLY;COUNT=4", start, "Asia/Jakarta")
+    post = compose(world, now, accounts_=[world.x_a], schedule=intent, submit=True)
+    approved = posts.approve_post(world.uow, world.admin_a, post.id, now=now)
+    # The horizon (14 days, its end included) counts from the series' start, not from today.
+    assert sorted(t.scheduled_at for t in approved.targets) == [
+        start, start + 7 * 24 * HOUR, start + 14 * 24 * HOUR]
+    assert {t.state for t in approved.targets} == {TargetState.SCHEDULED}
+    assert approved.expanded_until == start + scheduling.RECURRENCE_HORIZON
+
+
+def test_an_occurrence_on_the_horizon_is_expanded_once(world, now):
+    start = now + 2 * HOUR
+    intent = ScheduleIntent.recurring("FREQ=WEEKLY", start, "Asia/Jakarta")
+    post = compose(world, now, accounts_=[world.x_a], schedule=intent, submit=True)
+    posts.approve_post(world.uow, world.admin_a, post.id, now=start)
+    # expanded up to start + 14 days, that occurrence included; a week later, one more
+    assert scheduling.extend_recurring(world.uow, post.id, start + 7 * 24 * HOUR) == 1
+    instants = sorted(t.scheduled_at for t in world.uow.posts.get(post.id).targets)
+    assert instants == [start + d * 24 * HOUR for d in (0, 7, 14, 21)]
+
+
 def test_edit_of_approved_post_sends_it_back_to_review(world, now):
     post = compose(world, now, submit=True)
     posts.approve_post(world.uow, world.admin_a, post.id, now=now)
