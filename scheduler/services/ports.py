@@ -18,6 +18,7 @@ Contract of a unit of work::
 from __future__ import annotations
 
 import abc
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, Iterable, TypeVar
 
@@ -157,6 +158,28 @@ class PostRepository(Repository[Post]):
 
     @abc.abstractmethod
     def list_by_kim(self, kim_id: int, state: ReviewState | None = None) -> list[Post]: ...
+
+    @abc.abstractmethod
+    def page(self, query: PostQuery) -> tuple[list[Post], int]:
+        """One page of the posts matching ``query``, newest (highest id) first, and the total."""
+
+
+@dataclass(frozen=True)
+class PostQuery:
+    """A filtered, paged list of posts (the API's ``GET /posts``).
+
+    ``kim_ids`` None means every KIM. ``target_state``: posts with at least
+    one target in that state. ``start``/``end`` bound a post's *when*: its
+    earliest target instant, else its own ``schedule_at``, as ``[start, end)``.
+    """
+
+    kim_ids: tuple[int, ...] | None
+    review: ReviewState | None = None
+    target_state: TargetState | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    offset: int = 0
+    limit: int = 50
 
 
 class TargetRepository(abc.ABC):

@@ -1,10 +1,9 @@
 """Reading posts for the API: filtered, paged lists and a post with its attempts.
 
-The list is computed from the KIMs the actor may see (``kims.list_kims``:
-its own KIM, or every KIM for staff) with the posts repository, then
-filtered and paged in memory. Fine for a KIM's volume (hundreds to a few
-thousand posts); a store-side query would replace it if a KIM ever holds
-far more.
+The list covers the KIMs the actor may see (its own KIM, or every KIM for
+staff); filtering, counting and paging happen in the store
+(``PostRepository.page``), so a Kominfo analyst listing the whole city
+loads one page, not every post.
 """
 from __future__ import annotations
 
@@ -16,7 +15,7 @@ from scheduler.services import checks
 from scheduler.services.actors import Actor
 from scheduler.services.authz import Cap, authorize
 from scheduler.services.posts import _load_post, _loaded
-from scheduler.services.ports import AbstractUnitOfWork
+from scheduler.services.ports import AbstractUnitOfWork, PostQuery
 
 MAX_PER_PAGE = 200
 
@@ -43,11 +42,6 @@ def _state_filter(state: str | None) -> tuple[ReviewState | None, TargetState | 
                              f"Status '{state}' tidak dikenal.", f"Unknown state '{state}'.") from None
 
 
-def _when(post: Post) -> datetime | None:
-    instants = [t.scheduled_at for t in post.targets if t.scheduled_at is not None]
-    return min(instants) if instants else post.schedule_at
-
-
 def list_posts(uow: AbstractUnitOfWork, actor: Actor, *, kim_id: int | None = None,
                state: str | None = None, start: datetime | None = None,
                end: datetime | None = None, page: int = 1, per_page: int = 50) -> PostPage:
@@ -62,26 +56,18 @@ def list_posts(uow: AbstractUnitOfWork, actor: Actor, *, kim_id: int | None = No
         raise checks.invalid("page", "bad_page", "Nomor halaman atau ukuran halaman tidak sah.",
                              "Invalid page number or page size.")
     with uow:
+        kim_ids: tuple[int, ...] | None
         if kim_id is not None:
             authorize(actor, Cap.READ_KIM, kim_id, what="kim")
-            kim_ids = [kim_id] if uow.kims.get(kim_id) is not None else []
+            kim_ids = (kim_id,)
+        elif actor.is_kim_bound:
+            kim_ids = (actor.kim_id,) if actor.kim_id is not None else ()
         else:
-            kim_ids = [k.id for k in uow.kims.list()
-                       if k.id is not None and (not actor.is_kim_bound or k.id == actor.kim_id)]
-        found: list[Post] = []
-        for kid in kim_ids:
-            for post in uow.posts.list_by_kim(kid, review):
-                if target_state is not None and not any(t.state == target_state for t in post.targets):
-                    continue
-                when = _when(post)
-                if start is not None and (when is None or when < start):
-                    continue
-                if end is not None and (when is None or when >= end):
-                    continue
-                found.append(post)
-        found.sort(key=lambda p: p.id or 0, reverse=True)  # newest first
-        chunk = found[(page - 1) * per_page: page * per_page]
-        return PostPage(items=[_loaded(p) for p in chunk], total=len(found), page=page,
+            kim_ids = None  # staff: every KIM
+        items, total = uow.posts.page(PostQuery(
+            kim_ids=kim_ids, review=review, target_state=target_state, start=start, end=end,
+            offset=(page - 1) * per_page, limit=per_page))
+        return PostPage(items=[_loaded(p) for p in items], total=total, page=page,
                         per_page=per_page)
 
 

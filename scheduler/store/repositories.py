@@ -170,6 +170,30 @@ class SqlPostRepository(_Base, ports.PostRepository):
             query = query.where(Post.review_state == state)
         return list(self.session.scalars(query.order_by(Post.id)))
 
+    def page(self, query: ports.PostQuery) -> tuple[list[Post], int]:
+        stmt = sa.select(Post)
+        if query.kim_ids is not None:
+            stmt = stmt.where(Post.kim_id.in_(list(query.kim_ids)))
+        if query.review is not None:
+            stmt = stmt.where(Post.review_state == query.review)
+        if query.target_state is not None:
+            stmt = stmt.where(sa.exists().where(PostTarget.post_id == Post.id,
+                                                PostTarget.state == query.target_state))
+        if query.start is not None or query.end is not None:
+            when = sa.func.coalesce(
+                sa.select(sa.func.min(PostTarget.scheduled_at))
+                .where(PostTarget.post_id == Post.id).scalar_subquery(),
+                Post.schedule_at,
+            )
+            if query.start is not None:
+                stmt = stmt.where(when >= query.start)
+            if query.end is not None:
+                stmt = stmt.where(when < query.end)
+        total = self.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+        items = self.session.scalars(
+            stmt.order_by(Post.id.desc()).offset(query.offset).limit(query.limit))
+        return list(items), int(total or 0)
+
 
 class SqlTargetRepository(ports.TargetRepository):
     def __init__(self, session: Session) -> None:

@@ -1,6 +1,8 @@
 """Every endpoint once on the happy path, plus its most likely refusal."""
 from __future__ import annotations
 
+import pytest
+
 from siar_api_kit import error_of, future, png_bytes
 
 
@@ -107,6 +109,8 @@ def test_post_lifecycle(client, world):
     assert again.status_code == 409
 
 
+@pytest.mark.parametrize("database_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+                         indirect=True)
 def test_reject_and_list(client, world):
     r = client.post(f"/api/v1/posts/{world.a.post_id}/reject", json={"reason": "Foto kurang jelas"},
                     headers=world.auth("admin_a"))
@@ -119,6 +123,13 @@ def test_reject_and_list(client, world):
                                                  "kim": world.b.slug}, headers=world.auth("staff")).json()
     assert [p["id"] for p in window["items"]] == [world.b.post_id]
     assert client.get("/api/v1/posts?state=nonsense", headers=world.auth("staff")).status_code == 422
+    # A target state selects posts with such a target; the list is paged in the store.
+    approved = client.post(f"/api/v1/posts/{world.b.post_id}/approve", headers=world.auth("admin_b"))
+    assert approved.status_code == 200, approved.text
+    scheduled = client.get("/api/v1/posts?state=scheduled", headers=world.auth("staff")).json()
+    assert [p["id"] for p in scheduled["items"]] == [world.b.post_id] and scheduled["total"] == 1
+    mine = client.get("/api/v1/posts?state=scheduled", headers=world.auth("member_a")).json()
+    assert mine == {**mine, "items": [], "total": 0}
 
 
 def test_next_slot_and_recurring(client, world):

@@ -179,6 +179,24 @@ class FakePosts(_Table, ports.PostRepository):
     def list_by_kim(self, kim_id: int, state: ReviewState | None = None) -> list[Post]:
         return [p for p in self.rows if p.kim_id == kim_id and (state is None or p.review_state == state)]
 
+    def page(self, query: ports.PostQuery) -> tuple[list[Post], int]:
+        def when(post: Post) -> datetime | None:
+            instants = [t.scheduled_at for t in post.targets if t.scheduled_at is not None]
+            return min(instants) if instants else post.schedule_at
+
+        found = []
+        for p in self.rows:
+            at = when(p)
+            if ((query.kim_ids is None or p.kim_id in query.kim_ids)
+                    and (query.review is None or p.review_state == query.review)
+                    and (query.target_state is None
+                         or any(t.state == query.target_state for t in p.targets))
+                    and (query.start is None or (at is not None and at >= query.start))
+                    and (query.end is None or (at is not None and at < query.end))):
+                found.append(p)
+        found.sort(key=lambda p: p.id or 0, reverse=True)
+        return found[query.offset:query.offset + query.limit], len(found)
+
 
 class FakeTargets(ports.TargetRepository):
     def __init__(self, uow: FakeUnitOfWork) -> None:
