@@ -1,6 +1,7 @@
 """Reading the audit trail: KIM admins see their own KIM's events, staff see all.
 
 Members are refused (the trail names other members' actions and reviews).
+Filtering, counting and paging happen in the store (``AuditRepository.page``).
 """
 from __future__ import annotations
 
@@ -46,6 +47,6 @@ def list_events(uow: AbstractUnitOfWork, actor: Actor, *, kim_id: int | None = N
 
                 raise not_found("post", "post")
             authorize(actor, Cap.READ_KIM, post.kim_id, what="post")
-        events = uow.audit.list(kim_id=kim_id, post_id=post_id, action=action)
-    events.sort(key=lambda e: (e.at, e.id or 0), reverse=True)
-    return AuditPage(events[(page - 1) * per_page: page * per_page], len(events), page, per_page)
+        events, total = uow.audit.page(kim_id=kim_id, post_id=post_id, action=action,
+                                       offset=(page - 1) * per_page, limit=per_page)
+    return AuditPage(events, total, page, per_page)

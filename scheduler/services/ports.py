@@ -231,6 +231,13 @@ class AuditRepository(abc.ABC):
     ) -> list[AuditEvent]:
         """Events matching every given filter, oldest first."""
 
+    @abc.abstractmethod
+    def page(
+        self, *, kim_id: int | None = None, post_id: int | None = None,
+        action: str | None = None, offset: int = 0, limit: int = 100,
+    ) -> tuple[list[AuditEvent], int]:
+        """One page of the matching events, newest first (``at``, then id), and their total."""
+
 
 class AbstractUnitOfWork(abc.ABC):
     """One transaction and the repositories that work inside it."""

@@ -254,6 +254,20 @@ class SqlAuditRepository(ports.AuditRepository):
 
     def list(self, *, kim_id: int | None = None, post_id: int | None = None,
              action: str | None = None) -> list[AuditEvent]:
+        query = self._filtered(kim_id, post_id, action)
+        return list(self.session.scalars(query.order_by(AuditEvent.id)))
+
+    def page(self, *, kim_id: int | None = None, post_id: int | None = None,
+             action: str | None = None, offset: int = 0,
+             limit: int = 100) -> tuple[list[AuditEvent], int]:
+        query = self._filtered(kim_id, post_id, action)
+        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        items = self.session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+                                     .offset(offset).limit(limit))
+        return list(items), int(total or 0)
+
+    @staticmethod
+    def _filtered(kim_id: int | None, post_id: int | None, action: str | None) -> sa.Select:
         query = sa.select(AuditEvent)
         if kim_id is not None:
             query = query.where(AuditEvent.kim_id == kim_id)
@@ -261,4 +275,4 @@ class SqlAuditRepository(ports.AuditRepository):
             query = query.where(AuditEvent.post_id == post_id)
         if action is not None:
             query = query.where(AuditEvent.action == action)
-        return list(self.session.scalars(query.order_by(AuditEvent.id)))
+        return query

@@ -182,6 +182,10 @@ def test_engagement_leaderboard_health_audit(client, world):
     assert audit_admin["total"] > 0 and {e["kim_id"] for e in audit_admin["items"]} == {world.a.id}
     audit_staff = client.get("/api/v1/audit", headers=world.auth("staff")).json()
     assert {world.a.id, world.b.id} <= {e["kim_id"] for e in audit_staff["items"]}
+    newest = client.get("/api/v1/audit?per_page=2", headers=world.auth("staff")).json()["items"]
+    second = client.get("/api/v1/audit?per_page=1&page=2", headers=world.auth("staff")).json()
+    assert second["total"] == audit_staff["total"] and second["items"][0]["id"] == newest[1]["id"]
+    assert (newest[0]["at"], newest[0]["id"]) >= (newest[1]["at"], newest[1]["id"])
     assert client.get("/api/v1/audit", headers=world.auth("member_a")).status_code == 403
     assert client.get(f"/api/v1/audit?kim={world.b.slug}", headers=world.auth("admin_a")).status_code == 404
 

@@ -246,6 +246,13 @@ class FakeAudit(_Table, ports.AuditRepository):
                 and (post_id is None or e.post_id == post_id)
                 and (action is None or e.action == action)]
 
+    def page(self, *, kim_id: int | None = None, post_id: int | None = None,
+             action: str | None = None, offset: int = 0,
+             limit: int = 100) -> tuple[list[AuditEvent], int]:
+        events = sorted(self.list(kim_id=kim_id, post_id=post_id, action=action),
+                        key=lambda e: (e.at, e.id or 0), reverse=True)
+        return events[offset:offset + limit], len(events)
+
 
 class FakeUnitOfWork(ports.AbstractUnitOfWork):
     def __init__(self) -> None:
