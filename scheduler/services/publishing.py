@@ -7,11 +7,11 @@ phases never overlap (the start is shared by the targets of one message,
 their create calls run side by side on a small thread pool, and answers that
 come back together are recorded together):
 
-1. **start** (one transaction, committed): read the target, post and account
-   in one query; ``queued -> publishing`` only if the message's lease token
-   still matches, ``attempts + 1`` and the content fingerprint in one
-   conditional UPDATE, and the ``PublishAttempt`` row. A stale or duplicate
-   message stops here.
+1. **start** (one transaction, committed): read the targets, posts and
+   accounts in one query; ``queued -> publishing`` and ``attempts + 1`` only
+   where the message's lease token still matches, in one conditional UPDATE;
+   the content fingerprints and the ``PublishAttempt`` rows. A stale or
+   duplicate pair stops here.
 2. **publish**: exactly one ``connector.publish`` call, with no database
    transaction open (a slow platform must not hold locks or, on SQLite,
    the only write lock).
