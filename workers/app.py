@@ -48,6 +48,7 @@ from kombu import Exchange, Queue
 
 from config.settings import Settings, get_settings
 from workers.file_broker import TRANSPORT_PATH as FILE_TRANSPORT
+from workers.redis_broker import TRANSPORT_PATH as REDIS_TRANSPORT
 from workers.schedule import beat_schedule
 
 #: Redis/SQS visibility timeout in seconds (see the module docstring).
@@ -86,6 +87,8 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         transport = FILE_TRANSPORT  # atomic message files (workers/file_broker.py)
         transport_options.setdefault("polling_interval", FILESYSTEM_POLLING_INTERVAL)
     elif broker.startswith(("redis://", "rediss://", "sentinel://", "sqs://")):
+        if broker.startswith("redis://"):
+            transport = REDIS_TRANSPORT  # survives losing its connection (workers/redis_broker.py)
         transport_options.setdefault("visibility_timeout", VISIBILITY_TIMEOUT)
         if not broker.startswith("sqs://"):
             transport_options.setdefault("global_keyprefix", broker_key_prefix(settings))

@@ -7,6 +7,15 @@ from scheduler.cli._context import bilingual_errors
 
 ALL_QUEUES = "dispatch,publish,engagement"
 
+#: Celery worker steps Siar does not use. Gossip and mingle exchange worker
+#: state over broadcast queues; Siar's liveness is the heartbeats table and
+#: its state is the database. Gossip's restart after a lost Redis connection
+#: is where Celery 5 workers die ("Error on restarting Gossip", then an
+#: unrecoverable AttributeError on ``hostname``, celery/kombu#582), so a
+#: worker without it reconnects instead of exiting. Remote control
+#: (``celery inspect``) and task events for Flower (``-E``) are unaffected.
+WITHOUT_STEPS = ("--without-gossip", "--without-mingle")
+
 
 @click.command(context_settings={"ignore_unknown_options": True})
 @click.option("--queues", "-Q", default=ALL_QUEUES, show_default=True,
@@ -29,7 +38,8 @@ def worker(queues: str, concurrency: int | None, pool: str | None, hostname: str
     settings = get_settings()
     settings.ensure_dirs()
     settings.secret_keys()  # refuse to start without a usable key (production)
-    argv = ["worker", f"--queues={queues}", f"--loglevel={loglevel or settings.log_level}"]
+    argv = ["worker", f"--queues={queues}", f"--loglevel={loglevel or settings.log_level}",
+            *WITHOUT_STEPS]
     if concurrency:
         argv.append(f"--concurrency={concurrency}")
     if pool:

@@ -18,15 +18,13 @@ a 429 (all on X, see ``FAULTS``) and applies 1% then drops the connection
 keeps the run bounded).
 
 The test acts as the supervisor (systemd, a Procfile runner): a worker or
-beat process that exits is started again, and the test prints which. On the
-runs so far: beat rides out both restarts; the workers ride out the
-PostgreSQL restart (``pool_pre_ping``; the tasks caught mid-restart fail and
-their targets come back through the lease sweep) but NOT the Redis restart:
-Celery 5.7's consumer dies on reconnect with "Unrecoverable error:
-AttributeError('NoneType' object has no attribute 'hostname')" (the known
-kombu gossip/pool teardown bug, celery/kombu#582) and the worker exits with
-status 0, so it must run under a supervisor that restarts it whatever its
-exit status (systemd ``Restart=always``). It nudges sweep and reconcile
+beat process that exits is started again, and the test prints which. Beat
+and the workers ride out the PostgreSQL restart (``pool_pre_ping``; the
+tasks caught mid-restart fail and their targets come back through the lease
+sweep). Before ``workers/redis_broker.py`` every worker died on the Redis
+restart ("Unrecoverable error: AttributeError ... 'hostname'", kombu's
+channel teardown on a detached connection, celery/kombu#582); since, the
+runs printed "none". It nudges sweep and reconcile
 every two seconds through the broker, as beat's slower ticks would.
 
 Then: every target is ``published`` with exactly one create request at the

@@ -114,3 +114,17 @@ def test_post_add_recurring_refuses_a_bad_rule_and_writes_nothing(siar_env):
     with engine.connect() as c:
         assert c.execute(sa.text("select count(*) from posts")).scalar_one() == 0
     engine.dispose()
+
+
+def test_worker_runs_celery_without_gossip_and_mingle(siar_env, monkeypatch):
+    """Gossip's restart after a lost Redis connection is where Celery workers die (kombu#582)."""
+    import workers
+
+    seen: list[list[str]] = []
+    monkeypatch.setattr(workers.app, "worker_main", lambda argv: seen.append(list(argv)))
+    result = CliRunner().invoke(main, ["worker", "--concurrency", "2", "--pool", "threads"])
+    assert result.exit_code == 0, result.output
+    (argv,) = seen
+    assert argv[0] == "worker"
+    assert {"--without-gossip", "--without-mingle", "--concurrency=2", "--pool=threads"} <= set(argv)
+    assert "--without-heartbeat" not in argv  # broker heartbeats still detect a dead connection

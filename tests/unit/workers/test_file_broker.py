@@ -26,7 +26,7 @@ def test_the_app_uses_it_for_the_file_broker():
     from workers.app import celery_config
 
     assert celery_config(Settings(_env_file=None))["broker_transport"] == file_broker.TRANSPORT_PATH
-    config = celery_config(Settings(_env_file=None, broker_url="redis://127.0.0.1:6379/0"))
+    config = celery_config(Settings(_env_file=None, broker_url="amqp://guest@127.0.0.1//"))
     assert config["broker_transport"] is None  # other brokers: kombu's own, from the URL
 
 
