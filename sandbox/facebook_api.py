@@ -17,7 +17,9 @@ from multidict import MultiDict
 
 from sandbox import facebook_objects as objects
 from sandbox.facebook_errors import FacebookShapes, error
-from sandbox.runtime import SANDBOX_KEY, BadInput, PlatformError, Sandbox, endpoint
+from sandbox.runtime import (
+    OP_KEY, SANDBOX_KEY, VERDICT_KEY, BadInput, PlatformError, Sandbox, endpoint,
+)
 from sandbox.runtime import form as form_of
 from sandbox.state import Account, Post, fingerprint
 
@@ -52,7 +54,7 @@ async def authenticate(request: web.Request, params: MultiDict[Any]) -> Account:
         raise PlatformError(error(190, f"Error validating access token: Session has expired on {stamp}.",
                                   status=401, subcode=463))
     sb.check_rate("facebook", account.handle, request)
-    verdict = request.get("verdict")
+    verdict = request.get(VERDICT_KEY)
     if verdict is not None:
         verdict.code = sb.limiter.config("facebook").account_code
         verdict.owner = account.account_id
@@ -77,13 +79,13 @@ def _file(params: MultiDict[Any]) -> tuple[int, str] | None:
 
 
 async def _kind(request: web.Request) -> str:
-    """The request's kind; also names its operation (``request["op"]``, e.g. "feed.post") for the counters."""
+    """The request's kind; also names its operation (``request[OP_KEY]``, e.g. "feed.post") for the counters."""
     tail = request.match_info.get("tail", "").strip("/")
     parts = tail.split("/") if tail else []
     shape = "ids" if not parts else ("object" if len(parts) == 1 else parts[-1])
     if parts == ["me"]:
         shape = "me"
-    request["op"] = f"{shape}.{request.method.lower()}"
+    request[OP_KEY] = f"{shape}.{request.method.lower()}"
     if request.method == "DELETE":
         return "delete"
     if request.method == "POST" and len(parts) == 2 and parts[1] in ("feed", "videos"):

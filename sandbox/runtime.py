@@ -78,12 +78,16 @@ class Sandbox:
     def check_rate(self, platform: str, handle: str, request: web.Request) -> None:
         """Count a request against the limits; raise the platform's rate-limit answer when over."""
         verdict = self.limiter.hit(platform, handle)
-        request["verdict"] = verdict
+        request[VERDICT_KEY] = verdict
         if not verdict.allowed:
             raise PlatformError(self.shapes[platform].rate_limited(verdict))
 
 
 SANDBOX_KEY = web.AppKey("sandbox", Sandbox)
+#: Per-request values the pipeline and the handlers share.
+VERDICT_KEY = web.RequestKey("verdict", Verdict)
+KIND_KEY = web.RequestKey("kind", str)
+OP_KEY = web.RequestKey("op", str)
 MAX_BODY = 128 * 1024 * 1024  # one request; Instagram sends a whole video (up to 100 MB) at once
 
 
@@ -106,9 +110,9 @@ def endpoint(platform: str, kind: str | Callable[[web.Request], Awaitable[str]],
             return shapes.too_large(MAX_BODY)
         except Exception:  # a malformed body: the handler reports it properly
             k = "read"
-        request["kind"] = k
+        request[KIND_KEY] = k
         sb.counts[(platform, k)] += 1
-        sb.counts[(platform, "op:" + request.get("op", name))] += 1
+        sb.counts[(platform, "op:" + request.get(OP_KEY, name))] += 1
         fault, delay = (None, 0.0)
         plan = sb.faults.get(platform)
         if plan is not None:
@@ -154,7 +158,7 @@ def endpoint(platform: str, kind: str | Callable[[web.Request], Awaitable[str]],
             response = shapes.server_error()
         if fault == "drop":
             return _drop(request)
-        shapes.decorate(response, request.get("verdict"))
+        shapes.decorate(response, request.get(VERDICT_KEY))
         return response
 
     run.__name__ = name
