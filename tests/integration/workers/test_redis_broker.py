@@ -19,6 +19,18 @@ from kombu.transport import redis as kombu_redis
 from workers import redis_broker
 
 
+def _delivered(redis_url: str, transport: type):
+    """A channel holding one delivered, unacknowledged message: (connection, channel, message, queue)."""
+    queue = f"siar-test-{uuid.uuid4().hex[:8]}"
+    conn = Connection(redis_url, transport=transport)
+    channel = conn.default_channel
+    channel.queue_declare(queue)
+    channel.basic_publish(channel.prepare_message("hello"), exchange="", routing_key=queue)
+    message = channel.basic_get(queue, no_ack=False)
+    assert message is not None and channel.qos._delivered
+    return conn, channel, message, queue
+
+
 def _collected_with_an_unacked_message(redis_url: str, transport: type):
     """A channel holding one delivered, unacknowledged message, its transport detached.
 
@@ -27,13 +39,7 @@ def _collected_with_an_unacked_message(redis_url: str, transport: type):
     after that, as in the worker's traceback, restoring the message needs a
     new client built from ``transport.client``.
     """
-    queue = f"siar-test-{uuid.uuid4().hex[:8]}"
-    conn = Connection(redis_url, transport=transport)
-    channel = conn.default_channel
-    channel.queue_declare(queue)
-    channel.basic_publish(channel.prepare_message("hello"), exchange="", routing_key=queue)
-    message = channel.basic_get(queue, no_ack=False)
-    assert message is not None and channel.qos._delivered
+    conn, channel, _, queue = _delivered(redis_url, transport)
     conn.transport.client = None  # what collect() leaves behind (Connection._do_close_transport)
     return conn, channel, queue
 
@@ -58,12 +64,7 @@ def test_siar_transport_closes_quietly_and_keeps_the_message_unacked(redis_url, 
 
 def _closed_under_a_running_task(redis_url: str, transport: type):
     """A delivered message whose channel was closed (connection lost) before the task ended."""
-    queue = f"siar-test-{uuid.uuid4().hex[:8]}"
-    conn = Connection(redis_url, transport=transport)
-    channel = conn.default_channel
-    channel.queue_declare(queue)
-    channel.basic_publish(channel.prepare_message("hello"), exchange="", routing_key=queue)
-    message = channel.basic_get(queue, no_ack=False)
+    _, channel, message, _ = _delivered(redis_url, transport)
     channel.connection = None  # what Transport.close_channel leaves on a closed channel
     channel._pool = None
     return message
