@@ -41,7 +41,8 @@ def reconcile_unknown(p: Pipeline) -> ReconcileReport:
     report = ReconcileReport()
     with p.transaction() as conn:
         unknown = claims.unknown_targets(conn, p.config.reconcile_batch)
-        jobs = {u.target_id: claims.load_publish_input(conn, u.target_id) for u in unknown}
+        loaded = claims.read_publish_inputs(conn, [u.target_id for u in unknown])
+    jobs = {target_id: job for target_id, (job, _) in loaded.items()}
     by_account: dict[int, list[claims.UnknownTarget]] = defaultdict(list)
     for u in unknown:
         by_account[u.account_id].append(u)

@@ -401,25 +401,6 @@ class AccountGate:
         )
 
 
-def account_state(
-    conn: sa.Connection, target_id: int
-) -> tuple[AccountStatus, datetime | None] | None:
-    """The status and pause of the account a target publishes to (None: no such target)."""
-    row = conn.execute(
-        sa.select(A.c.status, A.c.paused_until)
-        .join(T, T.c.account_id == A.c.id)
-        .where(T.c.id == target_id)
-    ).first()
-    return None if row is None else (AccountStatus(row.status), row.paused_until)
-
-
-def read_publish_input(
-    conn: sa.Connection, target_id: int
-) -> tuple[PublishInput, AccountGate] | None:
-    """A target's publish input and its account's gate in one query (None: no such target)."""
-    return read_publish_inputs(conn, [target_id]).get(target_id)
-
-
 def read_publish_inputs(
     conn: sa.Connection, target_ids: Sequence[int]
 ) -> dict[int, tuple[PublishInput, AccountGate]]:
@@ -427,6 +408,8 @@ def read_publish_inputs(
 
     The media query runs only when a post has media (one query for all of them).
     """
+    if not target_ids:
+        return {}
     rows = conn.execute(_PUBLISH_INPUT, {"target_ids": list(target_ids)}).all()
     media: dict[int, list[MediaRow]] = {}
     with_media = sorted({r.post_id for r in rows if r.has_media})
@@ -456,15 +439,10 @@ def read_publish_inputs(
 
 def load_publish_input(conn: sa.Connection, target_id: int) -> PublishInput:
     """The post's text (or the target's override), media and the account, for one target."""
-    loaded = read_publish_input(conn, target_id)
+    loaded = read_publish_inputs(conn, [target_id]).get(target_id)
     if loaded is None:
         raise LookupError(f"no target {target_id}")
     return loaded[0]
-
-
-def set_fingerprint(conn: sa.Connection, target_id: int, fingerprint: str) -> None:
-    """Remember what was sent, so reconcile can recognise it on the platform."""
-    conn.execute(sa.update(T).where(T.c.id == target_id).values(content_fingerprint=fingerprint))
 
 
 def finish(
