@@ -42,6 +42,7 @@ from scheduler.services.publishing import publish_target
 from scheduler.store import tables as t
 from scheduler.store.db import make_engine
 from scheduler.store.migrate import upgrade
+from sitekit import kit  # bench/sitekit.py: the pipeline tests' site kit
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)
 
@@ -59,17 +60,7 @@ class InstantConnector:
 
 def populate(engine: sa.Engine, accounts: int, history: int, due: int) -> None:
     with engine.begin() as c:
-        c.execute(sa.insert(t.kecamatan).values(code="b", name="Blimbing"))
-        c.execute(sa.insert(t.kelurahan).values(code="b1", name="Arjosari", kecamatan_code="b"))
-        kim = c.execute(sa.insert(t.kims).values(kelurahan_code="b1", name="KIM", slug="kim",
-                                                 created_at=NOW).returning(t.kims.c.id)).scalar_one()
-        user = c.execute(sa.insert(t.users).values(email="b@k.id", name="B", role="admin",
-                                                   kim_id=kim, created_at=NOW)
-                         .returning(t.users.c.id)).scalar_one()
-        account_ids = [c.execute(sa.insert(t.social_accounts).values(
-            kim_id=kim, platform="x", handle=f"h{a}", credentials_encrypted="{}",
-            min_spacing_seconds=0, daily_cap=1000, created_at=NOW,
-        ).returning(t.social_accounts.c.id)).scalar_one() for a in range(accounts)]
+        kim, user, account_ids = kit.bare_kim(c, NOW, accounts)
         post = c.execute(sa.insert(t.posts).values(
             kim_id=kim, author_id=user, text="Bench: keripik buah Batu", created_at=NOW,
             review_state=ReviewState.APPROVED, updated_at=NOW).returning(t.posts.c.id)).scalar_one()

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import json
 import os
 import signal
@@ -50,13 +49,10 @@ from typing import Any, Iterator
 
 import sqlalchemy as sa
 
+from sitekit import kit  # bench/sitekit.py: the pipeline tests' site kit
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = Path(__file__).resolve().parent
-_spec = importlib.util.spec_from_file_location(
-    "pipeline_sitekit", ROOT / "tests" / "integration" / "pipeline" / "sitekit.py")
-kit = importlib.util.module_from_spec(_spec)
-sys.modules["pipeline_sitekit"] = kit
-_spec.loader.exec_module(kit)  # type: ignore[union-attr]
 
 CELERY = str(Path(sys.executable).with_name("celery"))
 LEASE = "30"  # seconds: a killed worker's targets come back within a minute or two
@@ -355,19 +351,7 @@ def run_claim_cost(args: argparse.Namespace, big: int) -> dict[str, Any]:
         engine = make_engine(db_url)
         now = datetime.now(timezone.utc).replace(microsecond=0)
         with engine.begin() as c:
-            c.execute(sa.insert(t.kecamatan).values(code="b", name="Blimbing"))
-            c.execute(sa.insert(t.kelurahan).values(code="b1", name="Arjosari", kecamatan_code="b"))
-            kim = c.execute(sa.insert(t.kims).values(kelurahan_code="b1", name="KIM", slug="kim",
-                                                     created_at=now).returning(t.kims.c.id)).scalar_one()
-            user = c.execute(sa.insert(t.users).values(email="b@k.id", name="B", role="admin",
-                                                       kim_id=kim, created_at=now)
-                             .returning(t.users.c.id)).scalar_one()
-            acc = c.execute(sa.insert(t.social_accounts).returning(t.social_accounts.c.id,
-                                                                   sort_by_parameter_order=True),
-                            [{"kim_id": kim, "platform": "x", "handle": f"h{a}",
-                              "credentials_encrypted": "{}", "min_spacing_seconds": 0,
-                              "daily_cap": 100_000, "created_at": now} for a in range(500)]
-                            ).scalars().all()
+            kim, user, acc = kit.bare_kim(c, now, 500, daily_cap=100_000)
             post = c.execute(sa.insert(t.posts).values(
                 kim_id=kim, author_id=user, text="Bench: keripik buah Batu", created_at=now,
                 review_state="approved", updated_at=now).returning(t.posts.c.id)).scalar_one()

@@ -238,6 +238,30 @@ def group_alive(pgid: int) -> bool:
         return False
 
 
+def bare_kim(conn: sa.Connection, now: datetime, accounts: int,
+             daily_cap: int = 1000) -> tuple[int, int, list[int]]:
+    """A kecamatan, a kelurahan, a KIM with an admin and ``accounts`` X accounts, straight
+    into the tables (no services, no seed): for the benches and claim tests that need
+    thousands of rows fast. Pacing is lifted (no gap, ``daily_cap``). Returns
+    (kim id, admin id, account ids in order)."""
+    from scheduler.store import tables as t
+
+    conn.execute(sa.insert(t.kecamatan).values(code="b", name="Blimbing"))
+    conn.execute(sa.insert(t.kelurahan).values(code="b1", name="Arjosari", kecamatan_code="b"))
+    kim = conn.execute(sa.insert(t.kims).values(kelurahan_code="b1", name="KIM", slug="kim",
+                                                created_at=now).returning(t.kims.c.id)).scalar_one()
+    user = conn.execute(sa.insert(t.users).values(email="b@k.id", name="B", role="admin",
+                                                  kim_id=kim, created_at=now)
+                        .returning(t.users.c.id)).scalar_one()
+    ids = conn.execute(
+        sa.insert(t.social_accounts).returning(t.social_accounts.c.id, sort_by_parameter_order=True),
+        [{"kim_id": kim, "platform": "x", "handle": f"h{a}", "credentials_encrypted": "{}",
+          "min_spacing_seconds": 0, "daily_cap": daily_cap, "created_at": now}
+         for a in range(accounts)],
+    ).scalars().all()
+    return kim, user, list(ids)
+
+
 def build_site(tmp: Path, db_url: str, broker_url: str | None, sandbox: Any,
                extra_env: dict[str, str] | None = None) -> Site:
     """Migrate, seed and populate a site; point this process's settings at it."""

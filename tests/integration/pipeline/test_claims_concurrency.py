@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
+from pipeline_sitekit import bare_kim
 from scheduler.domain.model import ReviewState, TargetState
 from scheduler.services.dispatch import dispatch_due
 from scheduler.services.pipeline import Pipeline, PipelineConfig
@@ -43,18 +44,8 @@ def db_url(request, tmp_path):
 def _populate(engine: sa.Engine, accounts: int, per_account: int) -> list[int]:
     ids = []
     with engine.begin() as c:
-        c.execute(sa.insert(t.kecamatan).values(code="k", name="Klojen"))
-        c.execute(sa.insert(t.kelurahan).values(code="k1", name="Oro-oro Dowo", kecamatan_code="k"))
-        kim = c.execute(sa.insert(t.kims).values(kelurahan_code="k1", name="KIM", slug="kim",
-                                                 created_at=NOW).returning(t.kims.c.id)).scalar_one()
-        user = c.execute(sa.insert(t.users).values(email="a@k.id", name="A", role="admin",
-                                                   kim_id=kim, created_at=NOW)
-                         .returning(t.users.c.id)).scalar_one()
-        for a in range(accounts):
-            acc = c.execute(sa.insert(t.social_accounts).values(
-                kim_id=kim, platform="x", handle=f"h{a}", credentials_encrypted=json.dumps({}),
-                min_spacing_seconds=0, daily_cap=1000, created_at=NOW,
-            ).returning(t.social_accounts.c.id)).scalar_one()
+        kim, user, account_ids = bare_kim(c, NOW, accounts)
+        for a, acc in enumerate(account_ids):
             for i in range(per_account):
                 at = NOW - timedelta(seconds=per_account - i)
                 post = c.execute(sa.insert(t.posts).values(
