@@ -45,13 +45,27 @@ class Settings(BaseSettings):
     web_port: int = 8000
     # Session cookie gets the Secure flag; turn off only for plain-http dev on 127.0.0.1.
     session_cookie_secure: bool = True
-    # Origin of a sandbox server (`siar sandbox serve`) for sandbox accounts made through the API.
+    # Origin of a sandbox server (`siar sandbox serve`): where every request of a sandbox
+    # (training) account goes, and where new sandbox accounts are made. Unset: none.
     sandbox_url: str | None = None
 
     @field_validator("data_dir")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         return value.expanduser().resolve()
+
+    @field_validator("sandbox_url")
+    @classmethod
+    def _origin(cls, value: str | None) -> str | None:
+        from connectors.transport import sandbox_origin
+
+        try:
+            return sandbox_origin(value)
+        except ValueError:
+            raise ValueError(
+                "SIAR_SANDBOX_URL harus berupa origin seperti http://127.0.0.1:8765 (tanpa path). "
+                "/ SIAR_SANDBOX_URL must be an origin like http://127.0.0.1:8765 (no path)."
+            ) from None
 
     # -- derived values -------------------------------------------------
     @property
