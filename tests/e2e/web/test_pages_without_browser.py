@@ -17,6 +17,8 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[3]
 LOCALE = ROOT / "scheduler" / "web" / "locale"
 PASSWORD = "rahasia-sekali-123"
+X_CREDENTIALS = {"consumer_key": "ck", "consumer_secret": "cs", "access_token": "1-at",
+                 "access_token_secret": "ats", "user_id": "1"}
 
 
 def _catalog(lang: str):
