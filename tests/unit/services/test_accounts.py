@@ -77,3 +77,25 @@ def test_audit_detail_drops_secret_looking_keys(world, now):
                              credentials={"a": 1}, nested={"session_id": "z", "ok": 1}, fine=now)
         world.uow.commit()
     assert event.detail == {"nested": {"ok": 1}, "fine": now.isoformat()}
+
+
+@pytest.mark.parametrize("credentials, code", [
+    ({**X, "sandbox_base_url": "http://127.0.0.1:9999"}, "credentials_address_not_allowed"),
+    ({**X, "api_host": "10.0.0.1"}, "credentials_address_not_allowed"),
+    ({**X, "catatan": "token baru"}, "credentials_unknown_key"),
+    ({"access_token": "1-baru"}, "credentials_missing_key"),
+    (PAGE, "credentials_unknown_key"),  # a Facebook Page's credentials for the X account
+])
+def test_reconnect_refuses_bad_credentials_and_changes_nothing(world, now, credentials, code):
+    accounts.mark_needs_reconnect(world.uow, world.admin_a, world.x_a.id, reason="token expired", now=now)
+    before, commits = world.uow.snapshot(), world.uow.commits
+    with pytest.raises(InvalidInput) as caught:
+        accounts.reconnect(world.uow, world.admin_a, world.x_a.id, credentials=credentials, now=now)
+    assert caught.value.code == code and caught.value.field.startswith("credentials")
+    assert world.uow.data == before and world.uow.commits == commits
+
+
+def test_reconnect_stores_checked_credentials(world, now):
+    accounts.reconnect(world.uow, world.admin_a, world.x_a.id, credentials={**X, "user_id": 1}, now=now)
+    stored = secrets.decrypt_credentials(world.uow.accounts.get(world.x_a.id).credentials_encrypted)
+    assert dict(stored) == {**X, "user_id": "1"}
