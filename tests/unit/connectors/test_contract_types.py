@@ -127,7 +127,10 @@ def test_content_helpers():
 
 
 def test_connectors_never_import_scheduler():
-    """Arrows point inward: nothing under connectors/ imports scheduler (DESIGN.md, Layout)."""
+    """Arrows point inward: nothing under connectors/ imports scheduler or workers.
+
+    docs/design.md#layers-and-the-import-contract
+    """
     root = Path(connectors.__file__).parent
     offenders = []
     for path in root.rglob("*.py"):
