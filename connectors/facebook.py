@@ -8,6 +8,7 @@ Vendor docs:
 - Rate limits and usage headers: https://developers.facebook.com/docs/graph-api/overview/rate-limiting
 - Error codes: https://developers.facebook.com/docs/graph-api/guides/error-handling
 - Versions and their end dates: https://developers.facebook.com/docs/graph-api/changelog/versions
+- Post insights metrics: https://developers.facebook.com/docs/graph-api/reference/insights
 
 Quirks (PLATFORMS.md): facebook-sdk 3.1.0 is abandoned; its constructor rejects
 modern versions, so it is built without ``version`` and ``graph.version`` set
@@ -53,7 +54,10 @@ from connectors.validation import batches, hashtag_problems, media_problems, rej
 
 METRICS_BATCH = 50  # ids per ?ids= request
 METRIC_FIELDS = "shares,comments.summary(true).limit(0),reactions.summary(true).limit(0)"
-INSIGHT_METRICS = "post_impressions,post_impressions_unique"
+# Views and reach. Meta retired post_impressions* on 2025-11-15, in every version, and one
+# retired name makes it refuse the whole request ("(#100) The value must be a valid insights metric").
+VIEWS_METRIC, REACH_METRIC = "post_media_view", "post_total_media_view_unique"
+INSIGHT_METRICS = f"{VIEWS_METRIC},{REACH_METRIC}"
 RATE_LIMIT_CODES = (4, 17, 32, 613, 80001)
 USAGE_HEADERS = ("x-business-use-case-usage", "x-page-usage", "x-app-usage")
 # App/page usage windows are rolling one hour; without an estimate we pause that long.
@@ -369,7 +373,7 @@ def _metrics(item: dict[str, Any]) -> Metrics:
     }
     return Metrics(
         likes=int(reactions), comments=int(comments), shares=int(shares),
-        views=insights.get("post_impressions"), reach=insights.get("post_impressions_unique"),
+        views=insights.get(VIEWS_METRIC), reach=insights.get(REACH_METRIC),
         raw=item,
     )
 
