@@ -45,8 +45,8 @@ from connectors.base import (
 )
 from connectors.clients import ClientCache, drops_client_on_failure
 from connectors.errors import (
-    AuthExpired, ErrorMapper, Failure, RateLimited, Rejected, Rule, Transient, ambiguous_if_create,
-    code_in, message_has, utcnow,
+    AuthExpired, ErrorMapper, Failure, RateLimited, Rejected, Rule, Transient, all_of,
+    ambiguous_if_create, code_in, message_has, utcnow,
 )
 from connectors.redaction import register_credentials
 from connectors.transport import FACEBOOK_ORIGINS, Timeouts, mount_transport
@@ -97,6 +97,11 @@ ERRORS: tuple[Rule, ...] = (
          Rejected, "not_found",
          "Objek Facebook tidak ditemukan (mungkin sudah dihapus).",
          "The Facebook object was not found (it may have been deleted)."),
+    # A metric Meta no longer knows fails the whole request: not a sign that the posts are gone
+    # (fetch_metrics must not fall back to id-by-id reads and call every post Missing).
+    Rule(all_of(code_in(100), message_has("valid insights metric")), Rejected, "insights_metric_invalid",
+         "Facebook menolak salah satu metrik insights yang diminta Siar; keterlibatan belum bisa diukur.",
+         "Facebook refused one of the insights metrics Siar asks for; engagement cannot be measured yet."),
     Rule(code_in(100), Rejected, "invalid_parameter",
          "Facebook menolak isi postingan (parameter tidak valid).",
          "Facebook rejected the post's content (invalid parameter)."),

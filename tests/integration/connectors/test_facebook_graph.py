@@ -8,7 +8,7 @@ import pytest
 
 from config.settings import Settings
 from connectors.base import AccountRef, Content, Metrics
-from connectors.errors import Transient
+from connectors.errors import Rejected, Transient
 from connectors.facebook import FacebookConnector
 from connectors.transport import Timeouts
 
@@ -31,6 +31,20 @@ def test_with_insights_views_and_reach_are_collected(sandbox):
         m = metrics[remote_id]
         assert isinstance(m, Metrics)
         assert (m.likes, m.comments, m.shares, m.views, m.reach) == (10 + i, 2, 1, 400 + i, 250 + i)
+
+
+def test_a_refused_insights_metric_fails_the_read_instead_of_calling_the_posts_missing(sandbox, monkeypatch):
+    """The day Meta retires another name: the round fails and is retried, no post is called deleted."""
+    connector = FacebookConnector(timeouts=FAST, with_insights=True)
+    account = _account(sandbox)
+    remote_id = connector.publish(account, Content("Metrik yang sudah pensiun")).remote_id
+    monkeypatch.setattr("connectors.facebook.INSIGHT_METRICS", "post_impressions,post_impressions_unique")
+    total = lambda: sum(sandbox.request_counts("facebook")["kinds"].values())  # noqa: E731
+    before = total()
+    with pytest.raises(Rejected) as caught:
+        connector.fetch_metrics(account, [remote_id])
+    assert caught.value.code == "insights_metric_invalid"
+    assert total() == before + 1, "one refused batch, no id-by-id re-reads"
 
 
 def test_without_insights_views_and_reach_stay_unknown(sandbox):
