@@ -17,6 +17,8 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from connectors import graph_versions
+
 PLACEHOLDER_KEYS = {"", "changeme", "change-me", "changethis", "secret", "please-change"}
 SECRET_KEY_FILE = "secret.key"
 
@@ -47,11 +49,30 @@ class Settings(BaseSettings):
     session_cookie_secure: bool = True
     # Origin of a sandbox server (`siar sandbox serve`) for sandbox accounts made through the API.
     sandbox_url: str | None = None
+    # Graph API version of every Facebook call; Meta retires each one about two
+    # years after the next is released (`siar status` warns 60 days ahead).
+    facebook_graph_version: str = graph_versions.DEFAULT_VERSION
 
     @field_validator("data_dir")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         return value.expanduser().resolve()
+
+    @field_validator("facebook_graph_version")
+    @classmethod
+    def _graph_version_form(cls, value: str) -> str:
+        value = value.strip()
+        if graph_versions.parse(value) is None:
+            # SettingsError, not ValueError: pydantic passes it through as it is, and the
+            # CLI and the web app turn it into one bilingual line instead of a traceback.
+            shown = repr(value[:20])
+            raise SettingsError(
+                f"SIAR_FACEBOOK_GRAPH_VERSION harus berbentuk vNN.N, misalnya "
+                f"{graph_versions.DEFAULT_VERSION} (sekarang {shown}). "
+                f"/ SIAR_FACEBOOK_GRAPH_VERSION must look like vNN.N, e.g. "
+                f"{graph_versions.DEFAULT_VERSION} (got {shown})."
+            )
+        return value
 
     # -- derived values -------------------------------------------------
     @property

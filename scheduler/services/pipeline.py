@@ -130,11 +130,12 @@ def build_pipeline(settings: Settings | None = None, **overrides: Any) -> Pipeli
 
 
 def _registry_lookup(settings: Settings) -> Callable[[str], Connector]:
-    """The real connectors (``connectors.registry``), with the configured HTTP timeouts."""
+    """The real connectors (``connectors.registry``): configured HTTP timeouts, Graph API version."""
     from connectors.registry import default_registry
     from connectors.transport import Timeouts
 
     registry = default_registry(
-        timeouts=Timeouts(settings.http_connect_timeout, settings.http_read_timeout)
+        timeouts=Timeouts(settings.http_connect_timeout, settings.http_read_timeout),
+        graph_version=settings.facebook_graph_version,
     )
     return registry.get
