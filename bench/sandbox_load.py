@@ -29,6 +29,8 @@ import aiohttp
 import requests
 from requests_oauthlib import OAuth1
 
+from connectors.graph_versions import DEFAULT_VERSION  # the Graph API version Siar calls by default
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -84,7 +86,7 @@ async def run_phase(base: str, platform: str, creds: list[dict[str, str]], total
             for i in counter:
                 text = f"Promo UMKM Kelurahan #{i}: keripik tempe, kopi Dampit, wisata Jodipan"
                 if platform == "facebook":
-                    request = session.post(f"{base}/v21.0/{account['page_id']}/feed",
+                    request = session.post(f"{base}/{DEFAULT_VERSION}/{account['page_id']}/feed",
                                            data={"message": text, "access_token": account["page_access_token"]})
                 else:
                     request = session.post(f"{base}/2/tweets", json={"text": text},

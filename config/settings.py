@@ -17,6 +17,8 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from connectors import graph_versions
+
 PLACEHOLDER_KEYS = {"", "changeme", "change-me", "changethis", "secret", "please-change"}
 SECRET_KEY_FILE = "secret.key"
 
@@ -48,6 +50,9 @@ class Settings(BaseSettings):
     # Origin of a sandbox server (`siar sandbox serve`): where every request of a sandbox
     # (training) account goes, and where new sandbox accounts are made. Unset: none.
     sandbox_url: str | None = None
+    # Graph API version of every Facebook call; Meta retires each one about two
+    # years after the next is released (`siar status` warns 60 days ahead).
+    facebook_graph_version: str = graph_versions.DEFAULT_VERSION
 
     @field_validator("data_dir")
     @classmethod
@@ -62,10 +67,27 @@ class Settings(BaseSettings):
         try:
             return sandbox_origin(value)
         except ValueError:
-            raise ValueError(
+            # SettingsError, like the Graph version's: one bilingual line, no traceback.
+            raise SettingsError(
                 "SIAR_SANDBOX_URL harus berupa origin seperti http://127.0.0.1:8765 (tanpa path). "
                 "/ SIAR_SANDBOX_URL must be an origin like http://127.0.0.1:8765 (no path)."
             ) from None
+
+    @field_validator("facebook_graph_version")
+    @classmethod
+    def _graph_version_form(cls, value: str) -> str:
+        value = value.strip()
+        if graph_versions.parse(value) is None:
+            # SettingsError, not ValueError: pydantic passes it through as it is, and the
+            # CLI and the web app turn it into one bilingual line instead of a traceback.
+            shown = repr(value[:20])
+            raise SettingsError(
+                f"SIAR_FACEBOOK_GRAPH_VERSION harus berbentuk vNN.N, misalnya "
+                f"{graph_versions.DEFAULT_VERSION} (sekarang {shown}). "
+                f"/ SIAR_FACEBOOK_GRAPH_VERSION must look like vNN.N, e.g. "
+                f"{graph_versions.DEFAULT_VERSION} (got {shown})."
+            )
+        return value
 
     # -- derived values -------------------------------------------------
     @property

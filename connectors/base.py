@@ -13,7 +13,7 @@ Every platform connector (``x.py``, ``facebook.py``, ``instagram.py``, and the
 * ``check(account) -> AccountCheck``.
 
 They return these value types, never raw JSON, and raise only the taxonomy
-below (DESIGN.md, "Publishing exactly once"). Nothing here imports
+below (docs/design.md#error-categories). Nothing here imports
 ``scheduler``: arrows point inward.
 
 Credentials that change (an Instagram session renewed by a fresh login) are

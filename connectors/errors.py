@@ -1,6 +1,6 @@
 """The connector error taxonomy and the one mechanism that maps platform failures into it.
 
-Taxonomy (DESIGN.md, "Publishing exactly once"):
+Taxonomy (docs/design.md#error-categories):
 
 * ``RateLimited(retry_at)`` -- pause the account until ``retry_at``;
 * ``AuthExpired`` -- the account needs reconnecting (token revoked, challenge, 2FA);

@@ -7,12 +7,16 @@ Vendor docs:
 - Multiple ids per request: https://developers.facebook.com/docs/graph-api/guides/field-expansion
 - Rate limits and usage headers: https://developers.facebook.com/docs/graph-api/overview/rate-limiting
 - Error codes: https://developers.facebook.com/docs/graph-api/guides/error-handling
+- Versions and their end dates: https://developers.facebook.com/docs/graph-api/changelog/versions
+- Post insights metrics: https://developers.facebook.com/docs/graph-api/reference/insights
 
 Quirks (PLATFORMS.md): facebook-sdk 3.1.0 is abandoned; its constructor rejects
 modern versions, so it is built without ``version`` and ``graph.version`` set
-afterwards; its version regex warns at import under ``-W error``; it never
-checks the HTTP status and exceptions carry no headers, so a response hook on
-the session records status and usage headers for the error table.
+afterwards (to ``SIAR_FACEBOOK_GRAPH_VERSION``, whose end date
+``connectors/graph_versions.py`` knows); its version regex warns at import
+under ``-W error``; it never checks the HTTP status and exceptions carry no
+headers, so a response hook on the session records status and usage headers
+for the error table.
 """
 from __future__ import annotations
 
@@ -33,6 +37,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", SyntaxWarning)
     import facebook
 
+from connectors import graph_versions
 from connectors import media as media_prep
 from connectors.base import (
     AccountCheck, AccountRef, ConnectorError, Content, Limits, Metrics, Missing, Problem,
@@ -40,23 +45,32 @@ from connectors.base import (
 )
 from connectors.clients import ClientCache, drops_client_on_failure
 from connectors.errors import (
-    AuthExpired, ErrorMapper, Failure, RateLimited, Rejected, Rule, ambiguous_if_create, code_in,
-    message_has, utcnow,
+    AuthExpired, ErrorMapper, Failure, RateLimited, Rejected, Rule, Transient, all_of,
+    ambiguous_if_create, code_in, message_has, utcnow,
 )
 from connectors.redaction import register_credentials
 from connectors.transport import FACEBOOK_ORIGINS, Timeouts, destination, mount_transport, sandbox_origin
 from connectors.validation import batches, hashtag_problems, media_problems, reject_if_invalid
 
-GRAPH_VERSION = "v21.0"
 METRICS_BATCH = 50  # ids per ?ids= request
 METRIC_FIELDS = "shares,comments.summary(true).limit(0),reactions.summary(true).limit(0)"
-INSIGHT_METRICS = "post_impressions,post_impressions_unique"
+# Views and reach. Meta retired post_impressions* on 2025-11-15, in every version, and one
+# retired name makes it refuse the whole request ("(#100) The value must be a valid insights metric").
+VIEWS_METRIC, REACH_METRIC = "post_media_view", "post_total_media_view_unique"
+INSIGHT_METRICS = f"{VIEWS_METRIC},{REACH_METRIC}"
 RATE_LIMIT_CODES = (4, 17, 32, 613, 80001)
 USAGE_HEADERS = ("x-business-use-case-usage", "x-page-usage", "x-app-usage")
 # App/page usage windows are rolling one hour; without an estimate we pause that long.
 DEFAULT_RATE_LIMIT_PAUSE = timedelta(hours=1)
 
 ERRORS: tuple[Rule, ...] = (
+    # Surely not applied, and nothing a post can fix: retried while the operator moves
+    # SIAR_FACEBOOK_GRAPH_VERSION on (`siar status` says so from 60 days before the end).
+    Rule(code_in(2635), Transient, "graph_version_ended",
+         "Facebook tidak melayani lagi versi Graph API yang dipakai Siar; pengelola server perlu "
+         "mengganti SIAR_FACEBOOK_GRAPH_VERSION ke versi yang lebih baru. Akan dicoba lagi.",
+         "Facebook no longer serves the Graph API version Siar uses; the server operator needs to "
+         "set SIAR_FACEBOOK_GRAPH_VERSION to a newer version. It will be retried."),
     Rule(code_in(*RATE_LIMIT_CODES), RateLimited, "rate_limited",
          "Batas permintaan Facebook tercapai; akun dijeda sampai batas dibuka lagi.",
          "Facebook's rate limit was reached; the account is paused until it resets."),
@@ -83,6 +97,11 @@ ERRORS: tuple[Rule, ...] = (
          Rejected, "not_found",
          "Objek Facebook tidak ditemukan (mungkin sudah dihapus).",
          "The Facebook object was not found (it may have been deleted)."),
+    # A metric Meta no longer knows fails the whole request: not a sign that the posts are gone
+    # (fetch_metrics must not fall back to id-by-id reads and call every post Missing).
+    Rule(all_of(code_in(100), message_has("valid insights metric")), Rejected, "insights_metric_invalid",
+         "Facebook menolak salah satu metrik insights yang diminta Siar; keterlibatan belum bisa diukur.",
+         "Facebook refused one of the insights metrics Siar asks for; engagement cannot be measured yet."),
     Rule(code_in(100), Rejected, "invalid_parameter",
          "Facebook menolak isi postingan (parameter tidak valid).",
          "Facebook rejected the post's content (invalid parameter)."),
@@ -154,11 +173,13 @@ class FacebookConnector:
         *,
         timeouts: Timeouts = Timeouts(),
         with_insights: bool = False,
+        graph_version: str = graph_versions.DEFAULT_VERSION,
         now: Callable[[], datetime] = utcnow,
         sandbox_url: str | None = None,
     ) -> None:
         self.timeouts = timeouts
         self.sandbox_url = sandbox_origin(sandbox_url)  # the site's sandbox, for training accounts
+        self.graph_version = graph_version  # SIAR_FACEBOOK_GRAPH_VERSION (config/settings.py)
         # Insights ride in the same batched call (field expansion) when enabled.
         self.with_insights = with_insights
         self._now = now
@@ -179,7 +200,7 @@ class FacebookConnector:
         last = _LastResponse()
         session.hooks["response"].append(last.hook)
         graph = facebook.GraphAPI(access_token=account.credential("page_access_token"), session=session)
-        graph.version = GRAPH_VERSION  # the constructor rejects modern versions (PLATFORMS.md)
+        graph.version = self.graph_version  # the constructor would reject it (decision 0004)
         return graph, last
 
     def _call(self, last: _LastResponse, create: bool, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -359,7 +380,7 @@ def _metrics(item: dict[str, Any]) -> Metrics:
     }
     return Metrics(
         likes=int(reactions), comments=int(comments), shares=int(shares),
-        views=insights.get("post_impressions"), reach=insights.get("post_impressions_unique"),
+        views=insights.get(VIEWS_METRIC), reach=insights.get(REACH_METRIC),
         raw=item,
     )
 

@@ -4,7 +4,7 @@ Vendor docs: instagrapi https://subzeroid.github.io/instagrapi/ (usage guide,
 "Best practices": reuse the session, keep the device); Instagram media rules:
 https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media
 
-How a session lives (DESIGN.md, PLATFORMS.md):
+How a session lives (docs/design.md#the-connector-interface, decision 0005):
 
 * the credentials carry ``settings`` (``Client.get_settings()`` of a logged-in
   session); every call resumes it, no login call;

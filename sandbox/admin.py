@@ -6,6 +6,7 @@ Indonesia and English, like the rest of Siar's JSON API.
 from __future__ import annotations
 
 import collections
+import time
 from datetime import datetime, timezone
 from typing import Any
 
@@ -273,14 +274,29 @@ async def put_engagement(request: web.Request) -> web.Response:
 
 
 async def advance_clock(request: web.Request) -> web.Response:
-    """POST /_sandbox/clock {advance_s}: let engagement grow as if time passed."""
+    """POST /_sandbox/clock {advance_s} or {at: ISO 8601 instant}: move the sandbox's clock.
+
+    Engagement grows as if the time passed, and Graph API versions end by this
+    clock. ``at`` sets it to that instant; ``advance_s`` moves it by seconds.
+    """
     sb = _sb(request)
     body = await _body(request)
-    try:
-        sb.engagement.clock_offset_s += float(body.get("advance_s", 0))
-    except (TypeError, ValueError):
-        raise AdminError(_error(400, "bad_clock", "advance_s harus angka", "advance_s must be a number"))
-    return web.json_response(vars(sb.engagement))
+    if "at" in body:
+        try:
+            at = datetime.fromisoformat(str(body["at"]).replace("Z", "+00:00"))
+        except ValueError:
+            at = None
+        if at is None or at.tzinfo is None:
+            raise AdminError(_error(400, "bad_clock", "at harus waktu ISO 8601 dengan zona, mis. 2027-01-21T00:00:00Z",
+                                    "at must be an ISO 8601 instant with a zone, e.g. 2027-01-21T00:00:00Z"))
+        sb.engagement.clock_offset_s = at.timestamp() - time.time()
+    else:
+        try:
+            sb.engagement.clock_offset_s += float(body.get("advance_s", 0))
+        except (TypeError, ValueError):
+            raise AdminError(_error(400, "bad_clock", "advance_s harus angka", "advance_s must be a number"))
+    now = datetime.fromtimestamp(sb.now(), timezone.utc).isoformat()
+    return web.json_response({**vars(sb.engagement), "now": now})
 
 
 async def health(request: web.Request) -> web.Response:

@@ -1,9 +1,10 @@
-"""Facebook Graph API for Pages, as facebook-sdk calls it, on any ``/v{N}.0`` path: auth, dispatch, writes.
+"""Facebook Graph API for Pages, as facebook-sdk calls it, on ``/v{N}.0`` paths: versions, auth, dispatch, writes.
 
 Docs: https://developers.facebook.com/docs/pages-api/posts . Every answer is
 JSON (facebook-sdk raises on any other content type); the sdk never looks at
 the HTTP status. Reads live in ``sandbox.facebook_objects``, error answers in
-``sandbox.facebook_errors``.
+``sandbox.facebook_errors``. Only versions that work at the sandbox's clock
+are served (``connectors/graph_versions.py``, the table Siar reads too).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiDict
 
+from connectors import graph_versions
 from sandbox import facebook_objects as objects
 from sandbox.facebook_errors import FacebookShapes, error
 from sandbox.runtime import (
@@ -98,9 +100,30 @@ async def _kind(request: web.Request) -> str:
     return "read"
 
 
+def check_version(sb: Sandbox, version: str, path: str) -> None:
+    """Refuse a version past its end date at the sandbox's clock, or one Meta has not released.
+
+    Past its end: Meta's versioning guide says such a call is served by the
+    oldest live version; what apps meet in practice is a refusal, OAuthException
+    code 2635 (Meta's error reference: "deprecated API version"; the text names
+    the Ads API even for Graph calls). The sandbox always refuses, so an
+    outdated version fails a test rather than passing on luck. Not released:
+    Meta documents no answer; Graph answers a path it cannot route with
+    OAuthException 2500 "Unknown path components", and so does the sandbox.
+    """
+    today = datetime.fromtimestamp(sb.now(), timezone.utc).date()
+    state = graph_versions.lifecycle(version, today)
+    if state == "ended":
+        raise PlatformError(error(2635, "(#2635) You are calling a deprecated version of the Ads API. "
+                                  f"Please update to the latest version: {graph_versions.newest()}."))
+    if state == "unreleased":
+        raise PlatformError(error(2500, f"Unknown path components: {path}"))
+
+
 async def graph(request: web.Request) -> web.Response:
-    """Every ``/v{N}.0/...`` request: dispatch on method and path shape."""
+    """Every ``/v{N}.0/...`` request: check the version, then dispatch on method and path shape."""
     sb: Sandbox = request.app[SANDBOX_KEY]
+    check_version(sb, request.match_info["version"], request.path)
     params = await _params(request)
     page = await authenticate(request, params)
     tail = request.match_info.get("tail", "").strip("/")

@@ -1,7 +1,10 @@
 """Facebook Graph API reads: objects and their fields, ``?ids=`` batches, insights, a Page's feed.
 
-Like the real API, ``shares`` is absent from a post nobody shared, and a
-``?ids=`` batch naming an id that does not exist fails as a whole (code 100).
+Like the real API, ``shares`` is absent from a post nobody shared, a
+``?ids=`` batch naming an id that does not exist fails as a whole (code 100),
+and so does a request naming one insights metric that is not valid (a retired
+one included), without saying which. Insights come from the
+``/{id}/insights?metric=`` edge or the ``insights.metric(...)`` field.
 Docs: https://developers.facebook.com/docs/graph-api/reference/pagepost ,
 https://developers.facebook.com/docs/graph-api/reference/insights
 """
@@ -19,10 +22,17 @@ from sandbox.facebook_errors import error
 from sandbox.runtime import BadInput, PlatformError, Sandbox
 from sandbox.state import Account, Post
 
+# Post metrics the sandbox answers -> the engagement figure each reads. Retired on
+# 2025-11-15 in every version, and refused like any unknown name: post_impressions*
+# (now post_media_view), post_impressions_unique (post_total_media_view_unique),
+# page_impressions* (page_media_view) and page_fans* (page_follows). Page insights
+# (/{page-id}/insights) are not modelled.
 INSIGHTS = {
-    "post_impressions": "views", "post_impressions_unique": "reach", "post_clicks": "clicks",
-    "post_impressions_organic": "views", "post_video_views": "views",
+    "post_media_view": "views", "post_total_media_view_unique": "reach", "post_clicks": "clicks",
+    "post_video_views": "views",
 }
+COMPUTED_INSIGHTS = ("post_engaged_users", "post_reactions_by_type_total")
+DEFAULT_INSIGHTS = "post_media_view"
 
 
 def _fields(spec: str) -> dict[str, str]:
@@ -83,8 +93,36 @@ def _render(sb: Sandbox, post: Post, spec: str, object_id: str | None = None) ->
                                             "media_count": post.media_count}]}
         elif name == "is_published":
             out["is_published"] = True
+        elif name == "insights":
+            spec_names = re.search(r"\.metric\(([^)]*)\)", item)
+            names = metric_names(spec_names[1] if spec_names else DEFAULT_INSIGHTS)
+            out["insights"] = {"data": _insight_rows(m, object_id or post.id, names), "paging": {}}
     out["id"] = object_id or post.id
     return out
+
+
+def metric_names(spec: str) -> list[str]:
+    """The metric names of a request; one that is not valid fails the whole request, as on Facebook."""
+    names = [n.strip() for n in spec.split(",") if n.strip()]
+    if not names or any(n not in INSIGHTS and n not in COMPUTED_INSIGHTS for n in names):
+        # Meta's exact answer: it does not say which name is wrong.
+        raise PlatformError(error(100, "(#100) The value must be a valid insights metric", type_="OAuthException"))
+    return names
+
+
+def _insight_rows(m: dict[str, int], object_id: str, names: list[str]) -> list[dict[str, Any]]:
+    rows = []
+    for name in names:
+        if name == "post_reactions_by_type_total":
+            value: Any = {"like": m["likes"]}
+        elif name == "post_engaged_users":
+            value = m["likes"] + m["comments"] + m["shares"]
+        else:
+            value = m[INSIGHTS[name]]
+        rows.append({"name": name, "period": "lifetime", "values": [{"value": value}],
+                     "title": name.replace("_", " "), "description": "",
+                     "id": f"{object_id}/insights/{name}/lifetime"})
+    return rows
 
 
 def resolve(sb: Sandbox, object_id: str) -> Post | None:
@@ -128,25 +166,13 @@ def get_object(sb: Sandbox, page: Account, object_id: str, params: MultiDict[Any
 
 
 def insights(sb: Sandbox, object_id: str, params: MultiDict[Any]) -> web.Response:
+    """``GET /{id}/insights?metric=a,b`` (the names are checked first, so a Page id meets the same check)."""
+    names = metric_names(str(params.get("metric") or DEFAULT_INSIGHTS))
     post = resolve(sb, object_id)
     if post is None:
         raise missing(object_id)
-    names = [n for n in str(params.get("metric", "post_impressions")).split(",") if n]
-    unknown = [n for n in names if n not in INSIGHTS and n not in ("post_engaged_users", "post_reactions_by_type_total")]
-    if unknown:
-        raise BadInput(f"The value must be a valid insights metric: {unknown[0]}")
     m = metrics_at(sb.engagement, "facebook", post.id, post.created_at, post.metrics)
-    data = []
-    for name in names:
-        if name == "post_reactions_by_type_total":
-            value: Any = {"like": m["likes"]}
-        elif name == "post_engaged_users":
-            value = m["likes"] + m["comments"] + m["shares"]
-        else:
-            value = m[INSIGHTS[name]]
-        data.append({"name": name, "period": "lifetime", "values": [{"value": value}],
-                     "title": name.replace("_", " "), "description": "", "id": f"{object_id}/insights/{name}/lifetime"})
-    return web.json_response({"data": data, "paging": {}})
+    return web.json_response({"data": _insight_rows(m, object_id, names), "paging": {}})
 
 
 def _since(value: Any) -> float | None:

@@ -60,6 +60,13 @@ class Sandbox:
     counts: collections.Counter[tuple[str, str]] = field(default_factory=collections.Counter)
     shapes: dict[str, ErrorShapes] = field(default_factory=dict)
 
+    def now(self) -> float:
+        """The sandbox's clock (epoch seconds): real time plus the offset ``/_sandbox/clock`` moves.
+
+        Engagement grows by it and Graph API versions end by it.
+        """
+        return self.engagement.now()
+
     def hold(self, platform: str) -> HoldGate:
         """The hold gate of a platform."""
         return self.holds.setdefault(platform, HoldGate())

@@ -16,6 +16,7 @@ import os
 import subprocess as sp
 import sys
 import time
+from datetime import datetime
 from typing import Any, Callable, Iterator
 
 import requests
@@ -67,8 +68,12 @@ class SandboxHandle:
         return self._call("PUT", "/engagement", config)
 
     def advance_clock(self, seconds: float) -> dict[str, Any]:
-        """Let engagement grow as if ``seconds`` had passed."""
+        """Move the sandbox's clock by ``seconds``: engagement grows, Graph API versions end by it."""
         return self._call("POST", "/clock", {"advance_s": seconds})
+
+    def set_clock(self, at: datetime) -> dict[str, Any]:
+        """Set the sandbox's clock to the aware instant ``at`` (``set_engagement(clock_offset_s=0)``: real time)."""
+        return self._call("POST", "/clock", {"at": at.isoformat()})
 
     # faults, limits, holds
     def set_faults(self, platform: str, **rates: Any) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The Celery application (DESIGN.md, "Publishing exactly once"; decision 0001).
+"""The Celery application (docs/design.md#exactly-once-publishing; decision 0001).
 
 Everything is configured from :mod:`config.settings`; nothing here reads the
 environment. The broker only ever carries "work on target T under lease L"

@@ -1,4 +1,4 @@
-"""Thin Celery tasks: parse the ids, call one service, return (STYLE.md, saleor).
+"""Thin Celery tasks: parse the ids, call one service, return.
 
 All the rules live in ``scheduler/services``; a task that is redelivered or
 duplicated is harmless because the services act only under a matching lease.
@@ -25,7 +25,10 @@ MAX_IN_FLIGHT = 400
 
 @app.task(name="siar.dispatch")
 def dispatch() -> None:
-    """Claim due targets and enqueue one publish message each (more batches while full)."""
+    """Claim due targets and enqueue them: up to 25 due at one instant to a message.
+
+    Decision 0007; a tick whose claim came back full claims again (see above).
+    """
     dispatch_while_full(runtime.pipeline(), enqueue_publish, DISPATCH_BUDGET_SECONDS,
                         MAX_IN_FLIGHT, enqueue_publish_many)
 

@@ -1,4 +1,10 @@
-"""``siar status``: workers, beat and late targets, in Bahasa Indonesia (WIB)."""
+"""``siar status``: workers, beat, late targets and the Graph API version, in Bahasa Indonesia (WIB).
+
+``--check`` exits 1 when workers or beat are down, a target is late, or the
+configured Facebook Graph API version has ended (nothing publishes to
+Facebook). A version ending within 60 days is printed as a warning, in both
+languages, and does not fail the check: it should not page anyone at night.
+"""
 from __future__ import annotations
 
 import json
@@ -33,9 +39,9 @@ def _ago(now: datetime, instant: datetime) -> str:
               help="Keluar dengan kode 1 bila tidak sehat / exit 1 when unhealthy (monitoring).")
 @bilingual_errors
 def status(as_json: bool, check: bool) -> None:
-    """Status worker, beat, dan target yang terlambat / workers, beat and overdue targets."""
+    """Status worker, beat, target terlambat, versi Graph API / workers, beat, overdue targets, Graph API."""
     from config.settings import get_settings
-    from scheduler.services import liveness
+    from scheduler.services import graph_version, liveness
     from scheduler.services.pipeline import PipelineConfig
     from scheduler.store.db import make_engine
 
@@ -49,12 +55,20 @@ def status(as_json: bool, check: bool) -> None:
                              overdue_grace=config.overdue_grace_seconds)
     finally:
         engine.dispose()
+    graph = graph_version.notice(settings.facebook_graph_version, now)
+    healthy = st.healthy and not graph.alert
     if as_json:
-        click.echo(json.dumps(_as_dict(st), indent=2))
+        click.echo(json.dumps({**_as_dict(st), "healthy": healthy, "facebook_graph": _graph_dict(graph)},
+                              indent=2))
     else:
-        _print(st, settings.timezone)
-    if check and not st.healthy:
+        _print(st, settings.timezone, graph, healthy)
+    if check and not healthy:
         raise SystemExit(1)
+
+
+def _graph_dict(g) -> dict:  # type: ignore[no-untyped-def]
+    return {"version": g.version, "state": g.level, "ends_on": g.ends_on.isoformat() if g.ends_on else None,
+            "days_left": g.days_left, "message": g.message}
 
 
 def _as_dict(st) -> dict:  # type: ignore[no-untyped-def]
@@ -74,7 +88,7 @@ def _as_dict(st) -> dict:  # type: ignore[no-untyped-def]
     }
 
 
-def _print(st, zone: str) -> None:  # type: ignore[no-untyped-def]
+def _print(st, zone: str, graph, healthy: bool) -> None:  # type: ignore[no-untyped-def]
     echo = click.echo
     echo(f"Status Siar pada {_local(st.now, zone)}")
     echo("")
@@ -105,4 +119,14 @@ def _print(st, zone: str) -> None:  # type: ignore[no-untyped-def]
     if st.unknown:
         echo(f"Target dengan hasil belum pasti (sedang dicek ulang): {st.unknown}")
     echo("")
-    echo("Kesimpulan: " + ("SEHAT" if st.healthy else "PERLU PERHATIAN"))
+    if graph.ends_on:
+        until = f"berhenti dilayani pada {graph.ends_on.strftime('%d-%m-%Y')}"
+    else:
+        until = "tanggal berhentinya tidak diketahui"
+    echo(f"Graph API Facebook: {graph.version} ({until})")
+    if graph.message_id:
+        echo(f"  {'BERHENTI' if graph.alert else 'PERINGATAN'}: {graph.message_id}")
+        echo(f"  {'ENDED' if graph.alert else 'WARNING'}: {graph.message_en}")
+    echo("")
+    verdict = "SEHAT" if healthy else "PERLU PERHATIAN"
+    echo("Kesimpulan: " + (verdict + " (ada peringatan)" if healthy and graph.warning else verdict))

@@ -1,4 +1,4 @@
-"""Siar's entities (DESIGN.md, "Domain").
+"""Siar's entities (docs/design.md#domain).
 
 Plain dataclasses: no ORM, no I/O, no clock. ``scheduler/store`` maps them
 imperatively from the outside (cosmicpython style), so every field here is a

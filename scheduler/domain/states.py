@@ -1,4 +1,4 @@
-"""The two state machines: a post's review and a target's life (DESIGN.md).
+"""The two state machines: a post's review and a target's life (docs/design.md#the-targets-life).
 
 Every legal move is one row of an explicit table (``TARGET_TRANSITIONS``,
 ``REVIEW_TRANSITIONS``) with the event that causes it and why it exists.
@@ -127,7 +127,7 @@ REVIEW_TABLE: dict[tuple[ReviewState, ReviewState], Transition] = {
     (ReviewState(t.source), ReviewState(t.target)): t for t in REVIEW_TRANSITIONS
 }
 
-#: States where a target's content and time may still change (DESIGN: "until claimed").
+#: States where a target's content and time may still change (docs/design.md#editing-and-canceling).
 EDITABLE_TARGET_STATES = frozenset({TargetState.PENDING, TargetState.SCHEDULED})
 #: States a target never leaves (``failed`` leaves only by an explicit retry).
 FINAL_TARGET_STATES = frozenset({TargetState.PUBLISHED, TargetState.CANCELED})

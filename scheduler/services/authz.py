@@ -1,6 +1,6 @@
 """Authorization: the one place where roles and tenancy are decided.
 
-DESIGN.md, "Users and what they do". Every service calls :func:`authorize`
+docs/design.md#users-and-roles. Every service calls :func:`authorize`
 before it reads or changes anything that belongs to a KIM. Members and admins
 are bound to their own KIM; an object of another KIM is reported as
 :class:`NotFound`, never :class:`NotAllowed`, so its existence does not leak.

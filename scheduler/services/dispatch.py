@@ -3,10 +3,12 @@
 Runs every second (beat). One write transaction claims a batch with one
 conditional UPDATE (:func:`scheduler.store.claims.claim`) after pacing chose
 which due targets may go; only after it committed are the publish messages
-sent, each carrying ``(target_id, lease_token)`` and, for a target due later
-inside the look-ahead window, a short ETA. If sending fails, the claim is
-released at once (and, should even that fail, the sweeper releases it when
-the lease runs out): nothing is lost, nothing is sent twice.
+sent, each carrying the ``(target_id, lease_token)`` pairs of up to
+``publish_batch`` (25) targets due at one instant (decision 0007) and, for
+targets due later inside the look-ahead window, a short ETA. If sending
+fails, the claim is released at once (and, should even that fail, the
+sweeper releases it when the lease runs out): nothing is lost, nothing is
+sent twice.
 """
 from __future__ import annotations
 

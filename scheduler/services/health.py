@@ -1,8 +1,10 @@
-"""Health of a Siar installation: database, broker, workers and beat (``/api/v1/health``).
+"""Health of a Siar installation: database, broker, workers, beat, Graph API version (``/api/v1/health``).
 
 Each check answers ok or not with a short reason and never raises: a health
 page must render when parts are down. Liveness of workers and beat comes
-from :mod:`liveness` (heartbeats in the database).
+from :mod:`liveness` (heartbeats in the database); the Graph API version's
+notice from :mod:`graph_version` (a version that has ended makes the site
+unhealthy; one ending within 60 days is only a warning).
 """
 from __future__ import annotations
 
@@ -12,13 +14,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from scheduler.services import liveness
+from scheduler.services import graph_version, liveness
 
 
 @dataclass
 class Health:
     database: bool
     broker: bool
+    facebook_graph: graph_version.GraphVersionNotice
     database_error: str | None = None
     broker_error: str | None = None
     live_workers: list[str] = field(default_factory=list)
@@ -29,7 +32,8 @@ class Health:
 
     @property
     def ok(self) -> bool:
-        return self.database and self.broker and bool(self.live_workers) and self.beat_alive
+        return (self.database and self.broker and bool(self.live_workers) and self.beat_alive
+                and not self.facebook_graph.alert)
 
 
 def _reason(exc: BaseException) -> str:
@@ -38,9 +42,10 @@ def _reason(exc: BaseException) -> str:
 
 
 def check(engine: sa.Engine, broker_url: str, transport_options: dict[str, Any], now: datetime,
-          *, worker_ttl: float = 30.0, beat_ttl: float = 15.0) -> Health:
+          *, facebook_graph_version: str, worker_ttl: float = 30.0, beat_ttl: float = 15.0) -> Health:
     """Run every check (a few seconds at most)."""
-    health = Health(database=True, broker=True)
+    health = Health(database=True, broker=True,
+                    facebook_graph=graph_version.notice(facebook_graph_version, now))
     try:
         with engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))

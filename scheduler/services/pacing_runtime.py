@@ -1,4 +1,4 @@
-"""Pacing at dispatch: which due targets may go now (DESIGN.md, "Publishing exactly once" 7).
+"""Pacing at dispatch: which due targets may go now (docs/design.md#pacing-and-rate-limits).
 
 Scheduling already spreads an account's posts with the domain's pacing
 (:mod:`scheduler.domain.pacing`); this is the safety net at the last moment,

@@ -1,6 +1,6 @@
 """Read models for the calendar and the queue: one row per post target.
 
-A *target* is one post on one account (DESIGN.md); the calendar and the queue
+A *target* is one post on one account (docs/design.md#the-targets-life); the calendar and the queue
 show targets, so a post going to three platforms shows three chips, each with
 its own state. Queries are single SELECTs with a join to the post (for its
 text and review state) and the account (platform, handle, sandbox), bounded

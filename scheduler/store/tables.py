@@ -130,7 +130,7 @@ kims = sa.Table(
     _zone(),
     sa.Column("allow_self_approval", sa.Boolean, nullable=False, default=False),
     _created_at(),
-    # One KIM per kelurahan (DESIGN.md, Domain).
+    # One KIM per kelurahan (docs/design.md#domain).
     sa.UniqueConstraint("kelurahan_code"),
     sa.UniqueConstraint("slug"),
 )

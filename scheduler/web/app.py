@@ -3,6 +3,8 @@
 JSON API under ``/api/v1``, its OpenAPI document at ``/api/openapi.json``,
 sign-in under ``/auth``, interactive docs at ``/api/docs`` with Swagger UI
 served by Siar itself (``api_docs.py``: no CDN, Siar may run on an intranet).
+Every answer carries the security headers (``security_headers.py``) and
+every GET also answers HEAD (``head_requests.py``).
 """
 from __future__ import annotations
 
@@ -11,12 +13,15 @@ from typing import Any, Callable
 
 import sqlalchemy as sa
 from fastapi import FastAPI
+from starlette.types import ASGIApp
 
 from config.settings import Settings, get_settings
 from scheduler.store.db import make_engine, make_session_factory
 from scheduler.web import errors
 from scheduler.web.deps import WebContext, utc_now
+from scheduler.web.head_requests import HeadAsGetMiddleware
 from scheduler.web.limits import BodyLimitMiddleware
+from scheduler.web.security_headers import SecurityHeadersMiddleware
 
 log = logging.getLogger("siar.web")
 
@@ -25,6 +30,20 @@ def _default_connectors(settings: Settings) -> Callable[[str], Any]:
     from scheduler.services.pipeline import _registry_lookup  # the real connectors, configured timeouts
 
     return _registry_lookup(settings)
+
+
+class SiarApp(FastAPI):
+    """FastAPI with two layers outside Starlette's own middleware stack.
+
+    ``app.add_middleware`` puts a middleware inside Starlette's error
+    handler, so a 500 would leave without the security headers; these wrap
+    everything, errors included.
+    """
+
+    def build_middleware_stack(self) -> ASGIApp:
+        production = self.state.siar.settings.is_production
+        return SecurityHeadersMiddleware(HeadAsGetMiddleware(super().build_middleware_stack()),
+                                         production=production)
 
 
 def create_app(settings: Settings | None = None, *, engine: sa.Engine | None = None,
@@ -38,7 +57,7 @@ def create_app(settings: Settings | None = None, *, engine: sa.Engine | None = N
     settings.ensure_dirs()
     settings.secret_keys()  # production without a real key refuses to start here
     engine = engine or make_engine(settings.db_url)
-    app = FastAPI(
+    app = SiarApp(
         title="Siar API",
         version="1",
         description="Penjadwal unggahan media sosial KIM Kota Malang / "

@@ -17,11 +17,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import Field, ValidationError
 
+from scheduler.domain.errors import DomainError, NotAllowed
 from scheduler.services import sessions
+from scheduler.services.login_throttle import LoginThrottled
 from scheduler.web.deps import (
     CSRF_COOKIE, SESSION_COOKIE, ActorDep, EngineDep, NowDep, SettingsDep, UowDep, refuse_cross_origin,
 )
-from scheduler.web.errors import BadRequest
+from scheduler.web.errors import BadRequest, Unauthenticated
+from scheduler.web.pages.home import safe_next, sign_in_form
 from scheduler.web.schemas import InputModel, OutputModel, error_responses
 
 router = APIRouter(prefix="/auth", tags=["auth"], responses=error_responses(400, 401, 403, 422, 429))
@@ -46,13 +49,6 @@ class LoginOut(OutputModel):
     user: UserOut
     csrf_token: str
     expires_at: datetime
-
-
-def _safe_next(value: str | None) -> str:
-    """Only a path on this site (no open redirect to another host)."""
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return "/"
 
 
 async def _login_input(request: Request) -> tuple[LoginIn, bool]:
@@ -88,19 +84,30 @@ async def login(request: Request, uow: UowDep, engine: EngineDep, now: NowDep,
     """Check e-mail and password (argon2), open a session, set the cookies.
 
     A sign-in posted from another site is refused (login CSRF: signing the
-    victim into the attacker's account).
+    victim into the attacker's account). A wrong e-mail or password is a 401
+    (no valid credentials, like a bad API token); too many of them a 429. A
+    form sign-in that fails shows the sign-in page again with the message,
+    under the same status.
     """
     refuse_cross_origin(request)
     data, is_form = await _login_input(request)
     client = request.client.host if request.client else "unknown"
-    issued = sessions.sign_in(uow, engine, email=data.email, password=data.password,
-                              client=client, now=now)
+    try:
+        issued = sessions.sign_in(uow, engine, email=data.email, password=data.password,
+                                  client=client, now=now)
+    except (NotAllowed, LoginThrottled) as error:
+        failure: DomainError = error
+        if isinstance(error, NotAllowed):  # bad_credentials
+            failure = Unauthenticated(error.code, error.message_id, error.message_en)
+        if is_form:
+            return sign_in_form(request, data.next, error=failure, email=data.email)
+        raise failure from None
     user = issued.user
     body = LoginOut(user=UserOut.model_validate(user), csrf_token=issued.csrf_token,
                     expires_at=issued.expires_at)
     response: Response
     if is_form:
-        response = RedirectResponse(_safe_next(data.next), status_code=303)
+        response = RedirectResponse(safe_next(data.next), status_code=303)
     else:
         response = JSONResponse(body.model_dump(mode="json"))
     max_age = int(sessions.ABSOLUTE_LIFETIME.total_seconds())

@@ -74,14 +74,20 @@ def error_body(code: str, message: str, fields: dict[str, str] | None = None) ->
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
-def domain_response(request: Request, error: DomainError) -> JSONResponse:
-    lang = language(request)
-    payload = error.as_dict(lang)
+def error_headers(error: DomainError) -> dict[str, str]:
+    """The headers that go with the error's status (``Retry-After`` on 429, a challenge on 401)."""
     headers = {}
     if isinstance(error, LoginThrottled):
         headers["Retry-After"] = str(error.retry_after)
     if isinstance(error, Unauthenticated):
         headers["WWW-Authenticate"] = "Bearer"
+    return headers
+
+
+def domain_response(request: Request, error: DomainError) -> JSONResponse:
+    lang = language(request)
+    payload = error.as_dict(lang)
+    headers = error_headers(error)
     problems = getattr(error, "problems", None)
     body = error_body(payload["code"], payload["message"], payload.get("fields"))
     if problems:

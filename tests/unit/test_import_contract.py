@@ -1,4 +1,4 @@
-"""Import contract (DESIGN.md "Layout"): arrows point inward.
+"""Import contract (docs/design.md#layers-and-the-import-contract): arrows point inward.
 
 * ``scheduler/domain`` imports only the standard library (minus modules that
   do I/O or read a clock), ``dateutil`` and ``twitter_text``, and itself; and

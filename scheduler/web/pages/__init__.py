@@ -14,7 +14,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from scheduler.web.pages.rendering import STATIC_DIR
+from scheduler.web.pages.assets import IMMUTABLE, STATIC_DIR
 
 
 class CachedStatic(StaticFiles):
@@ -23,14 +23,14 @@ class CachedStatic(StaticFiles):
     async def get_response(self, path, scope):  # type: ignore[no-untyped-def]
         response = await super().get_response(path, scope)
         if response.status_code == 200:
-            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+            response.headers["Cache-Control"] = IMMUTABLE
         return response
 
 
 def install(app: FastAPI) -> None:
-    """Mount ``/static`` and the page routers on ``app``."""
-    from scheduler.web.pages import accounts, engagement, home, posts, registry, schedule
+    """Mount ``/static``, the charts' stylesheet and the page routers on ``app``."""
+    from scheduler.web.pages import accounts, charts, engagement, home, posts, registry, schedule
 
     app.mount("/static", CachedStatic(directory=str(STATIC_DIR)), name="static")
-    for module in (home, posts, schedule, accounts, engagement, registry):
+    for module in (home, posts, schedule, accounts, engagement, registry, charts):
         app.include_router(module.router)

@@ -5,17 +5,32 @@ requests to other hosts: pygal's default tooltip script (loaded from a CDN)
 is switched off with ``js=[]``, and the style names no web font. Each chart
 comes with its numbers as a table in the template, for screen readers and
 for anyone who wants the exact values.
+
+The pages' Content-Security-Policy allows no inline script or style, and
+pygal puts both in every chart: a ``<style>`` scoped to the chart's id, a
+``<script>`` with its config for the tooltip script, and a ``style``
+attribute on the tooltip. So :func:`_svg` drops those three (with pygal's
+own hook for that, an XML filter), and
+:func:`stylesheet` gives pygal's own CSS for ``STYLE`` once, scoped to the
+``pygal-chart`` class every chart has, served as ``/charts.css``
+(``CHARTS_CSS``). Pygal's CSS depends only on the style and on how many
+series a chart has (one colour rule each); the stylesheet has rules for
+``MAX_SERIES``.
 """
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Sequence
 
 import pygal
+from fastapi import APIRouter
+from fastapi.responses import Response
 from markupsafe import Markup
 from pygal.style import Style
 
 from scheduler.web.i18n import translations
+from scheduler.web.pages.assets import IMMUTABLE, versioned
 
 STYLE = Style(
     background="transparent", plot_background="#ffffff", foreground="#1c2321",
@@ -29,8 +44,53 @@ COMMON: dict[str, Any] = dict(style=STYLE, js=[], disable_xml_declaration=True, 
                               truncate_legend=40, print_values=False, margin=12)
 
 
+CHARTS_CSS = "/charts.css"
+MAX_SERIES = 3 * len(STYLE.colors)  # past the palette pygal darkens it; more series draw in black
+ROOT_CLASS = "pygal-chart"
+
+
+def _local_name(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _without_inline_code(root: Any) -> Any:
+    """Drop pygal's ``<style>``, ``<script>`` and tooltip (the only ``style`` attribute)."""
+    for parent in list(root.iter()):
+        for child in list(parent):
+            name = _local_name(child.tag)
+            if name in ("style", "script") or "tooltip-overlay" in (child.get("class") or "").split():
+                parent.remove(child)
+    return root
+
+
 def _svg(chart: Any) -> Markup:
+    chart.add_xml_filter(_without_inline_code)
     return Markup(chart.render(is_unicode=True))
+
+
+@lru_cache(maxsize=1)
+def stylesheet() -> str:
+    """Pygal's CSS for ``STYLE`` and up to ``MAX_SERIES`` series, for every chart with ``ROOT_CLASS``."""
+    sample = pygal.Line(**COMMON)
+    for i in range(MAX_SERIES):
+        sample.add(str(i), [1])
+    root = sample.render_tree()
+    css = "\n".join(e.text or "" for e in root.iter() if _local_name(e.tag) == "style")
+    return css.replace(f"#chart-{sample.uuid}", f".{ROOT_CLASS}")
+
+
+@lru_cache(maxsize=1)
+def stylesheet_url() -> str:
+    """``/charts.css?v=<content hash>``, cached for long like ``/static``."""
+    return versioned(CHARTS_CSS, stylesheet().encode())
+
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get(CHARTS_CSS)
+def charts_css() -> Response:
+    return Response(stylesheet(), media_type="text/css", headers={"Cache-Control": IMMUTABLE})
 
 
 def engagement_over_time(rows: Sequence[Any], lang: str, labels: Sequence[str]) -> Markup:

@@ -4,7 +4,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from scheduler.domain.errors import DomainError
 from scheduler.services import views_dashboard, views_engagement
+from scheduler.web.errors import error_headers, status_of
 from scheduler.web.i18n import LANG_COOKIE, SUPPORTED, page_language
 from scheduler.web.pages.rendering import PageDep, PageRoute, base_values, environment, render
 
@@ -18,14 +20,21 @@ def safe_next(value: str | None) -> str:
     return "/"
 
 
+def sign_in_form(request: Request, next: str | None, *, error: DomainError | None = None,
+                 email: str = "") -> HTMLResponse:
+    """The sign-in page; with ``error`` (a refused form sign-in) its message, status and headers."""
+    lang = page_language(request)
+    context = base_values(request, lang, None)
+    context.update(next=safe_next(next), email=email, error=error.message(lang) if error else None)
+    html = environment().get_template("login.html").render(context)
+    headers = {"Cache-Control": "no-store", **(error_headers(error) if error else {})}
+    return HTMLResponse(html, status_code=status_of(error) if error else 200, headers=headers)
+
+
 @router.get("/login")
 def login_page(request: Request, next: str | None = Query(default=None, max_length=500)) -> Response:
     """The sign-in form; it posts to ``/auth/login`` (the API engineer's endpoint)."""
-    lang = page_language(request)
-    context = base_values(request, lang, None)
-    context["next"] = safe_next(next)
-    html = environment().get_template("login.html").render(context)
-    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+    return sign_in_form(request, next)
 
 
 @router.get("/lang/{code}")

@@ -12,7 +12,6 @@ permission -> 403 page; bad input -> 400 page with the service's message.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import uuid
 from dataclasses import dataclass, field
@@ -36,12 +35,12 @@ from scheduler.services.actors import Actor
 from scheduler.web.deps import ActorDep, ContextDep, UowDep
 from scheduler.web.errors import Unauthenticated
 from scheduler.web.i18n import page_language, translations
-from scheduler.web.pages import formatting
+from scheduler.web.pages import charts, formatting
+from scheduler.web.pages.assets import static_url
 
 log = logging.getLogger("siar.web.pages")
 WEB_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = WEB_DIR / "templates"
-STATIC_DIR = WEB_DIR / "static"
 
 
 @lru_cache(maxsize=1)
@@ -50,18 +49,8 @@ def environment() -> Environment:
                       autoescape=select_autoescape(["html", "svg"]),
                       trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.globals["static"] = static_url
+    env.globals["charts_css"] = charts.stylesheet_url
     return env
-
-
-@lru_cache(maxsize=64)
-def _static_version(name: str) -> str:
-    path = STATIC_DIR / name
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:10] if path.is_file() else "0"
-
-
-def static_url(name: str) -> str:
-    """``/static/<name>?v=<content hash>``: browsers may cache it for long, a change busts it."""
-    return f"/static/{name}?v={_static_version(name)}"
 
 
 @dataclass

@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -132,11 +133,40 @@ def _populate(site: Any) -> dict[str, Any]:
                 other_media_id=asset.id, product_name=product.name)
 
 
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """``app`` served by uvicorn on a free 127.0.0.1 port, in a thread; yields the base URL."""
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    kit.wait_until(lambda: server.started, 30, "the web server to start")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(15)
+
+
+@pytest.fixture(scope="session")
+def serve() -> Any:
+    """:func:`serving` for test modules (a conftest's functions cannot be imported)."""
+    return serving
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    """Where browser tests save their screenshots (gitignored)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
 @pytest.fixture(scope="module")
 def web(request: pytest.FixtureRequest, sandbox: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebSite]:
     """The whole site with worker and beat, served over HTTP on 127.0.0.1."""
-    import uvicorn
-
     from config.settings import get_settings
 
     saved = {k: v for k, v in os.environ.items() if k.startswith("SIAR_")}
@@ -149,17 +179,8 @@ def web(request: pytest.FixtureRequest, sandbox: Any, tmp_path_factory: pytest.T
             from scheduler.web.app import create_app
 
             get_settings.cache_clear()
-            port = free_port()
-            server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port,
-                                                   log_level="warning", access_log=False))
-            thread = threading.Thread(target=server.run, daemon=True)
-            thread.start()
-            kit.wait_until(lambda: server.started, 30, "the web server to start")
-            try:
-                yield WebSite(site=site, base_url=f"http://127.0.0.1:{port}", **data)
-            finally:
-                server.should_exit = True
-                thread.join(15)
+            with serving(create_app()) as base_url:
+                yield WebSite(site=site, base_url=base_url, **data)
     finally:
         for key in [k for k in os.environ if k.startswith("SIAR_")]:
             del os.environ[key]

@@ -217,3 +217,30 @@ def test_dashboard_kim_filter_for_staff_only(small_site):
     staff = _client("staff@kim.id").get(f"/?kim={other}")
     assert staff.status_code == 200 and 'id="kim"' in staff.text
     assert _client("member@kim.id").get(f"/?kim={other}").status_code == 404
+
+
+def test_charts_have_no_inline_style_or_script_and_their_stylesheet_covers_them():
+    """The Content-Security-Policy refuses inline code: pygal's goes, /charts.css replaces its style."""
+    from datetime import datetime, timezone
+    from types import SimpleNamespace
+
+    from scheduler.web.pages import charts
+
+    rows = [SimpleNamespace(label=f"KIM {i}", interactions=10 * i, views=100 * i) for i in range(5)]
+    snapshot = SimpleNamespace(captured_at=datetime(2026, 12, 1, 3, tzinfo=timezone.utc), likes=3,
+                               comments=1, shares=0, saves=0)
+    detail = SimpleNamespace(targets=[SimpleNamespace(
+        snapshots=[snapshot], account=SimpleNamespace(platform="x", handle=f"kim{i}"),
+        target=SimpleNamespace(account_id=i)) for i in range(3)])
+    drawn = [charts.engagement_over_time(rows, "id", [f"{i}" for i in range(5)]),
+             charts.by_group(rows, "en", "Per KIM"), charts.hours([(9, 2, 4.0), (19, 3, 7.5)], "id"),
+             charts.post_engagement(detail, SimpleNamespace(lang="id", zone="Asia/Jakarta"))]
+    for svg in drawn:
+        assert 'class="pygal-chart"' in svg
+        assert not re.search(r"<style|<script|\sstyle=|\son\w+=", svg), svg[:300]
+    css = charts.stylesheet()
+    assert "#chart-" not in css and ".pygal-chart .title" in css
+    assert f".pygal-chart .color-{charts.MAX_SERIES - 1}" in css
+    first = charts.STYLE.colors[0]
+    assert f".pygal-chart .color-0,.pygal-chart .color-0 a:visited{{stroke:{first};fill:{first}}}" in css
+    assert re.fullmatch(r"/charts\.css\?v=[0-9a-f]{10}", charts.stylesheet_url())

@@ -1,4 +1,7 @@
-"""Arrows point inward: nothing below the web layer imports it (DESIGN.md, "Layout")."""
+"""Arrows point inward: nothing below the web layer imports it.
+
+Which test checks which rule: docs/design.md#layers-and-the-import-contract.
+"""
 from __future__ import annotations
 
 import ast

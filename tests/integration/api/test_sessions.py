@@ -56,7 +56,9 @@ def test_wrong_password_throttled_after_five(client, world):
     email = world.emails["staff"]
     for _ in range(5):
         r = _login(client, email, "salah-sekali")
-        assert r.status_code == 403 and error_of(r)["code"] == "bad_credentials"
+        assert r.status_code == 401 and error_of(r)["code"] == "bad_credentials"
+        assert error_of(r)["message"] == "Email atau kata sandi salah."
+        assert "siar_session" not in r.headers.get("set-cookie", "")
     r = _login(client, email)  # even the right password waits now
     assert r.status_code == 429 and "Coba lagi" in error_of(r)["message"]
     assert int(r.headers["retry-after"]) > 0
@@ -64,6 +66,27 @@ def test_wrong_password_throttled_after_five(client, world):
     assert "Try again" in error_of(r)["message"]
     # Another account from the same address is not affected.
     assert _login(client, world.emails["member_a"]).status_code == 200
+
+
+def test_failed_form_sign_in_shows_the_page_again_with_401_then_429(client, world):
+    """Without JavaScript the form posts itself: a refusal is the sign-in page with the message."""
+    email = world.emails["admin_b"]
+    form = {"email": email, "password": "salah-sekali", "next": "/approvals"}
+    for _ in range(5):
+        r = client.post("/auth/login", data=form, follow_redirects=False)
+        assert r.status_code == 401 and r.headers["content-type"].startswith("text/html")
+        assert "Email atau kata sandi salah." in r.text
+        assert f'value="{email}"' in r.text and 'value="/approvals"' in r.text
+        assert "siar_session" not in r.headers.get("set-cookie", "")
+    r = client.post("/auth/login", data={**form, "password": PASSWORD}, follow_redirects=False)
+    assert r.status_code == 429 and "Coba lagi" in r.text and int(r.headers["retry-after"]) > 0
+    assert "siar_session" not in r.headers.get("set-cookie", "")
+
+
+def test_unknown_e_mail_is_the_same_401_as_a_wrong_password(client):
+    r = _login(client, "tidak-ada@siar.test", headers={"Accept-Language": "en"})
+    assert r.status_code == 401 and error_of(r) == {"code": "bad_credentials",
+                                                   "message": "Wrong e-mail or password.", "fields": {}}
 
 
 def test_sign_out_everywhere(app, world):

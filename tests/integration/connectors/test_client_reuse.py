@@ -18,6 +18,7 @@ import connectors.x
 from connectors.base import AccountRef, Content
 from connectors.errors import Ambiguous, AuthExpired
 from connectors.facebook import FacebookConnector
+from connectors.graph_versions import DEFAULT_VERSION as GRAPH
 from connectors.instagram import InstagramConnector
 from connectors.transport import RefusingAdapter, SiarTransport, Timeouts
 from connectors.x import XConnector
@@ -25,7 +26,7 @@ from connectors.x import XConnector
 FAST = Timeouts(connect=2.0, read=5.0)
 SHORT = Timeouts(connect=1.0, read=0.6)
 CONTENT = {"x": "text", "facebook": "text", "instagram": "photo"}
-PROBE_URL = {"x": "https://api.x.com/2/tweets", "facebook": "https://graph.facebook.com/v21.0/me",
+PROBE_URL = {"x": "https://api.x.com/2/tweets", "facebook": f"https://graph.facebook.com/{GRAPH}/me",
              "instagram": "https://i.instagram.com/api/v1/feed/"}
 
 

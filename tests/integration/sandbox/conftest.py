@@ -17,6 +17,8 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
+from connectors.graph_versions import DEFAULT_VERSION
+
 # The ``sandbox`` fixture (one server for the whole run) comes from sandbox.pytest_plugin,
 # enabled in the root conftest.
 
@@ -69,7 +71,7 @@ def graph_api(creds: dict[str, Any], timeout: float = 10.0) -> Any:
     session = requests.Session()
     redirect(session, FACEBOOK_ORIGINS, creds["sandbox_base_url"], timeout)
     graph = facebook.GraphAPI(access_token=creds["page_access_token"], session=session, timeout=timeout)
-    graph.version = "v21.0"
+    graph.version = DEFAULT_VERSION  # what Siar calls unless SIAR_FACEBOOK_GRAPH_VERSION says otherwise
     return graph
 
 

@@ -7,6 +7,7 @@ import pytest
 import requests
 import tweepy
 
+from connectors.graph_versions import DEFAULT_VERSION as GRAPH
 from sandbox.testing import SandboxError, running_sandbox
 
 
@@ -57,7 +58,7 @@ def test_engagement_grows_with_the_clock(sandbox, lib, handle):
     try:
         grown = sandbox.posts("facebook", handle)[0]["metrics"]
         assert grown["views"] > fresh["views"] and grown["likes"] >= fresh["likes"]
-        insights = graph.get_connections(post_id, "insights", metric="post_impressions")
+        insights = graph.get_connections(post_id, "insights", metric="post_media_view")
         assert insights["data"][0]["values"][0]["value"] == grown["views"]
     finally:
         sandbox.advance_clock(-48 * 3600)
@@ -78,9 +79,9 @@ def test_admin_rejects_bad_input_in_both_languages(sandbox):
     ("POST", "/2/tweets", {"data": "\x00garbage"}),
     ("GET", "/2/tweets", {"params": {"ids": "a,b"}}),
     ("POST", "/1.1/media/upload.json", {"files": {"media": ("x", b"123")}}),
-    ("POST", "/v21.0/123/feed", {"data": {"message": "x"}}),
-    ("POST", "/v21.0/123/photos", {"data": b"--broken multipart", "headers": {"Content-Type": "multipart/form-data"}}),
-    ("GET", "/v21.0/", {"params": {"ids": ",".join(map(str, range(60))), "access_token": "x"}}),
+    ("POST", f"/{GRAPH}/123/feed", {"data": {"message": "x"}}),
+    ("POST", f"/{GRAPH}/123/photos", {"data": b"--broken multipart", "headers": {"Content-Type": "multipart/form-data"}}),
+    ("GET", f"/{GRAPH}/", {"params": {"ids": ",".join(map(str, range(60))), "access_token": "x"}}),
     ("POST", "/api/v1/media/configure/", {"data": {"signed_body": "SIGNATURE.{bad"}}),
     ("POST", "/rupload_igphoto/1_0_1", {"data": b"\xff" * 10}),
     ("GET", "/api/v1/unknown/", {}),

@@ -7,6 +7,8 @@ import facebook
 import pytest
 import requests
 
+from connectors.graph_versions import DEFAULT_VERSION
+
 METRIC_FIELDS = "shares,comments.summary(true).limit(0),reactions.summary(true).limit(0)"
 
 
@@ -21,7 +23,7 @@ def test_text_post_metrics_and_delete(sandbox, lib, handle):
     assert objects[post_id]["reactions"]["summary"]["total_count"] == 12
     assert objects[post_id]["comments"]["summary"]["total_count"] == 3
     assert objects[post_id]["shares"]["count"] == 2
-    insights = graph.get_connections(post_id, "insights", metric="post_impressions,post_clicks")
+    insights = graph.get_connections(post_id, "insights", metric="post_media_view,post_clicks")
     assert insights["data"][0]["values"][0]["value"] == 400
 
     since = graph.get_connections(creds["page_id"], "feed", since=0, fields="message,created_time")
@@ -83,7 +85,7 @@ def test_rate_limit_codes_and_usage_header(sandbox, lib, handle):
     session.hooks["response"].append(lambda r, *a, **k: usage.append(r.headers.get("x-business-use-case-usage")))
     lib.redirect(session, ("https://graph.facebook.com",), creds["sandbox_base_url"])
     graph = facebook.GraphAPI(access_token=creds["page_access_token"], session=session)
-    graph.version = "v21.0"
+    graph.version = DEFAULT_VERSION
     graph.get_object("me")
     assert json.loads(seen[-1])["call_count"] >= 0
     assert json.loads(usage[-1])[creds["page_id"]][0]["type"] == "pages"
@@ -127,7 +129,7 @@ def test_duplicate_status_and_malformed_requests(sandbox, lib, handle):
     with pytest.raises(facebook.GraphAPIError) as err:
         graph.put_object(creds["page_id"], "feed", **{"attached_media[0]": "not json"})
     assert err.value.code == 100
-    raw = requests.get(creds["sandbox_base_url"] + "/v21.0/nothing/here/at/all",
+    raw = requests.get(creds["sandbox_base_url"] + f"/{DEFAULT_VERSION}/nothing/here/at/all",
                        params={"access_token": creds["page_access_token"]})
     assert raw.headers["content-type"].startswith("application/json") and "error" in raw.json()
 

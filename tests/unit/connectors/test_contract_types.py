@@ -15,6 +15,7 @@ from connectors.errors import (
     status_is,
 )
 from connectors.fake import FakeConnector
+from connectors.graph_versions import DEFAULT_VERSION
 from connectors.redaction import register_credentials, scrub
 from connectors.registry import DuplicateConnector, Registry, UnknownPlatform, default_registry
 
@@ -55,7 +56,7 @@ def test_taxonomy_messages_are_bilingual_and_safe():
 
 def test_detail_is_scrubbed():
     register_credentials({"page_access_token": SECRET})
-    error = Transient(detail=f"GET /v21.0/me?access_token={SECRET}&fields=id")
+    error = Transient(detail=f"GET /{DEFAULT_VERSION}/me?access_token={SECRET}&fields=id")
     assert SECRET not in repr(error) and SECRET not in str(error)
 
 
@@ -112,7 +113,8 @@ def test_default_registry_has_the_three_real_connectors():
 def test_log_redaction_on_library_loggers(caplog):
     register_credentials({"access_token": SECRET, "settings": {"authorization_data": {"sessionid": "sess-98765432"}}})
     with caplog.at_level(logging.DEBUG):
-        logging.getLogger("urllib3.connectionpool").debug('"GET /v21.0/me?access_token=%s HTTP/1.1" 200', SECRET)
+        logging.getLogger("urllib3.connectionpool").debug('"GET /%s/me?access_token=%s HTTP/1.1" 200',
+                                                          DEFAULT_VERSION, SECRET)
         logging.getLogger("requests_oauthlib.oauth1_auth").debug("Updated headers: %s",
                                                                   {"Authorization": f'oauth_token="{SECRET}"'})
         logging.getLogger("private_request").info("cookie sessionid=sess-98765432; Path=/")
@@ -129,7 +131,10 @@ def test_content_helpers():
 
 
 def test_connectors_never_import_scheduler():
-    """Arrows point inward: nothing under connectors/ imports scheduler (DESIGN.md, Layout)."""
+    """Arrows point inward: nothing under connectors/ imports scheduler or workers.
+
+    docs/design.md#layers-and-the-import-contract
+    """
     root = Path(connectors.__file__).parent
     offenders = []
     for path in root.rglob("*.py"):

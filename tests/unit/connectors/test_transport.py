@@ -8,6 +8,7 @@ import pytest
 import requests
 
 from connectors.errors import Failure, classify, network_state
+from connectors.graph_versions import DEFAULT_VERSION
 from connectors.transport import (
     FACEBOOK_ORIGINS, X_ORIGINS, OriginNotAllowed, SiarTransport, Timeouts, mount_transport,
 )
@@ -34,7 +35,7 @@ def test_rewrites_real_origin_to_sandbox_keeping_path_and_query(http_server):
 def test_lookalike_and_unmapped_origins_are_refused_for_a_sandbox_account(http_server):
     base, recorder = http_server
     session = _session(base, FACEBOOK_ORIGINS)
-    for url in ("https://api.twitter.com/2/tweets", "https://graph.facebook.com.evil.example/v21.0/me"):
+    for url in ("https://api.twitter.com/2/tweets", f"https://graph.facebook.com.evil.example/{DEFAULT_VERSION}/me"):
         with pytest.raises(OriginNotAllowed) as caught:
             session.get(url)
         assert network_state(caught.value) == "not_sent"
