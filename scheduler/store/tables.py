@@ -347,6 +347,8 @@ post_targets = sa.Table(
     _fk("post_id", "posts.id", "CASCADE", nullable=False),
     _fk("account_id", "social_accounts.id", "RESTRICT", nullable=False),
     sa.Column("text_override", sa.Text, nullable=True),
+    # X: the tweets it publishes, as validated (PostTarget.thread_parts); [] elsewhere.
+    sa.Column("thread_parts", JsonList(), nullable=False, default=list, server_default=sa.text("'[]'")),
     sa.Column("scheduled_at", UtcDateTime, nullable=True),
     sa.Column("scheduled_zone", sa.String(64), nullable=False, default=DEFAULT_TIMEZONE),
     sa.Column("occurrence", sa.Integer, nullable=False, default=0),

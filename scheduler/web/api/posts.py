@@ -96,6 +96,10 @@ class TargetOut(OutputModel):
     id: int | None
     account_id: int
     text: str | None
+    thread_parts: list[str] = Field(
+        default_factory=list,
+        description="X: the tweets this target publishes, in order, as they were checked "
+                    "(one unless it is a thread); empty on other platforms")
     state: str
     scheduled_at: datetime | None
     scheduled_zone: str
@@ -154,14 +158,25 @@ class ProblemOut(OutputModel):
     message: str
 
 
+class PreviewOut(OutputModel):
+    account_id: int
+    parts: list[str] = Field(description="The posts this target publishes, in order, exactly as "
+                                         "they will be sent (an X thread's tweets; one otherwise)")
+    counts: list[int] = Field(description="Each part's count as the platform counts it "
+                                          "(X: weighted)")
+
+
 class ValidationOut(OutputModel):
     ok: bool
     problems: list[ProblemOut]
+    previews: list[PreviewOut] = Field(
+        default_factory=list, description="Every target on a platform with threads (X)")
 
 
 def _target_out(t: PostTarget, attempts: list[PublishAttempt], lang: str) -> TargetOut:
     return TargetOut(
-        id=t.id, account_id=t.account_id, text=t.text_override, state=str(t.state),
+        id=t.id, account_id=t.account_id, text=t.text_override,
+        thread_parts=list(t.thread_parts), state=str(t.state),
         scheduled_at=t.scheduled_at, scheduled_zone=t.scheduled_zone, occurrence=t.occurrence,
         attempts=t.attempts, remote_id=t.remote_id, permalink=t.permalink,
         published_at=t.published_at,
@@ -217,7 +232,8 @@ def create_post(body: PostIn, actor: ActorDep, uow: UowDep, now: NowDep,
 @router.post("/validate", response_model=ValidationOut)
 def validate_post(body: DraftIn, actor: ActorDep, uow: UowDep, now: NowDep,
                   lang: LanguageDep) -> ValidationOut:
-    """Every problem of a draft, per target, for live checking; writes nothing."""
+    """Every problem of a draft, per target, and what each X target will publish, part by
+    part; for live checking; writes nothing."""
     kim_id = resolve_kim_id(uow, actor, body.kim)
     schedule: Any = None
     if body.schedule is not None:
@@ -231,8 +247,11 @@ def validate_post(body: DraftIn, actor: ActorDep, uow: UowDep, now: NowDep,
         media_ids=body.media_ids, as_thread=body.as_thread, schedule=schedule)
     problems = [ProblemOut(account_id=f.account_id, code=f.problem.code, field=f.problem.field,
                            platform=f.problem.platform, severity=f.problem.severity,
-                           message=f.problem.message(lang)) for f in found]
-    return ValidationOut(ok=not any(p.severity == "error" for p in problems), problems=problems)
+                           message=f.problem.message(lang)) for f in found.problems]
+    previews = [PreviewOut(account_id=v.account_id, parts=list(v.parts), counts=list(v.counts))
+                for v in found.previews]
+    return ValidationOut(ok=not any(p.severity == "error" for p in problems), problems=problems,
+                         previews=previews)
 
 
 @router.get("", response_model=PostPage)
