@@ -81,6 +81,13 @@ def test_the_period_limit_is_stated_and_its_error_is_bilingual(client, world, do
     assert error_of(r)["message"] == f"The period can be at most {MAX_PERIOD_DAYS} days."
 
 
+def _allow(response) -> set[str]:
+    """The methods of an ``Allow`` header, less HEAD, which goes with GET and no document declares."""
+    methods = set(response.headers["allow"].split(", "))
+    assert "HEAD" not in methods or "GET" in methods
+    return methods - {"HEAD"}
+
+
 def test_every_path_answers_options_and_405_with_exactly_its_methods(client, world, document):
     staff = world.auth("staff")
     for path, operations in document["paths"].items():
@@ -88,17 +95,17 @@ def test_every_path_answers_options_and_405_with_exactly_its_methods(client, wor
         url = path.replace("{kim_id}", str(world.a.id)).replace("{account_id}", str(world.a.account_id)) \
             .replace("{media_id}", str(world.a.media_id)).replace("{post_id}", str(world.a.post_id))
         r = client.options(url, headers=staff)
-        assert r.status_code == 204 and set(r.headers["allow"].split(", ")) == declared | {"OPTIONS"}, path
+        assert r.status_code == 204 and _allow(r) == declared | {"OPTIONS"}, path
         undeclared = sorted({"PUT", "PATCH", "DELETE", "POST", "GET"} - declared)[0]
         r = client.request(undeclared, url, headers=staff)
         assert r.status_code == 405, (path, undeclared, r.text)
         assert error_of(r)["code"] == "method_not_allowed"
-        assert set(r.headers["allow"].split(", ")) == declared | {"OPTIONS"}, path
+        assert _allow(r) == declared | {"OPTIONS"}, path
 
 
 def test_a_word_where_an_id_goes_is_not_an_id(client, world):
     r = client.patch("/api/v1/posts/validate", json={}, headers=world.auth("member_a"))
-    assert r.status_code == 405 and r.headers["allow"] == "OPTIONS, POST"
+    assert r.status_code == 405 and _allow(r) == {"OPTIONS", "POST"}
     assert client.get("/api/v1/posts/keripik", headers=world.auth("member_a")).status_code == 404
     assert client.options("/api/v1/tidak-ada").status_code == 404
 
