@@ -135,18 +135,23 @@ class MediaFile:
 class Content:
     """What to publish on one account.
 
-    ``thread``: on X, a text longer than one tweet is split into a reply chain
-    (paragraphs first, then words); other platforms post the whole text.
-    ``link``: a URL to attach (Facebook link preview; appended to the text elsewhere).
+    ``thread_parts``: on X, the tweets to post, in order, each replying to the
+    one before (the media go with the first), exactly as given: the caller
+    splits the text (Siar: the same rules that validated it and showed it
+    to the author), connectors never do. Empty: one tweet of ``text``.
+    Other platforms post ``text`` whole and ignore it.
+    ``link``: a URL to attach (Facebook link preview; appended to the text
+    elsewhere; on an X thread it must already be in one of the parts).
     """
 
     text: str = ""
     media: tuple[MediaFile, ...] = ()
-    thread: bool = False
+    thread_parts: tuple[str, ...] = ()
     link: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "media", tuple(self.media))
+        object.__setattr__(self, "thread_parts", tuple(self.thread_parts))
 
     @property
     def images(self) -> tuple[MediaFile, ...]:

@@ -9,6 +9,7 @@ Vendor docs:
 Quirks (PLATFORMS.md): tweepy 4.17 has no v2 media upload, so media go through
 ``client.session`` signed with tweepy's own OAuth1 handler; ``wait_on_rate_limit``
 stays off (it sleeps in the worker); tweet length is weighted (twitter-text).
+A thread arrives already split (``Content.thread_parts``) and is posted as given.
 """
 from __future__ import annotations
 
@@ -67,38 +68,13 @@ def fits(text: str, limit: int = TWEET_LIMIT) -> bool:
     return weighted_length(text) <= limit
 
 
-def split_thread(text: str, limit: int = TWEET_LIMIT) -> list[str]:
-    """Split ``text`` into tweets that each fit ``limit``: paragraphs first, then words."""
-    pieces: list[str] = []
-    for paragraph in [p.strip() for p in text.split("\n\n") if p.strip()]:
-        if fits(paragraph, limit):
-            pieces.append(paragraph)
-            continue
-        current = ""
-        for word in paragraph.split():
-            candidate = f"{current} {word}".strip()
-            if fits(candidate, limit):
-                current = candidate
-                continue
-            if current:
-                pieces.append(current)
-            while not fits(word, limit):  # one enormous "word": cut it
-                cut = len(word)
-                while cut > 1 and not fits(word[:cut], limit):
-                    cut = cut * 3 // 4
-                pieces.append(word[:cut])
-                word = word[cut:]
-            current = word
-        if current:
-            pieces.append(current)
-    tweets: list[str] = []
-    for piece in pieces:  # pack short paragraphs back together
-        joined = f"{tweets[-1]}\n\n{piece}" if tweets else piece
-        if tweets and fits(joined, limit):
-            tweets[-1] = joined
-        else:
-            tweets.append(piece)
-    return tweets or [""]
+def tweets_of(content: Content) -> list[str]:
+    """The tweets to post: ``content.thread_parts`` as given, else the text (and link) as one.
+
+    The connector never splits a text: the caller hands over the parts it
+    validated and showed (Siar: ``scheduler.domain.rules.PlatformRules.parts``).
+    """
+    return list(content.thread_parts) if content.thread_parts else [with_link(content)]
 
 
 def _twitter_failure(exc: BaseException, create: bool) -> Failure:
@@ -238,26 +214,41 @@ class XConnector:
 
     # ------------------------------------------------------------------ contract
     def validate(self, content: Content) -> list[Problem]:
-        """Check text (weighted length), media count/types/sizes; no I/O beyond file stats."""
+        """Check each tweet (weighted length), media count/types/sizes; no I/O beyond file stats."""
         problems: list[Problem] = []
-        text = with_link(content)
-        if not text.strip() and not content.media:
+        tweets = tweets_of(content)
+        if not any(t.strip() for t in tweets) and not content.media:
             problems.append(Problem("empty", "Postingan X perlu teks atau media.",
                                     "An X post needs text or media."))
-        if not content.thread and not fits(text):
-            problems.append(Problem(
-                "text_too_long",
-                f"Teks melebihi {TWEET_LIMIT} karakter X (terhitung {weighted_length(text)}); "
-                "pendekkan atau jadikan utas.",
-                f"The text exceeds X's {TWEET_LIMIT} characters (counted {weighted_length(text)}); "
-                "shorten it or post it as a thread.",
-            ))
+        if content.thread_parts and content.link and not any(content.link in t for t in tweets):
+            problems.append(Problem("link_not_in_thread",
+                                    "Tautan tidak ada di bagian utas mana pun; masukkan ke teks.",
+                                    "The link is in no part of the thread; put it in the text."))
+        for number, tweet in enumerate(tweets, start=1):
+            if fits(tweet):
+                continue
+            counted = weighted_length(tweet)
+            if len(tweets) == 1:
+                problems.append(Problem(
+                    "text_too_long",
+                    f"Teks melebihi {TWEET_LIMIT} karakter X (terhitung {counted}); "
+                    "pendekkan atau jadikan utas.",
+                    f"The text exceeds X's {TWEET_LIMIT} characters (counted {counted}); "
+                    "shorten it or post it as a thread.",
+                ))
+            else:
+                problems.append(Problem(
+                    "text_too_long",
+                    f"Bagian utas {number} melebihi {TWEET_LIMIT} karakter X (terhitung {counted}).",
+                    f"Part {number} of the thread exceeds X's {TWEET_LIMIT} characters "
+                    f"(counted {counted}).",
+                ))
         problems.extend(media_problems(content, self.limits))
         return problems
 
     @drops_client_on_failure
     def publish(self, account: AccountRef, content: Content) -> PublishResult:
-        """Upload media, then create the tweet (or the thread, each replying to the previous)."""
+        """Upload media, then create the tweet (or the thread's parts, each replying to the previous)."""
         reject_if_invalid(self.validate(content), self.platform)
         client = self._client(account)
         media_ids: list[str] = []
@@ -267,9 +258,8 @@ class XConnector:
                     media_ids = self._upload_media(client, content, Path(tmp))
                 except Exception as exc:  # noqa: BLE001 - everything is classified
                     raise self._fail(exc, create=False) from None
-        parts = split_thread(with_link(content)) if content.thread else [with_link(content)]
         created: list[str] = []
-        for index, part in enumerate(parts):
+        for index, part in enumerate(tweets_of(content)):
             try:
                 response = client.create_tweet(
                     text=part or None,

@@ -120,6 +120,7 @@ def post_json(sb: Sandbox, post: Any, create_requests: int) -> dict[str, Any]:
         "media_count": post.media_count, "media_type": post.media_type,
         "created_at": datetime.fromtimestamp(post.created_at, timezone.utc).isoformat(),
         "deleted": post.deleted, "create_requests": create_requests,
+        "in_reply_to": (post.extra or {}).get("reply_to"),  # X: the tweet a thread part answers
         "metrics": metrics_at(sb.engagement, post.platform, post.id, post.created_at, post.metrics),
     }
 

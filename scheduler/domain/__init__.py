@@ -10,7 +10,8 @@ model.py            the entities (dataclasses mapped by scheduler/store)
 errors.py           DomainError, InvalidInput, IllegalTransition, NotAllowed,
                     NotFound, Conflict; the Problem value (error | warning)
 states.py           review and target state machines as explicit tables
-rules/              per-platform content rules; validate_content()
+rules/              per-platform content rules; validate_content(), check_content()
+                    (problems and the parts published: an X thread's tweets)
 tweet_text.py       X weighted length (twitter-text), split_thread()
 hashtags.py         Unicode-aware hashtag extraction
 timezones.py        zones, local <-> UTC with DST gap/overlap rules

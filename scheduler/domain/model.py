@@ -254,6 +254,10 @@ class PostTarget:
     account_id: int
     post_id: int | None = None
     text_override: str | None = None
+    # X: the tweets this target publishes, in order (one unless it is a thread),
+    # as checked when its content was last written (rules.PlatformRules.parts);
+    # empty on platforms without threads.
+    thread_parts: list[str] = field(default_factory=list)
     scheduled_at: datetime | None = None  # UTC
     scheduled_zone: str = DEFAULT_TIMEZONE
     occurrence: int = 0                   # recurring posts: 0, 1, 2 ...

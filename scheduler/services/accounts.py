@@ -109,11 +109,18 @@ def get_account(uow: AbstractUnitOfWork, actor: Actor, account_id: int) -> Socia
         return _load(uow, actor, account_id, Cap.READ_KIM)
 
 
-def list_accounts(uow: AbstractUnitOfWork, actor: Actor, kim_id: int) -> list[SocialAccount]:
-    """The accounts of a KIM the actor may see."""
+def list_accounts(uow: AbstractUnitOfWork, actor: Actor, kim_id: int | None) -> list[SocialAccount]:
+    """The accounts of a KIM the actor may see; ``None``: of every KIM it may see, by KIM."""
+    if kim_id is None and actor.is_kim_bound:
+        kim_id = actor.kim_id
     authorize(actor, Cap.READ_KIM, kim_id, what="kim")
     with uow:
-        return uow.accounts.list_by_kim(kim_id)
+        if kim_id is not None:
+            return uow.accounts.list_by_kim(kim_id)
+        if actor.is_kim_bound:  # bound to no KIM at all: nothing to see
+            return []
+        return [a for kim in uow.kims.list() if kim.id is not None
+                for a in uow.accounts.list_by_kim(kim.id)]
 
 
 def set_slots(uow: AbstractUnitOfWork, actor: Actor, account_id: int,

@@ -69,6 +69,20 @@ def can_see_kim(actor: Actor, kim_id: int | None) -> bool:
     return kim_id is not None and actor.kim_id == kim_id
 
 
+def require_role(actor: Actor, cap: Cap) -> None:
+    """Raise NotAllowed unless ``actor``'s role holds ``cap`` somewhere (no KIM involved yet).
+
+    The web API asks this first, so a role that can never do something hears
+    so before its input is examined (staff composing a post: 403, whatever the body).
+    """
+    if actor.role not in GRANTS[cap]:
+        raise NotAllowed(
+            f"{cap.value}_not_allowed",
+            "Peran Anda tidak mengizinkan tindakan ini.",
+            "Your role does not allow this action.",
+        )
+
+
 def authorize(actor: Actor, cap: Cap, kim_id: int | None = None, *, what: str = "data") -> None:
     """Raise unless ``actor`` holds ``cap`` on ``kim_id`` (None: no KIM involved).
 
@@ -77,12 +91,7 @@ def authorize(actor: Actor, cap: Cap, kim_id: int | None = None, *, what: str = 
     """
     if kim_id is not None and not can_see_kim(actor, kim_id):
         raise not_found(what)
-    if actor.role not in GRANTS[cap]:
-        raise NotAllowed(
-            f"{cap.value}_not_allowed",
-            "Peran Anda tidak mengizinkan tindakan ini.",
-            "Your role does not allow this action.",
-        )
+    require_role(actor, cap)
     if kim_id is None and actor.is_kim_bound and cap not in (Cap.READ_KIM,):
         # A KIM-bound role acting outside any KIM (e.g. the registry) is refused.
         raise NotAllowed(f"{cap.value}_not_allowed",

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from scheduler.domain.errors import Conflict
+from scheduler.domain.errors import Conflict, NotFound
 from scheduler.domain.model import DEFAULT_TIMEZONE, Kim
+from scheduler.domain.timezones import get_zone
 from scheduler.services import audit, checks
 from scheduler.services.actors import Actor
 from scheduler.services.authz import Cap, authorize, not_found
@@ -25,18 +26,20 @@ def create_kim(
 ) -> Kim:
     """Register the KIM of a kelurahan; returns it with its id.
 
-    Unknown kelurahan -> InvalidInput(kelurahan); a second KIM for the same
-    kelurahan or a taken slug -> Conflict; an unknown zone -> InvalidInput(timezone).
+    Unknown kelurahan -> NotFound(kelurahan), like any other reference to
+    something that does not exist; a second KIM for the same kelurahan or a
+    taken slug -> Conflict; an unknown zone -> InvalidInput(timezone). Without
+    a ``slug`` it is made from the name, or, for a name with no letter or digit
+    to make one of, from the kelurahan's code.
     """
     authorize(actor, Cap.MANAGE_REGISTRY)
     name = checks.required_text(name, "name", "Nama KIM", "KIM name", max_length=120)
     zone = checks.zone(timezone)
-    slug = checks.slugify(slug or name)
-    if not slug:
+    if slug and not checks.slugify(slug):
         raise checks.invalid("slug", "invalid_slug",
                              "Slug harus berisi huruf atau angka.",
                              "The slug must contain letters or digits.")
-    if formed_on is not None and formed_on > now.date():
+    if formed_on is not None and formed_on > now.astimezone(get_zone(zone)).date():  # today there
         raise checks.invalid("formed_on", "formed_in_future",
                              "Tanggal pembentukan tidak boleh di masa depan.",
                              "The formation date cannot be in the future.")
@@ -45,9 +48,9 @@ def create_kim(
         # The code, or the kelurahan's name ("Oro-oro Dowo" -> code "oro-oro-dowo").
         kelurahan = uow.kelurahan.get(wanted) or uow.kelurahan.get(checks.slugify(wanted))
         if kelurahan is None:
-            raise checks.invalid("kelurahan", "unknown_kelurahan",
-                                 f"Kelurahan '{kelurahan_code}' tidak dikenal.",
-                                 f"Unknown kelurahan '{kelurahan_code}'.")
+            raise NotFound("unknown_kelurahan", f"Kelurahan '{kelurahan_code}' tidak dikenal.",
+                           f"Unknown kelurahan '{kelurahan_code}'.", field="kelurahan")
+        slug = checks.slugify(slug or name) or kelurahan.code
         if uow.kims.get_by_kelurahan(kelurahan.code) is not None:
             raise Conflict("kim_exists_for_kelurahan",
                            f"Kelurahan {kelurahan.name} sudah punya KIM.",

@@ -2,18 +2,21 @@
 
 Returns the problems per target (each account's platform rules on the text
 it will publish and the attached media) plus the problems of the schedule,
-instead of raising on the first. Nothing is stored and no audit event is
-written; the same rules refuse the post again when it is saved.
+instead of raising on the first, and, for every target on a platform with
+threads (X), the parts it will publish with their counts: the same parts the
+target stores when the post is saved and the connector sends. Nothing is
+stored and no audit event is written; the same rules refuse the post again
+when it is saved.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from scheduler.domain.errors import DomainError, Problem
 from scheduler.domain.model import MediaAsset, ScheduleKind
-from scheduler.domain.rules import MediaInfo, validate_content
+from scheduler.domain.rules import MediaInfo, check_content, rules_for
 from scheduler.services import scheduling
 from scheduler.services.actors import Actor
 from scheduler.services.authz import Cap, authorize, not_found
@@ -28,6 +31,21 @@ class TargetProblem:
     problem: Problem
 
 
+@dataclass(frozen=True)
+class TargetPreview:
+    """What one target will publish, part by part, and each part's count (X: weighted)."""
+
+    account_id: int
+    parts: tuple[str, ...]
+    counts: tuple[int, ...]
+
+
+@dataclass
+class DraftCheck:
+    problems: list[TargetProblem] = field(default_factory=list)
+    previews: list[TargetPreview] = field(default_factory=list)
+
+
 def _as_problem(error: DomainError) -> Problem:
     return Problem(error.code, error.field, error.message_id, error.message_en)
 
@@ -35,13 +53,15 @@ def _as_problem(error: DomainError) -> Problem:
 def validate_draft(uow: AbstractUnitOfWork, actor: Actor, *, kim_id: int, text: str,
                    targets: Sequence[TargetSpec], now: datetime, media_ids: Sequence[int] = (),
                    as_thread: bool = False,
-                   schedule: ScheduleIntent | DomainError | None = None) -> list[TargetProblem]:
-    """Every problem of the draft (errors and warnings); an empty list means it can be saved.
+                   schedule: ScheduleIntent | DomainError | None = None) -> DraftCheck:
+    """Every problem of the draft (errors and warnings; none means it can be saved) and the
+    parts each X target will publish.
 
     ``schedule`` may be the intent or the error met while reading it (reported as a problem).
     """
     authorize(actor, Cap.WRITE_POST, kim_id, what="kim")
-    found: list[TargetProblem] = []
+    result = DraftCheck()
+    found = result.problems
     if isinstance(schedule, DomainError):
         found.append(TargetProblem(None, _as_problem(schedule)))
         schedule = None
@@ -76,11 +96,15 @@ def validate_draft(uow: AbstractUnitOfWork, actor: Actor, *, kim_id: int, text: 
                     "Social account not found.")))
                 continue
             body = spec.text if spec.text is not None else text
-            for problem in validate_content(account.platform, body or "", infos, as_thread=as_thread):
-                found.append(TargetProblem(spec.account_id, problem))
+            checked = check_content(account.platform, body or "", infos, as_thread=as_thread)
+            found.extend(TargetProblem(spec.account_id, problem) for problem in checked.problems)
+            if checked.parts is not None:
+                count = rules_for(account.platform).count_text
+                result.previews.append(TargetPreview(
+                    spec.account_id, checked.parts, tuple(count(part) for part in checked.parts)))
             if isinstance(schedule, ScheduleIntent) and schedule.kind == ScheduleKind.NEXT_SLOT \
                     and not account.slots:
                 found.append(TargetProblem(spec.account_id, Problem(
                     "no_slots", "schedule", f"Akun @{account.handle} belum punya jadwal posting rutin.",
                     f"Account @{account.handle} has no posting slots yet.")))
-    return found
+    return result

@@ -17,7 +17,7 @@ from scheduler.domain.model import (
     MediaAsset, Post, PostTarget, ReviewState, Role, ScheduleKind, SocialAccount, SubjectKind,
     TargetState,
 )
-from scheduler.domain.rules import MediaInfo, validate_content
+from scheduler.domain.rules import MediaInfo, check_content
 from scheduler.services import audit, checks, scheduling
 from scheduler.services.actors import Actor
 from scheduler.services.authz import (
@@ -147,16 +147,24 @@ def _text(text: str | None) -> str:
 
 
 def _check_content(targets: Iterable[tuple[PostTarget | TargetSpec, SocialAccount]], text: str,
-                   media: list[MediaAsset], as_thread: bool) -> None:
-    """Every target's text and media against its platform; all errors raised together."""
+                   media: list[MediaAsset], as_thread: bool) -> list[list[str]]:
+    """Every target's text and media against its platform; all errors raised together.
+
+    Returns, target by target, the parts the check counted (an X thread's
+    tweets): the target stores exactly these (``PostTarget.thread_parts``).
+    """
     infos = [MediaInfo.from_asset(m) for m in media]
     problems: list[Problem] = []
+    parts: list[list[str]] = []
     for target, account in targets:
         own = target.text if isinstance(target, TargetSpec) else target.text_override
-        problems += validate_content(account.platform, own if own is not None else text, infos,
-                                     as_thread=as_thread)
+        checked = check_content(account.platform, own if own is not None else text, infos,
+                                as_thread=as_thread)
+        problems += checked.problems
+        parts.append(list(checked.parts or ()))
     if any(p.is_error for p in problems):
         raise InvalidInput.from_problems(problems)
+    return parts
 
 
 def _require_slots(accounts: Iterable[SocialAccount]) -> None:
@@ -217,7 +225,7 @@ def compose_post(
         accounts = _accounts(uow, kim_id, specs)
         media = _media(uow, kim_id, media_ids)
         subject = _subject(uow, kim_id, subject)
-        _check_content([(s, accounts[s.account_id]) for s in specs], body, media, as_thread)
+        parts = _check_content([(s, accounts[s.account_id]) for s in specs], body, media, as_thread)
         if intent.kind == ScheduleKind.NEXT_SLOT:
             _require_slots(accounts.values())
         post = Post(kim_id=kim_id, author_id=actor.user_id, text=body, tags=clean_tags,
@@ -227,9 +235,9 @@ def compose_post(
         scheduling.apply_intent(post, intent)
         post = uow.posts.add(post)
         post.media_ids = [m.id for m in media]
-        for spec in specs:
+        for spec, own_parts in zip(specs, parts):
             post.targets.append(PostTarget(
-                account_id=spec.account_id, text_override=spec.text,
+                account_id=spec.account_id, text_override=spec.text, thread_parts=own_parts,
                 scheduled_at=scheduling.provisional_instant(intent),
                 scheduled_zone=intent.zone, created_at=now, updated_at=now))
         uow.flush()
@@ -322,7 +330,7 @@ def edit_post(
                 target.text_override = own
         editable = [t for t in live if t.state not in CLAIMED_STATES]
         accounts = {t.account_id: uow.accounts.get(t.account_id) for t in editable}
-        _check_content([(t, accounts[t.account_id]) for t in editable], body, media, thread)
+        parts = _check_content([(t, accounts[t.account_id]) for t in editable], body, media, thread)
         if intent is not None and intent.kind == ScheduleKind.NEXT_SLOT:
             _require_slots(a for a in accounts.values() if a is not None)
         # -- all checks passed: change the post
@@ -332,6 +340,8 @@ def edit_post(
                                             ("target_texts", target_texts)) if value is not UNSET]
         post.text = body
         post.as_thread = thread
+        for target, own_parts in zip(editable, parts):
+            target.thread_parts = own_parts
         if media_ids is not UNSET:
             post.media_ids = [m.id for m in media]
         if checked_tags is not None:

@@ -55,7 +55,9 @@ from connectors.base import (
     Rejected,
     Transient,
 )
+from scheduler.domain.errors import DomainError
 from scheduler.domain.model import AttemptOutcome, TargetState
+from scheduler.domain.rules import rules_for
 from scheduler.services import accounts, fingerprints
 from scheduler.services.pipeline import Pipeline
 from scheduler.store import claims
@@ -200,12 +202,29 @@ def _store_credentials(p: Pipeline, account_id: int):  # type: ignore[no-untyped
 
 
 def content_of(p: Pipeline, job: claims.PublishInput) -> Content:
-    """The connector's Content for a target: its text and the post's media files, in order."""
+    """The connector's Content for a target: its text, its parts and the post's media files."""
     media = tuple(
         MediaFile(path=Path(p.media_root) / m.storage_key, kind=m.kind, mime=m.mime_type)  # type: ignore[arg-type]
         for m in job.media
     )
-    return Content(text=job.text, media=media, thread=job.as_thread)
+    return Content(text=job.text, media=media, thread_parts=publish_parts(job))
+
+
+def publish_parts(job: claims.PublishInput) -> tuple[str, ...]:
+    """The posts a target publishes (an X thread's tweets): the parts stored with it.
+
+    They were computed once, when its content was checked and saved, and are
+    sent as stored. A target saved before targets kept their parts has none
+    stored; it gets them from the same rules now (``PlatformRules.parts``).
+    Empty on a platform without threads.
+    """
+    if job.thread_parts:
+        return job.thread_parts
+    try:
+        return rules_for(job.platform).parts(job.text, job.as_thread) or ()
+    except DomainError as error:  # characters the platform refuses: sending cannot help
+        raise Rejected(error.message_id, error.message_en, code=error.code,
+                       platform=job.platform) from None
 
 
 def backoff(p: Pipeline, attempt: int) -> timedelta:

@@ -113,7 +113,7 @@ def _find(
     for post in remote:
         if post.remote_id in taken:
             continue
-        if fingerprints.matches(post, job.text, len(job.media), job.as_thread):
+        if fingerprints.matches(post, job.text, len(job.media), job.thread_parts, job.as_thread):
             return post
     return None
 

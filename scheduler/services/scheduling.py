@@ -244,7 +244,8 @@ def _expand(uow: AbstractUnitOfWork, post: Post, templates: list[PostTarget], no
         reusable = list(pool) if first else []
         for number, instant in series:
             target = reusable.pop(0) if reusable else PostTarget(
-                account_id=account_id, text_override=model.text_override, created_at=now)
+                account_id=account_id, text_override=model.text_override,
+                thread_parts=list(model.thread_parts), created_at=now)
             if target not in post.targets:
                 post.targets.append(target)
             target.occurrence = number

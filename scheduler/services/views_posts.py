@@ -11,6 +11,7 @@ from scheduler.domain.model import (
     Destination, EngagementSnapshot, Kim, MediaAsset, Post, PostTarget, Product, PublishAttempt,
     SocialAccount, SubjectKind, User,
 )
+from scheduler.domain.rules import rules_for
 from scheduler.services.actors import Actor
 from scheduler.services.authz import Cap, authorize, not_found
 from scheduler.services.ports import AbstractUnitOfWork
@@ -23,6 +24,22 @@ class TargetDetail:
     account: SocialAccount | None
     attempts: list[PublishAttempt]
     snapshots: list[EngagementSnapshot]
+
+    @property
+    def thread(self) -> list[ThreadPart]:
+        """An X thread's stored parts, as they are published; empty unless there are several."""
+        parts = self.target.thread_parts
+        if len(parts) < 2 or self.account is None:
+            return []
+        rules = rules_for(self.account.platform)
+        return [ThreadPart(part, rules.count_text(part), rules.text_limit) for part in parts]
+
+
+@dataclass(frozen=True)
+class ThreadPart:
+    text: str
+    count: int   # as the platform counts it (X: weighted)
+    limit: int
 
 
 @dataclass

@@ -104,6 +104,9 @@ class PublishInput:
     as_thread: bool
     media: tuple[MediaRow, ...]
     content_fingerprint: str | None
+    #: The posts stored with the target when its content was checked (an X
+    #: thread's tweets); empty on other platforms and on older targets.
+    thread_parts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -291,7 +294,7 @@ def release(conn: sa.Connection, target_id: int, lease_token: str, now: datetime
 _PUBLISH_INPUT = (
     sa.select(
         T.c.id, T.c.post_id, T.c.account_id, T.c.text_override, T.c.content_fingerprint,
-        posts.c.kim_id, posts.c.text, posts.c.as_thread,
+        T.c.thread_parts, posts.c.kim_id, posts.c.text, posts.c.as_thread,
         A.c.platform, A.c.handle, A.c.credentials_encrypted, A.c.sandbox,
         A.c.status, A.c.paused_until,
         sa.exists().where(post_media.c.post_id == T.c.post_id).label("has_media"),
@@ -432,6 +435,7 @@ def read_publish_inputs(
             as_thread=bool(r.as_thread),
             media=tuple(media.get(r.post_id, ())),
             content_fingerprint=r.content_fingerprint,
+            thread_parts=tuple(r.thread_parts or ()),
         )
         out[r.id] = (job, AccountGate(AccountStatus(r.status), r.paused_until))
     return out

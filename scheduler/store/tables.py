@@ -177,7 +177,7 @@ social_accounts = sa.Table(
     sa.Column("handle", sa.String(100), nullable=False),
     sa.Column("credentials_encrypted", sa.Text, nullable=False, default=""),
     # A training account: its requests go to the configured sandbox (SIAR_SANDBOX_URL), never
-    # to the platform. No address is stored with an account (migration 0004).
+    # to the platform. No address is stored with an account (migration 0005).
     sa.Column("sandbox", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
     sa.Column("status", StrEnum(AccountStatus, 20), nullable=False, default=AccountStatus.ACTIVE),
     sa.Column("paused_until", UtcDateTime, nullable=True),
@@ -349,6 +349,8 @@ post_targets = sa.Table(
     _fk("post_id", "posts.id", "CASCADE", nullable=False),
     _fk("account_id", "social_accounts.id", "RESTRICT", nullable=False),
     sa.Column("text_override", sa.Text, nullable=True),
+    # X: the tweets it publishes, as validated (PostTarget.thread_parts); [] elsewhere.
+    sa.Column("thread_parts", JsonList(), nullable=False, default=list, server_default=sa.text("'[]'")),
     sa.Column("scheduled_at", UtcDateTime, nullable=True),
     sa.Column("scheduled_zone", sa.String(64), nullable=False, default=DEFAULT_TIMEZONE),
     sa.Column("occurrence", sa.Integer, nullable=False, default=0),

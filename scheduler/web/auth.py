@@ -73,7 +73,11 @@ async def _login_input(request: Request) -> tuple[LoginIn, bool]:
 
 @router.post(
     "/login", response_model=LoginOut,
-    responses={303: {"description": "Form sign-in: redirect to `next`"}},
+    responses={303: {"description": "Form sign-in: redirect to `next`"},
+               **{status: {**entry, "content": {"text/html": {"schema": {"type": "string"}}},
+                           "description": f"{entry['description']}; a form sign-in gets the sign-in page "
+                                          "again (HTML) with the message"}
+                  for status, entry in error_responses(401, 429).items()}},
     openapi_extra={"requestBody": {"required": True, "content": {
         "application/json": {"schema": LoginIn.model_json_schema()},
         "application/x-www-form-urlencoded": {"schema": LoginIn.model_json_schema()},

@@ -14,17 +14,21 @@ from typing import Annotated, Any, Callable
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyCookie, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
 from scheduler.domain.errors import NotAllowed
+from scheduler.domain.model import Role
 from scheduler.services import sessions, tokens, users
 from scheduler.services.actors import Actor
+from scheduler.services.authz import GRANTS, Cap, require_role
 from scheduler.services.ports import AbstractUnitOfWork
 from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 from scheduler.web.errors import Unauthenticated
 from scheduler.web.i18n import language
+from scheduler.web.schemas import ErrorEnvelope
 
 SESSION_COOKIE = "siar_session"
 CSRF_COOKIE = "siar_csrf"
@@ -78,7 +82,18 @@ UowDep = Annotated[AbstractUnitOfWork, Depends(get_uow)]
 NowDep = Annotated[datetime, Depends(get_now)]
 
 
-async def current_actor(request: Request, uow: UowDep, engine: EngineDep, now: NowDep) -> Actor:
+# The two ways to sign in, declared so the OpenAPI document says every operation that needs
+# one of them needs it (``auto_error=False``: ``current_actor`` reads and checks both itself).
+_TOKEN = HTTPBearer(auto_error=False, scheme_name="token",
+                    description="API token `siar_<prefix>_<secret>` (`siar token create EMAIL`)")
+_SESSION = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, scheme_name="session",
+                        description="Browser session from `POST /auth/login`; changes also need the "
+                                    "`X-CSRF-Token` header")
+
+
+async def current_actor(request: Request, uow: UowDep, engine: EngineDep, now: NowDep,
+                        _token: Annotated[Any, Security(_TOKEN)] = None,
+                        _session: Annotated[Any, Security(_SESSION)] = None) -> Actor:
     """The caller, from a bearer token or a session cookie; 401 if neither is valid."""
     header = request.headers.get("authorization")
     if header is not None:
@@ -146,6 +161,23 @@ async def require_csrf(request: Request, session_id: str) -> None:
 
 
 ActorDep = Annotated[Actor, Depends(current_actor)]
+
+
+def only(cap: Cap) -> dict[str, Any]:
+    """Route keywords for an action only some roles may take: its gate and its documentation.
+
+    ``@router.post("", **only(Cap.WRITE_POST))``: a caller whose role can never
+    do this gets 403 before its input is even read (FastAPI runs route
+    dependencies before it validates the body), and the 403 entry of the
+    operation in the OpenAPI document names the roles that may.
+    """
+    def role_gate(actor: ActorDep) -> None:
+        require_role(actor, cap)
+
+    roles = ", ".join(role.value for role in Role if role in GRANTS[cap])
+    return {"dependencies": [Depends(role_gate)],
+            "responses": {403: {"model": ErrorEnvelope,
+                                "description": f"Not allowed: only {roles} may do this"}}}
 
 
 def get_language(request: Request, actor: ActorDep) -> str:

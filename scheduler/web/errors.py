@@ -15,13 +15,14 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from scheduler.domain.errors import (
     Conflict, DomainError, IllegalTransition, InvalidInput, NotAllowed, NotFound,
 )
 from scheduler.services.login_throttle import LoginThrottled
 from scheduler.web.i18n import language, pick
+from scheduler.web.methods import allowed_methods
 
 log = logging.getLogger("siar.web")
 
@@ -114,6 +115,8 @@ _ID_MESSAGES = {
     "datetime_from_date_parsing": "format waktu tidak sah (ISO-8601)",
     "datetime_type": "format waktu tidak sah (ISO-8601)",
     "date_from_datetime_parsing": "format tanggal tidak sah (YYYY-MM-DD)",
+    "date_format": "format tanggal tidak sah (YYYY-MM-DD)",
+    "datetime_format": "format waktu tidak sah (ISO-8601, mis. 2026-12-01T09:00:00+07:00)",
     "enum": "nilai tidak dikenal",
     "literal_error": "nilai tidak dikenal",
     "greater_than_equal": "terlalu kecil",
@@ -145,6 +148,8 @@ def validation_response(request: Request, exc: RequestValidationError) -> JSONRe
             text = e.get("msg", "invalid")
             if kind == "timezone_aware":
                 text = "time without a time zone: add an offset (+07:00) or a timezone"
+            elif kind in ("enum", "literal_error") and len(text) > 200:  # e.g. the 600 time zones
+                text = "Input should be one of the values the API document lists (/api/openapi.json)"
         else:
             text = _ID_MESSAGES.get(kind, "nilai tidak sah")
         fields.setdefault(name, text)
@@ -168,13 +173,21 @@ _HTTP_MESSAGES = {
 }
 
 
-def http_response(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+def http_response(request: Request, exc: StarletteHTTPException) -> Response:
+    """Starlette's HTTP errors in the envelope; a 405 lists every method of its path in ``Allow``,
+    and OPTIONS (which no route declares, so the router calls it a 405) answers 204 with that list."""
+    headers = dict(getattr(exc, "headers", None) or {})
+    allow = allowed_methods(request) if exc.status_code == 405 else []
+    if allow:
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers={"Allow": ", ".join(allow)})
+        headers["Allow"] = ", ".join(allow)
     lang = language(request)
     mid, men = _HTTP_MESSAGES.get(exc.status_code, ("Permintaan tidak bisa diproses.",
                                                     "The request cannot be processed."))
     code = _HTTP_CODES.get(exc.status_code, "http_error")
     return JSONResponse(error_body(code, pick(lang, mid, men)), status_code=exc.status_code,
-                        headers=getattr(exc, "headers", None))
+                        headers=headers or None)
 
 
 def internal_response(request: Request, exc: Exception) -> JSONResponse:

@@ -3,12 +3,14 @@
 ``validate_content(platform, text, media, as_thread)`` returns every
 :class:`~scheduler.domain.errors.Problem` (errors block, warnings inform);
 ``InvalidInput.from_problems`` turns the errors into one exception.
+``check_content`` returns the problems together with the parts the platform
+publishes (an X thread's tweets), computed once by the same rules.
 """
 from __future__ import annotations
 
 from ..errors import InvalidInput, Problem
 from ..model import Platform
-from .base import AspectRule, MediaInfo, MediaKindRules, PlatformRules, utf16_length
+from .base import AspectRule, Checked, MediaInfo, MediaKindRules, PlatformRules, utf16_length
 from .facebook import FACEBOOK_RULES
 from .instagram import INSTAGRAM_RULES
 from .x import X_RULES
@@ -42,6 +44,12 @@ def validate_content(platform: Platform | str, text: str, media: list[MediaInfo]
     return rules_for(platform).validate(text, list(media), as_thread=as_thread)
 
 
-__all__ = ["RULES", "rules_for", "validate_content", "MediaInfo", "PlatformRules",
-           "MediaKindRules", "AspectRule", "utf16_length", "X_RULES", "FACEBOOK_RULES",
-           "INSTAGRAM_RULES"]
+def check_content(platform: Platform | str, text: str, media: list[MediaInfo],
+                  as_thread: bool = False) -> Checked:
+    """The problems of ``text`` + ``media`` on ``platform`` and the parts it publishes."""
+    return rules_for(platform).check(text, list(media), as_thread=as_thread)
+
+
+__all__ = ["RULES", "rules_for", "validate_content", "check_content", "Checked", "MediaInfo",
+           "PlatformRules", "MediaKindRules", "AspectRule", "utf16_length", "X_RULES",
+           "FACEBOOK_RULES", "INSTAGRAM_RULES"]

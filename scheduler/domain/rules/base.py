@@ -72,6 +72,19 @@ class MediaKindRules:
 
 
 @dataclass(frozen=True)
+class Checked:
+    """A content checked against one platform's rules.
+
+    ``parts``: what the platform publishes, post by post (see
+    :meth:`PlatformRules.parts`); None on a platform without threads, or
+    when the text could not be split.
+    """
+
+    problems: list[Problem]
+    parts: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
 class PlatformRules:
     """Everything Siar checks before it sends a post to one platform."""
 
@@ -92,11 +105,39 @@ class PlatformRules:
     max_thread: int | None = None
     extra_checks: tuple[Callable[[str], list[Problem]], ...] = field(default=())
 
+    # -- what is published ----------------------------------------------------
+    def parts(self, text: str, as_thread: bool = False) -> tuple[str, ...] | None:
+        """The texts this platform publishes for ``text``, one post each, in order.
+
+        On a platform with threads (X): one part, ``text`` itself, unless
+        ``as_thread`` and the text is over the limit; then the thread's parts
+        (:attr:`split_thread`), never none (a media-only post has one empty
+        part). None on a platform without threads: the text goes out whole.
+        This is the one place a thread is split: validation counts these
+        parts, the compose page shows them, the target stores them and the
+        connector publishes exactly them. Raises InvalidInput for characters
+        the splitter refuses.
+        """
+        if self.split_thread is None:
+            return None
+        if as_thread and self.count_text(text) > self.text_limit:
+            return tuple(self.split_thread(text)) or ("",)
+        return (text,)
+
     # -- validation -----------------------------------------------------------
     def validate(self, text: str, media: list[MediaInfo], as_thread: bool = False) -> list[Problem]:
         """Every problem with this content on this platform (errors and warnings)."""
+        return self.check(text, media, as_thread).problems
+
+    def check(self, text: str, media: list[MediaInfo], as_thread: bool = False) -> Checked:
+        """Every problem with this content on this platform, and the parts it publishes."""
         problems: list[Problem] = []
-        problems += self._check_text(text, media, as_thread)
+        parts: tuple[str, ...] | None = None
+        try:
+            parts = self.parts(text, as_thread)
+        except InvalidInput as e:
+            problems.append(self._p(e.code, e.field or "text", e.message_id, e.message_en))
+        problems += self._check_text(text, media, as_thread, parts)
         problems += self._check_media(media)
         for check in self.extra_checks:
             problems += check(text)
@@ -105,12 +146,13 @@ class PlatformRules:
         unique: dict[tuple[str, str | None, str], Problem] = {}
         for p in problems:
             unique.setdefault((p.code, p.field, p.message_id), p)
-        return list(unique.values())
+        return Checked(list(unique.values()), parts)
 
     def _p(self, code: str, fld: str, mid: str, men: str, severity: str = "error") -> Problem:
         return Problem(code, fld, mid, men, platform=self.platform, severity=severity)  # type: ignore[arg-type]
 
-    def _check_text(self, text: str, media: list[MediaInfo], as_thread: bool) -> list[Problem]:
+    def _check_text(self, text: str, media: list[MediaInfo], as_thread: bool,
+                    parts: tuple[str, ...] | None) -> list[Problem]:
         out: list[Problem] = []
         if not text.strip() and not media:
             out.append(self._p("empty_post", "text", "Tulis teks atau lampirkan foto/video.",
@@ -119,7 +161,7 @@ class PlatformRules:
         length = self.count_text(text)
         if length > self.text_limit:
             if as_thread and self.split_thread is not None:
-                out += self._check_thread(text)
+                out += self._check_thread(parts)
             else:
                 hint_id = hint_en = ""
                 if self.split_thread is not None:
@@ -141,12 +183,9 @@ class PlatformRules:
                     f"Too many hashtags for {self.name}: {tags}, at most {self.max_hashtags}."))
         return out
 
-    def _check_thread(self, text: str) -> list[Problem]:
-        assert self.split_thread is not None
-        try:
-            parts = self.split_thread(text)
-        except InvalidInput as e:
-            return [self._p(e.code, e.field or "text", e.message_id, e.message_en)]
+    def _check_thread(self, parts: tuple[str, ...] | None) -> list[Problem]:
+        if parts is None:  # the splitter refused the text: already reported by check()
+            return []
         if self.max_thread is not None and len(parts) > self.max_thread:
             return [self._p(
                 "thread_too_long", "text",

@@ -29,6 +29,7 @@ from scheduler.store import summary_queries as q
 from scheduler.store.tables import kims, social_accounts
 
 MAX_PERIOD_DAYS = 732
+DEFAULT_PERIOD_DAYS = 30
 METRICS = ("likes", "comments", "shares", "views", "reach", "saves")
 
 DEFINITIONS = {
@@ -106,6 +107,18 @@ class Summary:
                 "captured_at": self.captured_at.isoformat() if self.captured_at else None,
                 "missing": self.missing, "rows": [r.as_dict() for r in self.rows],
                 "total": self.total.as_dict(), "definitions": DEFINITIONS}
+
+
+def period(first: date | None, last: date | None, today: date) -> tuple[date, date]:
+    """The period asked for: ``last`` defaults to today, ``first`` to the 30 days ending at ``last``.
+
+    Whether it is a valid period (``first <= last``, at most ``MAX_PERIOD_DAYS``
+    apart) is :func:`resolve_scope`'s question.
+    """
+    last = last or today
+    if first is None:  # never before 1 January of the year 1 (the calendar's first day)
+        first = date.fromordinal(max(1, last.toordinal() - (DEFAULT_PERIOD_DAYS - 1)))
+    return first, last
 
 
 def resolve_scope(conn: sa.Connection, actor: Actor, first: date, last: date, *,

@@ -14,24 +14,28 @@ from pydantic import Field, model_validator
 from scheduler.domain.model import Platform, SocialAccount
 from scheduler.services import account_checks, accounts
 from scheduler.web.api.kims import resolve_kim_id
-from scheduler.web.deps import ActorDep, ContextDep, LanguageDep, NowDep, SettingsDep, UowDep
-from scheduler.web.schemas import Id, IdPath, InputModel, OutputModel
+from scheduler.services.authz import Cap
+from scheduler.web.deps import ActorDep, ContextDep, LanguageDep, NowDep, SettingsDep, UowDep, only
+from scheduler.web.schemas import (
+    KIM_FILTER, KIM_TO_ACT_IN, Flag, Id, IdPath, InputModel, Int, OutputModel, TimeZoneName,
+)
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
 
 
 class SlotIO(InputModel):
-    weekday: int = Field(ge=0, le=6, description="0 = Senin / Monday")
-    at: str = Field(pattern=r"^\d{2}:\d{2}$", description="HH:MM, local to the account's zone")
+    weekday: Int = Field(ge=0, le=6, description="0 = Senin / Monday")
+    at: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+                    description="HH:MM (00:00-23:59), local to the account's zone")
 
 
 class AccountIn(InputModel):
-    kim: Id | str | None = Field(default=None, description="KIM id or slug (default: your own)")
+    kim: Id | str | None = Field(default=None, description=KIM_TO_ACT_IN)
     platform: Platform
     handle: str = Field(min_length=1, max_length=100)
     credentials: dict[str, Any] | None = Field(default=None, description="Write-only")
-    sandbox: bool = False
-    timezone: str | None = Field(default=None, max_length=64)
+    sandbox: Flag = False
+    timezone: TimeZoneName | None = Field(default=None, description="Default: the KIM's zone")
     slots: list[SlotIO] = Field(default_factory=list, max_length=168)
 
     @model_validator(mode="after")
@@ -77,8 +81,8 @@ class SlotsIn(InputModel):
 
 
 class PacingIn(InputModel):
-    min_spacing_seconds: int | None = Field(default=None, ge=0, le=7 * 86400)
-    daily_cap: int | None = Field(default=None, ge=1, le=1000)
+    min_spacing_seconds: Int | None = Field(default=None, ge=0, le=7 * 86400)
+    daily_cap: Int | None = Field(default=None, ge=1, le=1000)
 
 
 class CheckOut(OutputModel):
@@ -88,7 +92,7 @@ class CheckOut(OutputModel):
     error: dict[str, str] | None = None
 
 
-@router.post("", status_code=201, response_model=AccountOut)
+@router.post("", status_code=201, response_model=AccountOut, **only(Cap.MANAGE_ACCOUNTS))
 def add_account(body: AccountIn, actor: ActorDep, uow: UowDep, now: NowDep,
                 settings: SettingsDep) -> AccountOut:
     """Connect an account to a KIM (KIM admins). ``{"sandbox": true}`` makes a training account.
@@ -97,7 +101,7 @@ def add_account(body: AccountIn, actor: ActorDep, uow: UowDep, now: NowDep,
     address or any unknown key is refused, and nothing is stored.
     """
     kim_id = resolve_kim_id(uow, actor, body.kim)
-    from scheduler.services.authz import Cap, authorize
+    from scheduler.services.authz import authorize
 
     authorize(actor, Cap.MANAGE_ACCOUNTS, kim_id, what="kim")  # before calling the sandbox
     credentials = body.credentials
@@ -112,18 +116,20 @@ def add_account(body: AccountIn, actor: ActorDep, uow: UowDep, now: NowDep,
 
 
 @router.get("", response_model=list[AccountOut])
-def list_accounts(actor: ActorDep, uow: UowDep, kim: str | None = Query(default=None, max_length=100)) -> list[AccountOut]:
-    """The accounts of a KIM (default: the caller's own)."""
-    kim_id = resolve_kim_id(uow, actor, kim)
+def list_accounts(actor: ActorDep, uow: UowDep,
+                  kim: str | None = Query(default=None, max_length=100, description=KIM_FILTER),
+                  ) -> list[AccountOut]:
+    """The accounts of the visible KIMs, by KIM and id."""
+    kim_id = resolve_kim_id(uow, actor, kim) if kim else None
     return [AccountOut.of(a) for a in accounts.list_accounts(uow, actor, kim_id)]
 
 
-@router.get("/{account_id}", response_model=AccountOut)
+@router.get("/{account_id:int}", response_model=AccountOut)
 def get_account(account_id: IdPath, actor: ActorDep, uow: UowDep) -> AccountOut:
     return AccountOut.of(accounts.get_account(uow, actor, account_id))
 
 
-@router.post("/{account_id}/check", response_model=CheckOut)
+@router.post("/{account_id:int}/check", response_model=CheckOut, **only(Cap.MANAGE_ACCOUNTS))
 def check_account(account_id: IdPath, actor: ActorDep, uow: UowDep, now: NowDep,
                   ctx: ContextDep, lang: LanguageDep) -> CheckOut:
     """Ask the platform whether the stored credentials still work."""
@@ -137,7 +143,7 @@ def check_account(account_id: IdPath, actor: ActorDep, uow: UowDep, now: NowDep,
                     error=error)
 
 
-@router.put("/{account_id}/slots", response_model=AccountOut)
+@router.put("/{account_id:int}/slots", response_model=AccountOut, **only(Cap.MANAGE_ACCOUNTS))
 def set_slots(account_id: IdPath, body: SlotsIn, actor: ActorDep, uow: UowDep,
               now: NowDep) -> AccountOut:
     """Replace the weekly posting slots."""
@@ -145,7 +151,7 @@ def set_slots(account_id: IdPath, body: SlotsIn, actor: ActorDep, uow: UowDep,
                                             [s.model_dump() for s in body.slots], now=now))
 
 
-@router.put("/{account_id}/pacing", response_model=AccountOut)
+@router.put("/{account_id:int}/pacing", response_model=AccountOut, **only(Cap.MANAGE_ACCOUNTS))
 def set_pacing(account_id: IdPath, body: PacingIn, actor: ActorDep, uow: UowDep,
                now: NowDep) -> AccountOut:
     """Minimum spacing and daily cap (null: the platform's default)."""

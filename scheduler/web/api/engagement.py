@@ -6,21 +6,29 @@ last 30 days. Members and admins only ever see their own KIM.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import Field
 
-from scheduler.domain.errors import InvalidInput
+from scheduler.domain.model import Platform
 from scheduler.domain.timezones import get_zone
 from scheduler.services.engagement import summaries
 from scheduler.services.engagement.leaderboard import leaderboard
+from scheduler.store.summary_queries import GROUPS
+from scheduler.web.dates import IsoDate
 from scheduler.web.deps import ActorDep, EngineDep, NowDep, SettingsDep
 from scheduler.web.schemas import OutputModel
 
 router = APIRouter(tags=["engagement"])
-DEFAULT_DAYS = 30
+
+_DAYS, _MAX = summaries.DEFAULT_PERIOD_DAYS, summaries.MAX_PERIOD_DAYS
+#: The period's rules, stated on both parameters (JSON Schema cannot relate two values).
+_PERIOD = (f"Local dates (YYYY-MM-DD), both included: `from` <= `to`, at most {_MAX} days apart "
+           f"(else 422 `period_reversed` / `period_too_long`).")
+FROM_DOC = f"First day. Default: {_DAYS} days ending at `to`. {_PERIOD}"
+TO_DOC = f"Last day. Default: today in Siar's time zone (`SIAR_TIMEZONE`, WIB). {_PERIOD}"
 
 
 class SummaryRowOut(OutputModel):
@@ -69,16 +77,7 @@ class LeaderboardOut(OutputModel):
 
 
 def _period(first: date | None, last: date | None, now: datetime, zone: str) -> tuple[date, date]:
-    """The requested period; by default the last 30 local days ending at ``to`` (or today)."""
-    today = now.astimezone(get_zone(zone)).date()
-    last = last or today
-    if first is None:
-        try:
-            first = last - timedelta(days=DEFAULT_DAYS - 1)
-        except OverflowError:
-            raise InvalidInput("date_out_of_range", "Tanggal di luar jangkauan; periksa tahunnya.",
-                               "The date is out of range; check the year.", field="to") from None
-    return first, last
+    return summaries.period(first, last, now.astimezone(get_zone(zone)).date())
 
 
 def _row(r: summaries.SummaryRow) -> dict[str, Any]:
@@ -91,15 +90,17 @@ def _row(r: summaries.SummaryRow) -> dict[str, Any]:
 
 @router.get("/engagement/summary", response_model=SummaryOut)
 def summary(actor: ActorDep, engine: EngineDep, now: NowDep, settings: SettingsDep,
-            group_by: str = Query(default="kim", max_length=20),
-            from_: date | None = Query(default=None, alias="from"),
-            to: date | None = None,
-            kim: str | None = Query(default=None, max_length=100),
-            platform: str | None = Query(default=None, max_length=20)) -> SummaryOut:
+            group_by: Literal[GROUPS] = Query(default="kim"),  # type: ignore[valid-type]
+            from_: IsoDate | None = Query(default=None, alias="from", description=FROM_DOC),
+            to: IsoDate | None = Query(default=None, description=TO_DOC),
+            kim: str | None = Query(default=None, max_length=100,
+                                    description="Only this KIM (its slug; another KIM's: 404). "
+                                                "Members and admins: always their own KIM"),
+            platform: Platform | None = None) -> SummaryOut:
     """Totals of the posts published in the period, per group."""
     first, last = _period(from_, to, now, settings.timezone)
     result = summaries.engagement_summary(engine, actor, group_by=group_by, first=first, last=last,
-                                          kim=kim, platform=platform)
+                                          kim=kim, platform=platform.value if platform else None)
     return SummaryOut(group_by=result.group_by, from_=first, to=last, captured_at=result.captured_at,
                       rows=[SummaryRowOut(**_row(r)) for r in result.rows],
                       total=SummaryRowOut(**_row(result.total)))
@@ -107,8 +108,8 @@ def summary(actor: ActorDep, engine: EngineDep, now: NowDep, settings: SettingsD
 
 @router.get("/leaderboard", response_model=LeaderboardOut)
 def get_leaderboard(actor: ActorDep, engine: EngineDep, now: NowDep, settings: SettingsDep,
-                    from_: date | None = Query(default=None, alias="from"),
-                    to: date | None = None) -> LeaderboardOut:
+                    from_: IsoDate | None = Query(default=None, alias="from", description=FROM_DOC),
+                    to: IsoDate | None = Query(default=None, description=TO_DOC)) -> LeaderboardOut:
     """KIMs ranked by the award score (``services.engagement.leaderboard``; formula included).
 
     Members and admins get only their own KIM's row, without a rank among the others.

@@ -5,8 +5,9 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 
 from scheduler.services import imports
 from scheduler.web.api.kims import resolve_kim_id
-from scheduler.web.deps import ActorDep, LanguageDep, NowDep, UowDep
-from scheduler.web.schemas import OutputModel
+from scheduler.services.authz import Cap
+from scheduler.web.deps import ActorDep, LanguageDep, NowDep, UowDep, only
+from scheduler.web.schemas import OutputModel, QueryFlag
 
 router = APIRouter(prefix="/import", tags=["import"])
 
@@ -27,12 +28,14 @@ class ImportOut(OutputModel):
     post_ids: list[int]
 
 
-@router.post("/posts", response_model=ImportOut)
+@router.post("/posts", response_model=ImportOut, **only(Cap.WRITE_POST))
 def import_posts(actor: ActorDep, uow: UowDep, now: NowDep, lang: LanguageDep,
                  file: UploadFile = File(description="CSV (UTF-8, UTF-8 with BOM or Windows-1252; , ; or tab)"),
                  kim: str | None = Form(default=None, max_length=100,
                                         description="Default KIM for rows without a kim column"),
-                 dry_run: bool = Query(default=False)) -> ImportOut:
+                 dry_run: QueryFlag = Query(default=False,
+                                            description="true: only list the problems, write nothing"),
+                 ) -> ImportOut:
     """Import posts as drafts: every row or none; rows already imported are skipped."""
     default_kim = resolve_kim_id(uow, actor, kim) if kim else actor.kim_id
     result = imports.import_posts(uow, actor, file.file.read(), now=now, dry_run=dry_run,

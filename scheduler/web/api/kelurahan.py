@@ -7,7 +7,8 @@ from fastapi import APIRouter
 
 from scheduler.services import coverage
 from scheduler.services.engagement.coverage import ACTIVE_DAYS, kelurahan_coverage
-from scheduler.web.deps import ActorDep, EngineDep, NowDep
+from scheduler.services.authz import Cap
+from scheduler.web.deps import ActorDep, EngineDep, NowDep, only
 from scheduler.web.schemas import OutputModel
 
 router = APIRouter(prefix="/kelurahan", tags=["kelurahan"])
@@ -36,7 +37,7 @@ class CoverageOut(OutputModel):
     items: list[KelurahanOut]
 
 
-@router.get("", response_model=CoverageOut)
+@router.get("", response_model=CoverageOut, **only(Cap.MANAGE_REGISTRY))
 def list_kelurahan(actor: ActorDep, engine: EngineDep, now: NowDep) -> CoverageOut:
     """Every kelurahan with its KIM (or none), post counts and recent activity."""
     counts = coverage.post_counts(engine, actor)

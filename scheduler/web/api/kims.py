@@ -10,19 +10,24 @@ from scheduler.domain.model import DEFAULT_TIMEZONE, Kim
 from scheduler.services import kims
 from scheduler.services.actors import Actor
 from scheduler.services.ports import AbstractUnitOfWork
-from scheduler.web.deps import ActorDep, NowDep, UowDep
-from scheduler.web.schemas import MAX_ID, IdPath, InputModel, OutputModel
+from scheduler.services.authz import Cap
+from scheduler.web.dates import IsoDate
+from scheduler.web.deps import ActorDep, NowDep, UowDep, only
+from scheduler.web.schemas import MAX_ID, Flag, IdPath, InputModel, OutputModel, TimeZoneName
 
 router = APIRouter(prefix="/kims", tags=["kims"])
 
 
 class KimIn(InputModel):
-    kelurahan: str = Field(min_length=1, max_length=100, description="Kode atau nama kelurahan")
-    name: str = Field(min_length=1, max_length=120)
-    slug: str | None = Field(default=None, max_length=80)
-    formed_on: date | None = None
-    timezone: str = Field(default=DEFAULT_TIMEZONE, max_length=64)
-    allow_self_approval: bool = False
+    kelurahan: str = Field(min_length=1, max_length=100,
+                           description="Kode atau nama kelurahan / the kelurahan's code or name "
+                                       "(`GET /api/v1/kelurahan`); unknown: 404")
+    name: str = Field(min_length=1, max_length=120, pattern=r"\S", description="Not only spaces")
+    slug: str | None = Field(default=None, max_length=80, pattern="[A-Za-z0-9]",
+                             description="Default: made from the name (or the kelurahan's code)")
+    formed_on: IsoDate | None = Field(default=None, description="Not after today in the KIM's time zone")
+    timezone: TimeZoneName = DEFAULT_TIMEZONE
+    allow_self_approval: Flag = False
 
 
 class KimOut(OutputModel):
@@ -55,7 +60,7 @@ def resolve_kim_id(uow: AbstractUnitOfWork, actor: Actor, kim: int | str | None)
     return found.id
 
 
-@router.post("", status_code=201, response_model=KimOut)
+@router.post("", status_code=201, response_model=KimOut, **only(Cap.MANAGE_REGISTRY))
 def create_kim(body: KimIn, actor: ActorDep, uow: UowDep, now: NowDep) -> Kim:
     """Register the KIM of a kelurahan (staff, superadmin)."""
     return kims.create_kim(uow, actor, kelurahan_code=body.kelurahan, name=body.name, now=now,
@@ -69,6 +74,6 @@ def list_kims(actor: ActorDep, uow: UowDep) -> list[Kim]:
     return kims.list_kims(uow, actor)
 
 
-@router.get("/{kim_id}", response_model=KimOut)
+@router.get("/{kim_id:int}", response_model=KimOut)
 def get_kim(kim_id: IdPath, actor: ActorDep, uow: UowDep) -> Kim:
     return kims.get_kim(uow, actor, kim_id=kim_id)

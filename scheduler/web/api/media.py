@@ -15,8 +15,9 @@ from scheduler.domain.errors import InvalidInput
 from scheduler.domain.model import MediaAsset
 from scheduler.services import media
 from scheduler.web.api.kims import resolve_kim_id
-from scheduler.web.deps import ActorDep, NowDep, SettingsDep, UowDep
-from scheduler.web.schemas import IdPath, OutputModel
+from scheduler.services.authz import Cap
+from scheduler.web.deps import ActorDep, NowDep, SettingsDep, UowDep, only
+from scheduler.web.schemas import KIM_TO_ACT_IN, IdPath, OutputModel
 
 router = APIRouter(prefix="/media", tags=["media"])
 
@@ -56,11 +57,10 @@ def check_declared_type(declared: str | None, data: bytes) -> None:
                            field="file")
 
 
-@router.post("", status_code=201, response_model=MediaOut)
+@router.post("", status_code=201, response_model=MediaOut, **only(Cap.WRITE_POST))
 def upload(actor: ActorDep, uow: UowDep, now: NowDep, settings: SettingsDep,
            file: UploadFile = File(description="Gambar (JPEG, PNG, WEBP, GIF) atau video MP4"),
-           kim: str | None = Form(default=None, max_length=100,
-                                  description="KIM id or slug (default: your own)")) -> MediaOut:
+           kim: str | None = Form(default=None, max_length=100, description=KIM_TO_ACT_IN)) -> MediaOut:
     """Upload an image or a video for a KIM's posts; the same bytes twice give the same asset."""
     kim_id = resolve_kim_id(uow, actor, kim)
     data = file.file.read()
@@ -70,10 +70,10 @@ def upload(actor: ActorDep, uow: UowDep, now: NowDep, settings: SettingsDep,
     return MediaOut.of(asset)
 
 
-@router.get("/{media_id}", response_model=MediaOut)
+@router.get("/{media_id:int}", response_model=MediaOut)
 def get_media(media_id: IdPath, actor: ActorDep, uow: UowDep) -> MediaOut:
     """One media asset of a visible KIM."""
-    from scheduler.services.authz import Cap, authorize, not_found
+    from scheduler.services.authz import authorize, not_found
 
     with uow:
         asset = uow.media.get(media_id)

@@ -5,16 +5,20 @@ from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from scheduler.domain.errors import DomainError
-from scheduler.domain.model import Post, PostTarget, PublishAttempt, SubjectKind
+from scheduler.domain.model import Post, PostTarget, PublishAttempt, ReviewState, SubjectKind, TargetState
 from scheduler.services import post_queries, post_validation, posts
+from scheduler.services.authz import Cap
 from scheduler.services.posts import UNSET, SubjectRef, TargetSpec
 from scheduler.web.api.kims import resolve_kim_id
 from scheduler.web.api.schedule import ScheduleIn, to_intent
-from scheduler.web.deps import ActorDep, LanguageDep, NowDep, UowDep
-from scheduler.web.schemas import Id, IdPath, InputModel, OutputModel, Page
+from scheduler.web.dates import IsoInstant
+from scheduler.web.deps import ActorDep, LanguageDep, NowDep, UowDep, only
+from scheduler.web.schemas import (
+    KIM_FILTER, KIM_TO_ACT_IN, MAX_PAGE, PAGE_DOC, Flag, Id, IdPath, InputModel, OutputModel, Page,
+)
 
 router = APIRouter(prefix="/posts", tags=["posts"])
 
@@ -32,15 +36,15 @@ class TargetIn(InputModel):
 
 
 class PostIn(InputModel):
-    kim: Id | str | None = Field(default=None, description="KIM id or slug (default: your own)")
+    kim: Id | str | None = Field(default=None, description=KIM_TO_ACT_IN)
     text: str = Field(max_length=20_000)
     media_ids: list[Id] = Field(default_factory=list, max_length=20)
     tags: list[str] = Field(default_factory=list, max_length=30)
     subject: SubjectIn | None = None
     targets: list[TargetIn] = Field(min_length=1, max_length=20)
     schedule: ScheduleIn
-    as_thread: bool = False
-    submit: bool = Field(default=False, description="Submit for approval right away")
+    as_thread: Flag = False
+    submit: Flag = Field(default=False, description="Submit for approval right away")
 
 
 class PostPatch(InputModel):
@@ -48,7 +52,7 @@ class PostPatch(InputModel):
     media_ids: list[Id] | None = Field(default=None, max_length=20)
     tags: list[str] | None = Field(default=None, max_length=30)
     subject: SubjectIn | None = None
-    as_thread: bool | None = None
+    as_thread: Flag | None = None
     schedule: ScheduleIn | None = None
     targets: list[TargetIn] | None = Field(default=None, max_length=20,
                                            description="Per-account text overrides")
@@ -59,12 +63,18 @@ class RejectIn(InputModel):
 
 
 class DraftIn(InputModel):
-    kim: Id | str | None = None
+    kim: Id | str | None = Field(default=None, description=KIM_TO_ACT_IN)
     text: str = Field(default="", max_length=20_000)
     media_ids: list[Id] = Field(default_factory=list, max_length=20)
     targets: list[TargetIn] = Field(default_factory=list, max_length=20)
     schedule: ScheduleIn | None = None
-    as_thread: bool = False
+    as_thread: Flag = False
+
+
+#: What ``GET /posts?state=`` filters on: a review state, or a target state (posts with such a
+#: target). ``canceled`` is both: it means the review state.
+_STATES = tuple(dict.fromkeys(s.value for s in (*ReviewState, *TargetState)))
+PostStateFilter = Literal[_STATES]  # type: ignore[valid-type]
 
 
 # -- output --------------------------------------------------------------------
@@ -96,6 +106,10 @@ class TargetOut(OutputModel):
     id: int | None
     account_id: int
     text: str | None
+    thread_parts: list[str] = Field(
+        default_factory=list,
+        description="X: the tweets this target publishes, in order, as they were checked "
+                    "(one unless it is a thread); empty on other platforms")
     state: str
     scheduled_at: datetime | None
     scheduled_zone: str
@@ -154,14 +168,25 @@ class ProblemOut(OutputModel):
     message: str
 
 
+class PreviewOut(OutputModel):
+    account_id: int
+    parts: list[str] = Field(description="The posts this target publishes, in order, exactly as "
+                                         "they will be sent (an X thread's tweets; one otherwise)")
+    counts: list[int] = Field(description="Each part's count as the platform counts it "
+                                          "(X: weighted)")
+
+
 class ValidationOut(OutputModel):
     ok: bool
     problems: list[ProblemOut]
+    previews: list[PreviewOut] = Field(
+        default_factory=list, description="Every target on a platform with threads (X)")
 
 
 def _target_out(t: PostTarget, attempts: list[PublishAttempt], lang: str) -> TargetOut:
     return TargetOut(
-        id=t.id, account_id=t.account_id, text=t.text_override, state=str(t.state),
+        id=t.id, account_id=t.account_id, text=t.text_override,
+        thread_parts=list(t.thread_parts), state=str(t.state),
         scheduled_at=t.scheduled_at, scheduled_zone=t.scheduled_zone, occurrence=t.occurrence,
         attempts=t.attempts, remote_id=t.remote_id, permalink=t.permalink,
         published_at=t.published_at,
@@ -201,7 +226,7 @@ def _subject(s: SubjectIn | None) -> SubjectRef | None:
 
 # -- routes ----------------------------------------------------------------------
 
-@router.post("", status_code=201, response_model=PostOut)
+@router.post("", status_code=201, response_model=PostOut, **only(Cap.WRITE_POST))
 def create_post(body: PostIn, actor: ActorDep, uow: UowDep, now: NowDep,
                 lang: LanguageDep) -> PostOut:
     """Write a draft (``submit: true``: and ask for approval)."""
@@ -214,10 +239,11 @@ def create_post(body: PostIn, actor: ActorDep, uow: UowDep, now: NowDep,
     return post_out(post, lang)
 
 
-@router.post("/validate", response_model=ValidationOut)
+@router.post("/validate", response_model=ValidationOut, **only(Cap.WRITE_POST))
 def validate_post(body: DraftIn, actor: ActorDep, uow: UowDep, now: NowDep,
                   lang: LanguageDep) -> ValidationOut:
-    """Every problem of a draft, per target, for live checking; writes nothing."""
+    """Every problem of a draft, per target, and what each X target will publish, part by
+    part; for live checking; writes nothing."""
     kim_id = resolve_kim_id(uow, actor, body.kim)
     schedule: Any = None
     if body.schedule is not None:
@@ -231,19 +257,28 @@ def validate_post(body: DraftIn, actor: ActorDep, uow: UowDep, now: NowDep,
         media_ids=body.media_ids, as_thread=body.as_thread, schedule=schedule)
     problems = [ProblemOut(account_id=f.account_id, code=f.problem.code, field=f.problem.field,
                            platform=f.problem.platform, severity=f.problem.severity,
-                           message=f.problem.message(lang)) for f in found]
-    return ValidationOut(ok=not any(p.severity == "error" for p in problems), problems=problems)
+                           message=f.problem.message(lang)) for f in found.problems]
+    previews = [PreviewOut(account_id=v.account_id, parts=list(v.parts), counts=list(v.counts))
+                for v in found.previews]
+    return ValidationOut(ok=not any(p.severity == "error" for p in problems), problems=problems,
+                         previews=previews)
 
 
 @router.get("", response_model=PostPage)
 def list_posts(actor: ActorDep, uow: UowDep, lang: LanguageDep,
-               state: str | None = Query(default=None, max_length=40),
-               from_: AwareDatetime | None = Query(default=None, alias="from"),
-               to: AwareDatetime | None = None,
-               kim: str | None = Query(default=None, max_length=100),
-               page: int = Query(default=1, ge=1, le=100_000),
+               state: PostStateFilter | None = Query(
+                   default=None, description="A review state, or a target state: the posts with a "
+                                             "target in it (`canceled`: the review state)"),
+               from_: IsoInstant | None = Query(
+                   default=None, alias="from",
+                   description="Posts whose earliest scheduled time is at or after this instant "
+                               "(RFC 3339 with offset, e.g. 2026-12-01T00:00:00+07:00)"),
+               to: IsoInstant | None = Query(
+                   default=None, description="... and before this instant (RFC 3339 with offset)"),
+               kim: str | None = Query(default=None, max_length=100, description=KIM_FILTER),
+               page: int = Query(default=1, ge=1, le=MAX_PAGE, description=PAGE_DOC),
                per_page: int = Query(default=50, ge=1, le=post_queries.MAX_PER_PAGE)) -> PostPage:
-    """Posts of the visible KIMs; ``state`` is a review or a target state."""
+    """Posts of the visible KIMs, newest first."""
     kim_id = resolve_kim_id(uow, actor, kim) if kim else None
     result = post_queries.list_posts(uow, actor, kim_id=kim_id, state=state, start=from_, end=to,
                                      page=page, per_page=per_page)
@@ -251,14 +286,14 @@ def list_posts(actor: ActorDep, uow: UowDep, lang: LanguageDep,
                     items=[post_out(p, lang) for p in result.items])
 
 
-@router.get("/{post_id}", response_model=PostOut)
+@router.get("/{post_id:int}", response_model=PostOut)
 def get_post(post_id: IdPath, actor: ActorDep, uow: UowDep, lang: LanguageDep) -> PostOut:
     """A post with its targets, their states, attempts and errors."""
     post, attempts = post_queries.get_post_with_attempts(uow, actor, post_id)
     return post_out(post, lang, attempts)
 
 
-@router.patch("/{post_id}", response_model=PostOut)
+@router.patch("/{post_id:int}", response_model=PostOut, **only(Cap.WRITE_POST))
 def edit_post(post_id: IdPath, body: PostPatch, actor: ActorDep, uow: UowDep, now: NowDep,
               lang: LanguageDep) -> PostOut:
     """Change content or schedule while no target has been claimed for publishing."""
@@ -279,25 +314,25 @@ def edit_post(post_id: IdPath, body: PostPatch, actor: ActorDep, uow: UowDep, no
     return post_out(post, lang)
 
 
-@router.post("/{post_id}/submit", response_model=PostOut)
+@router.post("/{post_id:int}/submit", response_model=PostOut, **only(Cap.WRITE_POST))
 def submit_post(post_id: IdPath, actor: ActorDep, uow: UowDep, now: NowDep,
                 lang: LanguageDep) -> PostOut:
     return post_out(posts.submit_post(uow, actor, post_id, now=now), lang)
 
 
-@router.post("/{post_id}/approve", response_model=PostOut)
+@router.post("/{post_id:int}/approve", response_model=PostOut, **only(Cap.REVIEW_POST))
 def approve_post(post_id: IdPath, actor: ActorDep, uow: UowDep, now: NowDep,
                  lang: LanguageDep) -> PostOut:
     return post_out(posts.approve_post(uow, actor, post_id, now=now), lang)
 
 
-@router.post("/{post_id}/reject", response_model=PostOut)
+@router.post("/{post_id:int}/reject", response_model=PostOut, **only(Cap.REVIEW_POST))
 def reject_post(post_id: IdPath, body: RejectIn, actor: ActorDep, uow: UowDep, now: NowDep,
                 lang: LanguageDep) -> PostOut:
     return post_out(posts.reject_post(uow, actor, post_id, reason=body.reason, now=now), lang)
 
 
-@router.post("/{post_id}/cancel", response_model=PostOut)
+@router.post("/{post_id:int}/cancel", response_model=PostOut, **only(Cap.WRITE_POST))
 def cancel_post(post_id: IdPath, actor: ActorDep, uow: UowDep, now: NowDep,
                 lang: LanguageDep) -> PostOut:
     return post_out(posts.cancel_post(uow, actor, post_id, now=now), lang)

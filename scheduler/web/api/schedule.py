@@ -19,16 +19,22 @@ from scheduler.domain.errors import InvalidInput
 from scheduler.domain.model import DEFAULT_TIMEZONE
 from scheduler.domain.timezones import get_zone, local_to_utc
 from scheduler.services.scheduling import ScheduleIntent
-from scheduler.web.schemas import InputModel
+from scheduler.web.dates import IsoLocalOrInstant
+from scheduler.web.schemas import Flag, InputModel, TimeZoneName
+
+_LOCAL = " (RFC 3339; without an offset: a wall-clock time in `timezone`, which is then required)"
 
 
 class ScheduleIn(InputModel):
-    at: datetime | None = None
-    timezone: str | None = Field(default=None, max_length=64)
-    next_slot: bool | None = None
-    rrule: str | None = Field(default=None, max_length=500)
-    start: datetime | None = None
-    until: datetime | None = None
+    """Exactly one of `at`, `next_slot: true` or `rrule` (with `start`); else 422 `schedule_form`."""
+
+    at: IsoLocalOrInstant | None = Field(default=None, description="Publish once at this time" + _LOCAL)
+    timezone: TimeZoneName | None = Field(default=None, description="Default: Asia/Jakarta (WIB)")
+    next_slot: Flag | None = Field(default=None, description="true: the accounts' next free slot")
+    rrule: str | None = Field(default=None, max_length=500,
+                              description="RFC 5545 recurrence rule, e.g. FREQ=WEEKLY;BYDAY=MO")
+    start: IsoLocalOrInstant | None = Field(default=None, description="First time of an rrule" + _LOCAL)
+    until: IsoLocalOrInstant | None = Field(default=None, description="Last time of an rrule" + _LOCAL)
 
 
 def _naive(field: str) -> InvalidInput:

@@ -1,40 +1,28 @@
 """Engagement for staff and admins: filters, charts, top posts, best hours, export; leaderboard; coverage."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from scheduler.domain.errors import InvalidInput
 from scheduler.domain.timezones import get_zone
 from scheduler.services import views_engagement
 from scheduler.services.engagement import coverage as coverage_service
 from scheduler.services.engagement import leaderboard as leaderboard_service
-from scheduler.services.engagement import reports
+from scheduler.services.engagement import reports, summaries
+from scheduler.web.dates import parse_date
 from scheduler.web.i18n import translations
 from scheduler.web.pages import charts
 from scheduler.web.pages.rendering import Page, PageDep, PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-DEFAULT_DAYS = 30
-
-
-def _date(value: str | None, fallback: date, field: str) -> date:
-    if not value:
-        return fallback
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput("bad_date", "Tanggal harus berbentuk YYYY-MM-DD.",
-                           "The date must look like YYYY-MM-DD.", field=field) from None
 
 
 def _period(page: Page, first: str | None, last: str | None) -> tuple[date, date]:
     today = page.now.astimezone(get_zone(page.zone)).date()
-    end = _date(last, today, "to")
-    return _date(first, end - timedelta(days=DEFAULT_DAYS - 1), "from"), end
+    return summaries.period(parse_date(first, "from"), parse_date(last, "to"), today)
 
 
 def _blank(value: str | None) -> str | None:

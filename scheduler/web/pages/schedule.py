@@ -7,9 +7,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from scheduler.domain.errors import InvalidInput, NotAllowed
+from scheduler.domain.errors import NotAllowed
 from scheduler.domain.timezones import get_zone
 from scheduler.services import views_queue
+from scheduler.web.dates import parse_date
 from scheduler.web.pages.rendering import PageDep, PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -17,13 +18,7 @@ CHIPS_PER_DAY = 6
 
 
 def _day(value: str | None, today: date) -> date:
-    if not value:
-        return today
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput("bad_date", "Tanggal harus berbentuk YYYY-MM-DD.",
-                           "The date must look like YYYY-MM-DD.", field="date") from None
+    return parse_date(value, "date") or today
 
 
 def _add_months(day: date, months: int) -> date:

@@ -12,7 +12,9 @@
       showExtensions: true,
       showCommonExtensions: true,
       validatorUrl: null,  // no badge from validator.swagger.io: nothing leaves the site
-      presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset]
+      // BaseLayout needs only the apis preset (the standalone preset, with its top bar, is another file:
+      // SwaggerUIBundle.SwaggerUIStandalonePreset, as in FastAPI's page, is undefined)
+      presets: [SwaggerUIBundle.presets.apis]
     });
   });
 })();

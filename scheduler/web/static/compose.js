@@ -1,8 +1,11 @@
 // Compose page: media upload with previews, per-platform tabs and previews, live counters and
 // problems from POST /api/v1/posts/validate, then save / submit (/ approve) through the API.
+// An X thread is shown as the parts the server answers in "previews": the same parts the
+// target stores and X receives (the browser never splits a text itself).
 (function () {
   "use strict";
   var form, config, text, strings, media = [], timer = null, lastOk = false, seq = 0;
+  var thread = null; // the server's preview of the X text: {parts: [...], counts: [...]}
   var PLATFORMS = ["x", "facebook", "instagram"];
 
   function $(id) { return document.getElementById(id); }
@@ -87,6 +90,53 @@
     return html.replace(/(^|\s)(#[\p{L}\p{N}_]+)/gu, '$1<span class="tag">$2</span>');
   }
 
+  function mediaImages(box) {
+    media.forEach(function (m) {
+      var img = document.createElement("img");
+      img.src = m.url; img.alt = ""; img.loading = "lazy";
+      box.appendChild(img);
+    });
+  }
+
+  // The X preview as a thread: one card per part, "1/4" and its weighted count, media on the first.
+  function renderThread(panel) {
+    var list = panel.querySelector("[data-pv-thread]");
+    var several = thread !== null && thread.parts.length > 1;
+    list.hidden = !several;
+    panel.querySelector("[data-pv-text]").hidden = several;
+    panel.querySelector("[data-pv-media]").hidden = several;
+    list.innerHTML = "";
+    if (!several) return false;
+    var total = thread.parts.length, limit = config.limits.x.limit;
+    thread.parts.forEach(function (part, index) {
+      var li = document.createElement("li");
+      li.className = "thread-part";
+      var head = document.createElement("p");
+      head.className = "part-head";
+      var no = document.createElement("span");
+      no.className = "part-no";
+      no.textContent = (index + 1) + "/" + total;
+      var n = document.createElement("span");
+      n.className = "counter";
+      n.textContent = thread.counts[index] + " / " + limit;
+      n.classList.toggle("over", thread.counts[index] > limit);
+      head.appendChild(no); head.appendChild(document.createTextNode(" "));
+      head.appendChild(n);
+      var body = document.createElement("div");
+      body.className = "pv-text";
+      body.innerHTML = richText(part);
+      li.appendChild(head); li.appendChild(body);
+      if (index === 0 && media.length) {
+        var box = document.createElement("div");
+        box.className = "pv-media" + (media.length === 1 ? " one" : "");
+        mediaImages(box);
+        li.appendChild(box);
+      }
+      list.appendChild(li);
+    });
+    return true;
+  }
+
   function renderPreviews() {
     var chosen = platformsChosen();
     var any = false, firstVisible = null, activeVisible = false;
@@ -99,8 +149,10 @@
       if (on && tab.getAttribute("aria-selected") === "true") activeVisible = true;
       var value = textFor(p, false);
       var n = count(p, value), limit = config.limits[p].limit;
+      var asThread = p === "x" && renderThread(panel);
       [$("count-" + p), $("counter-" + p)].forEach(function (el) {
-        el.textContent = n + " / " + limit;
+        el.textContent = asThread ? strings.thread + " · " + thread.parts.length + " " + strings.parts
+          : n + " / " + limit;
         el.classList.toggle("over", n > limit && !(p === "x" && $("as-thread").checked));
       });
       panel.querySelector("[data-pv-handle]").textContent = on ? "@" + chosen[p] : "";
@@ -109,11 +161,7 @@
       var box = panel.querySelector("[data-pv-media]");
       box.innerHTML = "";
       box.classList.toggle("one", media.length === 1);
-      media.forEach(function (m) {
-        var img = document.createElement("img");
-        img.src = m.url; img.alt = ""; img.loading = "lazy";
-        box.appendChild(img);
-      });
+      mediaImages(box);
     });
     $("no-accounts").hidden = any;
     $("as-thread-row").hidden = chosen.x === undefined;
@@ -175,17 +223,27 @@
     });
   }
 
+  // The first X target's parts (every X account publishes the same X text).
+  function xPreview(previews) {
+    var found = (previews || []).filter(function (v) { return platformOf(v.account_id) === "x"; });
+    return found.length ? found[0] : null;
+  }
+
   function validate() {
     var mine = ++seq;
     return Siar.api("POST", "/api/v1/posts/validate", draft()).then(function (result) {
       if (mine !== seq) return;
       lastOk = result.ok;
+      thread = xPreview(result.previews);
+      renderPreviews();
       showProblems(result.problems);
       form.dataset.validated = String(mine);
       setButtons();
     }).catch(function (error) {
       if (mine !== seq) return;
       lastOk = false;
+      thread = null;
+      renderPreviews();
       showProblems([{ code: "invalid", message: error.message, severity: "error" }]);
       setButtons();
     });

@@ -258,17 +258,16 @@ def chromium() -> Iterator[Any]:
 
 
 @pytest.fixture
-def browse(chromium: Any, web: WebSite) -> Iterator[Any]:
-    """``browse(role=None, phone=False) -> Browser``; after the test: no foreign request, no console error."""
+def new_browser(chromium: Any) -> Iterator[Any]:
+    """``new_browser(base_url, phone=False) -> Browser`` on any served site; after the test: no foreign
+    request, no console error."""
     opened: list[Browser] = []
 
-    def make(role: str | None = None, phone: bool = False) -> Browser:
+    def make(base_url: str, phone: bool = False) -> Browser:
         context = chromium.new_context(viewport=PHONE if phone else DESKTOP, locale="en-US")
         context.set_default_timeout(20_000)
-        b = Browser(context, web.base_url)
+        b = Browser(context, base_url)
         opened.append(b)
-        if role:
-            b.sign_in(web.users[role])
         return b
 
     yield make
@@ -280,6 +279,19 @@ def browse(chromium: Any, web: WebSite) -> Iterator[Any]:
     finally:
         for b in opened:
             b.context.close()
+
+
+@pytest.fixture
+def browse(new_browser: Any, web: WebSite) -> Any:
+    """``browse(role=None, phone=False) -> Browser`` on ``web``, signed in as ``role`` (the same checks)."""
+
+    def make(role: str | None = None, phone: bool = False) -> Browser:
+        b = new_browser(web.base_url, phone)
+        if role:
+            b.sign_in(web.users[role])
+        return b
+
+    return make
 
 
 def wait_for(condition: Any, timeout: float, what: str, every: float = 0.5) -> Any:

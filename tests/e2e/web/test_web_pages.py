@@ -280,3 +280,48 @@ def test_admin_checks_an_account_sets_slots_and_imports_csv(browse, web, tmp_pat
     page.click("#do-import")
     wait_for(lambda: "diimpor" in page.locator("#import-result").inner_text(), 20, "the import")
     b.screenshot("import-admin-done")
+
+
+THREAD_TEXT = "\n\n".join(
+    f"Bagian {n}: Keripik tempe Sanan renyah dan gurih, dibuat dari kedelai pilihan oleh UMKM "
+    f"Kelurahan Purwantoro. Mampir ke Kampung Warna-Warni Jodipan, kopi Dampit menunggu. ꦩꦭꦁ 🙂"
+    for n in range(1, 5))
+
+
+def _thread_cards(page, scope: str) -> list[tuple[str, str, str]]:
+    """(number, count, text) of each part shown in ``scope``."""
+    cards = page.locator(f"{scope} .thread-part")
+    return [(cards.nth(i).locator(".part-no").inner_text(), cards.nth(i).locator(".counter").inner_text(),
+             cards.nth(i).locator(".pv-text").inner_text()) for i in range(cards.count())]
+
+
+def test_compose_previews_an_x_thread_part_by_part_and_the_post_page_keeps_them(browse, web):
+    b = browse("member")
+    page = b.page
+    b.open("/compose")
+    page.check(f"#acc-{web.accounts['x']}")
+    page.fill("#text", THREAD_TEXT)
+    page.wait_for_selector("#problems-x li[data-code=text_too_long]")
+    assert page.locator("#panel-x [data-pv-thread]").is_hidden()
+    page.check("#as-thread")
+    page.wait_for_selector("#panel-x [data-pv-thread] .thread-part")
+    wait_for(lambda: page.locator("#problems-x li.error").count() == 0, 20, "the thread to be accepted")
+    cards = _thread_cards(page, "#panel-x")
+    total = len(cards)
+    assert total >= 2
+    assert [number for number, _, _ in cards] == [f"{i}/{total}" for i in range(1, total + 1)]
+    counts = [re.fullmatch(r"(\d+) / 280", count) for _, count, _ in cards]
+    assert all(m and 0 < int(m.group(1)) <= 280 for m in counts), cards
+    assert " ".join(text for _, _, text in cards).split() == THREAD_TEXT.split()
+    assert page.locator("#count-x").inner_text() == f"Utas · {total} bagian"
+    b.screenshot("compose-x-thread")
+    # live: a longer text makes more parts while the author types
+    page.fill("#text", THREAD_TEXT + "\n\nBagian 5: " + "Lengkap dengan sambal bawang. " * 9)
+    wait_for(lambda: len(_thread_cards(page, "#panel-x")) > total, 20, "the preview to follow the text")
+    wait_for(lambda: page.locator("#problems-x li.error").count() == 0, 20, "the longer thread to be accepted")
+    shown = _thread_cards(page, "#panel-x")
+    with page.expect_navigation():
+        page.click("#save-draft")
+    assert re.search(r"/posts/\d+$", page.url), page.url
+    assert _thread_cards(page, "#targets") == shown, "the post page shows the parts the target stored"
+    b.screenshot("post-x-thread")

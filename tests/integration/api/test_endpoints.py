@@ -158,7 +158,8 @@ def test_validate_never_writes(client, world, rows):
     assert len(codes) >= 2
     ok = client.post("/api/v1/posts/validate", json={
         "text": "Halo", "targets": [{"account_id": world.a.account_id}]}, headers=world.auth("member_a"))
-    assert ok.json() == {"ok": True, "problems": []}
+    assert ok.json() == {"ok": True, "problems": [], "previews": [
+        {"account_id": world.a.account_id, "parts": ["Halo"], "counts": [4]}]}
     assert rows() == before
 
 

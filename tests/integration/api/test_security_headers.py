@@ -156,8 +156,8 @@ def test_head_is_answered_wherever_get_is(app, world):
 
 def test_head_where_there_is_no_get_stays_405_and_allow_lists_head(client, world):
     r = client.head("/auth/login")
-    assert r.status_code == 405 and r.headers["allow"] == "POST" and r.content == b""
+    assert r.status_code == 405 and r.headers["allow"] == "OPTIONS, POST" and r.content == b""
     for url in ("/login", "/api/v1/me"):  # paths with only a GET: Allow says HEAD works too
         r = client.delete(url, headers=world.auth("staff"))
         assert r.status_code == 405 and error_of(r)["code"] == "method_not_allowed", url
-        assert r.headers["allow"] == "GET, HEAD", url
+        assert r.headers["allow"] == "GET, HEAD, OPTIONS", url

@@ -4,7 +4,9 @@ Each cell is (status on KIM A's object, status on KIM B's object) for a
 caller of KIM A (member, admin); staff and superadmin are bound to no KIM,
 so for them both columns mean "some KIM". Another KIM's object is always
 404 (its existence does not leak), a visible object with a missing
-permission 403. State-changing cases get a fresh object for every call.
+permission 403; a role that can never take the action gets 403 whatever the
+object (the answer does not depend on it, so nothing leaks either).
+State-changing cases get a fresh object for every call.
 """
 from __future__ import annotations
 
@@ -41,7 +43,7 @@ def _read(code_ok: int = 200) -> dict[str, tuple[int, int]]:
 
 
 def _manage(code_ok: int = 200) -> dict[str, tuple[int, int]]:
-    return {"member_a": (403, 404), "admin_a": (code_ok, 404), "staff": (403, 403),
+    return {"member_a": (403, 403), "admin_a": (code_ok, 404), "staff": (403, 403),
             "superadmin": (code_ok, code_ok)}
 
 
@@ -108,7 +110,7 @@ CASES = [
                        "data": {"kim": k.slug}}),
     Case("engagement summary", "GET", lambda k, c: f"/api/v1/engagement/summary?kim={k.slug}", _read()),
     Case("audit of a kim", "GET", lambda k, c: f"/api/v1/audit?kim={k.slug}",
-         {"member_a": (403, 404), "admin_a": (200, 404), "staff": (200, 200), "superadmin": (200, 200)}),
+         {"member_a": (403, 403), "admin_a": (200, 404), "staff": (200, 200), "superadmin": (200, 200)}),
     Case("create kim", "POST", lambda k, c: "/api/v1/kims", _global(403, 201),
          lambda k, c: {"json": {"kelurahan": c.free_kelurahan(), "name": f"KIM baru {next(_counter)}"}}),
     Case("kelurahan coverage", "GET", lambda k, c: "/api/v1/kelurahan", _global(403, 200)),

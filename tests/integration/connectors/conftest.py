@@ -21,6 +21,7 @@ from connectors.instagram import InstagramConnector
 from connectors.testing import write_jpeg, write_mp4
 from connectors.transport import Timeouts
 from connectors.x import XConnector
+from scheduler.domain.rules import rules_for
 from sandbox.pytest_plugin import sandbox  # noqa: F401 - the session-wide sandbox fixture
 
 FAST = Timeouts(connect=2.0, read=5.0)
@@ -52,7 +53,8 @@ def make_content(kind: str, tmp: Path, tag: str) -> Content:
         return Content(text, media=[MediaFile(write_mp4(tmp / "v.mp4"), "video", "video/mp4")])
     if kind == "thread":
         long = " ".join(f"Kalimat {i} tentang wisata Kampung Warna-Warni Jodipan." for i in range(14))
-        return Content(f"{long} {tag}", thread=True)
+        text = f"{long} {tag}"
+        return Content(text, thread_parts=rules_for("x").parts(text, as_thread=True) or ())
     raise ValueError(kind)
 
 

@@ -1,4 +1,4 @@
-"""Migration 0004: the stored sandbox address becomes a flag, on SQLite and PostgreSQL, with data."""
+"""Migration 0005: the stored sandbox address becomes a flag, on SQLite and PostgreSQL, with data."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -25,7 +25,7 @@ def _downgrade(engine: sa.Engine, revision: str) -> None:
 
 
 def test_sandbox_addresses_become_the_sandbox_flag_and_back(empty_url):
-    migrate.upgrade(empty_url, "0003")
+    migrate.upgrade(empty_url, "0004")
     engine = make_engine(empty_url)
     try:
         with engine.begin() as conn:
@@ -46,7 +46,7 @@ def test_sandbox_addresses_become_the_sandbox_flag_and_back(empty_url):
             flags = dict(conn.execute(sa.text("SELECT handle, sandbox FROM social_accounts")).all())
         assert {k: bool(v) for k, v in flags.items()} == {"latihan": True, "asli": False}
 
-        _downgrade(engine, "0003")
+        _downgrade(engine, "0004")
         assert "sandbox" not in _columns(engine)
         with engine.connect() as conn:
             addresses = dict(conn.execute(sa.text("SELECT handle, sandbox_base_url FROM social_accounts")).all())

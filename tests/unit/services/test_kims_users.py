@@ -1,7 +1,7 @@
 """KIM registry and users: happy paths, refusals, and nothing written on refusal."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 
@@ -21,6 +21,19 @@ def test_staff_registers_a_kim_with_a_slug_from_its_name(world, now):
     assert event.kim_id == kim.id and event.actor_id == world.staff.user_id
 
 
+def test_a_name_without_letters_or_digits_gets_the_kelurahan_code_as_slug(world, now):
+    kim = kims.create_kim(world.uow, world.staff, kelurahan_code="blimbing-polowijen", name="★ ★", now=now)
+    assert kim.slug == "blimbing-polowijen"
+
+
+def test_formation_date_is_checked_against_today_in_the_kims_zone(world):
+    """At 01:00 WIB on 2 March it is still 1 March in UTC: the day in Malang counts."""
+    one_am_wib = datetime(2026, 3, 1, 18, 0, tzinfo=timezone.utc)
+    kim = kims.create_kim(world.uow, world.staff, kelurahan_code="blimbing-polowijen", name="KIM P",
+                          now=one_am_wib, formed_on=date(2026, 3, 2))
+    assert kim.formed_on == date(2026, 3, 2)
+
+
 def test_kelurahan_may_be_named_instead_of_coded(world, now):
     kim = kims.create_kim(world.uow, world.superadmin, kelurahan_code="Blimbing Polowijen",
                           name="KIM Polowijen", now=now)
@@ -31,7 +44,7 @@ def test_kelurahan_may_be_named_instead_of_coded(world, now):
     "kwargs, error, field",
     [
         ({"kelurahan_code": "klojen-kauman", "name": "KIM Kauman 2"}, Conflict, "kelurahan"),
-        ({"kelurahan_code": "nowhere", "name": "KIM X"}, InvalidInput, "kelurahan"),
+        ({"kelurahan_code": "nowhere", "name": "KIM X"}, NotFound, "kelurahan"),
         ({"kelurahan_code": "blimbing-polowijen", "name": "KIM P", "timezone": "Asia/Malang"},
          InvalidInput, "timezone"),
         ({"kelurahan_code": "blimbing-polowijen", "name": "  "}, InvalidInput, "name"),
@@ -39,6 +52,7 @@ def test_kelurahan_may_be_named_instead_of_coded(world, now):
          Conflict, "slug"),
         ({"kelurahan_code": "blimbing-polowijen", "name": "KIM P",
           "formed_on": date(2030, 1, 1)}, InvalidInput, "formed_on"),
+        ({"kelurahan_code": "blimbing-polowijen", "name": "KIM P", "slug": "!!"}, InvalidInput, "slug"),
     ],
 )
 def test_bad_kim_input_is_refused_and_writes_nothing(world, now, kwargs, error, field):

@@ -11,8 +11,8 @@ copy of ``social_accounts``, which other tables reference.
 Downgrade: the old column comes back, and training accounts get the default
 origin of ``siar sandbox serve`` / ``siar demo`` (the address they had is gone).
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-06 09:00:00
 """
 from __future__ import annotations
@@ -22,8 +22,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0004'
-down_revision: str | None = '0003'
+revision: str = '0005'
+down_revision: str | None = '0004'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
