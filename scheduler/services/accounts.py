@@ -6,14 +6,14 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, time
 from typing import Any
 
+from connectors.base import AccountRef, AuthExpired
 from scheduler.domain import states
 from scheduler.domain.errors import Conflict
 from scheduler.domain.model import AccountStatus, Platform, PostingSlot, SocialAccount, TargetState
-from connectors.base import AccountRef, AuthExpired
 from scheduler.services import audit, checks, secrets
-from scheduler.services.credentials import check_credentials
 from scheduler.services.actors import Actor
 from scheduler.services.authz import Cap, authorize, not_found
+from scheduler.services.credentials import check_credentials
 from scheduler.services.ports import AbstractUnitOfWork
 
 MAX_SLOTS = 7 * 24

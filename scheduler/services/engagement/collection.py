@@ -32,7 +32,7 @@ import sqlalchemy as sa
 
 from connectors.base import AccountRef, AuthExpired, ConnectorError, Missing, RateLimited
 from scheduler.domain.engagement import Batch, calls_available, next_refresh_at, plan_batches, spend
-from scheduler.services import accounts
+from scheduler.services.accounts import connector_account
 from scheduler.services.engagement import budgets
 from scheduler.services.engagement.config import EngagementConfig
 from scheduler.services.engagement.recording import DueTarget, record_results
@@ -190,8 +190,8 @@ def _account_ref(p: Pipeline, plan: AccountPlan) -> AccountRef:
             with p.transaction() as conn:
                 claims.store_credentials(conn, plan.account_id, p.encrypt(new_credentials))
 
-    return accounts.connector_account(plan.platform, plan.handle, plan.credentials_encrypted,
-                                      sandbox=plan.sandbox, decrypt=p.decrypt, on_credentials_changed=store)
+    return connector_account(plan.platform, plan.handle, plan.credentials_encrypted,
+                             sandbox=plan.sandbox, decrypt=p.decrypt, on_credentials_changed=store)
 
 
 def _put_back(p: Pipeline, plan: AccountPlan, batches: list[Batch], due: datetime | None) -> int:
