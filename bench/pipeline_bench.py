@@ -104,6 +104,7 @@ def add_accounts(site: Any, n: int) -> list[int]:
     """``n`` sandbox accounts (X and Facebook in turn), pacing limits lifted."""
     from scheduler.services.accounts import add_account
     from scheduler.services.actors import Actor
+    from scheduler.services.credentials import issued_by_sandbox
     from scheduler.store.db import make_session_factory
     from scheduler.store.tables import social_accounts as A
     from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
@@ -113,10 +114,10 @@ def add_accounts(site: Any, n: int) -> list[int]:
     for i in range(n):
         platform = ("x", "facebook")[i % 2]
         handle = f"b{uuid.uuid4().hex[:10]}"
-        creds = site.sandbox.create_account(platform, handle)
+        creds = issued_by_sandbox(platform, site.sandbox.create_account(platform, handle))
         ids.append(add_account(SqlAlchemyUnitOfWork(sessions), Actor.system(), kim_id=site.kim_id,
                                platform=platform, handle=handle, credentials=creds,
-                               now=kit.utcnow(), sandbox_base_url=site.sandbox.base_url).id)
+                               now=kit.utcnow(), sandbox=True).id)
     with site.engine.begin() as c:
         c.execute(sa.update(A).where(A.c.id.in_(ids)).values(min_spacing_seconds=0,
                                                              daily_cap=100_000))

@@ -47,7 +47,8 @@ class Settings(BaseSettings):
     web_port: int = 8000
     # Session cookie gets the Secure flag; turn off only for plain-http dev on 127.0.0.1.
     session_cookie_secure: bool = True
-    # Origin of a sandbox server (`siar sandbox serve`) for sandbox accounts made through the API.
+    # Origin of a sandbox server (`siar sandbox serve`): where every request of a sandbox
+    # (training) account goes, and where new sandbox accounts are made. Unset: none.
     sandbox_url: str | None = None
     # Graph API version of every Facebook call; Meta retires each one about two
     # years after the next is released (`siar status` warns 60 days ahead).
@@ -57,6 +58,20 @@ class Settings(BaseSettings):
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         return value.expanduser().resolve()
+
+    @field_validator("sandbox_url")
+    @classmethod
+    def _origin(cls, value: str | None) -> str | None:
+        from connectors.transport import sandbox_origin
+
+        try:
+            return sandbox_origin(value)
+        except ValueError:
+            # SettingsError, like the Graph version's: one bilingual line, no traceback.
+            raise SettingsError(
+                "SIAR_SANDBOX_URL harus berupa origin seperti http://127.0.0.1:8765 (tanpa path). "
+                "/ SIAR_SANDBOX_URL must be an origin like http://127.0.0.1:8765 (no path)."
+            ) from None
 
     @field_validator("facebook_graph_version")
     @classmethod

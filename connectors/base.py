@@ -54,14 +54,16 @@ class AccountRef:
 
     ``credentials`` is the decrypted dict the caller stores (the sandbox
     credentials contract: /_sandbox/accounts answers exactly this dict).
-    ``sandbox_base_url`` set means every request goes to that origin instead
-    of the real platform. The repr never shows credentials.
+    ``sandbox`` set means a training account: every request goes to the
+    sandbox the connector was configured with, never to the real platform.
+    Where requests go is never part of the account (``transport.destination``).
+    The repr never shows credentials.
     """
 
     platform: str
     handle: str
     credentials: Mapping[str, Any] = field(default_factory=dict, compare=False)
-    sandbox_base_url: str | None = None
+    sandbox: bool = False
     # Called with the complete new credentials dict when a connector renewed
     # them (e.g. a fresh Instagram login). The caller encrypts and stores it.
     on_credentials_changed: Callable[[dict[str, Any]], None] | None = field(
@@ -73,14 +75,19 @@ class AccountRef:
         cls,
         credentials: Mapping[str, Any],
         *,
+        sandbox: bool = False,
         on_credentials_changed: Callable[[dict[str, Any]], None] | None = None,
     ) -> "AccountRef":
-        """Build a ref from a stored credentials dict (platform, handle, sandbox_base_url inside)."""
+        """Build a ref from a credentials dict carrying ``platform`` and ``handle``.
+
+        Nothing in the dict decides where requests go (a ``sandbox_base_url``
+        the sandbox puts in the credentials it issues is ignored).
+        """
         return cls(
             platform=str(credentials["platform"]),
             handle=str(credentials.get("handle", "")),
             credentials=dict(credentials),
-            sandbox_base_url=credentials.get("sandbox_base_url") or None,
+            sandbox=sandbox,
             on_credentials_changed=on_credentials_changed,
         )
 
@@ -103,7 +110,7 @@ class AccountRef:
             self.on_credentials_changed(dict(new_credentials))
 
     def __repr__(self) -> str:
-        sandbox = f", sandbox_base_url={self.sandbox_base_url!r}" if self.sandbox_base_url else ""
+        sandbox = ", sandbox=True" if self.sandbox else ""
         return f"AccountRef(platform={self.platform!r}, handle={self.handle!r}{sandbox})"
 
     __str__ = __repr__

@@ -6,7 +6,7 @@ urllib3 pool) and a new TCP connection per call. ``ClientCache`` keeps the
 built client of each account instead, so its session and keep-alive
 connection serve the next publish, read or delete.
 
-* Key: ``(platform, handle, sandbox_base_url, sha256 of the credentials)``.
+* Key: ``(platform, handle, sandbox, sha256 of the credentials)``.
   Credentials never appear in a key in clear; changed credentials (a
   reconnect, a renewed Instagram session) give another key, hence a new
   client, and the old entry ages out.
@@ -46,7 +46,7 @@ DEFAULT_MAX_IDLE_S = 30.0
 # Taxonomy codes of failures on the wire (errors.COMMON_RULES).
 NETWORK_CODES = frozenset({"network_unreachable", "connection_lost"})
 
-ClientKey = tuple[str, str, str | None, str]
+ClientKey = tuple[str, str, bool, str]
 
 
 def credentials_digest(credentials: Mapping[str, Any]) -> str:
@@ -57,7 +57,7 @@ def credentials_digest(credentials: Mapping[str, Any]) -> str:
 
 def client_key(account: AccountRef) -> ClientKey:
     """The cache key of ``account``: identity in clear, credentials only as a digest."""
-    return (account.platform, account.handle, account.sandbox_base_url,
+    return (account.platform, account.handle, account.sandbox,
             credentials_digest(account.credentials))
 
 

@@ -49,7 +49,7 @@ from connectors.errors import (
     ambiguous_if_create, code_in, message_has, utcnow,
 )
 from connectors.redaction import register_credentials
-from connectors.transport import FACEBOOK_ORIGINS, Timeouts, mount_transport
+from connectors.transport import FACEBOOK_ORIGINS, Timeouts, destination, mount_transport, sandbox_origin
 from connectors.validation import batches, hashtag_problems, media_problems, reject_if_invalid
 
 METRICS_BATCH = 50  # ids per ?ids= request
@@ -175,8 +175,10 @@ class FacebookConnector:
         with_insights: bool = False,
         graph_version: str = graph_versions.DEFAULT_VERSION,
         now: Callable[[], datetime] = utcnow,
+        sandbox_url: str | None = None,
     ) -> None:
         self.timeouts = timeouts
+        self.sandbox_url = sandbox_origin(sandbox_url)  # the site's sandbox, for training accounts
         self.graph_version = graph_version  # SIAR_FACEBOOK_GRAPH_VERSION (config/settings.py)
         # Insights ride in the same batched call (field expansion) when enabled.
         self.with_insights = with_insights
@@ -191,10 +193,10 @@ class FacebookConnector:
         return self._clients.get(account)
 
     def _new_graph(self, account: AccountRef) -> tuple[facebook.GraphAPI, _LastResponse]:
+        target = destination(account, self.sandbox_url)
         register_credentials(account.credentials)
         session = requests.Session()
-        mount_transport(session, FACEBOOK_ORIGINS, sandbox_base_url=account.sandbox_base_url,
-                        timeouts=self.timeouts)
+        mount_transport(session, FACEBOOK_ORIGINS, sandbox_base_url=target, timeouts=self.timeouts)
         last = _LastResponse()
         session.hooks["response"].append(last.hook)
         graph = facebook.GraphAPI(access_token=account.credential("page_access_token"), session=session)

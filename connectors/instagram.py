@@ -46,7 +46,7 @@ from connectors.errors import (
     utcnow,
 )
 from connectors.redaction import register_credentials
-from connectors.transport import INSTAGRAM_ORIGINS, Timeouts, mount_transport
+from connectors.transport import INSTAGRAM_ORIGINS, Timeouts, destination, mount_transport, sandbox_origin
 from connectors.validation import hashtag_problems, media_problems, reject_if_invalid, with_link
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,13 @@ T = TypeVar("T")
 CAPTION_LIMIT = 2200
 HASHTAG_LIMIT = 30
 FEED_PAGE = 50  # medias read per find_recent / fetch_metrics (user_medias_v1 paginates)
+# Keys of instagrapi's ``get_settings()`` that choose how the client talks to Instagram
+# (TLS verification, transports, retries, waits): dropped before a session is resumed.
+TRANSPORT_SETTINGS = frozenset({
+    "tls_verify", "private_transport", "public_transport", "public_transport_impersonate",
+    "request_timeout", "public_request_retries_count", "public_request_retries_timeout",
+    "session_retry_total", "session_retry_backoff_factor", "session_retry_statuses",
+})
 
 
 class _RuploadFailed(Exception):
@@ -132,8 +139,10 @@ class InstagramConnector:
         supports_link=False,
     )
 
-    def __init__(self, *, timeouts: Timeouts = Timeouts(), now: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, *, timeouts: Timeouts = Timeouts(), now: Callable[[], datetime] = utcnow,
+                 sandbox_url: str | None = None) -> None:
         self.timeouts = timeouts
+        self.sandbox_url = sandbox_origin(sandbox_url)  # the site's sandbox, for training accounts
         self._now = now
         self._map = ErrorMapper(self.platform, ERRORS, now)
         self._clients: ClientCache[Client] = ClientCache(self._new_client, _close_client)
@@ -144,22 +153,24 @@ class InstagramConnector:
         return self._clients.get(account)
 
     def _new_client(self, account: AccountRef) -> Client:
+        target = destination(account, self.sandbox_url)
         register_credentials(account.credentials)
-        sandbox = bool(account.sandbox_base_url)
         settings = account.credentials.get("settings")
         if not isinstance(settings, dict) or not settings:
             account.credential("settings")  # raises AuthExpired: nothing to resume
+        # The session resumes from the stored settings, but how it talks to Instagram
+        # (TLS checks, transports, retries, waits) is the connector's choice, never the stored one's.
+        resumed = {k: v for k, v in (settings or {}).items() if k not in TRANSPORT_SETTINGS}
         cl = Client(
-            settings=dict(settings or {}),
+            settings=resumed,
             with_challenge_flow=False,  # a challenge raises instead of calling input()
-            request_timeout=0 if sandbox else 1,  # instagrapi sleeps this long before each request
+            request_timeout=0 if account.sandbox else 1,  # instagrapi sleeps this long before each request
             delay_range=None,
         )
         cl.challenge_code_handler = _refuse_interaction
         cl.change_password_handler = _refuse_interaction
-        for session in (cl.private, cl.public):
-            mount_transport(session, INSTAGRAM_ORIGINS, sandbox_base_url=account.sandbox_base_url,
-                            timeouts=self.timeouts)
+        for session in (cl.private, cl.public, cl.graphql):
+            mount_transport(session, INSTAGRAM_ORIGINS, sandbox_base_url=target, timeouts=self.timeouts)
         return cl
 
     def _fail(self, exc: BaseException, *, create: bool) -> ConnectorError:

@@ -9,16 +9,21 @@ without patching any library:
 * NO retries at the HTTP layer (``max_retries=0``): a create call must never be
   re-sent behind the scheduler's back;
 * sandbox redirection: for a sandbox account, scheme+host of the real origin is
-  rewritten to the sandbox origin, path and query kept. OAuth1 signatures were
-  computed over the original https URL before ``send``, so the sandbox can verify them;
+  rewritten to the site's configured sandbox origin (``SIAR_SANDBOX_URL``, given
+  to the connectors when they are built), path and query kept. OAuth1
+  signatures were computed over the original https URL before ``send``, so the
+  sandbox can verify them;
 * a 408 answer raised as ``ServerTimedOut`` (a ConnectionError), because
   instagrapi would sleep 60 s and re-send the request, create included;
 * a body read eagerly inside ``send``, so a connection dropped mid-body surfaces
   as ``requests.ConnectionError`` (libraries would otherwise see a
   ``ChunkedEncodingError`` and instagrapi re-sends after one).
 
-For a sandbox account every other https origin is refused (``OriginNotAllowed``):
-a training account can never reach a real platform by accident.
+Every other origin, ``https://`` or ``http://``, is refused (``OriginNotAllowed``),
+for every account: a real account reaches only its platform's own origins, a
+training account only the configured sandbox. Where requests go is decided by
+the site's configuration alone (:func:`destination`), never by an account's
+stored data; a redirect to another host is refused the same way.
 """
 from __future__ import annotations
 
@@ -30,6 +35,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+
+from connectors.base import AccountRef
+from connectors.errors import Transient
 
 A = TypeVar("A", bound=HTTPAdapter)
 
@@ -49,12 +57,44 @@ class Timeouts:
 
 
 class OriginNotAllowed(requests.exceptions.ConnectionError):
-    """A sandbox account tried to reach an origin that is not mounted; nothing was sent."""
+    """A request for an origin that is not mounted (not the platform's, not the sandbox); nothing was sent."""
 
 
 class ServerTimedOut(requests.exceptions.ConnectionError):
     """The server answered 408: it gave up on the request. Raised as a connection failure
     because instagrapi answers a 408 by sleeping 60 s and re-sending (even a create)."""
+
+
+def sandbox_origin(url: str | None) -> str | None:
+    """``url`` as a bare origin (``http://127.0.0.1:8765``), or None for none; ValueError otherwise."""
+    if url is None or not url.strip():
+        return None
+    parts = urlsplit(url.strip().rstrip("/"))
+    if (parts.scheme not in ("http", "https") or not parts.hostname or parts.path
+            or parts.query or parts.fragment or parts.username or parts.password):
+        raise ValueError("the sandbox URL must be an origin like http://127.0.0.1:8765")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def destination(account: AccountRef, sandbox_url: str | None) -> str | None:
+    """Where ``account``'s requests go: None (the platform's own origins) or the sandbox origin.
+
+    ``sandbox_url`` is the site's configured sandbox, given to the connector
+    when it was built; the account only says whether it is a training account.
+    A training account on a site without a sandbox sends nothing (it must never
+    reach a real platform with its training credentials).
+    """
+    if not account.sandbox:
+        return None
+    if not sandbox_url:
+        raise Transient(
+            "Akun latihan (sandbox), tetapi server ini belum mengatur sandbox (SIAR_SANDBOX_URL); "
+            "tidak ada yang dikirim.",
+            "A training (sandbox) account, but this server has no sandbox configured "
+            "(SIAR_SANDBOX_URL); nothing was sent.",
+            code="sandbox_not_configured", platform=account.platform,
+        )
+    return sandbox_url
 
 
 class SiarTransport(HTTPAdapter):
@@ -63,9 +103,7 @@ class SiarTransport(HTTPAdapter):
     def __init__(self, *, target_origin: str | None = None, timeouts: Timeouts = Timeouts()) -> None:
         super().__init__(max_retries=0)
         self.timeouts = timeouts
-        self.target = urlsplit(target_origin.rstrip("/")) if target_origin else None
-        if self.target is not None and (not self.target.scheme or not self.target.netloc):
-            raise ValueError("sandbox_base_url must be an origin like http://127.0.0.1:8765")
+        self.target = urlsplit(sandbox_origin(target_origin)) if target_origin else None
 
     def send(  # type: ignore[override]
         self,
@@ -110,11 +148,11 @@ class SiarTransport(HTTPAdapter):
 
 
 class RefusingAdapter(HTTPAdapter):
-    """Mounted on ``https://`` for sandbox accounts: refuses any origin we did not map."""
+    """Mounted on ``https://`` and ``http://``: refuses any origin we did not map."""
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         origin = "{0.scheme}://{0.netloc}".format(urlsplit(request.url or ""))
-        raise OriginNotAllowed(f"sandbox account: origin {origin} is not redirected", request=request)
+        raise OriginNotAllowed(f"origin {origin} is not one of the platform's origins", request=request)
 
 
 def mount_transport(
@@ -127,7 +165,8 @@ def mount_transport(
     """Mount this thread's ``SiarTransport`` on ``session`` for each real origin; return it.
 
     Prefixes end with "/" so ``https://api.x.com.example`` never matches.
-    With a sandbox base URL, unmapped https origins are refused.
+    Every other ``https://`` and ``http://`` origin is refused. With a sandbox
+    base URL (from :func:`destination`), the real origins are rewritten to it.
 
     The adapter (and so its urllib3 pool of keep-alive connections) is shared
     by every session this thread mounts with the same sandbox origin and
@@ -138,9 +177,11 @@ def mount_transport(
     """
     adapter = _shared(("siar", sandbox_base_url, timeouts),
                       lambda: SiarTransport(target_origin=sandbox_base_url, timeouts=timeouts))
+    refuse = _shared(("refuse",), RefusingAdapter)
+    session.mount("https://", refuse)
+    session.mount("http://", refuse)
     if sandbox_base_url:
-        session.mount("https://", _shared(("refuse",), RefusingAdapter))
-        session.trust_env = False
+        session.trust_env = False  # the sandbox is local: never through an environment proxy
     for origin in origins:
         session.mount(origin.rstrip("/") + "/", adapter)
     return adapter

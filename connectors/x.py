@@ -35,7 +35,7 @@ from connectors.errors import (
 )
 from connectors.redaction import register_credentials
 from connectors.validation import batches, media_problems, reject_if_invalid, with_link
-from connectors.transport import X_ORIGINS, Timeouts, mount_transport
+from connectors.transport import X_ORIGINS, Timeouts, destination, mount_transport, sandbox_origin
 
 MEDIA_UPLOAD_URL = "https://api.x.com/2/media/upload"
 METRICS_BATCH = 100  # GET /2/tweets takes up to 100 ids
@@ -167,8 +167,10 @@ class XConnector:
         processing_deadline_s: float = 300.0,
         sleep: Callable[[float], None] = time.sleep,
         now: Callable[[], datetime] | None = None,
+        sandbox_url: str | None = None,
     ) -> None:
         self.timeouts = timeouts
+        self.sandbox_url = sandbox_origin(sandbox_url)  # the site's sandbox, for training accounts
         self.processing_deadline_s = processing_deadline_s
         self._sleep = sleep
         self._map = ErrorMapper(self.platform, ERRORS, **({"now": now} if now else {}))
@@ -180,6 +182,7 @@ class XConnector:
         return self._clients.get(account)
 
     def _new_client(self, account: AccountRef) -> tweepy.Client:
+        target = destination(account, self.sandbox_url)
         register_credentials(account.credentials)
         client = tweepy.Client(
             consumer_key=account.credential("consumer_key"),
@@ -188,8 +191,7 @@ class XConnector:
             access_token_secret=account.credential("access_token_secret"),
             wait_on_rate_limit=False,  # never sleep in a worker (PLATFORMS.md)
         )
-        mount_transport(client.session, X_ORIGINS, sandbox_base_url=account.sandbox_base_url,
-                        timeouts=self.timeouts)
+        mount_transport(client.session, X_ORIGINS, sandbox_base_url=target, timeouts=self.timeouts)
         return client
 
     def _fail(self, exc: BaseException, *, create: bool) -> ConnectorError:

@@ -72,7 +72,8 @@ def _child_env(data_dir: Path, port: int, sandbox_port: int) -> dict[str, str]:
     Empty values override a ``.env`` file or an exported production URL: the
     demo never touches a real database, broker or key. The session cookie
     drops its Secure flag because the demo serves plain http on 127.0.0.1;
-    ``SIAR_SANDBOX_URL`` lets admins connect more sandbox accounts in the web app.
+    ``SIAR_SANDBOX_URL`` is where the workers send every sandbox account's requests, and
+    lets admins connect more sandbox accounts in the web app.
     """
     env = dict(os.environ)
     env.update({

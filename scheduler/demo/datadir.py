@@ -3,7 +3,7 @@
 A directory is only ever deleted (``--fresh``) if it carries the demo's
 marker file or is empty, so ``siar demo --fresh --data-dir ~`` cannot wipe a
 home directory. ``demo.json`` (mode 0600) remembers what a second run needs:
-the sandbox port the accounts' credentials point at, the printed passwords
+the sandbox port (every child's ``SIAR_SANDBOX_URL``), the printed passwords
 and the API token (both exist nowhere else in clear).
 """
 from __future__ import annotations

@@ -19,6 +19,7 @@ from scheduler.demo.catalog import KIMS, DemoKim, DemoLogin, logins
 from scheduler.demo.sandbox_admin import SandboxAdmin
 from scheduler.domain.model import Destination, PostingSlot, Product, SubjectKind, Umkm
 from scheduler.services.accounts import add_account, set_pacing
+from scheduler.services.credentials import issued_by_sandbox
 from scheduler.services.actors import Actor
 from scheduler.services.kims import create_kim
 from scheduler.services.ports import AbstractUnitOfWork
@@ -120,11 +121,11 @@ def _add_subjects(uow: AbstractUnitOfWork, kim: SeededKim) -> None:
 def _connect(make_uow: UowFactory, sandbox: SandboxAdmin, kim_id: int, platform: str,
              handle: str, now: datetime) -> int:
     """A sandbox account for the KIM, connected through the accounts service (encrypted)."""
-    credentials = sandbox.create_account(platform, handle)
+    credentials = issued_by_sandbox(platform, sandbox.create_account(platform, handle))
     slots = [PostingSlot(weekday=d, at=t) for d in range(7) for t in DEMO_SLOT_TIMES]
+    # A training account: the workers send its requests to SIAR_SANDBOX_URL (the demo sets it).
     account = add_account(make_uow(), Actor.system(), kim_id=kim_id, platform=platform,
-                          handle=handle, credentials=credentials, now=now,
-                          sandbox_base_url=credentials.get("sandbox_base_url") or sandbox.base_url,
+                          handle=handle, credentials=credentials, now=now, sandbox=True,
                           slots=slots)
     set_pacing(make_uow(), Actor.system(), account.id, now=now,  # type: ignore[arg-type]
                min_spacing_seconds=DEMO_MIN_SPACING_SECONDS, daily_cap=DEMO_DAILY_CAP)

@@ -152,7 +152,7 @@ class SocialAccount:
     platform: Platform
     handle: str
     credentials_encrypted: str = ""  # Fernet token; never the clear JSON
-    sandbox_base_url: str | None = None
+    sandbox: bool = False            # a training account: its requests go to the configured sandbox
     status: AccountStatus = AccountStatus.ACTIVE
     paused_until: datetime | None = None
     status_reason: str | None = None

@@ -10,16 +10,16 @@ which are then stored like any other (encrypted).
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import requests
 
-from connectors.base import AccountCheck, AccountRef, AuthExpired, ConnectorError
+from connectors.base import AccountCheck, AuthExpired, ConnectorError
 from scheduler.domain.errors import InvalidInput
-from scheduler.services import accounts, secrets
+from scheduler.services import accounts, credentials, secrets
 from scheduler.services.actors import Actor
 from scheduler.services.authz import Cap, authorize, not_found
 from scheduler.services.ports import AbstractUnitOfWork
@@ -46,23 +46,16 @@ def check_account(uow: AbstractUnitOfWork, actor: Actor, account_id: int, *,
             raise not_found("account", "account")
         authorize(actor, Cap.MANAGE_ACCOUNTS, account.kim_id, what="account")
         platform, handle = str(account.platform), account.handle
-        token, base_url = account.credentials_encrypted, account.sandbox_base_url
+        token, sandbox = account.credentials_encrypted, account.sandbox
+    result: AccountCheck | None = None
+    error: ConnectorError | None
     try:
-        creds: Mapping[str, Any] = secrets.decrypt_credentials(token)
-    except Exception:  # noqa: BLE001 - unreadable credentials mean: reconnect
-        result: AccountCheck | None = None
-        error: ConnectorError | None = AuthExpired(
-            "Kredensial akun tidak bisa dibuka; sambungkan ulang akun ini.",
-            "The account's credentials cannot be read; reconnect this account.",
-            code="credentials_unreadable", platform=platform)
-    else:
-        ref = AccountRef(platform=platform, handle=handle, credentials=dict(creds.items()),
-                         sandbox_base_url=base_url or creds.get("sandbox_base_url") or None)
-        try:
-            result = connector_for(platform).check(ref)
-            error = result.error
-        except ConnectorError as exc:
-            result, error = None, exc
+        ref = accounts.connector_account(platform, handle, token, sandbox=sandbox,
+                                         decrypt=secrets.decrypt_credentials)
+        result = connector_for(platform).check(ref)
+        error = result.error
+    except ConnectorError as exc:
+        result, error = None, exc
     status = "active"
     if error is not None and isinstance(error, AuthExpired):
         updated = accounts.mark_needs_reconnect(uow, actor, account_id,
@@ -78,7 +71,8 @@ def check_account(uow: AbstractUnitOfWork, actor: Actor, account_id: int, *,
 
 
 def create_sandbox_credentials(sandbox_url: str | None, platform: str, handle: str) -> dict[str, Any]:
-    """Credentials of a new (or existing) sandbox account, from the sandbox's admin API."""
+    """Credentials of a new (or existing) account of the configured sandbox, from its admin API,
+    as Siar stores them (checked, without the sandbox's own address)."""
     if not sandbox_url:
         raise InvalidInput("sandbox_not_configured",
                            "Mode latihan (sandbox) belum diatur di server (SIAR_SANDBOX_URL).",
@@ -94,8 +88,11 @@ def create_sandbox_credentials(sandbox_url: str | None, platform: str, handle: s
     if response.status_code >= 400:
         raise InvalidInput("sandbox_refused", "Server sandbox menolak membuat akun ini.",
                            "The sandbox server refused to create this account.", field="handle")
-    data = response.json()
+    try:
+        data = response.json()
+    except ValueError:
+        data = None
     if not isinstance(data, dict):
         raise InvalidInput("sandbox_refused", "Jawaban server sandbox tidak sah.",
                            "The sandbox server's answer is not valid.", field="sandbox")
-    return data
+    return credentials.issued_by_sandbox(platform, data)

@@ -1,16 +1,19 @@
-"""Social accounts of a KIM: connect, posting slots, pacing, reconnect (KIM admins)."""
+"""Social accounts of a KIM: connect, posting slots, pacing, reconnect (KIM admins), and the
+account as a connector sees it (:func:`connector_account`)."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, time
 from typing import Any
 
+from connectors.base import AccountRef, AuthExpired
 from scheduler.domain import states
 from scheduler.domain.errors import Conflict
 from scheduler.domain.model import AccountStatus, Platform, PostingSlot, SocialAccount, TargetState
 from scheduler.services import audit, checks, secrets
 from scheduler.services.actors import Actor
 from scheduler.services.authz import Cap, authorize, not_found
+from scheduler.services.credentials import check_credentials
 from scheduler.services.ports import AbstractUnitOfWork
 
 MAX_SLOTS = 7 * 24
@@ -23,17 +26,6 @@ def _platform(value: Platform | str) -> Platform:
         raise checks.invalid("platform", "unknown_platform",
                              "Platform tidak dikenal (x, facebook, instagram).",
                              "Unknown platform (x, facebook, instagram).") from None
-
-
-def _base_url(value: str | None) -> str | None:
-    if value is None or not value.strip():
-        return None
-    url = value.strip().rstrip("/")
-    if not url.startswith(("http://", "https://")):
-        raise checks.invalid("sandbox_base_url", "invalid_url",
-                             "Alamat sandbox harus diawali http:// atau https://.",
-                             "The sandbox address must start with http:// or https://.")
-    return url
 
 
 def check_slots(slots: Iterable[PostingSlot | Mapping[str, Any]]) -> list[PostingSlot]:
@@ -75,18 +67,22 @@ def add_account(
     handle: str,
     credentials: Mapping[str, Any],
     now: datetime,
-    sandbox_base_url: str | None = None,
+    sandbox: bool = False,
     timezone: str | None = None,
     slots: Iterable[PostingSlot | Mapping[str, Any]] = (),
 ) -> SocialAccount:
-    """Connect a social account to a KIM; credentials are stored encrypted only."""
+    """Connect a social account to a KIM; credentials are checked, then stored encrypted only.
+
+    ``sandbox``: a training account, whose requests go to the site's sandbox
+    (``SIAR_SANDBOX_URL``); its credentials come from that sandbox
+    (:func:`account_checks.create_sandbox_credentials`).
+    """
     authorize(actor, Cap.MANAGE_ACCOUNTS, kim_id, what="kim")
     platform = _platform(platform)
     handle = checks.required_text((handle or "").strip().lstrip("@"), "handle", "Nama akun",
                                   "Account handle", 100)
-    base_url = _base_url(sandbox_base_url)
     checked_slots = check_slots(slots)
-    encrypted = secrets.encrypt_credentials(credentials)
+    encrypted = secrets.encrypt_credentials(check_credentials(platform, credentials))
     with uow:
         kim = uow.kims.get(kim_id)
         if kim is None:
@@ -99,10 +95,10 @@ def add_account(
                                field="handle")
         account = uow.accounts.add(SocialAccount(
             kim_id=kim_id, platform=platform, handle=handle, credentials_encrypted=encrypted,
-            sandbox_base_url=base_url, timezone=zone, slots=checked_slots, created_at=now))
+            sandbox=bool(sandbox), timezone=zone, slots=checked_slots, created_at=now))
         uow.flush()
         audit.record(uow, actor, "account.add", now, kim_id=kim_id, account_id=account.id,
-                     platform=platform.value, handle=handle, sandbox=base_url is not None)
+                     platform=platform.value, handle=handle, sandbox=bool(sandbox))
         uow.commit()
         return account
 
@@ -182,9 +178,9 @@ def reconnect(uow: AbstractUnitOfWork, actor: Actor, account_id: int, *,
     ``needs_reconnect`` targets (an instant already past moves to the next paced one)."""
     from scheduler.services import scheduling  # scheduling imports accounts' neighbours
 
-    encrypted = secrets.encrypt_credentials(credentials)
     with uow:
         account = _load(uow, actor, account_id, Cap.MANAGE_ACCOUNTS)
+        encrypted = secrets.encrypt_credentials(check_credentials(account.platform, credentials))
         account.credentials_encrypted = encrypted
         account.status = AccountStatus.ACTIVE
         account.status_reason = None
@@ -197,3 +193,34 @@ def reconnect(uow: AbstractUnitOfWork, actor: Actor, account_id: int, *,
                      account_id=account.id, rescheduled=len(waiting))
         uow.commit()
         return account
+
+
+def connector_account(
+    platform: str,
+    handle: str,
+    credentials_encrypted: str,
+    *,
+    sandbox: bool,
+    decrypt: Callable[[str], Mapping[str, Any]],
+    on_credentials_changed: Callable[[dict[str, Any]], None] | None = None,
+) -> AccountRef:
+    """The account as a connector sees it: the one place an ``AccountRef`` is built
+    (publishing, engagement collection, the account check).
+
+    The credentials are decrypted in memory only; unreadable ones raise
+    ``AuthExpired`` (the account must be reconnected). Where the connector sends
+    the requests is the site's configuration alone: the platform's own origins,
+    or for a training account (``sandbox``) the configured sandbox
+    (``SIAR_SANDBOX_URL``, given to the connectors when they are built). Nothing
+    stored with the account, credentials included, names a destination.
+    """
+    try:
+        credentials = dict(decrypt(credentials_encrypted).items())
+    except Exception:  # noqa: BLE001 - unreadable credentials: the account must be reconnected
+        raise AuthExpired(
+            "Kredensial akun tidak bisa dibuka; sambungkan ulang akun ini.",
+            "The account's credentials cannot be read; reconnect this account.",
+            code="credentials_unreadable", platform=str(platform),
+        ) from None
+    return AccountRef(platform=str(platform), handle=handle, credentials=credentials,
+                      sandbox=bool(sandbox), on_credentials_changed=on_credentials_changed)

@@ -130,12 +130,14 @@ def build_pipeline(settings: Settings | None = None, **overrides: Any) -> Pipeli
 
 
 def _registry_lookup(settings: Settings) -> Callable[[str], Connector]:
-    """The real connectors (``connectors.registry``): configured HTTP timeouts, Graph API version."""
+    """The real connectors (``connectors.registry``): configured HTTP timeouts, Graph API version
+    and sandbox -- the only place that decides where a training account's requests go."""
     from connectors.registry import default_registry
     from connectors.transport import Timeouts
 
     registry = default_registry(
         timeouts=Timeouts(settings.http_connect_timeout, settings.http_read_timeout),
+        sandbox_url=settings.sandbox_url,
         graph_version=settings.facebook_graph_version,
     )
     return registry.get

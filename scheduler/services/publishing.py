@@ -41,7 +41,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Sequence
 
 from connectors.base import (
     AccountRef,
@@ -58,7 +58,7 @@ from connectors.base import (
 from scheduler.domain.errors import DomainError
 from scheduler.domain.model import AttemptOutcome, TargetState
 from scheduler.domain.rules import rules_for
-from scheduler.services import fingerprints
+from scheduler.services import accounts, fingerprints
 from scheduler.services.pipeline import Pipeline
 from scheduler.store import claims
 
@@ -182,23 +182,9 @@ def _calls(wanted: int) -> ThreadPoolExecutor:
 
 def account_ref(p: Pipeline, job: claims.PublishInput) -> AccountRef:
     """The connector's view of the account, with credentials decrypted (never logged)."""
-    try:
-        credentials: Mapping[str, Any] = p.decrypt(job.credentials_encrypted)
-    except Exception:  # noqa: BLE001 - unreadable credentials: the account must be reconnected
-        raise AuthExpired(
-            "Kredensial akun tidak bisa dibuka; sambungkan ulang akun ini.",
-            "The account's credentials cannot be read; reconnect this account.",
-            code="credentials_unreadable",
-            platform=job.platform,
-        ) from None
-    creds = dict(credentials.items())
-    return AccountRef(
-        platform=job.platform,
-        handle=job.handle,
-        credentials=creds,
-        sandbox_base_url=job.sandbox_base_url or creds.get("sandbox_base_url") or None,
-        on_credentials_changed=_store_credentials(p, job.account_id),
-    )
+    return accounts.connector_account(job.platform, job.handle, job.credentials_encrypted,
+                                      sandbox=job.sandbox, decrypt=p.decrypt,
+                                      on_credentials_changed=_store_credentials(p, job.account_id))
 
 
 def _store_credentials(p: Pipeline, account_id: int):  # type: ignore[no-untyped-def]

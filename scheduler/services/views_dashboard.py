@@ -36,11 +36,7 @@ class AccountAlert:
     status: str
     reason: str | None
     paused_until: datetime | None
-    sandbox_base_url: str | None
-
-    @property
-    def sandbox(self) -> bool:
-        return self.sandbox_base_url is not None
+    sandbox: bool
 
 
 @dataclass
@@ -78,13 +74,13 @@ def dashboard(engine: sa.Engine, actor: Actor, *, now: datetime, zone: str,
                     .order_by(T.updated_at.desc()).limit(20))
         failed = [_row(r) for r in conn.execute(failed_q)]
         acc_q = restrict(sa.select(A.id, kims.c.slug, A.platform, A.handle, A.status, A.status_reason,
-                                   A.paused_until, A.sandbox_base_url)
+                                   A.paused_until, A.sandbox)
                          .select_from(social_accounts.join(kims, kims.c.id == A.kim_id)),
                          A.kim_id, scope).order_by(A.id)
         alerts, sandbox = [], []
         for r in conn.execute(acc_q):
             alert = AccountAlert(r.id, r.slug, str(r.platform), r.handle, str(r.status),
-                                 r.status_reason, r.paused_until, r.sandbox_base_url)
+                                 r.status_reason, r.paused_until, bool(r.sandbox))
             if alert.sandbox:
                 sandbox.append(alert)
             if alert.status != AccountStatus.ACTIVE.value:

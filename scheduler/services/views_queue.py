@@ -63,7 +63,7 @@ class TargetRow:
 
 def _columns() -> list[Any]:
     return [T.id.label("target_id"), T.post_id, P.kim_id, kims.c.slug.label("kim_slug"),
-            T.account_id, A.platform, A.handle, A.sandbox_base_url, T.state, P.review_state,
+            T.account_id, A.platform, A.handle, A.sandbox, T.state, P.review_state,
             T.scheduled_at, T.published_at, sa.func.substr(P.text, 1, SNIPPET).label("text"),
             T.last_error_code, T.last_error_message, T.permalink, T.attempts]
 
@@ -77,11 +77,11 @@ def _base() -> sa.Select:
 
 def _row(r: Any) -> TargetRow:
     # Positional unpacking: several times faster than attribute access on a Row.
-    (target_id, post_id, kim_id, kim_slug, account_id, platform, handle, sandbox_base_url, state,
+    (target_id, post_id, kim_id, kim_slug, account_id, platform, handle, sandbox, state,
      review_state, scheduled_at, published_at, text, error_code, error_message, permalink,
      attempts) = r
     return TargetRow(target_id, post_id, kim_id, kim_slug, account_id, str(platform), handle,
-                     sandbox_base_url is not None, str(state), str(review_state), scheduled_at,
+                     bool(sandbox), str(state), str(review_state), scheduled_at,
                      published_at, text or "", error_code, error_message, permalink, attempts or 0)
 
 

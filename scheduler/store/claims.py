@@ -99,7 +99,7 @@ class PublishInput:
     platform: str
     handle: str
     credentials_encrypted: str
-    sandbox_base_url: str | None
+    sandbox: bool
     text: str
     as_thread: bool
     media: tuple[MediaRow, ...]
@@ -295,7 +295,7 @@ _PUBLISH_INPUT = (
     sa.select(
         T.c.id, T.c.post_id, T.c.account_id, T.c.text_override, T.c.content_fingerprint,
         T.c.thread_parts, posts.c.kim_id, posts.c.text, posts.c.as_thread,
-        A.c.platform, A.c.handle, A.c.credentials_encrypted, A.c.sandbox_base_url,
+        A.c.platform, A.c.handle, A.c.credentials_encrypted, A.c.sandbox,
         A.c.status, A.c.paused_until,
         sa.exists().where(post_media.c.post_id == T.c.post_id).label("has_media"),
     )
@@ -430,7 +430,7 @@ def read_publish_inputs(
             platform=str(r.platform),
             handle=r.handle,
             credentials_encrypted=r.credentials_encrypted,
-            sandbox_base_url=r.sandbox_base_url,
+            sandbox=bool(r.sandbox),
             text=r.text_override if r.text_override is not None else r.text,
             as_thread=bool(r.as_thread),
             media=tuple(media.get(r.post_id, ())),

@@ -176,7 +176,9 @@ social_accounts = sa.Table(
     sa.Column("platform", StrEnum(Platform, 20), nullable=False),
     sa.Column("handle", sa.String(100), nullable=False),
     sa.Column("credentials_encrypted", sa.Text, nullable=False, default=""),
-    sa.Column("sandbox_base_url", sa.String(500), nullable=True),
+    # A training account: its requests go to the configured sandbox (SIAR_SANDBOX_URL), never
+    # to the platform. No address is stored with an account (migration 0005).
+    sa.Column("sandbox", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
     sa.Column("status", StrEnum(AccountStatus, 20), nullable=False, default=AccountStatus.ACTIVE),
     sa.Column("paused_until", UtcDateTime, nullable=True),
     sa.Column("status_reason", sa.Text, nullable=True),

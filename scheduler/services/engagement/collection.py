@@ -32,6 +32,7 @@ import sqlalchemy as sa
 
 from connectors.base import AccountRef, AuthExpired, ConnectorError, Missing, RateLimited
 from scheduler.domain.engagement import Batch, calls_available, next_refresh_at, plan_batches, spend
+from scheduler.services.accounts import connector_account
 from scheduler.services.engagement import budgets
 from scheduler.services.engagement.config import EngagementConfig
 from scheduler.services.engagement.recording import DueTarget, record_results
@@ -52,7 +53,7 @@ class AccountPlan:
     platform: str
     handle: str
     credentials_encrypted: str
-    sandbox_base_url: str | None
+    sandbox: bool
     batches: list[Batch]
     targets: dict[str, list[DueTarget]]  # remote id -> targets (normally one)
     reserved: int
@@ -147,7 +148,7 @@ def _plan(conn: sa.Connection, now: datetime, config: EngagementConfig, due: lis
     if not by_account:
         return []
     accounts = {row.id: row for row in conn.execute(
-        sa.select(A.id, A.platform, A.handle, A.credentials_encrypted, A.sandbox_base_url, A.status,
+        sa.select(A.id, A.platform, A.handle, A.credentials_encrypted, A.sandbox, A.status,
                   A.paused_until).where(A.id.in_(list(by_account))))}
     states = budgets.load(conn, by_account)
     plans: list[AccountPlan] = []
@@ -174,7 +175,7 @@ def _plan(conn: sa.Connection, now: datetime, config: EngagementConfig, due: lis
         leased.extend({"tid": t.id, "due": lease_until}
                       for b in batches for r in b.ids for t in by_remote[r])
         plans.append(AccountPlan(account_id, str(account.platform), account.handle,
-                                 account.credentials_encrypted, account.sandbox_base_url,
+                                 account.credentials_encrypted, bool(account.sandbox),
                                  batches, dict(by_remote), reserved))
     if leased:
         conn.execute(sa.update(post_targets).where(T.id == sa.bindparam("tid"))
@@ -184,22 +185,13 @@ def _plan(conn: sa.Connection, now: datetime, config: EngagementConfig, due: lis
 
 
 def _account_ref(p: Pipeline, plan: AccountPlan) -> AccountRef:
-    try:
-        creds: Mapping[str, Any] = p.decrypt(plan.credentials_encrypted)
-    except Exception:  # noqa: BLE001 - unreadable: the account must be reconnected
-        raise AuthExpired("Kredensial akun tidak bisa dibuka; sambungkan ulang akun ini.",
-                          "The account's credentials cannot be read; reconnect this account.",
-                          code="credentials_unreadable", platform=plan.platform) from None
-    creds = dict(creds.items())
-
     def store(new_credentials: dict[str, Any]) -> None:
         if p.encrypt is not None:
             with p.transaction() as conn:
                 claims.store_credentials(conn, plan.account_id, p.encrypt(new_credentials))
 
-    return AccountRef(platform=plan.platform, handle=plan.handle, credentials=creds,
-                      sandbox_base_url=plan.sandbox_base_url or creds.get("sandbox_base_url") or None,
-                      on_credentials_changed=store)
+    return connector_account(plan.platform, plan.handle, plan.credentials_encrypted,
+                             sandbox=plan.sandbox, decrypt=p.decrypt, on_credentials_changed=store)
 
 
 def _put_back(p: Pipeline, plan: AccountPlan, batches: list[Batch], due: datetime | None) -> int:

@@ -11,7 +11,6 @@ from typing import Any
 from fastapi import APIRouter, Query
 from pydantic import Field, model_validator
 
-from scheduler.domain.errors import InvalidInput
 from scheduler.domain.model import Platform, SocialAccount
 from scheduler.services import account_checks, accounts
 from scheduler.web.api.kims import resolve_kim_id
@@ -74,7 +73,7 @@ class AccountOut(OutputModel):
                    timezone=a.timezone,
                    slots=[SlotOut(weekday=s.weekday, at=s.at.strftime("%H:%M")) for s in a.slots],
                    min_spacing_seconds=a.min_spacing_seconds, daily_cap=a.daily_cap,
-                   sandbox=a.sandbox_base_url is not None, created_at=a.created_at)
+                   sandbox=a.sandbox, created_at=a.created_at)
 
 
 class SlotsIn(InputModel):
@@ -96,30 +95,22 @@ class CheckOut(OutputModel):
 @router.post("", status_code=201, response_model=AccountOut, **only(Cap.MANAGE_ACCOUNTS))
 def add_account(body: AccountIn, actor: ActorDep, uow: UowDep, now: NowDep,
                 settings: SettingsDep) -> AccountOut:
-    """Connect an account to a KIM (KIM admins). ``{"sandbox": true}`` makes a training account."""
+    """Connect an account to a KIM (KIM admins). ``{"sandbox": true}`` makes a training account.
+
+    Credentials hold the platform's known keys only (scheduler/services/credentials.py): an
+    address or any unknown key is refused, and nothing is stored.
+    """
     kim_id = resolve_kim_id(uow, actor, body.kim)
     from scheduler.services.authz import authorize
 
     authorize(actor, Cap.MANAGE_ACCOUNTS, kim_id, what="kim")  # before calling the sandbox
     credentials = body.credentials
-    base_url = None
-    if credentials is not None and "sandbox_base_url" in credentials:
-        # Connectors send every request of a sandbox account to this origin: only the
-        # configured sandbox may be named, never an arbitrary (internal) address.
-        named = str(credentials.get("sandbox_base_url") or "").rstrip("/")
-        if not settings.sandbox_url or named != settings.sandbox_url.rstrip("/"):
-            raise InvalidInput("sandbox_url_not_allowed",
-                               "Alamat sandbox di kredensial tidak diizinkan; pakai {\"sandbox\": true}.",
-                               "A sandbox address in the credentials is not allowed; use {\"sandbox\": true}.",
-                               field="credentials")
-        base_url = named
     if body.sandbox:
         credentials = account_checks.create_sandbox_credentials(
             settings.sandbox_url, body.platform.value, body.handle.lstrip("@"))
-        base_url = credentials.get("sandbox_base_url") or settings.sandbox_url
     account = accounts.add_account(
         uow, actor, kim_id=kim_id, platform=body.platform, handle=body.handle,
-        credentials=credentials or {}, now=now, sandbox_base_url=base_url,
+        credentials=credentials or {}, now=now, sandbox=body.sandbox,
         timezone=body.timezone, slots=[s.model_dump() for s in body.slots])
     return AccountOut.of(account)
 

@@ -42,13 +42,20 @@ def accounts_page(page: PageDep) -> Response:
 @router.post("/accounts/{account_id}/reconnect")
 def reconnect(account_id: int, page: PageDep, credentials: str = Form(default="", max_length=20_000),
               sandbox: str | None = Form(default=None)) -> Response:
-    """Store fresh credentials (or new sandbox credentials) and reactivate the account."""
+    """Store fresh credentials (or new sandbox credentials) and reactivate the account.
+
+    The credentials are checked like on connecting (known keys only, no address): a
+    refusal stores nothing.
+    """
     account = account_service.get_account(_uow(page), page.actor, account_id)
     authorize(page.actor, Cap.MANAGE_ACCOUNTS, account.kim_id, what="account")
     data: dict[str, Any]
     if sandbox:
+        if not account.sandbox:
+            raise InvalidInput("not_a_sandbox_account", "Akun ini bukan akun latihan (sandbox).",
+                               "This account is not a training (sandbox) account.", field="sandbox")
         data = account_checks.create_sandbox_credentials(
-            account.sandbox_base_url or page.settings.sandbox_url, str(account.platform), account.handle)
+            page.settings.sandbox_url, str(account.platform), account.handle)
     else:
         try:
             data = json.loads(credentials)

@@ -50,7 +50,7 @@ def compose(page: PageDep, kim: str | None = Query(default=None, max_length=20),
     kim_id = _writable_kim(page, kim)
     options = views_posts.compose_options(_uow(page), page.actor, kim_id)
     accounts = [{"id": a.id, "platform": str(a.platform), "handle": a.handle,
-                 "sandbox": a.sandbox_base_url is not None, "status": str(a.status)}
+                 "sandbox": a.sandbox, "status": str(a.status)}
                 for a in options.accounts]
     config = {"kim": kim_id, "zone": options.kim.timezone, "limits": platform_limits(),
               "accounts": accounts, "media": media[:10], "canReview": page.can_review}

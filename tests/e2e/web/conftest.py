@@ -114,11 +114,12 @@ def _populate(site: Any) -> dict[str, Any]:
     other = create_kim(uow(), system, kelurahan_code=kelurahan[1].code, name="KIM Tetangga", now=now)
     other_admin = add_user(uow(), system, email=f"lain-{tag}@kim.id", role="admin", password=PASSWORD,
                            now=now, name="Admin Lain", kim_id=other.id)
-    creds = site.sandbox.create_account("x", f"lain_{tag}")
     from scheduler.services.accounts import add_account
+    from scheduler.services.credentials import issued_by_sandbox
 
+    creds = issued_by_sandbox("x", site.sandbox.create_account("x", f"lain_{tag}"))
     other_account = add_account(uow(), system, kim_id=other.id, platform="x", handle=f"lain_{tag}",
-                                credentials=creds, now=now, sandbox_base_url=site.sandbox.base_url)
+                                credentials=creds, now=now, sandbox=True)
     from config.settings import get_settings
 
     media_dir = get_settings().media_dir

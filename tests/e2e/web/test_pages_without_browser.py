@@ -17,6 +17,8 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[3]
 LOCALE = ROOT / "scheduler" / "web" / "locale"
 PASSWORD = "rahasia-sekali-123"
+X_CREDENTIALS = {"consumer_key": "ck", "consumer_secret": "cs", "access_token": "1-at",
+                 "access_token_secret": "ats", "user_id": "1"}
 
 
 def _catalog(lang: str):
@@ -128,7 +130,7 @@ def small_site(tmp_path_factory):
     post_ids = []
     for kim, author in ((kims[0], people["member"]), (kims[1], people["other"])):
         account = add_account(uow(), system, kim_id=kim.id, platform="x", handle=f"kim{kim.id}",
-                              credentials={"k": "v"}, now=now, sandbox_base_url="http://127.0.0.1:9")
+                              credentials=X_CREDENTIALS, now=now, sandbox=True)
         post = compose_post(uow(), Actor.of(author), kim_id=kim.id, text="Keripik tempe", now=now,
                             targets=[TargetSpec(account.id)],
                             schedule=ScheduleIntent.at_instant(now + timedelta(hours=2), "Asia/Jakarta"),

@@ -204,7 +204,9 @@ def build_world(uow: SqlAlchemyUnitOfWork, settings: Any) -> World:
             w.user_ids[f"{role}_{name}"], w.emails[f"{role}_{name}"] = user.id, email
             w.tokens[f"{role}_{name}"] = tokens.create_token(uow, system, user.id, now=now).token
         account = accounts.add_account(uow, system, kim_id=kim.id, platform="x", handle=f"kim_{name}",
-                                       credentials={"consumer_key": f"ck-{name}-SECRETVALUE"},
+                                       credentials={"consumer_key": f"ck-{name}-SECRETVALUE",
+                                                    "consumer_secret": "cs", "access_token": "1-at",
+                                                    "access_token_secret": "ats", "user_id": "1"},
                                        now=now, slots=[{"weekday": d, "at": "09:00"} for d in range(7)])
         member = Actor(w.user_ids[f"member_{name}"], users.Role.MEMBER, kim.id)
         asset = media.upload_media(uow, member, kim_id=kim.id, filename="a.png",

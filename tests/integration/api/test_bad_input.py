@@ -159,5 +159,6 @@ def test_credentials_cannot_point_an_account_at_another_server(client, world, ro
         "platform": "x", "handle": "intip", "credentials": {"access_token": "t",
                                                             "sandbox_base_url": "http://169.254.169.254"}},
         headers=world.auth("admin_a"))
-    assert r.status_code == 422 and error_of(r)["code"] == "sandbox_url_not_allowed"
+    assert r.status_code == 422 and error_of(r)["code"] == "credentials_address_not_allowed"
+    assert "credentials.sandbox_base_url" in error_of(r)["fields"]
     assert rows() == before

@@ -38,7 +38,7 @@ def test_kims_and_kelurahan(client, world):
 
 
 def test_accounts(client, world, fake_connectors):
-    body = {"platform": "facebook", "handle": "kimpolehan", "credentials": {"page_token": "PT-SECRET-1"},
+    body = {"platform": "facebook", "handle": "kimpolehan", "credentials": {"page_id": "1048", "page_access_token": "PT-SECRET-1"},
             "slots": [{"weekday": 0, "at": "10:30"}]}
     r = client.post("/api/v1/accounts", json=body, headers=world.auth("admin_a"))
     assert r.status_code == 201, r.text

@@ -20,6 +20,17 @@ PLATFORMS = ("x", "facebook", "instagram")
 SECRET_WORDS = ("token", "secret", "password", "sessionid", "consumer_key")
 
 
+# Hand-given credentials of each platform, in the shape its connector reads.
+MANUAL = {
+    "x": {"consumer_key": "MANUAL-x-CONSUMER-KEY-1b2c", "consumer_secret": "MANUAL-x-CONSUMER-SECRET-3d4e",
+          "access_token": "1-MANUAL-x-TOKEN-7f3a9c", "access_token_secret": "MANUAL-x-TOKEN-SECRET-5f6a",
+          "user_id": "1"},
+    "facebook": {"page_id": "1048", "page_access_token": "MANUAL-facebook-TOKEN-7f3a9c"},
+    "instagram": {"username": "kim_manual", "password": "kata-sandi-rahasia-99",
+                  "settings": {"authorization_data": {"ds_user_id": "1", "sessionid": "1%3AMANUALSESSION%3A8"}}},
+}
+
+
 def _secret_values(credentials: dict, found: set[str]) -> None:
     for key, value in credentials.items():
         if isinstance(value, dict):
@@ -48,8 +59,8 @@ def test_no_credentials_in_database_logs_or_answers(settings, engine, world, san
             assert check.json()["ok"] is True, check.text
             _secret_values(sandbox.credentials(platform, handle), secrets)  # a login may renew them
             answers += [check.text, client.get(f"/api/v1/accounts/{r.json()['id']}", headers=auth).text]
-            manual = {"access_token": f"MANUAL-{platform}-TOKEN-7f3a9c", "password": "kata-sandi-rahasia-99"}
-            secrets |= set(manual.values())
+            manual = MANUAL[platform]
+            _secret_values(manual, secrets)
             r = client.post("/api/v1/accounts", json={"platform": platform, "handle": f"manual_{platform}",
                                                       "credentials": manual}, headers=auth)
             assert r.status_code == 201, r.text

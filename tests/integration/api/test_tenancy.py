@@ -84,7 +84,7 @@ CASES = [
          lambda k, c: {"json": {"daily_cap": 4}}),
     Case("add account", "POST", lambda k, c: "/api/v1/accounts", _manage(201),
          lambda k, c: {"json": {"kim": k.slug, "platform": "instagram", "handle": f"ig{next(_counter)}",
-                                "credentials": {"sessionid": "s"}}}),
+                                "credentials": {"username": "u", "password": "p", "settings": {"mid": "m"}}}}),
     Case("get media", "GET", lambda k, c: f"/api/v1/media/{k.media_id}", _read()),
     Case("upload media", "POST", lambda k, c: "/api/v1/media", _write(201),
          lambda k, c: {"files": {"file": ("x.png", png_bytes(color=(next(_counter) % 250, 1, 2)), "image/png")},

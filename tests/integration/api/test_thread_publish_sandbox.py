@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from hypothesis import HealthCheck, assume, event, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -23,6 +24,7 @@ from connectors.x import XConnector
 from scheduler.services.dispatch import dispatch_due
 from scheduler.services.pipeline import Pipeline, PipelineConfig
 from scheduler.services.publishing import Outcome, publish_target
+from scheduler.store.tables import social_accounts
 
 FAMILY = "\U0001F468\u200d\U0001F469\u200d\U0001F467"
 EMOJI = st.sampled_from(["🙂", "🇮🇩", "👍🏽", FAMILY, "1\ufe0f\u20e3", "\u2764\ufe0f", "🍌"])
@@ -56,7 +58,9 @@ def _chain(posts: list[dict]) -> list[dict]:
 def test_x_receives_exactly_the_previewed_parts(client, world, sandbox, engine, settings):
     member, admin = world.auth("member_a"), world.auth("admin_a")
     account_id = world.a.account_id
-    connector = XConnector(timeouts=Timeouts(connect=2.0, read=10.0))
+    with engine.begin() as conn:  # a training account: its requests go to the configured sandbox
+        conn.execute(sa.update(social_accounts).where(social_accounts.c.id == account_id).values(sandbox=True))
+    connector = XConnector(timeouts=Timeouts(connect=2.0, read=10.0), sandbox_url=sandbox.base_url)
     current: dict = {}
     pipeline = Pipeline(engine=engine, connector_for=lambda platform: connector,
                         decrypt=lambda token: current["credentials"],  # the example's sandbox account

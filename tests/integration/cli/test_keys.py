@@ -37,7 +37,9 @@ def test_rotate_reencrypts_with_the_newest_key(siar_env, monkeypatch):
     system = Actor.system()
     kim = kims.create_kim(uow, system, kelurahan_code="purwantoro", name="KIM Purwantoro", now=NOW)
     account = accounts.add_account(uow, system, kim_id=kim.id, platform="x", handle="kim_purwantoro",
-                                   credentials={"consumer_secret": "s3cr3t"}, now=NOW)
+                                   credentials={"consumer_key": "ck", "consumer_secret": "s3cr3t",
+                                                "access_token": "1-at", "access_token_secret": "ats",
+                                                "user_id": "1"}, now=NOW)
 
     new = Fernet.generate_key().decode()
     monkeypatch.setenv("SIAR_SECRET_KEY", f"{new},{old}")

@@ -63,7 +63,7 @@ def _sandbox_harness(sb, platform: str, connector: Connector) -> Harness:
 
     def new_account() -> AccountRef:
         creds = sb.create_account(platform, f"kim_{uuid.uuid4().hex[:10]}")
-        return AccountRef.from_credentials(creds, on_credentials_changed=renewed.append)
+        return AccountRef.from_credentials(creds, sandbox=True, on_credentials_changed=renewed.append)
 
     def remote_posts(account: AccountRef) -> list[dict[str, Any]]:
         return sb.posts(platform, account.handle)
@@ -112,9 +112,9 @@ def build_harness(name: str, request: pytest.FixtureRequest) -> Harness:
         return _fake_harness()
     sb = request.getfixturevalue("sandbox")
     connector: Connector = {
-        "x": lambda: XConnector(timeouts=FAST),
-        "facebook": lambda: FacebookConnector(timeouts=FAST),
-        "instagram": lambda: InstagramConnector(timeouts=FAST),
+        "x": lambda: XConnector(timeouts=FAST, sandbox_url=sb.base_url),
+        "facebook": lambda: FacebookConnector(timeouts=FAST, sandbox_url=sb.base_url),
+        "instagram": lambda: InstagramConnector(timeouts=FAST, sandbox_url=sb.base_url),
     }[name]()
     return _sandbox_harness(sb, name, connector)
 

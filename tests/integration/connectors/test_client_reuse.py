@@ -30,9 +30,10 @@ PROBE_URL = {"x": "https://api.x.com/2/tweets", "facebook": f"https://graph.face
              "instagram": "https://i.instagram.com/api/v1/feed/"}
 
 
-def _connector(platform: str, timeouts: Timeouts = FAST) -> Any:
+def _connector(platform: str, sb: Any, timeouts: Timeouts = FAST) -> Any:
+    """The platform's connector on a site whose configured sandbox is ``sb``."""
     return {"x": XConnector, "facebook": FacebookConnector, "instagram": InstagramConnector}[platform](
-        timeouts=timeouts)
+        timeouts=timeouts, sandbox_url=sb.base_url)
 
 
 def _client(connector: Any, account: AccountRef) -> Any:
@@ -56,7 +57,7 @@ def _pool_counts(session: requests.Session) -> tuple[int, int]:
 
 def _account(sb, platform: str) -> AccountRef:
     creds = sb.create_account(platform, f"kim_{uuid.uuid4().hex[:10]}")
-    return AccountRef.from_credentials(creds)
+    return AccountRef.from_credentials(creds, sandbox=True)
 
 
 @pytest.fixture
@@ -68,7 +69,7 @@ def faulty(sandbox):
 
 @pytest.mark.parametrize("platform", ["x", "facebook", "instagram"])
 def test_publishes_for_one_account_share_one_client_and_one_connection(sandbox, content_for, platform):
-    connector = _connector(platform)
+    connector = _connector(platform, sandbox)
     account = _account(sandbox, platform)
     connector.publish(account, content_for(CONTENT[platform]))
     client = _client(connector, account)
@@ -92,17 +93,17 @@ def test_publishes_for_one_account_share_one_client_and_one_connection(sandbox, 
 
 @pytest.mark.parametrize("platform", ["x", "facebook"])
 def test_changed_credentials_get_their_own_client(sandbox, content_for, platform):
-    connector = _connector(platform)
+    connector = _connector(platform, sandbox)
     account = _account(sandbox, platform)
     connector.publish(account, content_for("text"))
-    reconnected = AccountRef.from_credentials({**account.credentials, "connected_by": "admin-kim"})
+    reconnected = AccountRef.from_credentials({**account.credentials, "connected_by": "admin-kim"}, sandbox=True)
     connector.publish(reconnected, content_for("text"))
     assert _client(connector, reconnected) is not _client(connector, account)
 
 
 @pytest.mark.parametrize("platform", ["x", "facebook"])
 def test_each_thread_has_its_own_session(sandbox, content_for, platform):
-    connector = _connector(platform)
+    connector = _connector(platform, sandbox)
     account = _account(sandbox, platform)
     contents = [content_for("text") for _ in range(4)]
     sessions: dict[str, list[requests.Session]] = {"a": [], "b": []}
@@ -133,7 +134,7 @@ def test_each_thread_has_its_own_session(sandbox, content_for, platform):
     ("x", "drop"), ("facebook", "drop"), ("instagram", "drop"), ("x", "hang"), ("facebook", "hang"),
 ])
 def test_a_network_failure_drops_the_client_and_the_next_call_works(faulty, content_for, platform, fault):
-    connector = _connector(platform, SHORT)
+    connector = _connector(platform, faulty, SHORT)
     account = _account(faulty, platform)
     connector.publish(account, content_for(CONTENT[platform]))
     before = _client(connector, account)
@@ -168,7 +169,7 @@ def _count_tempdirs(monkeypatch: pytest.MonkeyPatch, module: Any) -> list[str]:
 @pytest.mark.parametrize("platform,module", [("x", connectors.x), ("facebook", connectors.facebook)])
 def test_a_temporary_directory_only_for_media(sandbox, content_for, monkeypatch, platform, module):
     made = _count_tempdirs(monkeypatch, module)
-    connector = _connector(platform)
+    connector = _connector(platform, sandbox)
     account = _account(sandbox, platform)
     connector.publish(account, content_for("text"))
     connector.publish(account, content_for("link"))
@@ -187,13 +188,13 @@ def test_instagram_login_client_serves_the_renewed_credentials(sandbox, content_
 
     renewed: list[dict[str, Any]] = []
     creds = sandbox.create_account("instagram", f"kim_{uuid.uuid4().hex[:10]}")
-    account = AccountRef.from_credentials(creds, on_credentials_changed=renewed.append)
+    account = AccountRef.from_credentials(creds, sandbox=True, on_credentials_changed=renewed.append)
     sandbox.set_account_state("instagram", account.handle, session_dead=True)
-    connector = Recording(timeouts=FAST)
+    connector = Recording(timeouts=FAST, sandbox_url=sandbox.base_url)
     connector.publish(account, content_for("photo"))
     assert len(logged_in) == 1 and len(renewed) == 1
 
-    stored = AccountRef.from_credentials(renewed[0])
+    stored = AccountRef.from_credentials(renewed[0], sandbox=True)
     assert connector._client(stored) is logged_in[0], "the client that logged in serves the new credentials"
     assert connector._client(account) is not logged_in[0], "the old credentials rebuild from their own settings"
     connector.publish(stored, content_for("photo"))
@@ -202,7 +203,7 @@ def test_instagram_login_client_serves_the_renewed_credentials(sandbox, content_
 
 def test_same_session_is_used_by_every_method(sandbox, content_for):
     """publish, fetch_metrics, check and delete of one account: one connection in all."""
-    connector = _connector("x")
+    connector = _connector("x", sandbox)
     account = _account(sandbox, "x")
     result = connector.publish(account, content_for("text"))
     connections, sent = _pool_counts(_session(connector, account))
@@ -215,7 +216,7 @@ def test_same_session_is_used_by_every_method(sandbox, content_for):
 @pytest.mark.parametrize("platform", ["x", "facebook"])
 def test_accounts_on_one_thread_share_the_connection_to_a_host(sandbox, content_for, platform):
     """An HTTP connection belongs to the host: a second account's publish opens none."""
-    connector = _connector(platform)
+    connector = _connector(platform, sandbox)
     first, second = _account(sandbox, platform), _account(sandbox, platform)
     connector.publish(first, content_for(CONTENT[platform]))
     connections, sent = _pool_counts(_session(connector, first))
@@ -230,13 +231,13 @@ def test_instagram_renewal_reaches_the_callers_callback_not_the_cached_one(sandb
     creds = sandbox.create_account("instagram", f"kim_{uuid.uuid4().hex[:10]}")
     first_caller: list[dict[str, Any]] = []
     second_caller: list[dict[str, Any]] = []
-    connector = InstagramConnector(timeouts=FAST)
-    first = AccountRef.from_credentials(creds, on_credentials_changed=first_caller.append)
+    connector = InstagramConnector(timeouts=FAST, sandbox_url=sandbox.base_url)
+    first = AccountRef.from_credentials(creds, sandbox=True, on_credentials_changed=first_caller.append)
     connector.publish(first, content_for("photo"))
     client = connector._client(first)
 
     sandbox.set_account_state("instagram", first.handle, session_dead=True)
-    second = AccountRef.from_credentials(creds, on_credentials_changed=second_caller.append)
+    second = AccountRef.from_credentials(creds, sandbox=True, on_credentials_changed=second_caller.append)
     assert connector._client(second) is client
     connector.publish(second, content_for("photo"))
     assert first_caller == [] and len(second_caller) == 1
@@ -244,8 +245,8 @@ def test_instagram_renewal_reaches_the_callers_callback_not_the_cached_one(sandb
 
 def test_instagram_failed_login_drops_the_client(sandbox, content_for):
     creds = sandbox.create_account("instagram", f"kim_{uuid.uuid4().hex[:10]}")
-    wrong = AccountRef.from_credentials({**creds, "password": "bukan-sandinya"})
-    connector = InstagramConnector(timeouts=FAST)
+    wrong = AccountRef.from_credentials({**creds, "password": "bukan-sandinya"}, sandbox=True)
+    connector = InstagramConnector(timeouts=FAST, sandbox_url=sandbox.base_url)
     client = connector._client(wrong)
     sandbox.set_account_state("instagram", wrong.handle, session_dead=True)
     with pytest.raises(AuthExpired):

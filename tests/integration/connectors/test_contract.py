@@ -79,7 +79,7 @@ def test_check_with_broken_credentials_says_reconnect(harness_for, name):
         broken["settings"] = {**broken["settings"], "authorization_data": {"ds_user_id": "1", "sessionid": "rusak"},
                               "cookies": {}}
         broken["password"] = "salah"
-    bad = type(account)(account.platform, account.handle, broken, account.sandbox_base_url)
+    bad = type(account)(account.platform, account.handle, broken, account.sandbox)
     check = h.connector.check(bad)
     assert not check.ok and isinstance(check.error, AuthExpired)
     assert "sambungkan ulang" in check.error.message_id.lower()

@@ -16,11 +16,12 @@ FAST = Timeouts(connect=2.0, read=5.0)
 
 
 def _account(sandbox) -> AccountRef:
-    return AccountRef.from_credentials(sandbox.create_account("facebook", f"kim_{uuid.uuid4().hex[:10]}"))
+    return AccountRef.from_credentials(sandbox.create_account("facebook", f"kim_{uuid.uuid4().hex[:10]}"),
+                                       sandbox=True)
 
 
 def test_with_insights_views_and_reach_are_collected(sandbox):
-    connector = FacebookConnector(timeouts=FAST, with_insights=True)
+    connector = FacebookConnector(timeouts=FAST, with_insights=True, sandbox_url=sandbox.base_url)
     account = _account(sandbox)
     posts = [connector.publish(account, Content(f"Festival Malang Tempo Doeloe hari ke-{i}")).remote_id
              for i in range(3)]
@@ -35,7 +36,7 @@ def test_with_insights_views_and_reach_are_collected(sandbox):
 
 def test_a_refused_insights_metric_fails_the_read_instead_of_calling_the_posts_missing(sandbox, monkeypatch):
     """The day Meta retires another name: the round fails and is retried, no post is called deleted."""
-    connector = FacebookConnector(timeouts=FAST, with_insights=True)
+    connector = FacebookConnector(timeouts=FAST, with_insights=True, sandbox_url=sandbox.base_url)
     account = _account(sandbox)
     remote_id = connector.publish(account, Content("Metrik yang sudah pensiun")).remote_id
     monkeypatch.setattr("connectors.facebook.INSIGHT_METRICS", "post_impressions,post_impressions_unique")
@@ -48,7 +49,7 @@ def test_a_refused_insights_metric_fails_the_read_instead_of_calling_the_posts_m
 
 
 def test_without_insights_views_and_reach_stay_unknown(sandbox):
-    connector = FacebookConnector(timeouts=FAST)
+    connector = FacebookConnector(timeouts=FAST, sandbox_url=sandbox.base_url)
     account = _account(sandbox)
     remote_id = connector.publish(account, Content("Tanpa insights Halaman")).remote_id
     sandbox.set_metrics("facebook", remote_id, likes=3, views=90, reach=60)
@@ -62,7 +63,7 @@ def test_the_configured_version_reaches_facebook(sandbox):
     from scheduler.services.pipeline import _registry_lookup
 
     account = _account(sandbox)
-    ended = _registry_lookup(Settings(facebook_graph_version="v20.0"))("facebook")
+    ended = _registry_lookup(Settings(facebook_graph_version="v20.0", sandbox_url=sandbox.base_url))("facebook")
     with pytest.raises(Transient) as caught:
         ended.publish(account, Content("Versi yang sudah berakhir"))
     assert caught.value.code == "graph_version_ended"
@@ -70,6 +71,6 @@ def test_the_configured_version_reaches_facebook(sandbox):
     assert "SIAR_FACEBOOK_GRAPH_VERSION" in caught.value.message_en
     assert sandbox.posts("facebook", account.handle) == []
 
-    newest = _registry_lookup(Settings(facebook_graph_version="v27.0"))("facebook")
+    newest = _registry_lookup(Settings(facebook_graph_version="v27.0", sandbox_url=sandbox.base_url))("facebook")
     newest.publish(account, Content("Versi terbaru"))
     assert [p["text"] for p in sandbox.posts("facebook", account.handle)] == ["Versi terbaru"]

@@ -23,9 +23,10 @@ from connectors.x import XConnector
 SHORT = Timeouts(connect=1.0, read=0.6)
 
 
-def _connector(platform: str, timeouts: Timeouts = SHORT):
+def _connector(platform: str, sandbox_url: str, timeouts: Timeouts = SHORT):
+    """The platform's connector on a site whose configured sandbox is ``sandbox_url``."""
     return {"x": XConnector, "facebook": FacebookConnector, "instagram": InstagramConnector}[platform](
-        timeouts=timeouts)
+        timeouts=timeouts, sandbox_url=sandbox_url)
 
 
 CONTENT = {"x": "text", "facebook": "text", "instagram": "photo"}
@@ -80,7 +81,8 @@ def _new_account(sb, platform: str, renewed: list | None = None) -> AccountRef:
     import uuid
 
     creds = sb.create_account(platform, f"kim_{uuid.uuid4().hex[:10]}")
-    return AccountRef.from_credentials(creds, on_credentials_changed=(renewed.append if renewed is not None else None))
+    return AccountRef.from_credentials(creds, sandbox=True,
+                                       on_credentials_changed=(renewed.append if renewed is not None else None))
 
 
 def _secrets(account: AccountRef) -> list[str]:
@@ -95,7 +97,7 @@ def _secrets(account: AccountRef) -> list[str]:
 @pytest.mark.parametrize("platform,fault,expected,code,posts", TABLE, ids=[f"{r[0]}-{r[1]}" for r in TABLE])
 def test_fault_maps_to_taxonomy_without_leaking_secrets(faulty, content_for, caplog, platform, fault, expected,
                                                         code, posts):
-    connector = _connector(platform)
+    connector = _connector(platform, faulty.base_url)
     account = _new_account(faulty, platform)
     setup, call = FAULTS[fault]
     setup(faulty, platform, account.handle)
@@ -132,7 +134,7 @@ def test_fault_maps_to_taxonomy_without_leaking_secrets(faulty, content_for, cap
 
 @pytest.mark.parametrize("platform", ["x", "facebook"])
 def test_duplicate_text_is_rejected(faulty, content_for, platform):
-    connector = _connector(platform, Timeouts())
+    connector = _connector(platform, faulty.base_url, Timeouts())
     account = _new_account(faulty, platform)
     content = content_for("text")
     connector.publish(account, content)
@@ -154,7 +156,7 @@ def test_x_rate_limit_retry_at_is_the_reset_instant(faulty, content_for):
     faulty.set_rate_limits("x", account_limit=0, window_s=600)
     account = _new_account(faulty, "x")
     with pytest.raises(RateLimited) as caught:
-        Watching(timeouts=SHORT).publish(account, content_for("text"))
+        Watching(timeouts=SHORT, sandbox_url=faulty.base_url).publish(account, content_for("text"))
     reset = int(seen[-1]["x-rate-limit-reset"])
     assert caught.value.retry_at == datetime.fromtimestamp(reset, timezone.utc)
     assert caught.value.retry_at > datetime.now(timezone.utc) + timedelta(minutes=5)
@@ -165,7 +167,7 @@ def test_facebook_page_rate_limit_pauses_the_account(faulty, content_for):
     account = _new_account(faulty, "facebook")
     before = datetime.now(timezone.utc)
     with pytest.raises(RateLimited) as caught:
-        FacebookConnector(timeouts=SHORT).publish(account, content_for("text"))
+        _connector("facebook", faulty.base_url).publish(account, content_for("text"))
     # Graph's x-app-usage/x-page-usage carry percentages, not a reset time: the
     # connector pauses for Facebook's one-hour rolling window unless told better.
     assert before + timedelta(minutes=59) <= caught.value.retry_at <= before + timedelta(minutes=61)
@@ -177,10 +179,9 @@ def test_connection_refused_is_transient_even_on_a_create(sandbox, content_for, 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    dead = AccountRef(platform, account.handle, {**account.credentials, "sandbox_base_url": f"http://127.0.0.1:{port}"},
-                      f"http://127.0.0.1:{port}")
+    # The site's configured sandbox is down (nothing listens on its port).
     with pytest.raises(Transient) as caught:
-        _connector(platform).publish(dead, content_for(CONTENT[platform]))
+        _connector(platform, f"http://127.0.0.1:{port}").publish(account, content_for(CONTENT[platform]))
     assert caught.value.code == "network_unreachable"
 
 
@@ -189,7 +190,7 @@ def test_instagram_dead_session_logs_in_once_and_hands_back_new_settings(sandbox
     account = _new_account(sandbox, "instagram", renewed)
     old_session = account.credentials["settings"]["authorization_data"]["sessionid"]
     sandbox.set_account_state("instagram", account.handle, session_dead=True)
-    connector = InstagramConnector(timeouts=SHORT)
+    connector = _connector("instagram", sandbox.base_url)
 
     # The upload (not the create) meets the dead session: one fresh login, the
     # upload is repeated, then the single configure call publishes.
@@ -202,7 +203,7 @@ def test_instagram_dead_session_logs_in_once_and_hands_back_new_settings(sandbox
     assert [p["create_requests"] for p in sandbox.posts("instagram", account.handle)] == [1]
 
     logins_before = _logins(sandbox)
-    stored = AccountRef.from_credentials(renewed[0], on_credentials_changed=renewed.append)
+    stored = AccountRef.from_credentials(renewed[0], sandbox=True, on_credentials_changed=renewed.append)
     assert connector.publish(stored, content_for("video")).remote_id  # video rupload authenticates by cookie
     assert connector.publish(stored, content_for("photo")).remote_id
     assert connector.check(stored).ok
@@ -218,10 +219,10 @@ def test_instagram_dead_session_and_wrong_password_needs_reconnect(sandbox, cont
     renewed: list[dict] = []
     account = _new_account(sandbox, "instagram", renewed)
     sandbox.set_account_state("instagram", account.handle, session_dead=True)
-    wrong = AccountRef.from_credentials({**account.credentials, "password": "bukan-sandinya"},
+    wrong = AccountRef.from_credentials({**account.credentials, "password": "bukan-sandinya"}, sandbox=True,
                                         on_credentials_changed=renewed.append)
     with pytest.raises(AuthExpired) as caught:
-        InstagramConnector(timeouts=SHORT).publish(wrong, content_for("photo"))
+        _connector("instagram", sandbox.base_url).publish(wrong, content_for("photo"))
     assert caught.value.code == "bad_password" and renewed == []
     assert sandbox.posts("instagram", account.handle) == []
 
@@ -235,7 +236,8 @@ def test_x_thread_failing_after_its_first_tweet_is_ambiguous(faulty, content_for
 
     def publish() -> None:
         try:
-            XConnector(timeouts=Timeouts(connect=1.0, read=10.0)).publish(account, content_for("thread"))
+            connector = _connector("x", faulty.base_url, Timeouts(connect=1.0, read=10.0))
+            connector.publish(account, content_for("thread"))
         except BaseException as exc:  # noqa: BLE001 - examined below
             outcome["error"] = exc
 

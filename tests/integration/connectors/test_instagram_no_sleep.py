@@ -18,8 +18,9 @@ def test_instagram_publishes_reads_and_relogs_in_without_sleeping(sandbox, conte
             slept.append(seconds)
         real_sleep(seconds)
 
-    account = AccountRef.from_credentials(sandbox.create_account("instagram", f"kim_{uuid.uuid4().hex[:10]}"))
-    connector = InstagramConnector()
+    account = AccountRef.from_credentials(sandbox.create_account("instagram", f"kim_{uuid.uuid4().hex[:10]}"),
+                                          sandbox=True)
+    connector = InstagramConnector(sandbox_url=sandbox.base_url)
     since = datetime.now(timezone.utc) - timedelta(minutes=1)
     sandbox.set_account_state("instagram", account.handle, session_dead=True)  # forces one fresh login too
     monkeypatch.setattr(time, "sleep", watching_sleep)

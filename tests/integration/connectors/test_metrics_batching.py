@@ -20,8 +20,9 @@ POSTS = 250
     ("facebook", FacebookConnector, 5),
 ])
 def test_metrics_for_250_posts_are_batched(sandbox, platform, connector_cls, expected_calls):
-    connector = connector_cls()
-    account = AccountRef.from_credentials(sandbox.create_account(platform, f"kim_{uuid.uuid4().hex[:10]}"))
+    connector = connector_cls(sandbox_url=sandbox.base_url)
+    account = AccountRef.from_credentials(sandbox.create_account(platform, f"kim_{uuid.uuid4().hex[:10]}"),
+                                          sandbox=True)
     ids = [connector.publish(account, Content(f"Pasar Oro-Oro Dowo buka hari ke-{i} #KIMMalang")).remote_id
            for i in range(POSTS)]
     sandbox.set_metrics(platform, ids[0], likes=11, comments=4, shares=2)

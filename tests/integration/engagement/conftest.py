@@ -82,7 +82,7 @@ class Site:
             account_id = c.execute(sa.insert(social_accounts).values(
                 kim_id=self.kims[kim], platform=platform, handle=handle,
                 credentials_encrypted=encrypt_credentials(creds, self.keys),
-                sandbox_base_url=self.sandbox.base_url, status="active", timezone="Asia/Jakarta",
+                sandbox=True, status="active", timezone="Asia/Jakarta",
                 slots=[], created_at=utcnow()).returning(social_accounts.c.id)).scalar_one()
         self.accounts[name] = {"id": account_id, "platform": platform, "creds": creds, "kim": kim}
         return account_id
@@ -116,7 +116,8 @@ class Site:
         if info["platform"] == "instagram":
             path = write_jpeg(self.tmp / f"{uuid.uuid4().hex}.jpg", (1080, 1080))
             media = (MediaFile(path, "image", "image/jpeg"),)
-        result = connector.publish(AccountRef.from_credentials(info["creds"]), Content(text=text, media=media))
+        result = connector.publish(AccountRef.from_credentials(info["creds"], sandbox=True),
+                                   Content(text=text, media=media))
         kind, subject_id = self.subjects[subject] if subject else (None, None)
         with self.engine.begin() as c:
             post_id = c.execute(sa.insert(posts).values(
@@ -161,7 +162,8 @@ def build_site(url: str, sandbox: Any, tmp: Path) -> Site:
         session.commit()
     _, kelurahan = read_malang()
     return Site(url=url, engine=engine, sandbox=sandbox, keys=[Fernet.generate_key().decode()], tmp=tmp,
-                registry=default_registry(), kelurahan=[k.code for k in kelurahan])
+                registry=default_registry(sandbox_url=sandbox.base_url),  # the site's SIAR_SANDBOX_URL
+                kelurahan=[k.code for k in kelurahan])
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

@@ -104,7 +104,8 @@ def world(site: Any) -> dict[str, Any]:
     fb = site.accounts["a_fb"]
     from connectors.base import AccountRef
 
-    site.registry.get("facebook").delete(AccountRef.from_credentials(fb["creds"]), posts["p4"]["remote_id"])
+    site.registry.get("facebook").delete(AccountRef.from_credentials(fb["creds"], sandbox=True),
+                                         posts["p4"]["remote_id"])
     second_round = refresh_round(site.pipeline(), force=True)
     final = {n: normalised(p["platform"], p["gt"]) for n, p in posts.items()}
     final["p4"] = first["p4"]  # the last values seen before it went missing
@@ -287,6 +288,7 @@ def test_cli_report_and_refresh(site, world, tmp_path, monkeypatch):
     monkeypatch.setenv("SIAR_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("SIAR_ENV", "test")
     monkeypatch.setenv("SIAR_SECRET_KEY", site.keys[0])
+    monkeypatch.setenv("SIAR_SANDBOX_URL", site.sandbox.base_url)  # where the sandbox accounts' calls go
     get_settings.cache_clear()
     try:
         runner = CliRunner()

@@ -22,7 +22,7 @@ def test_a_round_stores_facebook_views_and_reach(site):
     from scheduler.store.tables import post_targets as T
 
     site.registry = Registry()
-    site.registry.register(FacebookConnector(with_insights=True))
+    site.registry.register(FacebookConnector(with_insights=True, sandbox_url=site.sandbox.base_url))
     site.add_kim("kim-insights", site.kelurahan[0])
     site.add_account("fb_insights", "kim-insights", "facebook")
     post = site.publish("fb_insights", "Festival Kampung Biru Arema: tayangan dan jangkauan",

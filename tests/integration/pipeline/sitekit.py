@@ -110,14 +110,14 @@ class Site:
     def add_account(self, platform: str, handle: str | None = None, **pacing: int) -> int:
         from scheduler.services.accounts import add_account, set_pacing
         from scheduler.services.actors import Actor
+        from scheduler.services.credentials import issued_by_sandbox
         from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 
         handle = handle or f"kim_{uuid.uuid4().hex[:8]}"
-        creds = self.sandbox.create_account(platform, handle)
+        creds = issued_by_sandbox(platform, self.sandbox.create_account(platform, handle))
         uow = SqlAlchemyUnitOfWork.from_url(self.db_url)
         account = add_account(uow, Actor.system(), kim_id=self.kim_id, platform=platform,
-                              handle=handle, credentials=creds, now=utcnow(),
-                              sandbox_base_url=self.sandbox.base_url)
+                              handle=handle, credentials=creds, now=utcnow(), sandbox=True)
         if pacing:
             set_pacing(SqlAlchemyUnitOfWork.from_url(self.db_url), Actor.system(), account.id,
                        now=utcnow(), **pacing)
@@ -285,6 +285,8 @@ def build_site(tmp: Path, db_url: str, broker_url: str | None, sandbox: Any,
     })
     if broker_url:
         env["SIAR_BROKER_URL"] = broker_url
+    if sandbox is not None:
+        env["SIAR_SANDBOX_URL"] = sandbox.base_url  # where the workers send sandbox accounts' requests
     env.update(extra_env or {})
     for key, value in env.items():
         if key.startswith("SIAR_"):

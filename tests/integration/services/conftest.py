@@ -96,10 +96,14 @@ def _setup_kim(uow, kelurahan="arjosari", slug="kim-arjosari"):
                             password="rahasia-123", kim_id=kim.id, now=NOW)
     admin = users.add_user(uow, SYSTEM, email=f"admin@{slug}.id", role=Role.ADMIN,
                            password="rahasia-123", kim_id=kim.id, now=NOW)
-    x = accounts.add_account(uow, Actor.of(admin), kim_id=kim.id, platform="x",
-                             handle=f"{slug}_x", credentials={"access_token": "sekret-x"}, now=NOW)
+    x = accounts.add_account(uow, Actor.of(admin), kim_id=kim.id, platform="x", handle=f"{slug}_x",
+                             credentials={"consumer_key": "ck", "consumer_secret": "cs",
+                                          "access_token": "sekret-x", "access_token_secret": "ats",
+                                          "user_id": "1"}, now=NOW)
     ig = accounts.add_account(uow, Actor.of(admin), kim_id=kim.id, platform="instagram",
-                              handle=f"{slug}.ig", credentials={"sessionid": "sekret-ig"}, now=NOW)
+                              handle=f"{slug}.ig", credentials={
+                                  "username": f"{slug}.ig", "password": "sandi",
+                                  "settings": {"authorization_data": {"sessionid": "sekret-ig"}}}, now=NOW)
     buf = io.BytesIO()
     Image.new("RGB", (1080, 1350), (180, 90, 30)).save(buf, "JPEG")
     image = media.upload_media(uow, Actor.of(member), kim_id=kim.id, filename="keripik.jpg",

@@ -55,3 +55,14 @@ def test_production_accepts_real_keys_for_rotation(tmp_path):
 def test_an_invalid_key_is_refused_in_any_mode(tmp_path):
     with pytest.raises(SettingsError, match="Fernet"):
         make(tmp_path, env="dev", secret_key="not-a-fernet-key").secret_keys()
+
+
+def test_the_sandbox_is_an_origin(tmp_path, monkeypatch):
+    monkeypatch.setenv("SIAR_SANDBOX_URL", "http://127.0.0.1:8765/")
+    assert make(tmp_path).sandbox_url == "http://127.0.0.1:8765"
+    monkeypatch.setenv("SIAR_SANDBOX_URL", "")
+    assert make(tmp_path).sandbox_url is None
+    monkeypatch.setenv("SIAR_SANDBOX_URL", "http://127.0.0.1:8765/_sandbox")
+    with pytest.raises(SettingsError) as caught:
+        make(tmp_path)
+    assert "SIAR_SANDBOX_URL harus" in str(caught.value) and "must be an origin" in str(caught.value)

@@ -35,8 +35,8 @@ class Recorder:
         client.closed = True
 
 
-def _account(handle: str = "kim_polehan", token: str = SECRET, base: str | None = "http://127.0.0.1:9") -> AccountRef:
-    return AccountRef("x", handle, {"access_token": token, "user_id": "42"}, base)
+def _account(handle: str = "kim_polehan", token: str = SECRET, sandbox: bool = True) -> AccountRef:
+    return AccountRef("x", handle, {"access_token": token, "user_id": "42"}, sandbox)
 
 
 def _cache(**kwargs: Any) -> tuple[ClientCache[Built], Recorder]:
@@ -50,7 +50,7 @@ def test_same_account_gets_the_same_client():
     # Another AccountRef over an equal (fresh) credentials dict: the same identity.
     assert cache.get(_account()) is first
     assert cache.get(AccountRef("x", "kim_polehan", {"user_id": "42", "access_token": SECRET},
-                                "http://127.0.0.1:9")) is first
+                                True)) is first
     assert len(recorder.built) == 1 and len(cache) == 1
 
 
@@ -64,9 +64,8 @@ def test_changed_credentials_build_a_new_client():
 
 @pytest.mark.parametrize("other", [
     _account(handle="kim_dampit"),
-    _account(base="http://127.0.0.1:10"),
-    _account(base=None),
-    AccountRef("facebook", "kim_polehan", {"access_token": SECRET, "user_id": "42"}, "http://127.0.0.1:9"),
+    _account(sandbox=False),
+    AccountRef("facebook", "kim_polehan", {"access_token": SECRET, "user_id": "42"}, True),
 ])
 def test_platform_handle_and_sandbox_are_part_of_the_identity(other):
     cache, _ = _cache()
@@ -76,7 +75,7 @@ def test_platform_handle_and_sandbox_are_part_of_the_identity(other):
 def test_key_holds_no_credential_in_clear():
     key = client_key(_account())
     assert SECRET not in repr(key)
-    assert key[:3] == ("x", "kim_polehan", "http://127.0.0.1:9")
+    assert key[:3] == ("x", "kim_polehan", True)
     assert key[3] == credentials_digest({"user_id": "42", "access_token": SECRET}), "canonical: key order is irrelevant"
 
 

@@ -134,3 +134,52 @@ def test_a_408_answer_is_a_connection_failure_not_a_library_retry(http_server):
         session.post("https://i.instagram.com/api/v1/media/configure/", data={"a": "1"})
     assert len(recorder.requests) == 1
     assert classify(Failure(caught.value, create=True), (), platform="instagram").kind == "ambiguous"
+
+
+def test_real_accounts_reach_no_other_origin_http_or_https(http_server):
+    base, recorder = http_server
+    session = requests.Session()
+    mount_transport(session, X_ORIGINS)  # a real account: no sandbox
+    for url in (f"{base}/2/users/me", "http://169.254.169.254/latest/meta-data/", "https://example.com/",
+                "http://api.twitter.com/2/users/me", "https://api.twitter.com.evil.example/2/users/me"):
+        with pytest.raises(OriginNotAllowed) as caught:
+            session.get(url)
+        assert network_state(caught.value) == "not_sent"
+    assert recorder.requests == []
+
+
+def _redirect_to(location: str):
+    def answer(handler):
+        handler.send_response(302)
+        handler.send_header("Location", location)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+    return answer
+
+
+def test_a_redirect_to_another_host_is_refused(http_server):
+    """The sandbox (or a platform) answering "go there" cannot send a request elsewhere."""
+    base, recorder = http_server
+    recorder.behaviour = _redirect_to("http://169.254.169.254/latest/meta-data/")
+    with pytest.raises(OriginNotAllowed):
+        _session(base).get("https://api.twitter.com/2/users/me")
+    assert [p for _, p, _ in recorder.requests] == ["/2/users/me"]
+
+
+@pytest.mark.parametrize("given, origin", [
+    ("http://127.0.0.1:8765", "http://127.0.0.1:8765"), (" http://127.0.0.1:8765/ ", "http://127.0.0.1:8765"),
+    ("https://sandbox.kim.test", "https://sandbox.kim.test"), ("", None), (None, None),
+])
+def test_the_sandbox_origin_is_normalised(given, origin):
+    from connectors.transport import sandbox_origin
+
+    assert sandbox_origin(given) == origin
+
+
+@pytest.mark.parametrize("given", ["http://127.0.0.1:8765/x", "ftp://127.0.0.1", "127.0.0.1:8765",
+                                   "http://a:b@127.0.0.1", "http://127.0.0.1:8765?x=1", "https://"])
+def test_a_sandbox_url_that_is_not_an_origin_is_refused(given):
+    from connectors.transport import sandbox_origin
+
+    with pytest.raises(ValueError):
+        sandbox_origin(given)

@@ -72,7 +72,7 @@ MATRIX = {
         lambda w, now: None,
         lambda w, a, now, _: accounts.add_account(
             w.uow, a, kim_id=w.kim_a.id, platform="facebook", handle="kim.arjosari.page",
-            credentials={"page_token": "t"}, now=now),
+            credentials={"page_id": "1", "page_access_token": "t"}, now=now),
         [NA, ok, NF, NF, NA, ok]),
     "read a KIM A account": (
         lambda w, now: None, lambda w, a, now, _: accounts.get_account(w.uow, a, w.x_a.id),

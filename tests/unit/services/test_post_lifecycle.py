@@ -211,15 +211,16 @@ def test_reconnect_reschedules_waiting_targets_without_bursting(world, now):
                                   now=now + HOUR)
     assert world.uow.accounts.get(world.x_a.id).status == AccountStatus.NEEDS_RECONNECT
     later = now + 5 * HOUR
-    accounts.reconnect(world.uow, world.admin_a, world.x_a.id, credentials={"access_token": "new"},
-                       now=later)
+    accounts.reconnect(world.uow, world.admin_a, world.x_a.id, now=later, credentials={
+        "consumer_key": "ck", "consumer_secret": "cs", "access_token": "1-new", "access_token_secret": "s",
+        "user_id": "1"})
     account = world.uow.accounts.get(world.x_a.id)
     assert account.status == AccountStatus.ACTIVE
     [a] = world.uow.posts.get(one.id).targets
     [b] = world.uow.posts.get(two.id).targets
     assert (a.state, b.state) == (TargetState.SCHEDULED, TargetState.SCHEDULED)
     assert sorted([a.scheduled_at, b.scheduled_at]) == [later, later + timedelta(minutes=5)]
-    assert "new" not in repr(world.uow.audit.list(action="account.reconnect"))
+    assert "1-new" not in repr(world.uow.audit.list(action="account.reconnect"))
 
 
 def test_approving_twice_or_canceling_twice_is_an_illegal_transition(world, now):
