@@ -10,7 +10,7 @@ Vendor docs:
 - Versions and their end dates: https://developers.facebook.com/docs/graph-api/changelog/versions
 - Post insights metrics: https://developers.facebook.com/docs/graph-api/reference/insights
 
-Quirks (PLATFORMS.md): facebook-sdk 3.1.0 is abandoned; its constructor rejects
+Quirks (docs/connectors.md, decision 0004): facebook-sdk 3.1.0 is abandoned; its constructor rejects
 modern versions, so it is built without ``version`` and ``graph.version`` set
 afterwards (to ``SIAR_FACEBOOK_GRAPH_VERSION``, whose end date
 ``connectors/graph_versions.py`` knows); its version regex warns at import

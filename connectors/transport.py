@@ -2,7 +2,7 @@
 
 Why an adapter: tweepy, facebook-sdk and instagrapi all send through a
 ``requests.Session`` the caller can reach, and none sets a timeout by default
-(PLATFORMS.md). Mounting ``SiarTransport`` on the real platform origins gives,
+(docs/connectors.md). Mounting ``SiarTransport`` on the real platform origins gives,
 without patching any library:
 
 * timeouts on every request (connect 5 s / read 30 s unless told otherwise);
@@ -41,7 +41,7 @@ from connectors.errors import Transient
 
 A = TypeVar("A", bound=HTTPAdapter)
 
-# Real origins per platform (PLATFORMS.md, "Redirecting a library to the sandbox").
+# Real origins per platform (docs/connectors.md, "Transport and sandbox redirection").
 X_ORIGINS = ("https://api.twitter.com", "https://api.x.com", "https://upload.twitter.com")
 FACEBOOK_ORIGINS = ("https://graph.facebook.com",)
 # b.i.instagram.com: instagrapi's CAA login fallback (Bloks, attestation) after a refused legacy login.

@@ -6,7 +6,7 @@ Vendor docs:
 - Lookup (batch of 100 ids): https://docs.x.com/x-api/posts/post-lookup-by-post-ids
 - Rate limits: https://docs.x.com/x-api/fundamentals/rate-limits
 
-Quirks (PLATFORMS.md): tweepy 4.17 has no v2 media upload, so media go through
+Quirks (docs/connectors.md): tweepy 4.17 has no v2 media upload, so media go through
 ``client.session`` signed with tweepy's own OAuth1 handler; ``wait_on_rate_limit``
 stays off (it sleeps in the worker); tweet length is weighted (twitter-text).
 A thread arrives already split (``Content.thread_parts``) and is posted as given.
@@ -189,7 +189,7 @@ class XConnector:
             consumer_secret=account.credential("consumer_secret"),
             access_token=account.credential("access_token"),
             access_token_secret=account.credential("access_token_secret"),
-            wait_on_rate_limit=False,  # never sleep in a worker (PLATFORMS.md)
+            wait_on_rate_limit=False,  # never sleep in a worker (docs/connectors.md)
         )
         mount_transport(client.session, X_ORIGINS, sandbox_base_url=target, timeouts=self.timeouts)
         return client

@@ -106,7 +106,8 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_store_errors_even_if_ignored": False,
         "task_acks_late": True,
         "worker_prefetch_multiplier": 1,
-        # A lost worker's message must not be requeued in a tight loop (PLATFORMS.md):
+        # A lost worker's message must not be requeued in a tight loop (Celery's
+        # task_reject_on_worker_lost can requeue a message that kills its worker forever):
         # the sweeper is what recovers a target whose worker died.
         "task_reject_on_worker_lost": False,
         "task_queues": tuple(Queue(name, exchange, routing_key=name) for name in QUEUES),

@@ -1,7 +1,7 @@
 """Drive the REAL client libraries against a running sandbox.
 
 Each library is redirected by mounting a small HTTPAdapter on its own
-requests session (PLATFORMS.md): the adapter rewrites the real platform
+requests session (docs/connectors.md, "Transport and sandbox redirection"): the adapter rewrites the real platform
 origin to the sandbox origin, keeping path and query, and sets a timeout.
 This is a test helper; the production adapter lives in connectors/.
 """
@@ -65,7 +65,7 @@ def x_clients(creds: dict[str, Any], timeout: float = 10.0) -> tuple[Any, Any]:
 
 
 def graph_api(creds: dict[str, Any], timeout: float = 10.0) -> Any:
-    """A facebook-sdk GraphAPI bound to the sandbox, with the version override of PLATFORMS.md."""
+    """A facebook-sdk GraphAPI bound to the sandbox, with the version override of decision 0004."""
     import facebook
 
     session = requests.Session()
