@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     # Graph API version of every Facebook call; Meta retires each one about two
     # years after the next is released (`siar status` warns 60 days ahead).
     facebook_graph_version: str = graph_versions.DEFAULT_VERSION
+    # Read Facebook post insights (views, reach) with the other figures. Needs the
+    # Meta app's `read_insights` permission; without it leave this off (Facebook
+    # then counts reactions, comments and shares, and views stay unknown).
+    facebook_insights: bool = False
 
     @field_validator("data_dir")
     @classmethod

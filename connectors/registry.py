@@ -47,9 +47,11 @@ class Registry:
         return platform in self._connectors
 
 
-def default_registry(*, graph_version: str | None = None, **options: object) -> Registry:
+def default_registry(*, graph_version: str | None = None, facebook_insights: bool = False,
+                     **options: object) -> Registry:
     """A registry with the three real connectors (``options`` go to every constructor, e.g. timeouts;
-    ``graph_version``, the configured Graph API version, to the Facebook one)."""
+    ``graph_version``, the configured Graph API version, and ``facebook_insights``, whether post
+    insights (views, reach) are read, to the Facebook one)."""
     from connectors.facebook import FacebookConnector
     from connectors.instagram import InstagramConnector
     from connectors.x import XConnector
@@ -57,7 +59,8 @@ def default_registry(*, graph_version: str | None = None, **options: object) -> 
     registry = Registry()
     factories: list[Callable[..., Connector]] = [XConnector, FacebookConnector, InstagramConnector]
     own: dict[Callable[..., Connector], dict[str, object]] = (
-        {FacebookConnector: {"graph_version": graph_version}} if graph_version else {})
+        {FacebookConnector: {"with_insights": facebook_insights,
+                             **({"graph_version": graph_version} if graph_version else {})}})
     for factory in factories:
         registry.register(factory(**options, **own.get(factory, {})))
     return registry

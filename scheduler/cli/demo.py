@@ -73,14 +73,17 @@ def _child_env(data_dir: Path, port: int, sandbox_port: int) -> dict[str, str]:
     demo never touches a real database, broker or key. The session cookie
     drops its Secure flag because the demo serves plain http on 127.0.0.1;
     ``SIAR_SANDBOX_URL`` is where the workers send every sandbox account's requests, and
-    lets admins connect more sandbox accounts in the web app.
+    lets admins connect more sandbox accounts in the web app; the sandbox answers Facebook
+    post insights, so the demo reads them (``SIAR_FACEBOOK_INSIGHTS``) as a site whose Meta
+    app has ``read_insights`` would.
     """
     env = dict(os.environ)
     env.update({
         "SIAR_ENV": "demo", "SIAR_DATA_DIR": str(data_dir), "SIAR_DATABASE_URL": "",
         "SIAR_BROKER_URL": "", "SIAR_SECRET_KEY": "", "SIAR_WEB_HOST": HOST,
         "SIAR_WEB_PORT": str(port), "SIAR_SESSION_COOKIE_SECURE": "false",
-        "SIAR_SANDBOX_URL": f"http://{HOST}:{sandbox_port}", "PYTHONUNBUFFERED": "1",
+        "SIAR_SANDBOX_URL": f"http://{HOST}:{sandbox_port}", "SIAR_FACEBOOK_INSIGHTS": "true",
+        "PYTHONUNBUFFERED": "1",
     })
     return env
 

@@ -139,5 +139,6 @@ def _registry_lookup(settings: Settings) -> Callable[[str], Connector]:
         timeouts=Timeouts(settings.http_connect_timeout, settings.http_read_timeout),
         sandbox_url=settings.sandbox_url,
         graph_version=settings.facebook_graph_version,
+        facebook_insights=settings.facebook_insights,
     )
     return registry.get

@@ -66,3 +66,15 @@ def test_the_sandbox_is_an_origin(tmp_path, monkeypatch):
     with pytest.raises(SettingsError) as caught:
         make(tmp_path)
     assert "SIAR_SANDBOX_URL harus" in str(caught.value) and "must be an origin" in str(caught.value)
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, False), ("true", True), ("false", False)])
+def test_facebook_insights_setting_reaches_the_facebook_connector(tmp_path, monkeypatch, value, expected):
+    from scheduler.services.pipeline import _registry_lookup
+
+    monkeypatch.delenv("SIAR_FACEBOOK_INSIGHTS", raising=False)
+    if value is not None:
+        monkeypatch.setenv("SIAR_FACEBOOK_INSIGHTS", value)
+    connector_for = _registry_lookup(make(tmp_path))
+    assert connector_for("facebook").with_insights is expected
+    assert connector_for("facebook").graph_version == make(tmp_path).facebook_graph_version
