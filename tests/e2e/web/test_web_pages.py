@@ -78,7 +78,8 @@ def test_compose_with_image_three_platforms_and_x_counter_refuses_long_text(brow
 
 def test_admin_approves_then_calendar_and_published(browse, web, submitted_post):
     post_id = submitted_post.id
-    b = browse("admin")
+    b = browse()
+    b.sign_in(submitted_post.admin)
     page = b.page
     b.open("/approvals")
     item = page.locator(f"#approvals li[data-post='{post_id}']")
