@@ -14,7 +14,7 @@ from scheduler.services.engagement import leaderboard as leaderboard_service
 from scheduler.services.engagement import reports, summaries
 from scheduler.web.dates import parse_date
 from scheduler.web.i18n import translations
-from scheduler.web.pages import charts
+from scheduler.web.pages import charts, formatting
 from scheduler.web.pages.rendering import Page, PageDep, PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -50,7 +50,11 @@ def engagement(page: PageDep,
     group_titles = {"kim": _("Interactions by KIM"), "kelurahan": _("Interactions by kelurahan"),
                     "kecamatan": _("Interactions by kecamatan"), "platform": _("Interactions by platform"),
                     "subject": _("Interactions by product or destination")}
-    fmt_labels = [d.key[5:] for d in days]
+    # Day first, as Indonesians write dates ("1 Des", never "12-01"), with the year when the
+    # period spans two years (so the day after "31 Des 2026" is "1 Jan 2027").
+    fmt = formatting.Formatter(page.lang, page.zone)
+    pattern = "d MMM" if first.year == last.year else "d MMM y"
+    fmt_labels = [fmt.day(date.fromisoformat(d.key), pattern) for d in days]
     filters = {"from": first.isoformat(), "to": last.isoformat(), "group_by": group_by,
                "kim": kim or "", "kelurahan": kelurahan or "", "kecamatan": kecamatan or "",
                "platform": platform or ""}

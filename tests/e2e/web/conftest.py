@@ -23,8 +23,8 @@ import threading
 import time
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urlsplit
@@ -65,7 +65,7 @@ class WebSite:
     other_post_id: int
     other_media_id: int
     product_name: str
-    state: dict[str, Any] = field(default_factory=dict)  # shared between the ordered tests
+    product_id: int
 
 
 def _png() -> bytes:
@@ -130,7 +130,7 @@ def _populate(site: Any) -> dict[str, Any]:
                         schedule=ScheduleIntent.at_instant(now.replace(year=now.year + 1), "Asia/Jakarta"),
                         now=now)
     return dict(users=users, accounts=accounts, other_kim_slug=other.slug, other_post_id=post.id,
-                other_media_id=asset.id, product_name=product.name)
+                other_media_id=asset.id, product_name=product.name, product_id=product.id)
 
 
 @contextmanager
@@ -243,6 +243,132 @@ class Browser:
 def png() -> bytes:
     """A 1080x1080 PNG photo."""
     return _png()
+
+
+# -- posts a test needs, made by its own fixture (never another test's leftovers) ------------
+
+KERIPIK = "Keripik tempe Sanan, renyah dan gurih! Pesan lewat KIM kami. #UMKMMalang"
+
+
+@dataclass(frozen=True)
+class SitePost:
+    id: int
+    text: str                # unique: this post's copies in the sandbox are found by it
+    scheduled_at: datetime
+    admin: str               # e-mail of an admin of the post's KIM
+
+
+def _new_kim(web: WebSite) -> tuple[int, str, str]:
+    """A KIM of its own (first kelurahan without one) with an admin and a member:
+    (kim id, admin e-mail, member e-mail). Its approvals, calendar and queue hold only what
+    the test puts there (the month view shows six targets a day: other tests' posts of the
+    same day would push this one's out)."""
+    from scheduler.services.actors import Actor
+    from scheduler.services.kims import create_kim
+    from scheduler.services.users import add_user
+    from scheduler.store.seed import read_malang
+    from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
+
+    def uow() -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork.from_url(web.site.db_url)
+
+    with uow() as u:
+        taken = {k.kelurahan_code for k in u.kims.list()}
+    code = next(k.code for k in read_malang()[1] if k.code not in taken)
+    now = datetime.now(timezone.utc)
+    kim = create_kim(uow(), Actor.system(), kelurahan_code=code, name=f"KIM Uji {code}", now=now)
+    emails = []
+    for role in ("admin", "member"):
+        email = f"{role}-{uuid.uuid4().hex[:6]}@kim.id"
+        add_user(uow(), Actor.system(), email=email, role=role, password=PASSWORD, now=now,
+                 name=f"{role.title()} {code}", kim_id=kim.id)
+        emails.append(email)
+    return kim.id, emails[0], emails[1]
+
+
+def compose_as_member(web: WebSite, at: datetime, kim_id: int, member: str, admin: str,
+                      product_id: int | None = None) -> SitePost:
+    """What the compose page makes: ``member``'s post (about the product, if given) with a
+    photo, on X, Facebook and Instagram, submitted for review, due at ``at``.
+
+    The three sandbox accounts are new for each post, so no other test's post on the same
+    account can move this one (pacing) or be counted with it.
+    """
+    from config.settings import get_settings
+    from scheduler.domain.model import SubjectKind
+    from scheduler.services.accounts import add_account
+    from scheduler.services.credentials import issued_by_sandbox
+    from scheduler.services.actors import Actor
+    from scheduler.services.media import upload_media
+    from scheduler.services.posts import SubjectRef, TargetSpec, compose_post
+    from scheduler.services.scheduling import ScheduleIntent
+    from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
+
+    site = web.site
+
+    def uow() -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork.from_url(site.db_url)
+
+    with uow() as u:
+        user = u.users.get_by_email(member)
+        assert user is not None
+        author = Actor.of(user)
+    now = datetime.now(timezone.utc)
+    accounts = []
+    for platform in ("x", "facebook", "instagram"):
+        handle = f"kim{platform[:2]}_{uuid.uuid4().hex[:6]}"
+        creds = issued_by_sandbox(platform, site.sandbox.create_account(platform, handle))
+        accounts.append(add_account(uow(), Actor.system(), kim_id=kim_id, platform=platform, handle=handle,
+                                    credentials=creds, now=now, sandbox=True).id)
+    photo = upload_media(uow(), author, kim_id=kim_id, filename="keripik.png", data=_png(),
+                         now=now, media_dir=get_settings().media_dir)
+    text = f"{KERIPIK} Kode {uuid.uuid4().hex[:6]}."
+    subject = SubjectRef(SubjectKind.PRODUCT, product_id) if product_id is not None else None
+    post = compose_post(uow(), author, kim_id=kim_id, text=text,
+                        targets=[TargetSpec(a) for a in accounts],
+                        schedule=ScheduleIntent.at_instant(at, "Asia/Jakarta"), now=now,
+                        media_ids=[photo.id], subject=subject, submit=True)
+    return SitePost(post.id, text, at, admin)
+
+
+@pytest.fixture
+def submitted_post(web: WebSite) -> SitePost:
+    """A member's post waiting for approval by its KIM's admin (a KIM of its own), due in 45 s.
+
+    45 s: the admin approves it in the browser a few seconds later, and a time more than
+    30 s in the past can no longer be approved (``schedule_in_past``).
+    """
+    kim_id, admin, member = _new_kim(web)
+    at = (datetime.now(timezone.utc) + timedelta(seconds=45)).replace(microsecond=0)
+    return compose_as_member(web, at, kim_id, member, admin)
+
+
+@pytest.fixture(scope="module")
+def measured_post(web: WebSite) -> SitePost:
+    """A member's post, approved, published by the worker on its three sandbox accounts, given
+    engagement in the sandbox and measured by ``siar engagement refresh --now``."""
+    import subprocess
+
+    from scheduler.services.actors import Actor
+    from scheduler.services.posts import approve_post
+    from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
+
+    site = web.site
+    post = compose_as_member(web, datetime.now(timezone.utc) + timedelta(seconds=5), site.kim_id,
+                             web.users["member"], web.users["admin"], product_id=web.product_id)
+    approve_post(SqlAlchemyUnitOfWork.from_url(site.db_url), Actor.system(), post.id,
+                 now=datetime.now(timezone.utc))
+    kit.wait_until(lambda: all(t.state == "published" for t in site.targets(post.id)), 120,
+                   lambda: site.explain(post.id), every=0.5)
+    copies = [p for p in site.sandbox.posts() if p.get("text") == post.text]
+    assert sorted(p["platform"] for p in copies) == ["facebook", "instagram", "x"], copies
+    for copy in copies:
+        site.sandbox.set_metrics(copy["platform"], copy["id"], likes=40, comments=7, shares=3,
+                                 views=900, reach=700)
+    out = subprocess.run([kit.SIAR, "engagement", "refresh", "--now"], env=site.env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr
+    return post
 
 
 @pytest.fixture(scope="module")

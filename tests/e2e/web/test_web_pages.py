@@ -1,7 +1,8 @@
 """A member composes, an admin approves, the worker publishes: all through the pages.
 
-Tests in this module run in order and share the module's site (``web.state``
-carries the post id from one to the next).
+The tests share the module's site (``web``) but nothing else: each one gets the posts it
+needs from its own fixture (``submitted_post``, ``measured_post`` in conftest.py), so any
+one of them passes alone, in any order.
 """
 from __future__ import annotations
 
@@ -70,16 +71,15 @@ def test_compose_with_image_three_platforms_and_x_counter_refuses_long_text(brow
     assert page.locator("#problems-x li.error").count() == 0
     with page.expect_navigation():
         page.click("#submit")
-    match = re.search(r"/posts/(\d+)$", page.url)
-    assert match, page.url
-    web.state["post_id"] = int(match.group(1))
+    assert re.search(r"/posts/(\d+)$", page.url), page.url
     assert "Menunggu persetujuan" in page.locator("h1").inner_text()
     assert page.locator("#targets > li").count() == 3
 
 
-def test_admin_approves_then_calendar_and_published(browse, web):
-    post_id = web.state["post_id"]
-    b = browse("admin")
+def test_admin_approves_then_calendar_and_published(browse, web, submitted_post):
+    post_id = submitted_post.id
+    b = browse()
+    b.sign_in(submitted_post.admin)
     page = b.page
     b.open("/approvals")
     item = page.locator(f"#approvals li[data-post='{post_id}']")
@@ -89,11 +89,14 @@ def test_admin_approves_then_calendar_and_published(browse, web):
         item.locator("form[data-api$='/approve'] button").click()
     assert page.locator(f"#approvals li[data-post='{post_id}']").count() == 0
 
-    b.open("/calendar")
+    # the month and the week of the post's own day (WIB), not of "today": the post is due in
+    # 45 s, which may already be tomorrow, next week or next month
+    day = submitted_post.scheduled_at.astimezone(WIB).date().isoformat()
+    b.open(f"/calendar?date={day}")
     chips = page.locator(f"#calendar a.chip[href='/posts/{post_id}']")
     assert chips.count() == 3
     b.screenshot("calendar-month-admin")
-    b.open("/calendar?view=week")
+    b.open(f"/calendar?view=week&date={day}")
     assert page.locator(f"#calendar a.chip[href='/posts/{post_id}']").count() == 3
     b.screenshot("calendar-week-admin")
 
@@ -109,21 +112,10 @@ def test_admin_approves_then_calendar_and_published(browse, web):
     assert page.locator(f"#queue a[href='/posts/{post_id}']").count() == 3
     b.screenshot("queue-admin")
     posted = web.site.sandbox.posts()
-    assert sum(1 for p in posted if "Keripik tempe Sanan, renyah" in (p.get("text") or "")) == 3
+    assert sum(1 for p in posted if p.get("text") == submitted_post.text) == 3  # once on each
 
 
-def test_staff_sees_engagement_chart_leaderboard_and_coverage(browse, web):
-    import subprocess
-
-    from pipeline_sitekit import SIAR
-
-    for post in web.site.sandbox.posts():
-        if "Keripik tempe Sanan, renyah" in (post.get("text") or ""):
-            web.site.sandbox.set_metrics(post["platform"], post["id"], likes=40, comments=7, shares=3,
-                                         views=900, reach=700)
-    out = subprocess.run([SIAR, "engagement", "refresh", "--now"], env=web.site.env,
-                         capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stdout + out.stderr
+def test_staff_sees_engagement_chart_leaderboard_and_coverage(browse, web, measured_post):
     b = browse("staff")
     page = b.page
     b.open("/engagement")
@@ -136,7 +128,7 @@ def test_staff_sees_engagement_chart_leaderboard_and_coverage(browse, web):
     assert csv.status == 200 and "text/csv" in csv.headers["content-type"]
     b.open("/engagement?group_by=platform")
     assert page.locator("#chart-group svg").count() == 1
-    b.open(f"/posts/{web.state['post_id']}")
+    b.open(f"/posts/{measured_post.id}")
     assert page.locator("figure.chart svg").count() == 1  # the post's engagement over time
     b.screenshot("post-engagement-staff")
     b.open("/leaderboard")

@@ -7,6 +7,7 @@ clash with other areas' data.
 """
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
@@ -180,3 +181,18 @@ def site(backend_url: str, sandbox: Any, tmp_path_factory: pytest.TempPathFactor
     built = build_site(backend_url, sandbox, tmp_path_factory.mktemp("media"))
     yield built
     built.engine.dispose()
+
+
+@pytest.fixture
+def own_site(request: pytest.FixtureRequest, backend_url: str, sandbox: Any, tmp_path: Path) -> Iterator[Site]:
+    """A site of the test's own, on the same backend as ``site``: for a test that measures again
+    what the module's shared data was measured with (its changes must not reach other tests)."""
+    with contextlib.ExitStack() as stack:
+        if backend_url.startswith("sqlite"):
+            url = f"sqlite:///{tmp_path / 'own.db'}"
+        else:
+            url = stack.enter_context(contextlib.contextmanager(_fresh_postgres)(
+                request.getfixturevalue("postgres_url")))
+        built = build_site(url, sandbox, tmp_path)
+        stack.callback(built.engine.dispose)
+        yield built

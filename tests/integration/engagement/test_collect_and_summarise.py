@@ -68,9 +68,20 @@ def inter(values: dict[str, int | None]) -> int:
 
 @pytest.fixture(scope="module")
 def world(site: Any) -> dict[str, Any]:
+    """The module's shared data; tests read it and never measure it again (see ``own_site``)."""
+    return build_world(site)
+
+
+def build_world(site: Any) -> dict[str, Any]:
+    """Two KIMs, six posts on three platforms around a WIB midnight, measured twice.
+
+    One clock for everything: ``now`` is read once, the rounds run at it, and "today" and
+    every test's ``now=`` come from it (so a run across a WIB midnight cannot split them).
+    """
     from scheduler.domain.engagement import local_day
     from scheduler.services.engagement.collection import refresh_round
 
+    now = utcnow()
     ka, kb = site.kelurahan[0], site.kelurahan[-1]
     site.add_kim("kim-a", ka)
     site.add_kim("kim-b", kb)
@@ -78,7 +89,7 @@ def world(site: Any) -> dict[str, Any]:
     for name, kim, platform in (("a_x", "kim-a", "x"), ("a_fb", "kim-a", "facebook"),
                                 ("a_ig", "kim-a", "instagram"), ("b_x", "kim-b", "x")):
         site.add_account(name, kim, platform)
-    today = local_day(utcnow(), "Asia/Jakarta")
+    today = local_day(now, "Asia/Jakarta")
     d1, d2 = today - timedelta(days=3), today - timedelta(days=2)
     plan = [
         ("p1", "a_x", wib(d1, 23, 30), "product"),
@@ -95,7 +106,7 @@ def world(site: Any) -> dict[str, Any]:
         site.sandbox.set_metrics(post["platform"], sandbox_id(post), **post["gt"])
         post["local_day"] = local_day(at, "Asia/Jakarta")
         posts[name] = post
-    first_round = refresh_round(site.pipeline())
+    first_round = refresh_round(site.pipeline(clock=lambda: now))
     first = {n: normalised(p["platform"], p["gt"]) for n, p in posts.items()}
 
     # The platform changes: p1 grows, p4 is deleted on Facebook.
@@ -106,11 +117,11 @@ def world(site: Any) -> dict[str, Any]:
 
     site.registry.get("facebook").delete(AccountRef.from_credentials(fb["creds"], sandbox=True),
                                          posts["p4"]["remote_id"])
-    second_round = refresh_round(site.pipeline(), force=True)
+    second_round = refresh_round(site.pipeline(clock=lambda: now), force=True)
     final = {n: normalised(p["platform"], p["gt"]) for n, p in posts.items()}
     final["p4"] = first["p4"]  # the last values seen before it went missing
     return {"posts": posts, "first": first, "final": final, "d1": d1, "d2": d2, "today": today,
-            "rounds": (first_round, second_round)}
+            "now": now, "rounds": (first_round, second_round)}
 
 
 def _snapshots(site: Any, target_id: int) -> list[Any]:
@@ -243,7 +254,7 @@ def test_exports_match_the_summaries(site, world, tmp_path):
     from scheduler.services.engagement.reports import build_report, to_csv, to_table, to_xlsx
 
     report = build_report(site.engine, STAFF, first=world["d1"], last=world["today"],
-                          groups=["platform", "kelurahan"], now=utcnow())
+                          groups=["platform", "kelurahan"], now=world["now"])
     expected = _expected(world, lambda n, p: p["platform"])
     labels = {"x": "x", "facebook": "facebook", "instagram": "instagram"}
 
@@ -278,12 +289,15 @@ def test_exports_match_the_summaries(site, world, tmp_path):
     assert "== Platform / Platform ==" in table and str(expected["x"]["interactions"]) in table
 
 
-def test_cli_report_and_refresh(site, world, tmp_path, monkeypatch):
+def test_cli_report_and_refresh(own_site, tmp_path, monkeypatch):
+    """Measures again: on a world of its own (another round on the module's world would give
+    its posts a third snapshot, and test_snapshots_equal_ground_truth_per_platform counts two)."""
     from click.testing import CliRunner
 
     from config.settings import get_settings
     from scheduler.cli import main
 
+    site, world = own_site, build_world(own_site)
     monkeypatch.setenv("SIAR_DATABASE_URL", site.url)
     monkeypatch.setenv("SIAR_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("SIAR_ENV", "test")
@@ -350,14 +364,14 @@ def test_kim_bound_actors_see_only_their_kim(site, world):
     board = leaderboard(site.engine, member_b, first=world["d1"], last=world["today"])
     assert [(r.kim, r.rank) for r in board.rows] == [("kim-b", None)]
     with pytest.raises(NotAllowed):
-        kelurahan_coverage(site.engine, member_b, now=utcnow())
+        kelurahan_coverage(site.engine, member_b, now=world["now"])
 
 
 def test_coverage_top_posts_and_best_hours(site, world):
     from scheduler.services.engagement.coverage import kelurahan_coverage
     from scheduler.services.engagement.summaries import best_posting_hours, top_posts
 
-    coverage = kelurahan_coverage(site.engine, STAFF, now=utcnow())
+    coverage = kelurahan_coverage(site.engine, STAFF, now=world["now"])
     assert coverage.total == 57 and coverage.with_kim >= 2
     assert len(json.loads(json.dumps(coverage.as_dict()))["rows"]) == 57
     by_code = {r.kelurahan_code: r for r in coverage.rows}
@@ -370,7 +384,8 @@ def test_coverage_top_posts_and_best_hours(site, world):
     assert top[0].target_id == world["posts"][best]["target_id"]
     assert [t.interactions for t in top] == sorted((t.interactions for t in top), reverse=True)
 
-    hours = best_posting_hours(site.engine, STAFF, site.accounts["a_x"]["id"], now=utcnow(), min_posts=1)
+    hours = best_posting_hours(site.engine, STAFF, site.accounts["a_x"]["id"], now=world["now"],
+                               min_posts=1)
     assert {h.hour for h in hours} == {23, 0}
     assert hours[0].hour == (0 if inter(world["final"]["p2"]) > inter(world["final"]["p1"]) else 23)
 
@@ -382,7 +397,7 @@ def test_every_grouping_exports_to_every_format(site, world):
     from scheduler.store.summary_queries import GROUPS
 
     report = build_report(site.engine, STAFF, first=world["d1"], last=world["today"], groups=list(GROUPS),
-                          now=utcnow())
+                          now=world["now"])
     book = load_workbook(io.BytesIO(render(report, "xlsx")))
     assert len(book.sheetnames) == 1 + len(GROUPS) and "Produk-destinasi" in book.sheetnames
     for sheet in book.sheetnames[1:]:

@@ -2,10 +2,24 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 
+import pytest
 from click.testing import CliRunner
 
 from scheduler.cli import main
+
+#: ``siar post add`` refuses a time in the past by the CLI's clock; the tests that give --at run
+#: it at this instant, so their times (a few days later) are ahead of "now" on any day.
+NOW = datetime(2027, 3, 1, 2, 0, tzinfo=timezone.utc)  # Monday 1 March 2027, 09:00 WIB
+AHEAD = "2027-03-02T09:00+07:00"
+
+
+@pytest.fixture
+def post_clock(monkeypatch):
+    """The CLI's clock (``scheduler.cli._context.utcnow``, imported by name) stopped at NOW."""
+    monkeypatch.setattr("scheduler.cli.post.utcnow", lambda: NOW)
+    return NOW
 
 
 def _upgraded(siar_env):
@@ -38,26 +52,25 @@ def test_status_on_a_missing_schema_is_one_bilingual_line(siar_env):
     assert "siar db upgrade" in result.output and "Traceback" not in result.output
 
 
-def test_post_add_needs_exactly_one_time(siar_env):
+def test_post_add_needs_exactly_one_time(siar_env, post_clock):
     _upgraded(siar_env)
     both = CliRunner().invoke(main, ["post", "add", "--account", "1", "--text", "x",
-                                     "--at", "2026-12-01T09:00+07:00", "--next-slot"])
+                                     "--at", AHEAD, "--next-slot"])
     assert both.exit_code == 1 and "--next-slot" in both.output
     bad = CliRunner().invoke(main, ["post", "add", "--account", "1", "--text", "x",
                                     "--at", "besok pagi"])
     assert bad.exit_code == 1 and "ISO-8601" in bad.output
 
 
-def test_post_add_unknown_account(siar_env):
+def test_post_add_unknown_account(siar_env, post_clock):
     _upgraded(siar_env)
     result = CliRunner().invoke(main, ["post", "add", "--account", "99", "--text", "x",
-                                       "--at", "2026-12-01T09:00+07:00"])
+                                       "--at", AHEAD])
     assert result.exit_code == 1 and "tidak ditemukan" in result.output
 
 
 def _kim_with_account(siar_env) -> int:
     """A KIM with an admin and one X account (pacing lifted); returns the account id."""
-    from datetime import datetime, timezone
 
     from scheduler.services.accounts.manage import add_account, set_pacing
     from scheduler.services.people.actors import Actor
@@ -73,7 +86,7 @@ def _kim_with_account(siar_env) -> int:
         seed_malang(session)
         session.commit()
     engine.dispose()
-    now = datetime.now(timezone.utc)
+    now = NOW
     uow = lambda: SqlAlchemyUnitOfWork.from_url(siar_env.db_url)  # noqa: E731
     kim = create_kim(uow(), Actor.system(), kelurahan_code=read_malang()[1][0].code,
                      name="KIM Uji CLI", now=now)
@@ -87,7 +100,7 @@ def _kim_with_account(siar_env) -> int:
     return account.id
 
 
-def test_post_add_recurring_expands_the_series_in_wib(siar_env):
+def test_post_add_recurring_expands_the_series_in_wib(siar_env, post_clock):
     account = _kim_with_account(siar_env)
     result = CliRunner().invoke(main, [
         "post", "add", "--account", str(account), "--text", "Pasar minggu Kayutangan",
@@ -99,7 +112,7 @@ def test_post_add_recurring_expands_the_series_in_wib(siar_env):
         "07-03-2027 08:00:00 WIB", "14-03-2027 08:00:00 WIB"]
 
 
-def test_post_add_recurring_refuses_a_bad_rule_and_writes_nothing(siar_env):
+def test_post_add_recurring_refuses_a_bad_rule_and_writes_nothing(siar_env, post_clock):
     import sqlalchemy as sa
 
     account = _kim_with_account(siar_env)
