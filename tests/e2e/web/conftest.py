@@ -263,9 +263,9 @@ def _new_kim(web: WebSite) -> tuple[int, str, str]:
     (kim id, admin e-mail, member e-mail). Its approvals, calendar and queue hold only what
     the test puts there (the month view shows six targets a day: other tests' posts of the
     same day would push this one's out)."""
-    from scheduler.services.actors import Actor
-    from scheduler.services.kims import create_kim
-    from scheduler.services.users import add_user
+    from scheduler.services.people.actors import Actor
+    from scheduler.services.registry.kims import create_kim
+    from scheduler.services.people.users import add_user
     from scheduler.store.seed import read_malang
     from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -296,12 +296,12 @@ def compose_as_member(web: WebSite, at: datetime, kim_id: int, member: str, admi
     """
     from config.settings import get_settings
     from scheduler.domain.model import SubjectKind
-    from scheduler.services.accounts import add_account
-    from scheduler.services.credentials import issued_by_sandbox
-    from scheduler.services.actors import Actor
-    from scheduler.services.media import upload_media
-    from scheduler.services.posts import SubjectRef, TargetSpec, compose_post
-    from scheduler.services.scheduling import ScheduleIntent
+    from scheduler.services.accounts.manage import add_account
+    from scheduler.services.accounts.credentials import issued_by_sandbox
+    from scheduler.services.people.actors import Actor
+    from scheduler.services.posts.media import upload_media
+    from scheduler.services.posts.compose import SubjectRef, TargetSpec, compose_post
+    from scheduler.services.posts.scheduling import ScheduleIntent
     from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 
     site = web.site
@@ -349,8 +349,8 @@ def measured_post(web: WebSite) -> SitePost:
     engagement in the sandbox and measured by ``siar engagement refresh --now``."""
     import subprocess
 
-    from scheduler.services.actors import Actor
-    from scheduler.services.posts import approve_post
+    from scheduler.services.people.actors import Actor
+    from scheduler.services.posts.compose import approve_post
     from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 
     site = web.site
