@@ -36,9 +36,9 @@ import sqlalchemy as sa
 
 from connectors.base import PublishResult
 from scheduler.domain.model import ReviewState, TargetState
-from scheduler.services.dispatch import dispatch_due
-from scheduler.services.pipeline import Pipeline, PipelineConfig
-from scheduler.services.publishing import publish_target
+from scheduler.services.publishing.dispatch import dispatch_due
+from scheduler.services.wiring import Pipeline, PipelineConfig
+from scheduler.services.publishing.publish import publish_target
 from scheduler.store import tables as t
 from scheduler.store.db import make_engine
 from scheduler.store.migrate import upgrade

@@ -75,8 +75,8 @@ def part_calls(targets: int, kims: int) -> dict[str, Any]:
 
     from scheduler.services.engagement.collection import refresh_round
     from scheduler.services.engagement.config import EngagementConfig
-    from scheduler.services.pipeline import Pipeline
-    from scheduler.services.secrets import decrypt_credentials, encrypt_credentials
+    from scheduler.services.wiring import Pipeline
+    from scheduler.services.accounts.secrets import decrypt_credentials, encrypt_credentials
     from scheduler.store.db import make_engine, make_session_factory
     from scheduler.store.migrate import upgrade
     from scheduler.store.seed import seed_malang
@@ -208,7 +208,7 @@ def _percentile(values: list[float], pct: float) -> float:
 
 def part_postgres(admin_url: str, targets: int, per_target: int, repeat: int, keep: bool) -> dict[str, Any]:
     from scheduler.domain.model import Role
-    from scheduler.services.actors import Actor
+    from scheduler.services.people.actors import Actor
     from scheduler.services.engagement.summaries import engagement_growth, engagement_summary
     from scheduler.store.db import make_engine, make_session_factory
     from scheduler.store.migrate import upgrade

@@ -102,9 +102,9 @@ def _drop_database(server: str, db_url: str) -> None:
 
 def add_accounts(site: Any, n: int) -> list[int]:
     """``n`` sandbox accounts (X and Facebook in turn), pacing limits lifted."""
-    from scheduler.services.accounts import add_account
-    from scheduler.services.actors import Actor
-    from scheduler.services.credentials import issued_by_sandbox
+    from scheduler.services.accounts.manage import add_account
+    from scheduler.services.people.actors import Actor
+    from scheduler.services.accounts.credentials import issued_by_sandbox
     from scheduler.store.db import make_session_factory
     from scheduler.store.tables import social_accounts as A
     from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
@@ -340,8 +340,8 @@ def run_naive(site: Any, args: argparse.Namespace, accounts: list[int], n: int,
 def run_claim_cost(args: argparse.Namespace, big: int) -> dict[str, Any]:
     """ms for the dispatcher's claim of 500 due targets with 1,000 and ``big`` finished rows."""
     from connectors.base import PublishResult  # noqa: F401  (the import chain the worker has)
-    from scheduler.services.dispatch import dispatch_due
-    from scheduler.services.pipeline import Pipeline, PipelineConfig
+    from scheduler.services.publishing.dispatch import dispatch_due
+    from scheduler.services.wiring import Pipeline, PipelineConfig
     from scheduler.store import tables as t
     from scheduler.store.db import make_engine
     from scheduler.store.migrate import upgrade

@@ -33,7 +33,7 @@ def naive_publish(target_id: int) -> None:
     """Publish one target the naive way (see the module docstring)."""
     import sqlalchemy as sa
 
-    from scheduler.services.publishing import account_ref, content_of
+    from scheduler.services.publishing.publish import account_ref, content_of
     from scheduler.store import claims
     from scheduler.store.tables import post_targets as T
 

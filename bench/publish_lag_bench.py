@@ -70,9 +70,9 @@ def main() -> None:
 
 
 def run(site, args) -> None:  # type: ignore[no-untyped-def]
-    from scheduler.services.actors import Actor
-    from scheduler.services.posts import approve_post, compose_post
-    from scheduler.services.scheduling import ScheduleIntent
+    from scheduler.services.people.actors import Actor
+    from scheduler.services.posts.compose import approve_post, compose_post
+    from scheduler.services.posts.scheduling import ScheduleIntent
     from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 
     accounts = [site.add_account(("x", "facebook")[i % 2], min_spacing_seconds=0, daily_cap=1000)

@@ -34,9 +34,9 @@ PASSWORD = "rahasia-sekali-123"
 def build(url: str, posts_wanted: int, seed: int = 8) -> dict[str, str]:
     import sqlalchemy as sa
 
-    from scheduler.services.actors import Actor
-    from scheduler.services.kims import create_kim
-    from scheduler.services.users import add_user
+    from scheduler.services.people.actors import Actor
+    from scheduler.services.registry.kims import create_kim
+    from scheduler.services.people.users import add_user
     from scheduler.store.db import make_engine, make_session_factory
     from scheduler.store.engagement_tables import engagement_daily
     from scheduler.store.migrate import upgrade

@@ -1,7 +1,7 @@
 """Meta's Graph API versions and the day each one stops working: the one table.
 
 Siar reads it to warn before the configured version ends
-(``scheduler/services/graph_version.py``: ``siar status``, ``/api/v1/health``);
+(``scheduler/services/operations/graph_version.py``: ``siar status``, ``/api/v1/health``);
 the sandbox reads it to refuse, as Meta does, a version past its end or one
 not released yet (``sandbox/facebook_api.py``). It lives in ``connectors``
 because both sides may import ``connectors`` while the sandbox must never

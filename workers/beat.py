@@ -14,8 +14,8 @@ from typing import Any
 
 from celery.beat import PersistentScheduler
 
-from scheduler.services import liveness
-from scheduler.services.pipeline import utc_now
+from scheduler.services.publishing import liveness
+from scheduler.services.wiring import utc_now
 from workers import runtime
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from scheduler.services.pipeline import Pipeline, build_pipeline
+from scheduler.services.wiring import Pipeline, build_pipeline
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()

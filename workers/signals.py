@@ -22,8 +22,8 @@ from celery.signals import (
     worker_shutdown,
 )
 
-from scheduler.services import liveness
-from scheduler.services.pipeline import utc_now
+from scheduler.services.publishing import liveness
+from scheduler.services.wiring import utc_now
 from workers import runtime
 
 log = logging.getLogger(__name__)

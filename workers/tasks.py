@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from scheduler.services.dispatch import dispatch_while_full
-from scheduler.services.publishing import publish_target, publish_targets
-from scheduler.services.reconcile import reconcile_unknown
-from scheduler.services.sweeping import sweep as sweep_leases
+from scheduler.services.publishing.dispatch import dispatch_while_full
+from scheduler.services.publishing.publish import publish_target, publish_targets
+from scheduler.services.publishing.reconcile import reconcile_unknown
+from scheduler.services.publishing.sweep import sweep as sweep_leases
 from workers import runtime
 from workers.app import app
 
@@ -70,7 +70,7 @@ def engagement_refresh() -> None:
 @app.task(name="siar.recurrence.extend")
 def extend_recurring() -> None:
     """Top up the targets of recurring posts before their series runs out."""
-    from scheduler.services.recurrence_runtime import extend_due_recurring
+    from scheduler.services.publishing.recurrence import extend_due_recurring
 
     extend_due_recurring(runtime.pipeline(), runtime.new_uow)
 

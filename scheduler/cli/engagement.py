@@ -33,7 +33,7 @@ def refresh(kim_slug: str | None, force: bool, max_age_days: int | None, as_json
     from scheduler.domain.errors import NotFound
     from scheduler.services.engagement.collection import refresh_round
     from scheduler.services.engagement.config import EngagementConfig
-    from scheduler.services.pipeline import build_pipeline
+    from scheduler.services.wiring import build_pipeline
     from scheduler.store.tables import kims
 
     settings = get_settings()

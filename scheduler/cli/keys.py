@@ -25,8 +25,8 @@ def rotate() -> None:
 
     Put the new key first in SIAR_SECRET_KEY (``NEW,OLD``), run this, then drop OLD.
     """
-    from scheduler.services import secrets
-    from scheduler.services.actors import Actor
+    from scheduler.services.accounts import secrets
+    from scheduler.services.people.actors import Actor
 
     count = secrets.rotate_all(open_uow(), Actor.system(), now=utcnow())
     click.echo(f"{count} akun dienkripsi ulang / {count} accounts re-encrypted")

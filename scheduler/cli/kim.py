@@ -24,8 +24,8 @@ def kim() -> None:
 def add(kelurahan_code: str, name: str, slug: str | None, formed_on, timezone: str,
         allow_self_approval: bool) -> None:
     """Daftarkan KIM sebuah kelurahan / register the KIM of a kelurahan."""
-    from scheduler.services.actors import Actor
-    from scheduler.services.kims import create_kim
+    from scheduler.services.people.actors import Actor
+    from scheduler.services.registry.kims import create_kim
 
     created = create_kim(open_uow(), Actor.system(), kelurahan_code=kelurahan_code, name=name,
                          slug=slug, formed_on=formed_on.date() if formed_on else None,

@@ -48,9 +48,9 @@ def add(account_ids: tuple[int, ...], text: str, media_files: tuple[Path, ...],
     from config.settings import get_settings
     from scheduler.domain.model import Role
     from scheduler.domain.timezones import get_zone
-    from scheduler.services.actors import Actor
-    from scheduler.services.posts import approve_post, compose_post
-    from scheduler.services.scheduling import ScheduleIntent
+    from scheduler.services.people.actors import Actor
+    from scheduler.services.posts.compose import approve_post, compose_post
+    from scheduler.services.posts.scheduling import ScheduleIntent
 
     settings = get_settings()
     zone = zone or settings.timezone
@@ -109,7 +109,7 @@ def add(account_ids: tuple[int, ...], text: str, media_files: tuple[Path, ...],
 
 
 def _intent_at(text: str, zone: str):  # type: ignore[no-untyped-def]
-    from scheduler.services.scheduling import ScheduleIntent
+    from scheduler.services.posts.scheduling import ScheduleIntent
 
     try:
         at = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
@@ -126,7 +126,7 @@ def _upload_media(actor, kim_id: int, files: tuple[Path, ...], now: datetime) ->
     if not files:
         return []
     try:
-        from scheduler.services import media as media_service  # type: ignore[attr-defined]
+        from scheduler.services.posts import media as media_service  # type: ignore[attr-defined]
         upload = media_service.upload_media
     except (ImportError, AttributeError):
         fail("unggah media lewat CLI belum tersedia di versi ini; kirim tanpa --media",

@@ -45,7 +45,7 @@ def engagement(first: str, last: str, groups: tuple[str, ...], fmt: str, kim: st
                platform: str | None, csv_dialect: str, output: Path | None) -> None:
     """Laporan keterlibatan per kelompok / engagement report per grouping."""
     from config.settings import get_settings
-    from scheduler.services.actors import Actor
+    from scheduler.services.people.actors import Actor
     from scheduler.services.engagement.reports import build_report, render
     from scheduler.store.db import make_engine
 

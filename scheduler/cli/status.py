@@ -41,8 +41,9 @@ def _ago(now: datetime, instant: datetime) -> str:
 def status(as_json: bool, check: bool) -> None:
     """Status worker, beat, target terlambat, versi Graph API / workers, beat, overdue targets, Graph API."""
     from config.settings import get_settings
-    from scheduler.services import graph_version, liveness
-    from scheduler.services.pipeline import PipelineConfig
+    from scheduler.services.operations import graph_version
+    from scheduler.services.publishing import liveness
+    from scheduler.services.wiring import PipelineConfig
     from scheduler.store.db import make_engine
 
     settings = get_settings()

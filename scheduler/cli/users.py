@@ -31,8 +31,8 @@ def user() -> None:
 @bilingual_errors
 def add_user(email: str, role: str, kim_slug: str | None, name: str | None, language: str) -> None:
     """Tambah pengguna; kata sandi dibaca dari stdin / add a user; password read from stdin."""
-    from scheduler.services.actors import Actor
-    from scheduler.services.users import add_user as add, check_password
+    from scheduler.services.people.actors import Actor
+    from scheduler.services.people.users import add_user as add, check_password
 
     password = _read_password()
     check_password(password)  # before touching the database
@@ -52,8 +52,8 @@ def token() -> None:
 @bilingual_errors
 def create(email: str, name: str) -> None:
     """Buat token API dan cetak sekali / create an API token and print it once."""
-    from scheduler.services.actors import Actor
-    from scheduler.services.tokens import create_token
+    from scheduler.services.people.actors import Actor
+    from scheduler.services.people.tokens import create_token
 
     issued = create_token(open_uow(), Actor.system(), email, name=name, now=utcnow())
     # The token alone on stdout, so `TOKEN=$(siar token create ...)` works.
@@ -68,8 +68,8 @@ def create(email: str, name: str) -> None:
 @bilingual_errors
 def revoke(prefix: str) -> None:
     """Cabut token API berdasarkan prefiksnya / revoke an API token by its prefix."""
-    from scheduler.services.actors import Actor
-    from scheduler.services.tokens import revoke_token
+    from scheduler.services.people.actors import Actor
+    from scheduler.services.people.tokens import revoke_token
 
     if prefix.startswith("siar_"):  # the whole token was pasted: use its prefix only
         parts = prefix.split("_", 2)

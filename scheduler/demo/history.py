@@ -30,9 +30,9 @@ from scheduler.domain.model import (
 )
 from scheduler.domain.engagement import RefreshPolicy
 from scheduler.domain.timezones import get_zone, local_to_utc
-from scheduler.services.actors import Actor
+from scheduler.services.people.actors import Actor
 from scheduler.services.engagement.recording import DueTarget, record_results
-from scheduler.services.media import upload_media
+from scheduler.services.posts.media import upload_media
 from scheduler.store.tables import post_targets
 
 ZONE = "Asia/Jakarta"

@@ -16,10 +16,10 @@ from scheduler.demo.images import sample_photo
 from scheduler.demo.seeding import SeededKim, SeededSite, UowFactory
 from scheduler.domain.model import ReviewState, Role
 from scheduler.domain.timezones import get_zone, local_to_utc
-from scheduler.services.actors import Actor
-from scheduler.services.media import upload_media
-from scheduler.services.posts import SubjectRef, approve_post, compose_post
-from scheduler.services.scheduling import ScheduleIntent
+from scheduler.services.people.actors import Actor
+from scheduler.services.posts.media import upload_media
+from scheduler.services.posts.compose import SubjectRef, approve_post, compose_post
+from scheduler.services.posts.scheduling import ScheduleIntent
 
 ZONE = "Asia/Jakarta"
 FIRST_AFTER = timedelta(seconds=20)

@@ -18,13 +18,13 @@ import sqlalchemy as sa
 from scheduler.demo.catalog import KIMS, DemoKim, DemoLogin, logins
 from scheduler.demo.sandbox_admin import SandboxAdmin
 from scheduler.domain.model import Destination, PostingSlot, Product, SubjectKind, Umkm
-from scheduler.services.accounts import add_account, set_pacing
-from scheduler.services.credentials import issued_by_sandbox
-from scheduler.services.actors import Actor
-from scheduler.services.kims import create_kim
+from scheduler.services.accounts.manage import add_account, set_pacing
+from scheduler.services.accounts.credentials import issued_by_sandbox
+from scheduler.services.people.actors import Actor
+from scheduler.services.registry.kims import create_kim
 from scheduler.services.ports import AbstractUnitOfWork
-from scheduler.services.tokens import create_token
-from scheduler.services.users import add_user
+from scheduler.services.people.tokens import create_token
+from scheduler.services.people.users import add_user
 
 PLATFORMS = ("x", "facebook", "instagram")
 #: Demo pacing: the platform defaults (5, 10 and 30 minutes between posts)

@@ -18,8 +18,8 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import Field, ValidationError
 
 from scheduler.domain.errors import DomainError, NotAllowed
-from scheduler.services import sessions
-from scheduler.services.login_throttle import LoginThrottled
+from scheduler.services.people import sessions
+from scheduler.services.people.login_throttle import LoginThrottled
 from scheduler.web.deps import (
     CSRF_COOKIE, SESSION_COOKIE, ActorDep, EngineDep, NowDep, SettingsDep, UowDep, refuse_cross_origin,
 )

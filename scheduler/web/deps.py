@@ -21,9 +21,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from config.settings import Settings
 from scheduler.domain.errors import NotAllowed
 from scheduler.domain.model import Role
-from scheduler.services import sessions, tokens, users
-from scheduler.services.actors import Actor
-from scheduler.services.authz import GRANTS, Cap, require_role
+from scheduler.services.people import sessions
+from scheduler.services.people import tokens
+from scheduler.services.people import users
+from scheduler.services.people.actors import Actor
+from scheduler.services.people.authz import GRANTS, Cap, require_role
 from scheduler.services.ports import AbstractUnitOfWork
 from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 from scheduler.web.errors import Unauthenticated

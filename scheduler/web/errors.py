@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 from scheduler.domain.errors import (
     Conflict, DomainError, IllegalTransition, InvalidInput, NotAllowed, NotFound,
 )
-from scheduler.services.login_throttle import LoginThrottled
+from scheduler.services.people.login_throttle import LoginThrottled
 from scheduler.web.i18n import language, pick
 from scheduler.web.methods import allowed_methods
 

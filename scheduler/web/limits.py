@@ -11,7 +11,7 @@ from typing import Any, Awaitable, Callable
 from scheduler.web.i18n import from_header
 
 MB = 1024 * 1024
-MEDIA_MAX_BYTES = 100 * MB   # Instagram's feed-video ceiling; images are limited further in services.media
+MEDIA_MAX_BYTES = 100 * MB   # Instagram's feed-video ceiling; images are limited further in services.posts.media
 IMPORT_MAX_BYTES = 20 * MB   # a 10,000-row CSV is about 2 MB
 DEFAULT_MAX_BYTES = 1 * MB   # every JSON body
 

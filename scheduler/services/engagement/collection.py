@@ -32,11 +32,11 @@ import sqlalchemy as sa
 
 from connectors.base import AccountRef, AuthExpired, ConnectorError, Missing, RateLimited
 from scheduler.domain.engagement import Batch, calls_available, next_refresh_at, plan_batches, spend
-from scheduler.services.accounts import connector_account
+from scheduler.services.accounts.manage import connector_account
 from scheduler.services.engagement import budgets
 from scheduler.services.engagement.config import EngagementConfig
 from scheduler.services.engagement.recording import DueTarget, record_results
-from scheduler.services.pipeline import Pipeline
+from scheduler.services.wiring import Pipeline
 from scheduler.store import claims
 from scheduler.store.tables import kims, posts, post_targets, social_accounts
 

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from scheduler.domain.errors import NotAllowed
-from scheduler.services.actors import Actor
+from scheduler.services.people.actors import Actor
 from scheduler.store import summary_queries as q
 
 ACTIVE_DAYS = 30

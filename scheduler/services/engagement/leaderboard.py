@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from scheduler.domain.engagement import (
     LeaderboardParams, Score, ScoredPost, formula_text, kim_score, rank,
 )
-from scheduler.services.actors import Actor
+from scheduler.services.people.actors import Actor
 from scheduler.services.engagement.summaries import resolve_scope
 from scheduler.store import summary_queries as q
 from scheduler.store.tables import kelurahan, kims

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 
 from scheduler.domain.errors import InvalidInput
 from scheduler.domain.timezones import get_zone
-from scheduler.services.actors import Actor
+from scheduler.services.people.actors import Actor
 from scheduler.services.engagement.summaries import (
     GROUP_LABELS, Summary, SummaryRow, check_group, engagement_summary,
 )

@@ -23,8 +23,8 @@ from scheduler.domain.engagement import (
     HourStat, best_hours as rank_hours, bucket, engagement_rate, local_hour,
 )
 from scheduler.domain.errors import InvalidInput
-from scheduler.services.actors import Actor
-from scheduler.services.authz import Cap, authorize, not_found
+from scheduler.services.people.actors import Actor
+from scheduler.services.people.authz import Cap, authorize, not_found
 from scheduler.store import summary_queries as q
 from scheduler.store.tables import kims, social_accounts
 

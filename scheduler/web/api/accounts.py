@@ -12,9 +12,10 @@ from fastapi import APIRouter, Query
 from pydantic import Field, model_validator
 
 from scheduler.domain.model import Platform, SocialAccount
-from scheduler.services import account_checks, accounts
+from scheduler.services.accounts import platform_check as account_checks
+from scheduler.services.accounts import manage as accounts
 from scheduler.web.api.kims import resolve_kim_id
-from scheduler.services.authz import Cap
+from scheduler.services.people.authz import Cap
 from scheduler.web.deps import ActorDep, ContextDep, LanguageDep, NowDep, SettingsDep, UowDep, only
 from scheduler.web.schemas import (
     KIM_FILTER, KIM_TO_ACT_IN, Flag, Id, IdPath, InputModel, Int, OutputModel, TimeZoneName,
@@ -97,11 +98,11 @@ def add_account(body: AccountIn, actor: ActorDep, uow: UowDep, now: NowDep,
                 settings: SettingsDep) -> AccountOut:
     """Connect an account to a KIM (KIM admins). ``{"sandbox": true}`` makes a training account.
 
-    Credentials hold the platform's known keys only (scheduler/services/credentials.py): an
+    Credentials hold the platform's known keys only (scheduler/services/accounts/credentials.py): an
     address or any unknown key is refused, and nothing is stored.
     """
     kim_id = resolve_kim_id(uow, actor, body.kim)
-    from scheduler.services.authz import authorize
+    from scheduler.services.people.authz import authorize
 
     authorize(actor, Cap.MANAGE_ACCOUNTS, kim_id, what="kim")  # before calling the sandbox
     credentials = body.credentials

@@ -6,9 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
-from scheduler.services import audit_log
+from scheduler.services.audit import queries as audit_log
 from scheduler.web.api.kims import resolve_kim_id
-from scheduler.services.authz import Cap
+from scheduler.services.people.authz import Cap
 from scheduler.web.deps import ActorDep, UowDep, only
 from scheduler.web.schemas import KIM_FILTER, MAX_ID, MAX_PAGE, PAGE_DOC, OutputModel, Page
 

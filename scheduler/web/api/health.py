@@ -14,7 +14,7 @@ from typing import Literal
 from fastapi import APIRouter
 from pydantic import Field
 
-from scheduler.services import health
+from scheduler.services.operations import health
 from scheduler.web.deps import EngineDep, NowDep, SettingsDep
 from scheduler.web.schemas import OutputModel
 

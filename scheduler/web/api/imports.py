@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 
-from scheduler.services import imports
+from scheduler.services.posts import csv_import as imports
 from scheduler.web.api.kims import resolve_kim_id
-from scheduler.services.authz import Cap
+from scheduler.services.people.authz import Cap
 from scheduler.web.deps import ActorDep, LanguageDep, NowDep, UowDep, only
 from scheduler.web.schemas import OutputModel, QueryFlag
 

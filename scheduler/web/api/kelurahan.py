@@ -5,9 +5,9 @@ from datetime import date, datetime
 
 from fastapi import APIRouter
 
-from scheduler.services import coverage
+from scheduler.services.read import post_counts as coverage
 from scheduler.services.engagement.coverage import ACTIVE_DAYS, kelurahan_coverage
-from scheduler.services.authz import Cap
+from scheduler.services.people.authz import Cap
 from scheduler.web.deps import ActorDep, EngineDep, NowDep, only
 from scheduler.web.schemas import OutputModel
 

@@ -7,10 +7,10 @@ from fastapi import APIRouter
 from pydantic import Field
 
 from scheduler.domain.model import DEFAULT_TIMEZONE, Kim
-from scheduler.services import kims
-from scheduler.services.actors import Actor
+from scheduler.services.registry import kims
+from scheduler.services.people.actors import Actor
 from scheduler.services.ports import AbstractUnitOfWork
-from scheduler.services.authz import Cap
+from scheduler.services.people.authz import Cap
 from scheduler.web.dates import IsoDate
 from scheduler.web.deps import ActorDep, NowDep, UowDep, only
 from scheduler.web.schemas import MAX_ID, Flag, IdPath, InputModel, OutputModel, TimeZoneName
@@ -43,8 +43,8 @@ class KimOut(OutputModel):
 
 def resolve_kim_id(uow: AbstractUnitOfWork, actor: Actor, kim: int | str | None) -> int:
     """A KIM reference from a request (id, slug, or nothing = the caller's own KIM)."""
-    from scheduler.services import checks
-    from scheduler.services.authz import not_found
+    from scheduler.services import input_checks as checks
+    from scheduler.services.people.authz import not_found
 
     if kim is None or kim == "":
         if actor.kim_id is None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from scheduler.services import users
+from scheduler.services.people import users
 from scheduler.web.auth import UserOut
 from scheduler.web.deps import ActorDep, UowDep
 

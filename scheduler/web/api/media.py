@@ -1,6 +1,6 @@
 """Media upload (multipart): the content decides what a file is, not its name.
 
-``services.media.upload_media`` identifies the bytes (Pillow for images,
+``services.posts.media.upload_media`` identifies the bytes (Pillow for images,
 decompression bombs refused; the ``ftyp`` box for videos). Here, before
 anything is stored, a declared content type that contradicts the content
 (a PNG declared ``video/mp4``, an MP4 declared ``image/jpeg``) is refused.
@@ -13,9 +13,9 @@ from fastapi import APIRouter, File, Form, UploadFile
 
 from scheduler.domain.errors import InvalidInput
 from scheduler.domain.model import MediaAsset
-from scheduler.services import media
+from scheduler.services.posts import media
 from scheduler.web.api.kims import resolve_kim_id
-from scheduler.services.authz import Cap
+from scheduler.services.people.authz import Cap
 from scheduler.web.deps import ActorDep, NowDep, SettingsDep, UowDep, only
 from scheduler.web.schemas import KIM_TO_ACT_IN, IdPath, OutputModel
 
@@ -73,7 +73,7 @@ def upload(actor: ActorDep, uow: UowDep, now: NowDep, settings: SettingsDep,
 @router.get("/{media_id:int}", response_model=MediaOut)
 def get_media(media_id: IdPath, actor: ActorDep, uow: UowDep) -> MediaOut:
     """One media asset of a visible KIM."""
-    from scheduler.services.authz import authorize, not_found
+    from scheduler.services.people.authz import authorize, not_found
 
     with uow:
         asset = uow.media.get(media_id)

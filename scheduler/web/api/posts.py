@@ -9,11 +9,13 @@ from pydantic import Field
 
 from scheduler.domain.errors import DomainError
 from scheduler.domain.model import Post, PostTarget, PublishAttempt, ReviewState, SubjectKind, TargetState
-from scheduler.services import post_queries, post_validation, posts
-from scheduler.services.authz import Cap
-from scheduler.services.posts import UNSET, SubjectRef, TargetSpec
+from scheduler.services.posts import queries as post_queries
+from scheduler.services.posts import draft_check as post_validation
+from scheduler.services.posts import compose as posts
+from scheduler.services.people.authz import Cap
+from scheduler.services.posts.compose import UNSET, SubjectRef, TargetSpec
 from scheduler.web.api.kims import resolve_kim_id
-from scheduler.web.api.schedule import ScheduleIn, to_intent
+from scheduler.web.api.schedule_input import ScheduleIn, to_intent
 from scheduler.web.dates import IsoInstant
 from scheduler.web.deps import ActorDep, LanguageDep, NowDep, UowDep, only
 from scheduler.web.schemas import (

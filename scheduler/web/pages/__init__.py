@@ -4,7 +4,7 @@ Server-rendered pages (Jinja2, ``scheduler/web/templates``), Bahasa Indonesia
 first with an English switch (gettext catalogues in ``scheduler/web/locale``),
 times in the KIM's zone (WIB), own CSS and small vanilla JS from
 ``scheduler/web/static``; nothing is loaded from another host. Pages read
-through the services' read models (``scheduler/services/views_*``) and act
+through the services' read models (``scheduler/services/read/``) and act
 through the JSON API with the session cookie and the CSRF header.
 
 ``install(app)`` mounts the static files and every page router.
@@ -29,8 +29,8 @@ class CachedStatic(StaticFiles):
 
 def install(app: FastAPI) -> None:
     """Mount ``/static``, the charts' stylesheet and the page routers on ``app``."""
-    from scheduler.web.pages import accounts, charts, engagement, home, posts, registry, schedule
+    from scheduler.web.pages import accounts, charts, engagement, home, kims, posts, schedule, users
 
     app.mount("/static", CachedStatic(directory=str(STATIC_DIR)), name="static")
-    for module in (home, posts, schedule, accounts, engagement, registry, charts):
+    for module in (home, posts, schedule, accounts, engagement, users, kims, charts):
         app.include_router(module.router)

@@ -9,8 +9,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from scheduler.domain.errors import InvalidInput
 from scheduler.domain.pacing import pacing_for
-from scheduler.services import account_checks, accounts as account_service
-from scheduler.services.authz import Cap, authorize
+from scheduler.services.accounts import platform_check as account_checks
+from scheduler.services.accounts import manage as account_service
+from scheduler.services.people.authz import Cap, authorize
 from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 from scheduler.web.pages.rendering import Page, PageDep, PageRoute, render
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from scheduler.domain.timezones import get_zone
-from scheduler.services import views_engagement
+from scheduler.services.read import engagement as views_engagement
 from scheduler.services.engagement import coverage as coverage_service
 from scheduler.services.engagement import leaderboard as leaderboard_service
 from scheduler.services.engagement import reports, summaries

@@ -5,7 +5,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from scheduler.domain.errors import DomainError
-from scheduler.services import views_dashboard, views_engagement
+from scheduler.services.read import dashboard as views_dashboard
+from scheduler.services.read import engagement as views_engagement
 from scheduler.web.errors import error_headers, status_of
 from scheduler.web.i18n import LANG_COOKIE, SUPPORTED, page_language
 from scheduler.web.pages.rendering import PageDep, PageRoute, base_values, environment, render

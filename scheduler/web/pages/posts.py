@@ -10,8 +10,9 @@ from fastapi.responses import FileResponse, Response
 from scheduler.domain.errors import NotAllowed
 from scheduler.domain.model import Platform
 from scheduler.domain.rules import rules_for
-from scheduler.services import views_media, views_posts
-from scheduler.services.authz import Cap, authorize
+from scheduler.services.read import media as views_media
+from scheduler.services.read import posts as views_posts
+from scheduler.services.people.authz import Cap, authorize
 from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 from scheduler.web.pages import charts
 from scheduler.web.pages.rendering import Page, PageDep, PageRoute, render

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from scheduler.domain.errors import NotAllowed
 from scheduler.domain.timezones import get_zone
-from scheduler.services import views_queue
+from scheduler.services.read import queue as views_queue
 from scheduler.web.dates import parse_date
 from scheduler.web.pages.rendering import PageDep, PageRoute, render
 

@@ -78,13 +78,13 @@ def _png() -> bytes:
 
 def _populate(site: Any) -> dict[str, Any]:
     """Users, accounts, a product, and another KIM with a post and a photo."""
-    from scheduler.services.actors import Actor
-    from scheduler.services.kims import create_kim
-    from scheduler.services.media import upload_media
-    from scheduler.services.posts import TargetSpec, compose_post
-    from scheduler.services.scheduling import ScheduleIntent
-    from scheduler.services.subjects import add_product, add_umkm
-    from scheduler.services.users import add_user
+    from scheduler.services.people.actors import Actor
+    from scheduler.services.registry.kims import create_kim
+    from scheduler.services.posts.media import upload_media
+    from scheduler.services.posts.compose import TargetSpec, compose_post
+    from scheduler.services.posts.scheduling import ScheduleIntent
+    from scheduler.services.registry.subjects import add_product, add_umkm
+    from scheduler.services.people.users import add_user
     from scheduler.store.seed import read_malang
     from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -114,8 +114,8 @@ def _populate(site: Any) -> dict[str, Any]:
     other = create_kim(uow(), system, kelurahan_code=kelurahan[1].code, name="KIM Tetangga", now=now)
     other_admin = add_user(uow(), system, email=f"lain-{tag}@kim.id", role="admin", password=PASSWORD,
                            now=now, name="Admin Lain", kim_id=other.id)
-    from scheduler.services.accounts import add_account
-    from scheduler.services.credentials import issued_by_sandbox
+    from scheduler.services.accounts.manage import add_account
+    from scheduler.services.accounts.credentials import issued_by_sandbox
 
     creds = issued_by_sandbox("x", site.sandbox.create_account("x", f"lain_{tag}"))
     other_account = add_account(uow(), system, kim_id=other.id, platform="x", handle=f"lain_{tag}",
@@ -263,9 +263,9 @@ def _new_kim(web: WebSite) -> tuple[int, str, str]:
     (kim id, admin e-mail, member e-mail). Its approvals, calendar and queue hold only what
     the test puts there (the month view shows six targets a day: other tests' posts of the
     same day would push this one's out)."""
-    from scheduler.services.actors import Actor
-    from scheduler.services.kims import create_kim
-    from scheduler.services.users import add_user
+    from scheduler.services.people.actors import Actor
+    from scheduler.services.registry.kims import create_kim
+    from scheduler.services.people.users import add_user
     from scheduler.store.seed import read_malang
     from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -296,12 +296,12 @@ def compose_as_member(web: WebSite, at: datetime, kim_id: int, member: str, admi
     """
     from config.settings import get_settings
     from scheduler.domain.model import SubjectKind
-    from scheduler.services.accounts import add_account
-    from scheduler.services.credentials import issued_by_sandbox
-    from scheduler.services.actors import Actor
-    from scheduler.services.media import upload_media
-    from scheduler.services.posts import SubjectRef, TargetSpec, compose_post
-    from scheduler.services.scheduling import ScheduleIntent
+    from scheduler.services.accounts.manage import add_account
+    from scheduler.services.accounts.credentials import issued_by_sandbox
+    from scheduler.services.people.actors import Actor
+    from scheduler.services.posts.media import upload_media
+    from scheduler.services.posts.compose import SubjectRef, TargetSpec, compose_post
+    from scheduler.services.posts.scheduling import ScheduleIntent
     from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 
     site = web.site
@@ -349,8 +349,8 @@ def measured_post(web: WebSite) -> SitePost:
     engagement in the sandbox and measured by ``siar engagement refresh --now``."""
     import subprocess
 
-    from scheduler.services.actors import Actor
-    from scheduler.services.posts import approve_post
+    from scheduler.services.people.actors import Actor
+    from scheduler.services.posts.compose import approve_post
     from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 
     site = web.site

@@ -39,8 +39,8 @@ def docs_site(serve: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     from cryptography.fernet import Fernet
 
     from config.settings import get_settings
-    from scheduler.services.actors import Actor
-    from scheduler.services.users import add_user
+    from scheduler.services.people.actors import Actor
+    from scheduler.services.people.users import add_user
     from scheduler.store.migrate import upgrade
     from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
     from scheduler.web.app import create_app

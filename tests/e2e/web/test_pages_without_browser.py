@@ -90,12 +90,12 @@ def small_site(tmp_path_factory):
     from cryptography.fernet import Fernet
 
     from config.settings import get_settings
-    from scheduler.services.accounts import add_account
-    from scheduler.services.actors import Actor
-    from scheduler.services.kims import create_kim
-    from scheduler.services.posts import TargetSpec, compose_post
-    from scheduler.services.scheduling import ScheduleIntent
-    from scheduler.services.users import add_user
+    from scheduler.services.accounts.manage import add_account
+    from scheduler.services.people.actors import Actor
+    from scheduler.services.registry.kims import create_kim
+    from scheduler.services.posts.compose import TargetSpec, compose_post
+    from scheduler.services.posts.scheduling import ScheduleIntent
+    from scheduler.services.people.users import add_user
     from scheduler.store.db import make_engine, make_session_factory
     from scheduler.store.migrate import upgrade
     from scheduler.store.seed import read_malang, seed_malang

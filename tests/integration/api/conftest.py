@@ -19,10 +19,15 @@ from cryptography.fernet import Fernet
 from fastapi.testclient import TestClient
 
 from connectors.fake import FakeConnector
-from scheduler.services import accounts, kims, media, posts, tokens, users
-from scheduler.services.actors import Actor
-from scheduler.services.posts import TargetSpec
-from scheduler.services.scheduling import ScheduleIntent
+from scheduler.services.accounts import manage as accounts
+from scheduler.services.registry import kims
+from scheduler.services.posts import media
+from scheduler.services.posts import compose as posts
+from scheduler.services.people import tokens
+from scheduler.services.people import users
+from scheduler.services.people.actors import Actor
+from scheduler.services.posts.compose import TargetSpec
+from scheduler.services.posts.scheduling import ScheduleIntent
 from scheduler.store.db import make_engine, make_session_factory
 from scheduler.store.migrate import upgrade
 from scheduler.store.seed import seed_malang

@@ -14,8 +14,8 @@ import httpx
 from fastapi.testclient import TestClient
 from siar_api_kit import error_of
 
-from scheduler.services import users
-from scheduler.services.actors import Actor
+from scheduler.services.people import users
+from scheduler.services.people.actors import Actor
 
 
 def test_unexpected_error_is_a_generic_500_with_a_logged_id(app, world, caplog):
@@ -38,7 +38,7 @@ def test_user_language_unless_header_says_otherwise(client, world, uow):
     now = datetime.now(timezone.utc)
     users.add_user(uow, Actor.system(), email="english@siar.test", role="staff", password="password-123",
                    now=now, language="en")
-    from scheduler.services import tokens
+    from scheduler.services.people import tokens
 
     token = tokens.create_token(uow, Actor.system(), "english@siar.test", now=now).token
     auth = {"Authorization": f"Bearer {token}"}

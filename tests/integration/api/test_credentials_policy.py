@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from siar_api_kit import PASSWORD, error_of
 
-from scheduler.services import secrets
+from scheduler.services.accounts import secrets
 from scheduler.store.tables import audit_events, social_accounts
 from scheduler.web.app import create_app
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 from fastapi.testclient import TestClient
 
 from connectors.fake import FakeConnector
-from scheduler.services import liveness
+from scheduler.services.publishing import liveness
 
 END = datetime(2027, 1, 21, tzinfo=timezone.utc)  # v21.0 stops working that day
 

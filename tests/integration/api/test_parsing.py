@@ -8,7 +8,7 @@ import pytest
 from scheduler.domain.errors import InvalidInput
 from scheduler.domain.model import ScheduleKind
 from scheduler.services.engagement import summaries
-from scheduler.web.api.schedule import ScheduleIn, to_intent
+from scheduler.web.api.schedule_input import ScheduleIn, to_intent
 from scheduler.web.dates import parse_date
 from scheduler.web.i18n import from_header
 

@@ -18,10 +18,11 @@ import pytest
 from siar_api_kit import future, png_bytes
 
 from scheduler.domain.model import Role
-from scheduler.services import posts, tokens
-from scheduler.services.actors import Actor
-from scheduler.services.posts import TargetSpec
-from scheduler.services.scheduling import ScheduleIntent
+from scheduler.services.posts import compose as posts
+from scheduler.services.people import tokens
+from scheduler.services.people.actors import Actor
+from scheduler.services.posts.compose import TargetSpec
+from scheduler.services.posts.scheduling import ScheduleIntent
 
 WHO = ("member_a", "admin_a", "staff", "superadmin")
 _counter = itertools.count()

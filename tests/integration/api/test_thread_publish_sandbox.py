@@ -21,9 +21,9 @@ from siar_api_kit import future
 
 from connectors.transport import Timeouts
 from connectors.x import XConnector
-from scheduler.services.dispatch import dispatch_due
-from scheduler.services.pipeline import Pipeline, PipelineConfig
-from scheduler.services.publishing import Outcome, publish_target
+from scheduler.services.publishing.dispatch import dispatch_due
+from scheduler.services.wiring import Pipeline, PipelineConfig
+from scheduler.services.publishing.publish import Outcome, publish_target
 from scheduler.store.tables import social_accounts
 
 FAMILY = "\U0001F468\u200d\U0001F469\u200d\U0001F467"

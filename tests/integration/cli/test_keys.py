@@ -8,8 +8,10 @@ from cryptography.fernet import Fernet
 
 from config.settings import get_settings
 from scheduler.cli import main
-from scheduler.services import accounts, kims, secrets
-from scheduler.services.actors import Actor
+from scheduler.services.accounts import manage as accounts
+from scheduler.services.registry import kims
+from scheduler.services.accounts import secrets
+from scheduler.services.people.actors import Actor
 from scheduler.store.migrate import upgrade
 from scheduler.store.seed import seed_malang
 from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork

@@ -60,7 +60,7 @@ def test_without_insights_views_and_reach_stay_unknown(sandbox):
 def test_the_configured_version_reaches_facebook(sandbox):
     """From the setting, through the registry the workers and the web app use, to the request path:
     an ended version is refused by the sandbox and nothing is published."""
-    from scheduler.services.pipeline import _registry_lookup
+    from scheduler.services.wiring import _registry_lookup
 
     account = _account(sandbox)
     ended = _registry_lookup(Settings(facebook_graph_version="v20.0", sandbox_url=sandbox.base_url))("facebook")

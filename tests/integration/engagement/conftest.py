@@ -48,8 +48,8 @@ class Site:
     subjects: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     def pipeline(self, **kwargs: Any) -> Any:
-        from scheduler.services.pipeline import Pipeline
-        from scheduler.services.secrets import decrypt_credentials, encrypt_credentials
+        from scheduler.services.wiring import Pipeline
+        from scheduler.services.accounts.secrets import decrypt_credentials, encrypt_credentials
 
         options: dict[str, Any] = {
             "engine": self.engine, "connector_for": self.registry.get,
@@ -74,7 +74,7 @@ class Site:
         return kim_id
 
     def add_account(self, name: str, kim: str, platform: str) -> int:
-        from scheduler.services.secrets import encrypt_credentials
+        from scheduler.services.accounts.secrets import encrypt_credentials
         from scheduler.store.tables import social_accounts
 
         handle = f"{name}_{uuid.uuid4().hex[:6]}"

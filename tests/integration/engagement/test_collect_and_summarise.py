@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from scheduler.domain.errors import NotAllowed, NotFound
 from scheduler.domain.model import Role
-from scheduler.services.actors import Actor
+from scheduler.services.people.actors import Actor
 
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo

@@ -13,7 +13,7 @@ from scheduler.services.engagement.config import EngagementConfig
 
 
 def test_missing_only_counts_within_the_feed_depth(site):
-    from scheduler.services.secrets import encrypt_credentials
+    from scheduler.services.accounts.secrets import encrypt_credentials
     from scheduler.store.tables import engagement_snapshots as S
     from scheduler.store.tables import post_targets as T
     from scheduler.store.tables import posts, social_accounts

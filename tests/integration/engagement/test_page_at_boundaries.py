@@ -59,9 +59,9 @@ BOUNDARIES = [
 @pytest.fixture(scope="module")
 def boundary_kims(site: Any) -> dict[str, dict[str, Any]]:
     """One KIM per boundary (its admin sees only it), with the four posts measured at ``now``."""
-    from scheduler.services.actors import Actor
+    from scheduler.services.people.actors import Actor
     from scheduler.services.engagement.collection import refresh_round
-    from scheduler.services.users import add_user
+    from scheduler.services.people.users import add_user
     from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 
     out: dict[str, dict[str, Any]] = {}

@@ -108,9 +108,9 @@ class Site:
 
     # -- data ----------------------------------------------------------------
     def add_account(self, platform: str, handle: str | None = None, **pacing: int) -> int:
-        from scheduler.services.accounts import add_account, set_pacing
-        from scheduler.services.actors import Actor
-        from scheduler.services.credentials import issued_by_sandbox
+        from scheduler.services.accounts.manage import add_account, set_pacing
+        from scheduler.services.people.actors import Actor
+        from scheduler.services.accounts.credentials import issued_by_sandbox
         from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 
         handle = handle or f"kim_{uuid.uuid4().hex[:8]}"
@@ -142,9 +142,9 @@ class Site:
         Faster than :meth:`post` (no subprocess per post) for the hundreds of
         posts of a chaos test or a benchmark; returns post id -> (due, text).
         """
-        from scheduler.services.actors import Actor
-        from scheduler.services.posts import approve_post, compose_post
-        from scheduler.services.scheduling import ScheduleIntent
+        from scheduler.services.people.actors import Actor
+        from scheduler.services.posts.compose import approve_post, compose_post
+        from scheduler.services.posts.scheduling import ScheduleIntent
         from scheduler.store.db import make_session_factory
         from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -266,9 +266,9 @@ def build_site(tmp: Path, db_url: str, broker_url: str | None, sandbox: Any,
                extra_env: dict[str, str] | None = None) -> Site:
     """Migrate, seed and populate a site; point this process's settings at it."""
     from config.settings import get_settings
-    from scheduler.services.actors import Actor
-    from scheduler.services.kims import create_kim
-    from scheduler.services.users import add_user
+    from scheduler.services.people.actors import Actor
+    from scheduler.services.registry.kims import create_kim
+    from scheduler.services.people.users import add_user
     from scheduler.store.db import make_engine, make_session_factory
     from scheduler.store.migrate import upgrade
     from scheduler.store.seed import read_malang, seed_malang

@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 from pipeline_sitekit import bare_kim
 from scheduler.domain.model import ReviewState, TargetState
-from scheduler.services.dispatch import dispatch_due
-from scheduler.services.pipeline import Pipeline, PipelineConfig
+from scheduler.services.publishing.dispatch import dispatch_due
+from scheduler.services.wiring import Pipeline, PipelineConfig
 from scheduler.store import tables as t
 from scheduler.store.db import make_engine
 from scheduler.store.migrate import upgrade

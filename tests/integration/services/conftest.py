@@ -15,8 +15,11 @@ from cryptography.fernet import Fernet
 from PIL import Image
 
 from scheduler.domain.model import Role
-from scheduler.services import accounts, kims, media, users
-from scheduler.services.actors import Actor
+from scheduler.services.accounts import manage as accounts
+from scheduler.services.registry import kims
+from scheduler.services.posts import media
+from scheduler.services.people import users
+from scheduler.services.people.actors import Actor
 
 from scheduler.store.db import make_engine, make_session_factory
 from scheduler.store.migrate import upgrade

@@ -44,7 +44,7 @@ def test_kim_user_token_round_trip(cli_db):
     token = result.stdout.strip()
     assert token.startswith("siar_") and len(token.splitlines()) == 1
 
-    from scheduler.services.tokens import authenticate_token
+    from scheduler.services.people.tokens import authenticate_token
     from scheduler.cli._context import open_uow
 
     actor = authenticate_token(open_uow(), token, now=datetime.now(timezone.utc))

@@ -7,10 +7,14 @@ import pytest
 
 from scheduler.domain.errors import Conflict, InvalidInput, NotFound
 from scheduler.domain.model import ReviewState, Role, TargetState
-from scheduler.services import accounts, posts, secrets, tokens, users
-from scheduler.services.actors import Actor
-from scheduler.services.posts import TargetSpec
-from scheduler.services.scheduling import ScheduleIntent
+from scheduler.services.accounts import manage as accounts
+from scheduler.services.posts import compose as posts
+from scheduler.services.accounts import secrets
+from scheduler.services.people import tokens
+from scheduler.services.people import users
+from scheduler.services.people.actors import Actor
+from scheduler.services.posts.compose import TargetSpec
+from scheduler.services.posts.scheduling import ScheduleIntent
 
 NOW = datetime(2026, 11, 30, 1, 0, tzinfo=timezone.utc)  # Monday 08:00 WIB
 HOUR = timedelta(hours=1)
@@ -154,7 +158,7 @@ def test_a_unique_constraint_lost_to_a_concurrent_writer_is_a_conflict(uow, rows
                                  "foreign_post", "too_many_media"])
 def test_other_refusals_write_nothing(uow, rows, setup_kim, bad):
     from scheduler.domain.errors import IllegalTransition
-    from scheduler.services import kims
+    from scheduler.services.registry import kims
 
     kim, member, admin, x, _, image = setup_kim()
     _, member_b, _, _, _, _ = setup_kim(kelurahan="kauman", slug="kim-kauman")
@@ -168,7 +172,7 @@ def test_other_refusals_write_nothing(uow, rows, setup_kim, bad):
 
         from PIL import Image
 
-        from scheduler.services import media
+        from scheduler.services.posts import media
 
         for shade in range(4):
             buf = io.BytesIO()

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 
 from scheduler.domain.model import ReviewState, TargetState
-from scheduler.services import posts
-from scheduler.services.scheduling import ScheduleIntent
+from scheduler.services.posts import compose as posts
+from scheduler.services.posts.scheduling import ScheduleIntent
 from scheduler.store.tables import post_targets
 
 NOW = datetime(2026, 11, 30, 1, 0, tzinfo=timezone.utc)

@@ -70,7 +70,7 @@ def test_the_sandbox_is_an_origin(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize(("value", "expected"), [(None, False), ("true", True), ("false", False)])
 def test_facebook_insights_setting_reaches_the_facebook_connector(tmp_path, monkeypatch, value, expected):
-    from scheduler.services.pipeline import _registry_lookup
+    from scheduler.services.wiring import _registry_lookup
 
     monkeypatch.delenv("SIAR_FACEBOOK_INSIGHTS", raising=False)
     if value is not None:

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from connectors.base import AccountRef, Content, PublishResult, RemotePost
 from scheduler.domain.model import AccountStatus, ReviewState, TargetState
-from scheduler.services.pipeline import Pipeline, PipelineConfig
+from scheduler.services.wiring import Pipeline, PipelineConfig
 from scheduler.store import tables as t
 from scheduler.store.db import make_engine
 from scheduler.store.migrate import upgrade

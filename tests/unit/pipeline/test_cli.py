@@ -72,10 +72,10 @@ def test_post_add_unknown_account(siar_env, post_clock):
 def _kim_with_account(siar_env) -> int:
     """A KIM with an admin and one X account (pacing lifted); returns the account id."""
 
-    from scheduler.services.accounts import add_account, set_pacing
-    from scheduler.services.actors import Actor
-    from scheduler.services.kims import create_kim
-    from scheduler.services.users import add_user
+    from scheduler.services.accounts.manage import add_account, set_pacing
+    from scheduler.services.people.actors import Actor
+    from scheduler.services.registry.kims import create_kim
+    from scheduler.services.people.users import add_user
     from scheduler.store.db import make_session_factory, make_engine
     from scheduler.store.seed import read_malang, seed_malang
     from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork

@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from scheduler.domain.model import AccountStatus, TargetState
-from scheduler.services.dispatch import dispatch_due
-from scheduler.services.publishing import publish_target
-from scheduler.services.sweeping import sweep
+from scheduler.services.publishing.dispatch import dispatch_due
+from scheduler.services.publishing.publish import publish_target
+from scheduler.services.publishing.sweep import sweep
 
 S = TargetState
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from scheduler.domain.model import TargetState
-from scheduler.services.dispatch import dispatch_while_full
+from scheduler.services.publishing.dispatch import dispatch_while_full
 
 
 def _due(world, clock, n: int) -> list[int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from scheduler.domain.model import AccountStatus, TargetState
-from scheduler.services import liveness
+from scheduler.services.publishing import liveness
 
 S = TargetState
 
@@ -59,7 +59,7 @@ def test_celery_config_defaults_to_the_file_broker(siar_env):
 
 def test_redis_keeps_a_visibility_timeout_above_any_eta(siar_env, monkeypatch):
     from config.settings import Settings
-    from scheduler.services.pipeline import PipelineConfig
+    from scheduler.services.wiring import PipelineConfig
     from workers.app import VISIBILITY_TIMEOUT, celery_config
 
     monkeypatch.setenv("SIAR_BROKER_URL", "redis://127.0.0.1:6379/3")
@@ -89,7 +89,7 @@ def test_redis_keys_are_prefixed_per_site_without_credentials(siar_env, monkeypa
 def test_lookahead_cannot_exceed_a_minute():
     import pytest
 
-    from scheduler.services.pipeline import PipelineConfig
+    from scheduler.services.wiring import PipelineConfig
 
     with pytest.raises(ValueError):
         PipelineConfig(lookahead_seconds=61)

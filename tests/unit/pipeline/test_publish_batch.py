@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from connectors.base import Rejected
 from scheduler.domain.model import AccountStatus, AttemptOutcome, TargetState
-from scheduler.services.dispatch import dispatch_due
-from scheduler.services.publishing import Outcome, publish_targets
+from scheduler.services.publishing.dispatch import dispatch_due
+from scheduler.services.publishing.publish import Outcome, publish_targets
 from scheduler.store.tables import social_accounts as A
 
 S = TargetState

@@ -7,8 +7,8 @@ import pytest
 
 from connectors.base import Ambiguous, AuthExpired, RateLimited, Rejected, Transient
 from scheduler.domain.model import AccountStatus, AttemptOutcome, TargetState
-from scheduler.services.dispatch import dispatch_due
-from scheduler.services.publishing import Outcome, publish_target
+from scheduler.services.publishing.dispatch import dispatch_due
+from scheduler.services.publishing.publish import Outcome, publish_target
 
 S = TargetState
 

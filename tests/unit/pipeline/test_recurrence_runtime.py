@@ -6,10 +6,10 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from scheduler.domain.model import Role
-from scheduler.services.actors import Actor
-from scheduler.services.posts import approve_post, compose_post
-from scheduler.services.recurrence_runtime import extend_due_recurring
-from scheduler.services.scheduling import RECURRENCE_HORIZON, ScheduleIntent
+from scheduler.services.people.actors import Actor
+from scheduler.services.posts.compose import approve_post, compose_post
+from scheduler.services.publishing.recurrence import extend_due_recurring
+from scheduler.services.posts.scheduling import RECURRENCE_HORIZON, ScheduleIntent
 from scheduler.store.db import make_session_factory
 from scheduler.store.tables import post_targets as T
 from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork

@@ -19,7 +19,7 @@ END = datetime(2027, 1, 21, tzinfo=timezone.utc)  # v21.0 stops working that day
 @pytest.fixture
 def live_site(siar_env, monkeypatch):
     """A migrated site whose worker and beat beat at the clock ``site(now)`` sets."""
-    from scheduler.services import liveness
+    from scheduler.services.publishing import liveness
     from scheduler.store.db import make_engine
     from scheduler.store.migrate import upgrade
 

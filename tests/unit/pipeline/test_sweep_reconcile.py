@@ -5,10 +5,10 @@ from datetime import timedelta
 
 from connectors.base import Ambiguous, RemotePost
 from scheduler.domain.model import AttemptOutcome, TargetState
-from scheduler.services.dispatch import dispatch_due
-from scheduler.services.publishing import Outcome, publish_target
-from scheduler.services.reconcile import reconcile_unknown
-from scheduler.services.sweeping import sweep
+from scheduler.services.publishing.dispatch import dispatch_due
+from scheduler.services.publishing.publish import Outcome, publish_target
+from scheduler.services.publishing.reconcile import reconcile_unknown
+from scheduler.services.publishing.sweep import sweep
 from scheduler.store import claims
 
 S = TargetState

@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from connectors.base import RemotePost
 from scheduler.domain.model import TargetState
 from scheduler.domain.rules import rules_for
-from scheduler.services.dispatch import dispatch_due
-from scheduler.services.publishing import Outcome, publish_target
-from scheduler.services.reconcile import reconcile_unknown
-from scheduler.services.sweeping import sweep
+from scheduler.services.publishing.dispatch import dispatch_due
+from scheduler.services.publishing.publish import Outcome, publish_target
+from scheduler.services.publishing.reconcile import reconcile_unknown
+from scheduler.services.publishing.sweep import sweep
 from scheduler.store import claims
 from scheduler.store import tables as t
 

@@ -24,8 +24,8 @@ from scheduler.domain.model import (  # noqa: E402
     Kecamatan, Kelurahan, Kim, MediaAsset, MediaKind, Platform, PostingSlot, Role,
     SocialAccount, User,
 )
-from scheduler.services.actors import Actor  # noqa: E402
-from scheduler.services.secrets import encrypt_credentials  # noqa: E402
+from scheduler.services.people.actors import Actor  # noqa: E402
+from scheduler.services.accounts.secrets import encrypt_credentials  # noqa: E402
 
 # Monday 30 November 2026, 08:00 WIB.
 NOW = datetime(2026, 11, 30, 1, 0, tzinfo=timezone.utc)

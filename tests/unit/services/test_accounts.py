@@ -7,7 +7,9 @@ import pytest
 
 from scheduler.domain.errors import Conflict, InvalidInput
 from scheduler.domain.model import PostingSlot
-from scheduler.services import accounts, audit, secrets
+from scheduler.services.accounts import manage as accounts
+from scheduler.services.audit import trail as audit
+from scheduler.services.accounts import secrets
 
 X = {"consumer_key": "ck", "consumer_secret": "cs", "access_token": "1-at", "access_token_secret": "ats",
      "user_id": "1"}

@@ -12,9 +12,11 @@ import pytest
 
 from scheduler.domain.errors import NotAllowed, NotFound
 from scheduler.domain.model import PostingSlot
-from scheduler.services import accounts, posts, users
-from scheduler.services.posts import TargetSpec
-from scheduler.services.scheduling import ScheduleIntent
+from scheduler.services.accounts import manage as accounts
+from scheduler.services.posts import compose as posts
+from scheduler.services.people import users
+from scheduler.services.posts.compose import TargetSpec
+from scheduler.services.posts.scheduling import ScheduleIntent
 
 HOUR = timedelta(hours=1)
 ROLES = ["member_a", "admin_a", "member_b", "admin_b", "staff", "superadmin"]

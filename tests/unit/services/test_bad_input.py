@@ -8,9 +8,11 @@ import pytest
 
 from scheduler.domain.errors import Conflict, IllegalTransition, InvalidInput, NotFound
 from scheduler.domain.model import MediaAsset, MediaKind
-from scheduler.services import kims, posts, users
-from scheduler.services.posts import TargetSpec
-from scheduler.services.scheduling import ScheduleIntent
+from scheduler.services.registry import kims
+from scheduler.services.posts import compose as posts
+from scheduler.services.people import users
+from scheduler.services.posts.compose import TargetSpec
+from scheduler.services.posts.scheduling import ScheduleIntent
 
 HOUR = timedelta(hours=1)
 

@@ -9,8 +9,8 @@ from connectors.base import AuthExpired
 from sandbox.credentials import credentials_json
 from sandbox.state import Account
 from scheduler.domain.errors import InvalidInput
-from scheduler.services import accounts
-from scheduler.services.credentials import (
+from scheduler.services.accounts import manage as accounts
+from scheduler.services.accounts.credentials import (
     INSTAGRAPI_SETTINGS_KEYS, SETTINGS_MAX_CHARS, check_credentials, issued_by_sandbox,
 )
 

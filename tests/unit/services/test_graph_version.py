@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from connectors import graph_versions
-from scheduler.services import graph_version
+from scheduler.services.operations import graph_version
 
 END = datetime(2027, 1, 21, tzinfo=timezone.utc)  # v21.0 stops working that day
 

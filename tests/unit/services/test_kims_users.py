@@ -7,7 +7,8 @@ import pytest
 
 from scheduler.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from scheduler.domain.model import Role
-from scheduler.services import kims, users
+from scheduler.services.registry import kims
+from scheduler.services.people import users
 
 
 def test_staff_registers_a_kim_with_a_slug_from_its_name(world, now):

@@ -8,7 +8,7 @@ from PIL import Image
 
 from scheduler.domain.errors import InvalidInput, NotAllowed, NotFound
 from scheduler.domain.model import MediaKind
-from scheduler.services import media
+from scheduler.services.posts import media
 
 
 def _jpeg(w=1080, h=1350) -> bytes:

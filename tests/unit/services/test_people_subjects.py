@@ -8,9 +8,12 @@ import pytest
 from scheduler.domain import states
 from scheduler.domain.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound
 from scheduler.domain.model import SubjectKind, TargetState
-from scheduler.services import posts, subjects, tokens, users
-from scheduler.services.posts import SubjectRef, TargetSpec
-from scheduler.services.scheduling import ScheduleIntent
+from scheduler.services.posts import compose as posts
+from scheduler.services.registry import subjects
+from scheduler.services.people import tokens
+from scheduler.services.people import users
+from scheduler.services.posts.compose import SubjectRef, TargetSpec
+from scheduler.services.posts.scheduling import ScheduleIntent
 
 
 def _with_password(world, who, now):

@@ -8,9 +8,11 @@ import pytest
 from scheduler.domain import states
 from scheduler.domain.errors import Conflict, IllegalTransition, NotAllowed
 from scheduler.domain.model import AccountStatus, ReviewState, ScheduleKind, TargetState
-from scheduler.services import accounts, posts, scheduling
-from scheduler.services.posts import TargetSpec
-from scheduler.services.scheduling import ScheduleIntent
+from scheduler.services.accounts import manage as accounts
+from scheduler.services.posts import compose as posts
+from scheduler.services.posts import scheduling
+from scheduler.services.posts.compose import TargetSpec
+from scheduler.services.posts.scheduling import ScheduleIntent
 
 HOUR = timedelta(hours=1)
 

@@ -5,7 +5,8 @@ import pytest
 from cryptography.fernet import Fernet
 
 from scheduler.domain.errors import NotAllowed, NotFound
-from scheduler.services import secrets, tokens
+from scheduler.services.accounts import secrets
+from scheduler.services.people import tokens
 
 
 def test_token_is_shown_once_stored_hashed_and_authenticates(world, now):

@@ -1,0 +1,351 @@
+"""Start, publish, record: one target, one create call (decision 0002, steps 2-4).
+
+:func:`publish_targets` is what the ``siar.publish_batch`` task calls with
+the ``(target_id, lease_token)`` pairs of its message (``siar.publish`` and
+:func:`publish_target` are the one-target form). For each target its three
+phases never overlap (the start is shared by the targets of one message,
+their create calls run side by side on a small thread pool, and answers that
+come back together are recorded together):
+
+1. **start** (one transaction, committed): read the targets, posts and
+   accounts in one query; ``queued -> publishing`` and ``attempts + 1`` only
+   where the message's lease token still matches, in one conditional UPDATE;
+   the content fingerprints and the ``PublishAttempt`` rows. A stale or
+   duplicate pair stops here.
+2. **publish**: exactly one ``connector.publish`` call, with no database
+   transaction open (a slow platform must not hold locks or, on SQLite,
+   the only write lock).
+3. **record** (one transaction): the outcome, conditional on the lease again.
+
+Outcomes (connectors' taxonomy):
+
+=================  =====================================================
+PublishResult      ``published`` with remote id, permalink, published_at
+RateLimited        ``retry_wait`` at ``retry_at``; account paused until then
+Transient          ``retry_wait`` after jittered exponential backoff;
+                   ``failed`` after ``max_attempts``
+AuthExpired        ``needs_reconnect``; account ``needs_reconnect`` (its
+                   other targets are held at dispatch) + audit event
+Rejected           ``failed`` with the platform's message for the member
+Ambiguous (or any  ``unknown``: reconcile decides
+unexpected error)
+=================  =====================================================
+"""
+from __future__ import annotations
+
+import enum
+import logging
+import os
+import threading
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Sequence
+
+from connectors.base import (
+    AccountRef,
+    Ambiguous,
+    AuthExpired,
+    Content,
+    ConnectorError,
+    MediaFile,
+    PublishResult,
+    RateLimited,
+    Rejected,
+    Transient,
+)
+from scheduler.domain.errors import DomainError
+from scheduler.domain.model import AttemptOutcome, TargetState
+from scheduler.domain.rules import rules_for
+from scheduler.services.accounts import manage as accounts
+from scheduler.services.publishing import fingerprints
+from scheduler.services.wiring import Pipeline
+from scheduler.store import claims
+
+log = logging.getLogger(__name__)
+S = TargetState
+
+
+class Outcome(str, enum.Enum):
+    """What :func:`publish_target` did (for logs and tests)."""
+
+    STALE = "stale"                  # lease token did not match: nothing done
+    HELD = "held"                    # account not usable: released back to scheduled
+    PUBLISHED = "published"
+    RETRY_WAIT = "retry_wait"
+    FAILED = "failed"
+    NEEDS_RECONNECT = "needs_reconnect"
+    UNKNOWN = "unknown"
+    LOST = "lost"                    # our lease was taken away before we could record
+
+
+def publish_target(p: Pipeline, target_id: int, lease_token: str) -> Outcome:
+    """Publish one claimed target exactly once under ``lease_token``."""
+    return publish_targets(p, [(target_id, lease_token)])[target_id]
+
+
+def publish_targets(p: Pipeline, items: Sequence[tuple[int, str]]) -> dict[int, Outcome]:
+    """Publish claimed ``(target_id, lease_token)`` pairs, each exactly once under its lease.
+
+    One start transaction for all of them (one query to read, one conditional
+    UPDATE to start, the attempt rows), committed before any request leaves
+    the process; then one create call per started target, several at once on
+    a small thread pool when there are several (they mostly wait on the
+    platform); outcomes are recorded as soon as they are known, those that
+    arrive together in one transaction. A stale or duplicate pair is
+    skipped; the others go on.
+    """
+    now = p.now()
+    tokens = dict(items)
+    outcomes: dict[int, Outcome] = {}
+    to_start: list[tuple[int, str, str | None]] = []
+    with p.transaction() as conn:
+        loaded = claims.read_publish_inputs(conn, list(tokens))
+        for target_id, lease_token in tokens.items():
+            if target_id not in loaded:  # the post was deleted meanwhile (or a foreign message)
+                outcomes[target_id] = Outcome.STALE
+                continue
+            job, gate = loaded[target_id]
+            if gate.holds(now):
+                # Claimed before the account was flagged or paused: give it back untouched.
+                released = claims.release(conn, target_id, lease_token, now)
+                outcomes[target_id] = Outcome.HELD if released else Outcome.STALE
+                continue
+            fingerprint = fingerprints.of_publish_input(job)
+            to_start.append((target_id, lease_token,
+                             fingerprint if job.content_fingerprint != fingerprint else None))
+        started = claims.start_many(conn, to_start, now, p.config.lease_seconds)
+    # -- committed: the attempt rows exist before anything leaves the process --
+
+    ready = []
+    for target_id, lease_token, _ in to_start:
+        if target_id in started:
+            ready.append(_Started(started[target_id], loaded[target_id][0], lease_token))
+        else:
+            outcomes[target_id] = Outcome.STALE
+    if len(ready) <= 1:
+        for r in ready:
+            outcomes.update(_record(p, [(r, _call(p, r.job))]))
+        return outcomes
+    calls = _calls(len(ready))
+    pending = {calls.submit(_call, p, r.job): r for r in ready}
+    while pending:
+        # Record what has come back, together: calls that end close together
+        # share one transaction, and a slow call delays nobody else's record.
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        outcomes.update(_record(p, [(pending.pop(f), f.result()) for f in done]))
+    return outcomes
+
+
+@dataclass(frozen=True)
+class _Started:
+    """A target whose attempt row is committed: its create call may go."""
+
+    started: claims.Started
+    job: claims.PublishInput
+    lease_token: str
+
+
+def _call(p: Pipeline, job: claims.PublishInput) -> PublishResult | BaseException:
+    """The one create call for a started target; its answer, or the exception it raised."""
+    try:
+        account = account_ref(p, job)
+        content = content_of(p, job)
+        connector = p.connector_for(job.platform)
+    except ConnectorError as exc:
+        return exc
+    except Exception as exc:  # noqa: BLE001 - nothing was sent yet: safe to retry
+        log.exception("target %s: could not prepare the publish", job.target_id)
+        return Transient(code="prepare_failed", detail=type(exc).__name__)
+    try:
+        return connector.publish(account, content)
+    except Exception as exc:  # noqa: BLE001 - every answer is classified in _decide
+        return exc
+
+
+_pool_lock = threading.Lock()
+#: (process id, size, executor): a pool inherited across a fork has no threads.
+_pool: tuple[int, int, ThreadPoolExecutor] | None = None
+
+
+def _calls(wanted: int) -> ThreadPoolExecutor:
+    """This process's pool for concurrent create calls (made after a fork, grown on demand)."""
+    global _pool
+    with _pool_lock:
+        pid = os.getpid()
+        if _pool is None or _pool[0] != pid or _pool[1] < wanted:
+            if _pool is not None and _pool[0] == pid:
+                _pool[2].shutdown(wait=False)  # running calls finish on their threads
+            _pool = (pid, wanted, ThreadPoolExecutor(wanted, thread_name_prefix="siar-publish"))
+        return _pool[2]
+
+
+def account_ref(p: Pipeline, job: claims.PublishInput) -> AccountRef:
+    """The connector's view of the account, with credentials decrypted (never logged)."""
+    return accounts.connector_account(job.platform, job.handle, job.credentials_encrypted,
+                                      sandbox=job.sandbox, decrypt=p.decrypt,
+                                      on_credentials_changed=_store_credentials(p, job.account_id))
+
+
+def _store_credentials(p: Pipeline, account_id: int):  # type: ignore[no-untyped-def]
+    """Keep credentials a connector renewed (e.g. a fresh Instagram session), encrypted."""
+
+    def store(new_credentials: dict[str, Any]) -> None:
+        if p.encrypt is None:
+            log.warning("renewed credentials for account %s not stored: no encryptor", account_id)
+            return
+        token = p.encrypt(new_credentials)
+        with p.transaction() as conn:
+            claims.store_credentials(conn, account_id, token)
+
+    return store
+
+
+def content_of(p: Pipeline, job: claims.PublishInput) -> Content:
+    """The connector's Content for a target: its text, its parts and the post's media files."""
+    media = tuple(
+        MediaFile(path=Path(p.media_root) / m.storage_key, kind=m.kind, mime=m.mime_type)  # type: ignore[arg-type]
+        for m in job.media
+    )
+    return Content(text=job.text, media=media, thread_parts=publish_parts(job))
+
+
+def publish_parts(job: claims.PublishInput) -> tuple[str, ...]:
+    """The posts a target publishes (an X thread's tweets): the parts stored with it.
+
+    They were computed once, when its content was checked and saved, and are
+    sent as stored. A target saved before targets kept their parts has none
+    stored; it gets them from the same rules now (``PlatformRules.parts``).
+    Empty on a platform without threads.
+    """
+    if job.thread_parts:
+        return job.thread_parts
+    try:
+        return rules_for(job.platform).parts(job.text, job.as_thread) or ()
+    except DomainError as error:  # characters the platform refuses: sending cannot help
+        raise Rejected(error.message_id, error.message_en, code=error.code,
+                       platform=job.platform) from None
+
+
+def backoff(p: Pipeline, attempt: int) -> timedelta:
+    """Full-jitter exponential backoff for the ``attempt``-th failure (1-based)."""
+    ceiling = min(p.config.backoff_cap_seconds, p.config.backoff_base_seconds * 2 ** (attempt - 1))
+    # Half fixed, half random: spreads a crowd of retries without ever retrying at once.
+    return timedelta(seconds=ceiling / 2 + p.rng.uniform(0, ceiling / 2))
+
+
+def _record(
+    p: Pipeline, answers: Sequence[tuple[_Started, PublishResult | BaseException]]
+) -> dict[int, Outcome]:
+    """Record the outcome of each answered attempt, all in one transaction."""
+    now = p.now()
+    outcomes: dict[int, Outcome] = {}
+    with p.transaction() as conn:
+        for s, result in answers:
+            outcomes[s.job.target_id] = _record_one(p, conn, now, s, result)
+    for s, _ in answers:
+        log.info("target %s attempt %s: %s", s.job.target_id, s.started.attempt,
+                 outcomes[s.job.target_id].value)
+    return outcomes
+
+
+def _record_one(
+    p: Pipeline, conn: Any, now: datetime, s: _Started, result: PublishResult | BaseException
+) -> Outcome:
+    started, job = s.started, s.job
+    outcome, values, attempt_outcome, code, message = _decide(p, started, result, now)
+    values["updated_at"] = now
+    if not claims.finish(conn, job.target_id, s.lease_token, values=values):
+        # The lease was taken from us (a sweeper, then reconcile). Keep the
+        # attempt's answer for the record; reconcile owns the target now.
+        claims.finish_attempt(conn, started.attempt_id, now, attempt_outcome, code, message)
+        log.warning("target %s: lease lost before recording %s", job.target_id, outcome.value)
+        return Outcome.LOST
+    claims.finish_attempt(conn, started.attempt_id, now, attempt_outcome, code, message)
+    if isinstance(result, RateLimited):
+        claims.pause_account(conn, job.account_id, values["next_attempt_at"], message or "")
+    elif isinstance(result, AuthExpired):
+        if claims.flag_needs_reconnect(conn, job.account_id, message or ""):
+            claims.add_audit(
+                conn, now, "account.needs_reconnect", kim_id=job.kim_id,
+                post_id=job.post_id, target_id=job.target_id,
+                detail={"account_id": job.account_id, "platform": job.platform, "code": code},
+            )
+    elif outcome is Outcome.FAILED:
+        claims.add_audit(
+            conn, now, "target.failed", kim_id=job.kim_id, post_id=job.post_id,
+            target_id=job.target_id, detail={"code": code, "attempt": started.attempt},
+        )
+    return outcome
+
+
+def _decide(
+    p: Pipeline, started: claims.Started, result: PublishResult | BaseException, now: datetime
+) -> tuple[Outcome, dict[str, Any], AttemptOutcome, str | None, str | None]:
+    """Map a connector's answer to (outcome, target columns, attempt outcome, code, message)."""
+    if isinstance(result, PublishResult):
+        return (
+            Outcome.PUBLISHED,
+            {
+                "state": S.PUBLISHED, "remote_id": result.remote_id,
+                "permalink": result.permalink, "published_at": result.published_at or now,
+                "lease_token": None, "lease_until": None,
+                "last_error_code": None, "last_error_message": None,
+            },
+            AttemptOutcome.PUBLISHED, None, None,
+        )
+    if not isinstance(result, ConnectorError):
+        # A bug or an unmapped library error after the call began: it may have applied.
+        log.error("target %s: unexpected %s from connector", started.target_id,
+                  type(result).__name__)
+        result = Ambiguous(code="unexpected_error", detail=type(result).__name__)
+    code, message = result.code, result.message_id
+    if isinstance(result, RateLimited):
+        retry_at = result.retry_at or now + timedelta(seconds=p.config.rate_limit_default_seconds)
+        return (
+            Outcome.RETRY_WAIT,
+            {"state": S.RETRY_WAIT, "next_attempt_at": max(retry_at, now), "lease_token": None,
+             "lease_until": None, "last_error_code": code, "last_error_message": message},
+            AttemptOutcome.RATE_LIMITED, code, message,
+        )
+    if isinstance(result, Transient):
+        if started.attempt >= p.config.max_attempts:
+            message = (
+                f"Gagal terbit setelah {started.attempt} percobaan: {result.message_id}"
+            )
+            return (
+                Outcome.FAILED,
+                {"state": S.FAILED, "lease_token": None, "lease_until": None,
+                 "last_error_code": "too_many_attempts", "last_error_message": message},
+                AttemptOutcome.TRANSIENT, code, message,
+            )
+        return (
+            Outcome.RETRY_WAIT,
+            {"state": S.RETRY_WAIT, "next_attempt_at": now + backoff(p, started.attempt),
+             "lease_token": None, "lease_until": None,
+             "last_error_code": code, "last_error_message": message},
+            AttemptOutcome.TRANSIENT, code, message,
+        )
+    if isinstance(result, AuthExpired):
+        return (
+            Outcome.NEEDS_RECONNECT,
+            {"state": S.NEEDS_RECONNECT, "lease_token": None, "lease_until": None,
+             "last_error_code": code, "last_error_message": message},
+            AttemptOutcome.AUTH_EXPIRED, code, message,
+        )
+    if isinstance(result, Rejected):
+        return (
+            Outcome.FAILED,
+            {"state": S.FAILED, "lease_token": None, "lease_until": None,
+             "last_error_code": code, "last_error_message": result.user_message},
+            AttemptOutcome.REJECTED, code, result.user_message,
+        )
+    # Ambiguous (or any other taxonomy member): only the platform knows. The
+    # lease token stays so reconcile can tie the target to this attempt.
+    return (
+        Outcome.UNKNOWN,
+        {"state": S.UNKNOWN, "lease_until": None,
+         "last_error_code": code, "last_error_message": message},
+        AttemptOutcome.AMBIGUOUS, code, message,
+    )
