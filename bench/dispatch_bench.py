@@ -21,6 +21,7 @@ Run:
 
 Figures depend on the machine (2 shared cores here).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,22 +30,22 @@ import statistics
 import tempfile
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from sitekit import kit  # bench/sitekit.py: the pipeline tests' site kit
 
 from connectors.base import PublishResult
 from scheduler.domain.model import ReviewState, TargetState
 from scheduler.services.publishing.dispatch import dispatch_due
-from scheduler.services.wiring import Pipeline, PipelineConfig
 from scheduler.services.publishing.publish import publish_target
+from scheduler.services.wiring import Pipeline, PipelineConfig
 from scheduler.store import tables as t
 from scheduler.store.db import make_engine
 from scheduler.store.migrate import upgrade
-from sitekit import kit  # bench/sitekit.py: the pipeline tests' site kit
 
-NOW = datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 
 
 class InstantConnector:
@@ -61,20 +62,39 @@ class InstantConnector:
 def populate(engine: sa.Engine, accounts: int, history: int, due: int) -> None:
     with engine.begin() as c:
         kim, user, account_ids = kit.bare_kim(c, NOW, accounts)
-        post = c.execute(sa.insert(t.posts).values(
-            kim_id=kim, author_id=user, text="Bench: keripik buah Batu", created_at=NOW,
-            review_state=ReviewState.APPROVED, updated_at=NOW).returning(t.posts.c.id)).scalar_one()
+        post = c.execute(
+            sa.insert(t.posts)
+            .values(
+                kim_id=kim,
+                author_id=user,
+                text="Bench: keripik buah Batu",
+                created_at=NOW,
+                review_state=ReviewState.APPROVED,
+                updated_at=NOW,
+            )
+            .returning(t.posts.c.id)
+        ).scalar_one()
         rows = []
         for i in range(history + due):
             past = i < history
-            at = NOW - timedelta(days=400) + timedelta(seconds=i) if past else NOW - timedelta(
-                seconds=(i - history) % 3600)
-            rows.append({
-                "post_id": post, "account_id": account_ids[i % accounts], "occurrence": i,
-                "scheduled_at": at, "created_at": NOW, "updated_at": NOW,
-                "state": TargetState.PUBLISHED if past else TargetState.SCHEDULED,
-                "published_at": at if past else None, "remote_id": f"old{i}" if past else None,
-            })
+            at = (
+                NOW - timedelta(days=400) + timedelta(seconds=i)
+                if past
+                else NOW - timedelta(seconds=(i - history) % 3600)
+            )
+            rows.append(
+                {
+                    "post_id": post,
+                    "account_id": account_ids[i % accounts],
+                    "occurrence": i,
+                    "scheduled_at": at,
+                    "created_at": NOW,
+                    "updated_at": NOW,
+                    "state": TargetState.PUBLISHED if past else TargetState.SCHEDULED,
+                    "published_at": at if past else None,
+                    "remote_id": f"old{i}" if past else None,
+                }
+            )
             if len(rows) == 5000:
                 c.execute(sa.insert(t.post_targets), rows)
                 rows = []
@@ -91,13 +111,20 @@ def run(url: str, accounts: int, history: int, due: int, batch: int) -> None:
         with engine.connect() as c:  # fresh statistics, as autovacuum would have them
             c.exec_driver_sql("ANALYZE")
             c.commit()
-    print(f"database: {engine.dialect.name}; {history} published + {due} due targets on "
-          f"{accounts} accounts (built in {time.perf_counter() - t0:.1f}s)")
+    print(
+        f"database: {engine.dialect.name}; {history} published + {due} due targets on "
+        f"{accounts} accounts (built in {time.perf_counter() - t0:.1f}s)"
+    )
     clock = {"now": NOW}
     connector = InstantConnector()
-    p = Pipeline(engine=engine, connector_for=lambda _: connector, decrypt=json.loads,  # type: ignore[arg-type,return-value]
-                 media_root=Path("."), config=PipelineConfig(claim_batch=batch),
-                 clock=lambda: clock["now"])
+    p = Pipeline(
+        engine=engine,
+        connector_for=lambda _: connector,
+        decrypt=json.loads,  # type: ignore[arg-type,return-value]
+        media_root=Path("."),
+        config=PipelineConfig(claim_batch=batch),
+        clock=lambda: clock["now"],
+    )
     queue: list[tuple[int, str]] = []
     batches: list[float] = []
     start = time.perf_counter()
@@ -111,9 +138,11 @@ def run(url: str, accounts: int, history: int, due: int, batch: int) -> None:
         clock["now"] += timedelta(seconds=1)
     claim_s = time.perf_counter() - start
     ms = sorted(b * 1000 for b in batches[:-1]) or [0.0]
-    print(f"claim: {len(queue)} targets in {len(batches) - 1} batches of <= {batch}: "
-          f"{len(queue) / claim_s:.0f} targets/s; per batch p50 {statistics.median(ms):.1f} ms, "
-          f"p95 {ms[int(len(ms) * 0.95) - 1 if len(ms) > 1 else 0]:.1f} ms")
+    print(
+        f"claim: {len(queue)} targets in {len(batches) - 1} batches of <= {batch}: "
+        f"{len(queue) / claim_s:.0f} targets/s; per batch p50 {statistics.median(ms):.1f} ms, "
+        f"p95 {ms[int(len(ms) * 0.95) - 1 if len(ms) > 1 else 0]:.1f} ms"
+    )
     start = time.perf_counter()
     for tid, tok in queue:
         publish_target(p, tid, tok)
@@ -124,8 +153,7 @@ def run(url: str, accounts: int, history: int, due: int, batch: int) -> None:
         b0 = time.perf_counter()
         dispatch_due(p, lambda *a: None)
         ticks.append((time.perf_counter() - b0) * 1000)
-    print(f"empty dispatch tick with {history + due} targets in the table: "
-          f"p50 {statistics.median(ticks):.2f} ms")
+    print(f"empty dispatch tick with {history + due} targets in the table: p50 {statistics.median(ticks):.2f} ms")
     if engine.dialect.name == "postgresql":
         print("plan of the due-candidates query (should use ix_targets_due / ix_targets_retry):")
         for line in explain_candidates(engine, clock["now"]):
@@ -138,8 +166,12 @@ def explain_candidates(engine: sa.Engine, now: datetime) -> list[str]:
     from scheduler.store import claims
 
     T, A = claims.T, claims.A
-    query = (sa.select(T.c.id).join(A, A.c.id == T.c.account_id)
-             .where(claims._due(now, now), claims._account_usable(now)).limit(200))
+    query = (
+        sa.select(T.c.id)
+        .join(A, A.c.id == T.c.account_id)
+        .where(claims._due(now, now), claims._account_usable(now))
+        .limit(200)
+    )
     sql = str(query.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
     with engine.connect() as c:
         c.exec_driver_sql("ANALYZE post_targets")
@@ -161,8 +193,13 @@ def main() -> None:
         with admin.connect() as c:
             c.execute(sa.text(f'CREATE DATABASE "{name}"'))
         try:
-            run(admin.url.set(database=name).render_as_string(hide_password=False),
-                args.accounts, args.history, args.due, args.batch)
+            run(
+                admin.url.set(database=name).render_as_string(hide_password=False),
+                args.accounts,
+                args.history,
+                args.due,
+                args.batch,
+            )
         finally:
             with admin.connect() as c:
                 c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -25,6 +25,7 @@ Run:
 
 Figures depend on the machine (2 shared cores here).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,7 +37,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ sys.path.insert(0, str(ROOT))
 from connectors.base import AccountRef, Metrics, Missing  # noqa: E402
 from scheduler.domain.engagement import DEFAULT_PROFILES, PlatformProfile  # noqa: E402
 
-UTC = timezone.utc
+UTC = UTC
 BATCH = {"x": 100, "facebook": 50, "instagram": 50}
 
 
@@ -65,22 +66,29 @@ class CountingConnector:
             raise AssertionError(f"{self.platform}: {len(remote_ids)} ids in one call")
         self.calls += 1
         self.ids += len(remote_ids)
-        return {rid: Metrics(likes=int(rid) % 97, comments=int(rid) % 13, shares=int(rid) % 7,
-                             views=None if self.platform == "facebook" else 1000 + int(rid) % 500)
-                for rid in remote_ids}
+        return {
+            rid: Metrics(
+                likes=int(rid) % 97,
+                comments=int(rid) % 13,
+                shares=int(rid) % 7,
+                views=None if self.platform == "facebook" else 1000 + int(rid) % 500,
+            )
+            for rid in remote_ids
+        }
 
 
 def part_calls(targets: int, kims: int) -> dict[str, Any]:
     from cryptography.fernet import Fernet
 
+    from scheduler.services.accounts.secrets import decrypt_credentials, encrypt_credentials
     from scheduler.services.engagement.collection import refresh_round
     from scheduler.services.engagement.config import EngagementConfig
     from scheduler.services.wiring import Pipeline
-    from scheduler.services.accounts.secrets import decrypt_credentials, encrypt_credentials
     from scheduler.store.db import make_engine, make_session_factory
     from scheduler.store.migrate import upgrade
     from scheduler.store.seed import seed_malang
-    from scheduler.store.tables import kelurahan, kims as kims_t, post_targets, posts, social_accounts, users
+    from scheduler.store.tables import kelurahan, post_targets, posts, social_accounts, users
+    from scheduler.store.tables import kims as kims_t
 
     tmp = Path(tempfile.mkdtemp(prefix="siar-eng-bench-"))
     url = f"sqlite:///{tmp / 'siar.db'}"
@@ -96,47 +104,112 @@ def part_calls(targets: int, kims: int) -> dict[str, Any]:
         codes = [r.code for r in c.execute(sa.select(kelurahan.c.code).order_by(kelurahan.c.code).limit(kims))]
         accounts = []
         for i, code in enumerate(codes):
-            kim_id = c.execute(sa.insert(kims_t).values(
-                kelurahan_code=code, name=f"KIM {code}", slug=f"kim-{code}", timezone="Asia/Jakarta",
-                allow_self_approval=False, created_at=now).returning(kims_t.c.id)).scalar_one()
-            user_id = c.execute(sa.insert(users).values(
-                email=f"admin{i}@example.id", name="admin", role="admin", password_hash="", kim_id=kim_id,
-                language="id", active=True, created_at=now).returning(users.c.id)).scalar_one()
+            kim_id = c.execute(
+                sa.insert(kims_t)
+                .values(
+                    kelurahan_code=code,
+                    name=f"KIM {code}",
+                    slug=f"kim-{code}",
+                    timezone="Asia/Jakarta",
+                    allow_self_approval=False,
+                    created_at=now,
+                )
+                .returning(kims_t.c.id)
+            ).scalar_one()
+            user_id = c.execute(
+                sa.insert(users)
+                .values(
+                    email=f"admin{i}@example.id",
+                    name="admin",
+                    role="admin",
+                    password_hash="",
+                    kim_id=kim_id,
+                    language="id",
+                    active=True,
+                    created_at=now,
+                )
+                .returning(users.c.id)
+            ).scalar_one()
             for platform in platforms:
-                account_id = c.execute(sa.insert(social_accounts).values(
-                    kim_id=kim_id, platform=platform, handle=f"{code}_{platform}",
-                    credentials_encrypted=encrypt_credentials({"platform": platform, "handle": code}, keys),
-                    status="active", timezone="Asia/Jakarta", slots=[], created_at=now,
-                ).returning(social_accounts.c.id)).scalar_one()
+                account_id = c.execute(
+                    sa.insert(social_accounts)
+                    .values(
+                        kim_id=kim_id,
+                        platform=platform,
+                        handle=f"{code}_{platform}",
+                        credentials_encrypted=encrypt_credentials({"platform": platform, "handle": code}, keys),
+                        status="active",
+                        timezone="Asia/Jakarta",
+                        slots=[],
+                        created_at=now,
+                    )
+                    .returning(social_accounts.c.id)
+                ).scalar_one()
                 accounts.append((kim_id, user_id, account_id, platform))
         post_rows, target_rows = [], []
         for n in range(targets):
             kim_id, user_id, account_id, platform = accounts[n % len(accounts)]
-            post_rows.append({"id": n + 1, "kim_id": kim_id, "author_id": user_id, "text": f"post {n}",
-                              "tags": [], "review_state": "approved", "schedule_kind": "at",
-                              "schedule_zone": "Asia/Jakarta", "as_thread": False, "created_at": now,
-                              "updated_at": now})
+            post_rows.append(
+                {
+                    "id": n + 1,
+                    "kim_id": kim_id,
+                    "author_id": user_id,
+                    "text": f"post {n}",
+                    "tags": [],
+                    "review_state": "approved",
+                    "schedule_kind": "at",
+                    "schedule_zone": "Asia/Jakarta",
+                    "as_thread": False,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
             published = now - timedelta(days=(n % 80) + 1)
-            target_rows.append({"post_id": n + 1, "account_id": account_id, "scheduled_zone": "Asia/Jakarta",
-                                "occurrence": 0, "state": "published", "attempts": 1, "remote_id": str(n + 1),
-                                "published_at": published, "scheduled_at": published,
-                                "remote_missing": False, "created_at": now, "updated_at": now})
+            target_rows.append(
+                {
+                    "post_id": n + 1,
+                    "account_id": account_id,
+                    "scheduled_zone": "Asia/Jakarta",
+                    "occurrence": 0,
+                    "state": "published",
+                    "attempts": 1,
+                    "remote_id": str(n + 1),
+                    "published_at": published,
+                    "scheduled_at": published,
+                    "remote_missing": False,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
         c.execute(sa.insert(posts), post_rows)
         c.execute(sa.insert(post_targets), target_rows)
     connectors = {p: CountingConnector(p) for p in platforms}
-    pipeline = Pipeline(engine=engine, connector_for=connectors.__getitem__,
-                        decrypt=lambda token: decrypt_credentials(token, keys), media_root=tmp)
+    pipeline = Pipeline(
+        engine=engine,
+        connector_for=connectors.__getitem__,
+        decrypt=lambda token: decrypt_credentials(token, keys),
+        media_root=tmp,
+    )
     # Budgets big enough for the whole backlog in one round (batch sizes unchanged).
-    profiles = {p: PlatformProfile(DEFAULT_PROFILES[p].batch_size, 10_000, DEFAULT_PROFILES[p].window,
-                                   DEFAULT_PROFILES[p].per_missing_cost) for p in platforms}
+    profiles = {
+        p: PlatformProfile(
+            DEFAULT_PROFILES[p].batch_size, 10_000, DEFAULT_PROFILES[p].window, DEFAULT_PROFILES[p].per_missing_cost
+        )
+        for p in platforms
+    }
     started = time.perf_counter()
     report = refresh_round(pipeline, EngagementConfig(profiles=profiles), force=True)
     elapsed = time.perf_counter() - started
     per_platform = Counter(t["account_id"] for t in target_rows)
     posts_by_platform = Counter(a[3] for a in accounts for _ in range(per_platform[a[2]]))
     engine.dispose()
-    return {"report": report, "connectors": connectors, "posts": posts_by_platform, "elapsed": elapsed,
-            "accounts": len(accounts)}
+    return {
+        "report": report,
+        "connectors": connectors,
+        "posts": posts_by_platform,
+        "elapsed": elapsed,
+        "accounts": len(accounts),
+    }
 
 
 # -- part 2: PostgreSQL -----------------------------------------------------------
@@ -208,8 +281,8 @@ def _percentile(values: list[float], pct: float) -> float:
 
 def part_postgres(admin_url: str, targets: int, per_target: int, repeat: int, keep: bool) -> dict[str, Any]:
     from scheduler.domain.model import Role
-    from scheduler.services.people.actors import Actor
     from scheduler.services.engagement.summaries import engagement_growth, engagement_summary
+    from scheduler.services.people.actors import Actor
     from scheduler.store.db import make_engine, make_session_factory
     from scheduler.store.migrate import upgrade
     from scheduler.store.seed import seed_malang
@@ -233,18 +306,24 @@ def part_postgres(admin_url: str, targets: int, per_target: int, repeat: int, ke
         out["generate_s"] = time.perf_counter() - started
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
             c.execute(sa.text("VACUUM ANALYZE"))
-            out["counts"] = {t: c.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one()
-                             for t in ("post_targets", "engagement_snapshots", "engagement_daily")}
+            out["counts"] = {
+                t: c.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one()
+                for t in ("post_targets", "engagement_snapshots", "engagement_daily")
+            }
             latest = c.execute(sa.text("SELECT max(published_day) FROM engagement_daily")).scalar_one()
         last_month_end = latest.replace(day=1) - timedelta(days=1)
         first, last = last_month_end.replace(day=1), last_month_end
         out["period"] = (first, last)
         staff = Actor(user_id=None, role=Role.STAFF)
         for label, call in (
-            ("totals by kelurahan", lambda: engagement_summary(engine, staff, group_by="kelurahan",
-                                                               first=first, last=last)),
-            ("growth by kelurahan (this and the previous month)", lambda: engagement_growth(engine, staff, group_by="kelurahan",
-                                                              first=first, last=last)),
+            (
+                "totals by kelurahan",
+                lambda: engagement_summary(engine, staff, group_by="kelurahan", first=first, last=last),
+            ),
+            (
+                "growth by kelurahan (this and the previous month)",
+                lambda: engagement_growth(engine, staff, group_by="kelurahan", first=first, last=last),
+            ),
         ):
             call()  # warm the cache and the plan
             times = []
@@ -253,8 +332,12 @@ def part_postgres(admin_url: str, targets: int, per_target: int, repeat: int, ke
                 result = call()
                 times.append((time.perf_counter() - t0) * 1000)
             rows = result.rows if hasattr(result, "rows") else result.current.rows
-            out[label] = {"p50": statistics.median(times), "p95": _percentile(times, 95),
-                          "max": max(times), "groups": len(rows)}
+            out[label] = {
+                "p50": statistics.median(times),
+                "p95": _percentile(times, 95),
+                "max": max(times),
+                "groups": len(rows),
+            }
         with engine.connect() as c:
             from scheduler.store import summary_queries as q
 
@@ -282,34 +365,45 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL bench database")
     args = parser.parse_args()
 
-    print(f"== 1. Calls to refresh {args.targets:,} published targets "
-          f"({args.kims} KIMs x 3 accounts; counting fake connector with the real batch limits) ==")
+    print(
+        f"== 1. Calls to refresh {args.targets:,} published targets "
+        f"({args.kims} KIMs x 3 accounts; counting fake connector with the real batch limits) =="
+    )
     calls = part_calls(args.targets, args.kims)
     report = calls["report"]
     total_calls = 0
     for platform, connector in calls["connectors"].items():
         posts = calls["posts"][platform]
         total_calls += connector.calls
-        print(f"  {platform:<10} {posts:>6} posts: {connector.calls:>4} calls vs {posts:>6} one-per-post "
-              f"-> {posts / max(connector.calls, 1):5.1f}x fewer")
-    print(f"  all        {args.targets:>6} posts: {total_calls:>4} calls -> "
-          f"{args.targets / max(total_calls, 1):5.1f}x fewer; round measured {report.measured}, "
-          f"failed {report.failed}, took {calls['elapsed']:.1f} s on SQLite")
+        print(
+            f"  {platform:<10} {posts:>6} posts: {connector.calls:>4} calls vs {posts:>6} one-per-post "
+            f"-> {posts / max(connector.calls, 1):5.1f}x fewer"
+        )
+    print(
+        f"  all        {args.targets:>6} posts: {total_calls:>4} calls -> "
+        f"{args.targets / max(total_calls, 1):5.1f}x fewer; round measured {report.measured}, "
+        f"failed {report.failed}, took {calls['elapsed']:.1f} s on SQLite"
+    )
 
     if args.skip_postgres:
         return
-    admin_url = os.environ.get("SIAR_BENCH_POSTGRES_URL",
-                               os.environ.get("SIAR_TEST_POSTGRES_URL",
-                                              "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
-    print(f"\n== 2. Summary query time on PostgreSQL ({args.pg_targets:,} targets, "
-          f"{args.pg_targets * args.snapshots_per_target:,} snapshots) ==")
+    admin_url = os.environ.get(
+        "SIAR_BENCH_POSTGRES_URL",
+        os.environ.get("SIAR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
+    )
+    print(
+        f"\n== 2. Summary query time on PostgreSQL ({args.pg_targets:,} targets, "
+        f"{args.pg_targets * args.snapshots_per_target:,} snapshots) =="
+    )
     pg = part_postgres(admin_url, args.pg_targets, args.snapshots_per_target, args.repeat, args.keep)
     print(f"  generated in {pg['generate_s']:.1f} s: {pg['counts']}")
     first, last = pg["period"]
     for label in ("totals by kelurahan", "growth by kelurahan (this and the previous month)"):
         r = pg[label]
-        print(f"  {label} for {first}..{last}: p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms, "
-              f"max {r['max']:.1f} ms over {args.repeat} runs ({r['groups']} kelurahan)")
+        print(
+            f"  {label} for {first}..{last}: p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms, "
+            f"max {r['max']:.1f} ms over {args.repeat} runs ({r['groups']} kelurahan)"
+        )
     for line in pg["plan"]:
         print(f"    plan: {line.strip()}")
 

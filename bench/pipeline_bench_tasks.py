@@ -9,6 +9,7 @@ plus one queue ``bench`` carrying:
   connector once and marks the target published. No claim, no lease, no
   attempt row, no reconcile: what a Celery tutorial would write.
 """
+
 from __future__ import annotations
 
 from kombu import Exchange, Queue
@@ -17,8 +18,7 @@ from workers import runtime
 from workers.app import make_app
 
 app = make_app()
-app.conf.task_queues = (*app.conf.task_queues,
-                        Queue("bench", Exchange("siar", type="direct"), routing_key="bench"))
+app.conf.task_queues = (*app.conf.task_queues, Queue("bench", Exchange("siar", type="direct"), routing_key="bench"))
 app.conf.task_routes = {**app.conf.task_routes, "bench.*": {"queue": "bench"}}
 app.conf.beat_schedule = {}
 
@@ -42,5 +42,8 @@ def naive_publish(target_id: int) -> None:
         job = claims.load_publish_input(conn, int(target_id))
     result = p.connector_for(job.platform).publish(account_ref(p, job), content_of(p, job))
     with p.transaction() as conn:
-        conn.execute(sa.update(T).where(T.c.id == int(target_id)).values(
-            state="published", remote_id=result.remote_id, published_at=result.published_at))
+        conn.execute(
+            sa.update(T)
+            .where(T.c.id == int(target_id))
+            .values(state="published", remote_id=result.remote_id, published_at=result.published_at)
+        )

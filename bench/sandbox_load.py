@@ -14,6 +14,7 @@ visible. Run:
 Figures depend on the machine (2 shared cores here, client and server on the
 same machine): read them as an order of magnitude.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,16 +53,21 @@ def start_server(state: str | None) -> tuple[subprocess.Popen[str], str]:
     args = [sys.executable, "-m", "sandbox", "serve", "--port", "0"]
     if state:
         args += ["--state", state]
-    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(
+        args, cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+    )
     assert proc.stdout is not None
     line = proc.stdout.readline()
     return proc, line.split(" at ", 1)[1].split()[0]
 
 
 def x_signer(creds: dict[str, str]) -> OAuth1:
-    return OAuth1(creds["consumer_key"], client_secret=creds["consumer_secret"],
-                  resource_owner_key=creds["access_token"], resource_owner_secret=creds["access_token_secret"])
+    return OAuth1(
+        creds["consumer_key"],
+        client_secret=creds["consumer_secret"],
+        resource_owner_key=creds["access_token"],
+        resource_owner_secret=creds["access_token_secret"],
+    )
 
 
 def sign_x(auth: OAuth1) -> str:
@@ -71,8 +77,9 @@ def sign_x(auth: OAuth1) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
-async def run_phase(base: str, platform: str, creds: list[dict[str, str]], total: int, start_at: int,
-                    concurrency: int) -> tuple[int, int, float]:
+async def run_phase(
+    base: str, platform: str, creds: list[dict[str, str]], total: int, start_at: int, concurrency: int
+) -> tuple[int, int, float]:
     """Send ``total`` creates with ``concurrency`` clients; returns (ok, failed, seconds)."""
     counter = iter(range(start_at, start_at + total))
     ok = failed = 0
@@ -86,11 +93,16 @@ async def run_phase(base: str, platform: str, creds: list[dict[str, str]], total
             for i in counter:
                 text = f"Promo UMKM Kelurahan #{i}: keripik tempe, kopi Dampit, wisata Jodipan"
                 if platform == "facebook":
-                    request = session.post(f"{base}/{DEFAULT_VERSION}/{account['page_id']}/feed",
-                                           data={"message": text, "access_token": account["page_access_token"]})
+                    request = session.post(
+                        f"{base}/{DEFAULT_VERSION}/{account['page_id']}/feed",
+                        data={"message": text, "access_token": account["page_access_token"]},
+                    )
                 else:
-                    request = session.post(f"{base}/2/tweets", json={"text": text},
-                                           headers={"Authorization": sign_x(signers[n % len(signers)])})
+                    request = session.post(
+                        f"{base}/2/tweets",
+                        json={"text": text},
+                        headers={"Authorization": sign_x(signers[n % len(signers)])},
+                    )
                 async with request as response:
                     await response.read()
                     if response.status in (200, 201):
@@ -108,8 +120,9 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=100_000, help="total create requests (default 100000)")
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--accounts", type=int, default=50, help="accounts per platform")
-    parser.add_argument("--temporary", action="store_true",
-                        help="the server's default throw-away state instead of --state FILE")
+    parser.add_argument(
+        "--temporary", action="store_true", help="the server's default throw-away state instead of --state FILE"
+    )
     opts = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -117,10 +130,20 @@ def main() -> None:
         proc, base = start_server(state)
         try:
             http = requests.Session()
-            creds = {p: [http.post(f"{base}/_sandbox/accounts", json={"platform": p, "handle": f"kim_{p}_{i}"},
-                                   timeout=10).json() for i in range(opts.accounts)] for p in ("facebook", "x")}
-            print(f"sandbox {base} state={'temporary (default)' if opts.temporary else 'sqlite file (--state)'} pid={proc.pid} "
-                  f"clients={opts.concurrency} accounts/platform={opts.accounts}")
+            creds = {
+                p: [
+                    http.post(
+                        f"{base}/_sandbox/accounts", json={"platform": p, "handle": f"kim_{p}_{i}"}, timeout=10
+                    ).json()
+                    for i in range(opts.accounts)
+                ]
+                for p in ("facebook", "x")
+            }
+            state = "temporary (default)" if opts.temporary else "sqlite file (--state)"
+            print(
+                f"sandbox {base} state={state} pid={proc.pid} "
+                f"clients={opts.concurrency} accounts/platform={opts.accounts}"
+            )
             warm = min(5_000, opts.posts // 10)
             asyncio.run(run_phase(base, "facebook", creds["facebook"], warm, 0, opts.concurrency))
             rss_before = rss_kib(proc.pid)
@@ -129,23 +152,29 @@ def main() -> None:
             x_share = rest // 5  # signed X creates are the costlier kind; one fifth of the load
             cpu0 = cpu_s(proc.pid)
             fb_ok, fb_failed, fb_s = asyncio.run(
-                run_phase(base, "facebook", creds["facebook"], rest - x_share, warm, opts.concurrency))
+                run_phase(base, "facebook", creds["facebook"], rest - x_share, warm, opts.concurrency)
+            )
             cpu1 = cpu_s(proc.pid)
-            print(f"facebook creates: {fb_ok} ok, {fb_failed} failed in {fb_s:.1f} s -> {fb_ok / fb_s:,.0f} creates/s"
-                  f" (server CPU {(cpu1 - cpu0) * 1e6 / max(fb_ok, 1):.0f} us/create"
-                  f" = {max(fb_ok, 1) / max(cpu1 - cpu0, 1e-9):,.0f} creates/s per server core)")
-            x_ok, x_failed, x_s = asyncio.run(
-                run_phase(base, "x", creds["x"], x_share, rest, opts.concurrency))
+            print(
+                f"facebook creates: {fb_ok} ok, {fb_failed} failed in {fb_s:.1f} s -> {fb_ok / fb_s:,.0f} creates/s"
+                f" (server CPU {(cpu1 - cpu0) * 1e6 / max(fb_ok, 1):.0f} us/create"
+                f" = {max(fb_ok, 1) / max(cpu1 - cpu0, 1e-9):,.0f} creates/s per server core)"
+            )
+            x_ok, x_failed, x_s = asyncio.run(run_phase(base, "x", creds["x"], x_share, rest, opts.concurrency))
             cpu2 = cpu_s(proc.pid)
-            print(f"x creates (OAuth1 signed): {x_ok} ok, {x_failed} failed in {x_s:.1f} s "
-                  f"-> {x_ok / x_s:,.0f} creates/s (server CPU {(cpu2 - cpu1) * 1e6 / max(x_ok, 1):.0f} us/create"
-                  f" = {max(x_ok, 1) / max(cpu2 - cpu1, 1e-9):,.0f} creates/s per server core)")
+            print(
+                f"x creates (OAuth1 signed): {x_ok} ok, {x_failed} failed in {x_s:.1f} s "
+                f"-> {x_ok / x_s:,.0f} creates/s (server CPU {(cpu2 - cpu1) * 1e6 / max(x_ok, 1):.0f} us/create"
+                f" = {max(x_ok, 1) / max(cpu2 - cpu1, 1e-9):,.0f} creates/s per server core)"
+            )
             rss_after = rss_kib(proc.pid)
             total = http.get(f"{base}/_sandbox/health", timeout=30).json()["posts"]
             print(f"posts stored: {total}")
-            print(f"RSS before: {rss_before / 1024:.1f} MiB, after: {rss_after / 1024:.1f} MiB, "
-                  f"growth: {(rss_after - rss_before) / 1024:.1f} MiB "
-                  f"({(rss_after - rss_before) * 1024 / max(1, total - warm):.0f} bytes/post)")
+            print(
+                f"RSS before: {rss_before / 1024:.1f} MiB, after: {rss_after / 1024:.1f} MiB, "
+                f"growth: {(rss_after - rss_before) / 1024:.1f} MiB "
+                f"({(rss_after - rss_before) * 1024 / max(1, total - warm):.0f} bytes/post)"
+            )
         finally:
             proc.terminate()
             proc.wait(10)

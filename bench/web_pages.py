@@ -13,6 +13,7 @@ pygal). Prints p50/p95/max per page in milliseconds; the aim is p95 under
 200 ms. Data is written with bulk inserts (not through the services) because
 only the reading side is measured here.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,7 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,8 +36,8 @@ def build(url: str, posts_wanted: int, seed: int = 8) -> dict[str, str]:
     import sqlalchemy as sa
 
     from scheduler.services.people.actors import Actor
-    from scheduler.services.registry.kims import create_kim
     from scheduler.services.people.users import add_user
+    from scheduler.services.registry.kims import create_kim
     from scheduler.store.db import make_engine, make_session_factory
     from scheduler.store.engagement_tables import engagement_daily
     from scheduler.store.migrate import upgrade
@@ -51,22 +52,53 @@ def build(url: str, posts_wanted: int, seed: int = 8) -> dict[str, str]:
         seed_malang(session)
         session.commit()
     _, kelurahan = read_malang()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     system = Actor.system()
-    kim_ids = [create_kim(SqlAlchemyUnitOfWork.from_url(url), system, kelurahan_code=kelurahan[i].code,
-                          name=f"KIM Bench {i + 1}", now=now).id for i in range(3)]
-    admin = add_user(SqlAlchemyUnitOfWork.from_url(url), system, email="admin@bench.id", role="admin",
-                     password=PASSWORD, now=now, name="Admin Bench", kim_id=kim_ids[0])
-    add_user(SqlAlchemyUnitOfWork.from_url(url), system, email="staf@bench.id", role="staff",
-             password=PASSWORD, now=now, name="Staf Bench")
+    kim_ids = [
+        create_kim(
+            SqlAlchemyUnitOfWork.from_url(url),
+            system,
+            kelurahan_code=kelurahan[i].code,
+            name=f"KIM Bench {i + 1}",
+            now=now,
+        ).id
+        for i in range(3)
+    ]
+    admin = add_user(
+        SqlAlchemyUnitOfWork.from_url(url),
+        system,
+        email="admin@bench.id",
+        role="admin",
+        password=PASSWORD,
+        now=now,
+        name="Admin Bench",
+        kim_id=kim_ids[0],
+    )
+    add_user(
+        SqlAlchemyUnitOfWork.from_url(url),
+        system,
+        email="staf@bench.id",
+        role="staff",
+        password=PASSWORD,
+        now=now,
+        name="Staf Bench",
+    )
     accounts: dict[int, list[tuple[int, str]]] = {}
     with engine.begin() as conn:
         for kim_id in kim_ids:
             for platform in ("x", "facebook", "instagram"):
-                account_id = conn.execute(social_accounts.insert().values(
-                    kim_id=kim_id, platform=platform, handle=f"kim{kim_id}_{platform}",
-                    credentials_encrypted="", status="active", timezone="Asia/Jakarta", slots=[],
-                    created_at=now)).inserted_primary_key[0]
+                account_id = conn.execute(
+                    social_accounts.insert().values(
+                        kim_id=kim_id,
+                        platform=platform,
+                        handle=f"kim{kim_id}_{platform}",
+                        credentials_encrypted="",
+                        status="active",
+                        timezone="Asia/Jakarta",
+                        slots=[],
+                        created_at=now,
+                    )
+                ).inserted_primary_key[0]
                 accounts.setdefault(kim_id, []).append((account_id, platform))
     post_rows, target_rows, daily_rows = [], [], []
     post_id, target_id = 0, 0
@@ -75,44 +107,84 @@ def build(url: str, posts_wanted: int, seed: int = 8) -> dict[str, str]:
         at = now + timedelta(minutes=rng.randint(-90 * 24 * 60, 30 * 24 * 60))
         post_id += 1
         past = at < now
-        post_rows.append(dict(id=post_id, kim_id=kim_id, author_id=admin.id,
-                              text=f"Promo keripik tempe Sanan #{i} — pesan lewat KIM! #UMKMMalang",
-                              tags=[], review_state="approved", schedule_kind="at", schedule_at=at,
-                              schedule_zone="Asia/Jakarta", as_thread=False, created_at=at - timedelta(days=1),
-                              updated_at=at))
+        post_rows.append(
+            dict(
+                id=post_id,
+                kim_id=kim_id,
+                author_id=admin.id,
+                text=f"Promo keripik tempe Sanan #{i} — pesan lewat KIM! #UMKMMalang",
+                tags=[],
+                review_state="approved",
+                schedule_kind="at",
+                schedule_at=at,
+                schedule_zone="Asia/Jakarta",
+                as_thread=False,
+                created_at=at - timedelta(days=1),
+                updated_at=at,
+            )
+        )
         for account_id, platform in rng.sample(accounts[kim_id], rng.randint(1, 3)):
             target_id += 1
             likes, comments, shares = rng.randint(0, 80), rng.randint(0, 15), rng.randint(0, 8)
             state = "published" if past else "scheduled"
             if past and rng.random() < 0.02:
                 state = "failed"
-            target_rows.append(dict(
-                id=target_id, post_id=post_id, account_id=account_id, scheduled_at=at,
-                scheduled_zone="Asia/Jakarta", occurrence=0, state=state, attempts=1 if past else 0,
-                published_at=at if state == "published" else None,
-                last_error_code="rejected" if state == "failed" else None,
-                last_error_message="Foto terlalu kecil untuk Instagram." if state == "failed" else None,
-                likes=likes if state == "published" else None, created_at=at, updated_at=at))
+            target_rows.append(
+                dict(
+                    id=target_id,
+                    post_id=post_id,
+                    account_id=account_id,
+                    scheduled_at=at,
+                    scheduled_zone="Asia/Jakarta",
+                    occurrence=0,
+                    state=state,
+                    attempts=1 if past else 0,
+                    published_at=at if state == "published" else None,
+                    last_error_code="rejected" if state == "failed" else None,
+                    last_error_message="Foto terlalu kecil untuk Instagram." if state == "failed" else None,
+                    likes=likes if state == "published" else None,
+                    created_at=at,
+                    updated_at=at,
+                )
+            )
             if state == "published":
                 local_day = (at + timedelta(hours=7)).date()
-                daily_rows.append(dict(
-                    target_id=target_id, day=min(local_day + timedelta(days=1), date.today()),
-                    kim_id=kim_id, account_id=account_id, platform=platform, published_at=at,
-                    published_day=local_day, likes=likes, comments=comments, shares=shares,
-                    views=rng.randint(100, 3000), reach=rng.randint(80, 2500), saves=0,
-                    d_likes=likes, d_comments=comments, d_shares=shares, d_views=0, d_reach=0, d_saves=0,
-                    remote_missing=False, is_latest=True, captured_at=at + timedelta(hours=12)))
+                daily_rows.append(
+                    dict(
+                        target_id=target_id,
+                        day=min(local_day + timedelta(days=1), date.today()),
+                        kim_id=kim_id,
+                        account_id=account_id,
+                        platform=platform,
+                        published_at=at,
+                        published_day=local_day,
+                        likes=likes,
+                        comments=comments,
+                        shares=shares,
+                        views=rng.randint(100, 3000),
+                        reach=rng.randint(80, 2500),
+                        saves=0,
+                        d_likes=likes,
+                        d_comments=comments,
+                        d_shares=shares,
+                        d_views=0,
+                        d_reach=0,
+                        d_saves=0,
+                        remote_missing=False,
+                        is_latest=True,
+                        captured_at=at + timedelta(hours=12),
+                    )
+                )
     with engine.begin() as conn:
         for table, rows in ((posts, post_rows), (post_targets, target_rows), (engagement_daily, daily_rows)):
             for start in range(0, len(rows), 2000):
-                conn.execute(table.insert(), rows[start:start + 2000])
+                conn.execute(table.insert(), rows[start : start + 2000])
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             conn.execute(sa.text("SELECT setval(pg_get_serial_sequence('posts', 'id'), :n)"), {"n": post_id})
             conn.execute(sa.text("ANALYZE"))
     engine.dispose()
-    print(f"site: {len(post_rows)} posts, {len(target_rows)} targets, {len(daily_rows)} engagement rows",
-          flush=True)
+    print(f"site: {len(post_rows)} posts, {len(target_rows)} targets, {len(daily_rows)} engagement rows", flush=True)
     return {"admin": "admin@bench.id", "staff": "staf@bench.id"}
 
 
@@ -124,9 +196,16 @@ def measure(users: dict[str, str], runs: int) -> list[tuple[str, list[float]]]:
 
     get_settings.cache_clear()
     app = create_app()
-    pages = [("admin", "/calendar"), ("admin", "/calendar?view=week"), ("admin", "/queue"),
-             ("admin", "/engagement"), ("staff", "/calendar"), ("staff", "/queue"),
-             ("staff", "/engagement"), ("staff", "/engagement?group_by=kelurahan")]
+    pages = [
+        ("admin", "/calendar"),
+        ("admin", "/calendar?view=week"),
+        ("admin", "/queue"),
+        ("admin", "/engagement"),
+        ("staff", "/calendar"),
+        ("staff", "/queue"),
+        ("staff", "/engagement"),
+        ("staff", "/engagement?group_by=kelurahan"),
+    ]
     clients = {}
     for role, email in users.items():
         client = TestClient(app, base_url="http://127.0.0.1")
@@ -161,9 +240,13 @@ def main() -> None:
     from cryptography.fernet import Fernet
 
     tmp = Path(tempfile.mkdtemp(prefix="siar-bench-web-"))
-    os.environ.update(SIAR_ENV="test", SIAR_DATA_DIR=str(tmp), SIAR_SECRET_KEY=Fernet.generate_key().decode(),
-                      SIAR_SESSION_COOKIE_SECURE="false",
-                      SIAR_DATABASE_URL=args.database_url or f"sqlite:///{tmp / 'bench.db'}")
+    os.environ.update(
+        SIAR_ENV="test",
+        SIAR_DATA_DIR=str(tmp),
+        SIAR_SECRET_KEY=Fernet.generate_key().decode(),
+        SIAR_SESSION_COOKIE_SECURE="false",
+        SIAR_DATABASE_URL=args.database_url or f"sqlite:///{tmp / 'bench.db'}",
+    )
     users = build(os.environ["SIAR_DATABASE_URL"], args.posts)
     print(f"{'page':42} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     worst = 0.0

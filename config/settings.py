@@ -6,6 +6,7 @@ broker inside ``SIAR_DATA_DIR``. Production (``SIAR_ENV=production``) refuses
 to start without a real ``SIAR_SECRET_KEY``; dev and demo create one in the
 data directory and keep it there.
 """
+
 from __future__ import annotations
 
 import base64

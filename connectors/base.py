@@ -22,12 +22,14 @@ the new dict, encrypted, with the account. The callback runs before the
 connector method returns or raises, so a renewed session is kept even when the
 call that renewed it fails afterwards.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Literal, Mapping, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from connectors.errors import (  # re-exported: the taxonomy is part of the contract
     Ambiguous,
@@ -40,9 +42,24 @@ from connectors.errors import (  # re-exported: the taxonomy is part of the cont
 )
 
 __all__ = [
-    "AccountCheck", "AccountRef", "Ambiguous", "AuthExpired", "Connector", "ConnectorError",
-    "Content", "Limits", "MediaError", "MediaFile", "Metrics", "Missing", "Problem",
-    "PublishResult", "RateLimited", "Rejected", "RemotePost", "Transient",
+    "AccountCheck",
+    "AccountRef",
+    "Ambiguous",
+    "AuthExpired",
+    "Connector",
+    "ConnectorError",
+    "Content",
+    "Limits",
+    "MediaError",
+    "MediaFile",
+    "Metrics",
+    "Missing",
+    "Problem",
+    "PublishResult",
+    "RateLimited",
+    "Rejected",
+    "RemotePost",
+    "Transient",
 ]
 
 MediaKindName = Literal["image", "video"]
@@ -66,9 +83,7 @@ class AccountRef:
     sandbox: bool = False
     # Called with the complete new credentials dict when a connector renewed
     # them (e.g. a fresh Instagram login). The caller encrypts and stores it.
-    on_credentials_changed: Callable[[dict[str, Any]], None] | None = field(
-        default=None, compare=False
-    )
+    on_credentials_changed: Callable[[dict[str, Any]], None] | None = field(default=None, compare=False)
 
     @classmethod
     def from_credentials(
@@ -77,7 +92,7 @@ class AccountRef:
         *,
         sandbox: bool = False,
         on_credentials_changed: Callable[[dict[str, Any]], None] | None = None,
-    ) -> "AccountRef":
+    ) -> AccountRef:
         """Build a ref from a credentials dict carrying ``platform`` and ``handle``.
 
         Nothing in the dict decides where requests go (a ``sandbox_base_url``
@@ -177,11 +192,11 @@ class Limits:
     """What a platform accepts. Sizes in bytes; aspect as width/height."""
 
     max_text: int
-    text_counting: str          # "twitter-text-weighted" or "unicode-codepoints"
+    text_counting: str  # "twitter-text-weighted" or "unicode-codepoints"
     max_media: int
     max_images: int
     max_videos: int
-    mixed_media: bool           # images and a video in one post
+    mixed_media: bool  # images and a video in one post
     image_types: tuple[str, ...]
     video_types: tuple[str, ...]
     image_max_bytes: int
@@ -266,9 +281,7 @@ class Connector(Protocol):
 
     def find_recent(self, account: AccountRef, since: datetime) -> list[RemotePost]: ...
 
-    def fetch_metrics(
-        self, account: AccountRef, remote_ids: list[str]
-    ) -> dict[str, Metrics | Missing]: ...
+    def fetch_metrics(self, account: AccountRef, remote_ids: list[str]) -> dict[str, Metrics | Missing]: ...
 
     def delete(self, account: AccountRef, remote_id: str) -> None: ...
 

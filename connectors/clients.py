@@ -23,6 +23,7 @@ connection serve the next publish, read or delete.
 
 Evicted and dropped clients are closed (their pooled connections released).
 """
+
 from __future__ import annotations
 
 import functools
@@ -32,8 +33,9 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Generic, Mapping, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from connectors.base import AccountCheck, AccountRef
 from connectors.errors import ConnectorError, network_state
@@ -57,8 +59,7 @@ def credentials_digest(credentials: Mapping[str, Any]) -> str:
 
 def client_key(account: AccountRef) -> ClientKey:
     """The cache key of ``account``: identity in clear, credentials only as a digest."""
-    return (account.platform, account.handle, account.sandbox,
-            credentials_digest(account.credentials))
+    return (account.platform, account.handle, account.sandbox, credentials_digest(account.credentials))
 
 
 @dataclass
@@ -156,7 +157,7 @@ class ClientCache(Generic[C]):
     def _close_quietly(self, client: C) -> None:
         try:
             self._close(client)
-        except Exception:  # noqa: BLE001 - closing a spent client must never fail a call
+        except Exception:
             pass
 
 
@@ -182,6 +183,7 @@ def drops_client_on_failure(method: F) -> F:
 
     Covers a raised error and the ``error`` of a returned ``AccountCheck``.
     """
+
     @functools.wraps(method)
     def wrapper(self: _HasClients, account: AccountRef, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -193,4 +195,5 @@ def drops_client_on_failure(method: F) -> F:
         if isinstance(result, AccountCheck) and result.error is not None and spoils_client(result.error):
             self._clients.discard(account)
         return result
+
     return wrapper  # type: ignore[return-value]

@@ -16,13 +16,15 @@ which walks its table and then the ``COMMON_RULES`` here (network, 429, 5xx,
 credentials or the library's own exception text (which may hold URLs with
 tokens): the ``detail`` kept for operators is scrubbed.
 """
+
 from __future__ import annotations
 
 import http.client
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, ClassVar, Literal
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar, Literal
 
 import requests
 import urllib3.exceptions
@@ -129,15 +131,16 @@ class Ambiguous(ConnectorError):
 
 # --------------------------------------------------------------------------- mapping
 
+
 @dataclass(frozen=True)
 class Failure:
     """A platform failure, normalized for matching against a rule table."""
 
     exc: BaseException
-    create: bool                      # the failed call was a create (never retried)
-    status: int | None = None         # HTTP status when a response was received
-    codes: tuple[Any, ...] = ()       # platform error codes / types
-    message: str = ""                 # platform message, for matching only
+    create: bool  # the failed call was a create (never retried)
+    status: int | None = None  # HTTP status when a response was received
+    codes: tuple[Any, ...] = ()  # platform error codes / types
+    message: str = ""  # platform message, for matching only
     retry_at: datetime | None = None  # from rate-limit headers, when known
     network: NetworkState | None = None
 
@@ -196,21 +199,30 @@ def all_of(*predicates: Callable[[Failure], bool]) -> Callable[[Failure], bool]:
 
 
 COMMON_RULES: tuple[Rule, ...] = (
-    Rule(network_is("not_sent"), Transient, "network_unreachable",
-         "Platform tidak dapat dihubungi (permintaan belum terkirim); akan dicoba lagi.",
-         "The platform could not be reached (nothing was sent); it will be retried."),
-    Rule(network_is("maybe_sent"), ambiguous_if_create, "connection_lost",
-         "Sambungan terputus setelah permintaan terkirim; sistem akan memeriksa hasilnya.",
-         "The connection dropped after the request was sent; Siar will check the outcome."),
-    Rule(status_is(429), RateLimited, "rate_limited",
-         RateLimited.default_message_id, RateLimited.default_message_en),
-    Rule(status_between(500, 599), ambiguous_if_create, "server_error",
-         "Platform mengalami gangguan (5xx); sistem akan memeriksa hasilnya.",
-         "The platform had a server error (5xx); Siar will check the outcome."),
-    Rule(status_is(401), AuthExpired, "unauthorized",
-         AuthExpired.default_message_id, AuthExpired.default_message_en),
-    Rule(status_between(400, 499), Rejected, "rejected",
-         Rejected.default_message_id, Rejected.default_message_en),
+    Rule(
+        network_is("not_sent"),
+        Transient,
+        "network_unreachable",
+        "Platform tidak dapat dihubungi (permintaan belum terkirim); akan dicoba lagi.",
+        "The platform could not be reached (nothing was sent); it will be retried.",
+    ),
+    Rule(
+        network_is("maybe_sent"),
+        ambiguous_if_create,
+        "connection_lost",
+        "Sambungan terputus setelah permintaan terkirim; sistem akan memeriksa hasilnya.",
+        "The connection dropped after the request was sent; Siar will check the outcome.",
+    ),
+    Rule(status_is(429), RateLimited, "rate_limited", RateLimited.default_message_id, RateLimited.default_message_en),
+    Rule(
+        status_between(500, 599),
+        ambiguous_if_create,
+        "server_error",
+        "Platform mengalami gangguan (5xx); sistem akan memeriksa hasilnya.",
+        "The platform had a server error (5xx); Siar will check the outcome.",
+    ),
+    Rule(status_is(401), AuthExpired, "unauthorized", AuthExpired.default_message_id, AuthExpired.default_message_en),
+    Rule(status_between(400, 499), Rejected, "rejected", Rejected.default_message_id, Rejected.default_message_en),
 )
 
 DEFAULT_RATE_LIMIT_PAUSE = timedelta(minutes=15)
@@ -267,7 +279,7 @@ def describe(failure: Failure) -> str:
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 # Exceptions that prove nothing left this machine: no connection was made.

@@ -18,15 +18,17 @@ under ``-W error``; it never checks the HTTP status and exceptions carry no
 headers, so a response hook on the session records status and usage headers
 for the error table.
 """
+
 from __future__ import annotations
 
 import json
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from typing import Any, Callable
+from typing import Any
 
 import requests
 
@@ -40,13 +42,31 @@ with warnings.catch_warnings():
 from connectors import graph_versions
 from connectors import media as media_prep
 from connectors.base import (
-    AccountCheck, AccountRef, ConnectorError, Content, Limits, Metrics, Missing, Problem,
-    PublishResult, RemotePost,
+    AccountCheck,
+    AccountRef,
+    ConnectorError,
+    Content,
+    Limits,
+    Metrics,
+    Missing,
+    Problem,
+    PublishResult,
+    RemotePost,
 )
 from connectors.clients import ClientCache, drops_client_on_failure
 from connectors.errors import (
-    AuthExpired, ErrorMapper, Failure, RateLimited, Rejected, Rule, Transient, all_of,
-    ambiguous_if_create, code_in, message_has, utcnow,
+    AuthExpired,
+    ErrorMapper,
+    Failure,
+    RateLimited,
+    Rejected,
+    Rule,
+    Transient,
+    all_of,
+    ambiguous_if_create,
+    code_in,
+    message_has,
+    utcnow,
 )
 from connectors.redaction import register_credentials
 from connectors.transport import FACEBOOK_ORIGINS, Timeouts, destination, mount_transport, sandbox_origin
@@ -66,45 +86,87 @@ DEFAULT_RATE_LIMIT_PAUSE = timedelta(hours=1)
 ERRORS: tuple[Rule, ...] = (
     # Surely not applied, and nothing a post can fix: retried while the operator moves
     # SIAR_FACEBOOK_GRAPH_VERSION on (`siar status` says so from 60 days before the end).
-    Rule(code_in(2635), Transient, "graph_version_ended",
-         "Facebook tidak melayani lagi versi Graph API yang dipakai Siar; pengelola server perlu "
-         "mengganti SIAR_FACEBOOK_GRAPH_VERSION ke versi yang lebih baru. Akan dicoba lagi.",
-         "Facebook no longer serves the Graph API version Siar uses; the server operator needs to "
-         "set SIAR_FACEBOOK_GRAPH_VERSION to a newer version. It will be retried."),
-    Rule(code_in(*RATE_LIMIT_CODES), RateLimited, "rate_limited",
-         "Batas permintaan Facebook tercapai; akun dijeda sampai batas dibuka lagi.",
-         "Facebook's rate limit was reached; the account is paused until it resets."),
-    Rule(code_in(368), RateLimited, "temporarily_blocked",
-         "Facebook memblokir sementara Halaman ini untuk memposting; akun dijeda.",
-         "Facebook temporarily blocked this Page from posting; the account is paused."),
-    Rule(code_in(506), Rejected, "duplicate",
-         "Facebook menolak postingan yang sama persis dengan postingan sebelumnya; ubah teksnya.",
-         "Facebook rejected a post identical to an earlier one; change the text."),
-    Rule(code_in(190, 102, 463, 467), AuthExpired, "token_expired",
-         "Token Halaman Facebook kedaluwarsa atau dicabut; sambungkan ulang Halaman.",
-         "The Facebook Page token expired or was revoked; reconnect the Page."),
-    Rule(lambda f: any(isinstance(c, int) and (c == 10 or 200 <= c <= 299) for c in f.codes),
-         AuthExpired, "permission_missing",
-         "Izin Halaman Facebook kurang; sambungkan ulang dan berikan izin memposting.",
-         "The Facebook Page permissions are missing; reconnect and grant posting permission."),
-    Rule(code_in(1, 2), ambiguous_if_create, "platform_unavailable",
-         "Facebook sedang bermasalah; sistem akan memeriksa apakah postingan sudah terbit.",
-         "Facebook is having trouble; Siar will check whether the post was published."),
-    Rule(code_in(324, 352, 1363041), Rejected, "media_invalid",
-         "Facebook menolak berkas media; periksa format dan ukurannya.",
-         "Facebook rejected the media file; check its format and size."),
-    Rule(lambda f: f.status is not None and f.status < 500 and message_has("does not exist")(f),
-         Rejected, "not_found",
-         "Objek Facebook tidak ditemukan (mungkin sudah dihapus).",
-         "The Facebook object was not found (it may have been deleted)."),
+    Rule(
+        code_in(2635),
+        Transient,
+        "graph_version_ended",
+        "Facebook tidak melayani lagi versi Graph API yang dipakai Siar; pengelola server perlu "
+        "mengganti SIAR_FACEBOOK_GRAPH_VERSION ke versi yang lebih baru. Akan dicoba lagi.",
+        "Facebook no longer serves the Graph API version Siar uses; the server operator needs to "
+        "set SIAR_FACEBOOK_GRAPH_VERSION to a newer version. It will be retried.",
+    ),
+    Rule(
+        code_in(*RATE_LIMIT_CODES),
+        RateLimited,
+        "rate_limited",
+        "Batas permintaan Facebook tercapai; akun dijeda sampai batas dibuka lagi.",
+        "Facebook's rate limit was reached; the account is paused until it resets.",
+    ),
+    Rule(
+        code_in(368),
+        RateLimited,
+        "temporarily_blocked",
+        "Facebook memblokir sementara Halaman ini untuk memposting; akun dijeda.",
+        "Facebook temporarily blocked this Page from posting; the account is paused.",
+    ),
+    Rule(
+        code_in(506),
+        Rejected,
+        "duplicate",
+        "Facebook menolak postingan yang sama persis dengan postingan sebelumnya; ubah teksnya.",
+        "Facebook rejected a post identical to an earlier one; change the text.",
+    ),
+    Rule(
+        code_in(190, 102, 463, 467),
+        AuthExpired,
+        "token_expired",
+        "Token Halaman Facebook kedaluwarsa atau dicabut; sambungkan ulang Halaman.",
+        "The Facebook Page token expired or was revoked; reconnect the Page.",
+    ),
+    Rule(
+        lambda f: any(isinstance(c, int) and (c == 10 or 200 <= c <= 299) for c in f.codes),
+        AuthExpired,
+        "permission_missing",
+        "Izin Halaman Facebook kurang; sambungkan ulang dan berikan izin memposting.",
+        "The Facebook Page permissions are missing; reconnect and grant posting permission.",
+    ),
+    Rule(
+        code_in(1, 2),
+        ambiguous_if_create,
+        "platform_unavailable",
+        "Facebook sedang bermasalah; sistem akan memeriksa apakah postingan sudah terbit.",
+        "Facebook is having trouble; Siar will check whether the post was published.",
+    ),
+    Rule(
+        code_in(324, 352, 1363041),
+        Rejected,
+        "media_invalid",
+        "Facebook menolak berkas media; periksa format dan ukurannya.",
+        "Facebook rejected the media file; check its format and size.",
+    ),
+    Rule(
+        lambda f: f.status is not None and f.status < 500 and message_has("does not exist")(f),
+        Rejected,
+        "not_found",
+        "Objek Facebook tidak ditemukan (mungkin sudah dihapus).",
+        "The Facebook object was not found (it may have been deleted).",
+    ),
     # A metric Meta no longer knows fails the whole request: not a sign that the posts are gone
     # (fetch_metrics must not fall back to id-by-id reads and call every post Missing).
-    Rule(all_of(code_in(100), message_has("valid insights metric")), Rejected, "insights_metric_invalid",
-         "Facebook menolak salah satu metrik insights yang diminta Siar; keterlibatan belum bisa diukur.",
-         "Facebook refused one of the insights metrics Siar asks for; engagement cannot be measured yet."),
-    Rule(code_in(100), Rejected, "invalid_parameter",
-         "Facebook menolak isi postingan (parameter tidak valid).",
-         "Facebook rejected the post's content (invalid parameter)."),
+    Rule(
+        all_of(code_in(100), message_has("valid insights metric")),
+        Rejected,
+        "insights_metric_invalid",
+        "Facebook menolak salah satu metrik insights yang diminta Siar; keterlibatan belum bisa diukur.",
+        "Facebook refused one of the insights metrics Siar asks for; engagement cannot be measured yet.",
+    ),
+    Rule(
+        code_in(100),
+        Rejected,
+        "invalid_parameter",
+        "Facebook menolak isi postingan (parameter tidak valid).",
+        "Facebook rejected the post's content (invalid parameter).",
+    ),
 )
 
 
@@ -184,8 +246,7 @@ class FacebookConnector:
         self.with_insights = with_insights
         self._now = now
         self._map = ErrorMapper(self.platform, ERRORS, now)
-        self._clients: ClientCache[tuple[facebook.GraphAPI, _LastResponse]] = ClientCache(
-            self._new_graph, _close_graph)
+        self._clients: ClientCache[tuple[facebook.GraphAPI, _LastResponse]] = ClientCache(self._new_graph, _close_graph)
 
     # ------------------------------------------------------------------ plumbing
     def _graph(self, account: AccountRef) -> tuple[facebook.GraphAPI, _LastResponse]:
@@ -208,7 +269,7 @@ class FacebookConnector:
         last.reset()
         try:
             return fn(*args, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - everything is classified
+        except Exception as exc:
             raise self._fail(exc, last, create) from None
 
     def _fail(self, exc: BaseException, last: _LastResponse, create: bool) -> ConnectorError:
@@ -241,12 +302,21 @@ class FacebookConnector:
         """Text length, media count/type/size; a post needs text, a link or media."""
         problems: list[Problem] = []
         if not content.text.strip() and not content.media and not content.link:
-            problems.append(Problem("empty", "Postingan Facebook perlu teks, tautan atau media.",
-                                    "A Facebook post needs text, a link or media."))
+            problems.append(
+                Problem(
+                    "empty",
+                    "Postingan Facebook perlu teks, tautan atau media.",
+                    "A Facebook post needs text, a link or media.",
+                )
+            )
         if len(content.text) > self.limits.max_text:
-            problems.append(Problem("text_too_long",
-                                    f"Teks melebihi {self.limits.max_text} karakter.",
-                                    f"The text exceeds {self.limits.max_text} characters."))
+            problems.append(
+                Problem(
+                    "text_too_long",
+                    f"Teks melebihi {self.limits.max_text} karakter.",
+                    f"The text exceeds {self.limits.max_text} characters.",
+                )
+            )
         problems.extend(hashtag_problems(content.text, self.limits))
         problems.extend(media_problems(content, self.limits))
         return problems
@@ -261,14 +331,12 @@ class FacebookConnector:
         if content.videos:
             video = media_prep.check_video(content.videos[0].path, self.platform)
             with open(video.path, "rb") as fh:
-                answer = self._call(last, True, graph.put_photo, fh, album_path=f"{page}/videos",
-                                    description=message)
+                answer = self._call(last, True, graph.put_photo, fh, album_path=f"{page}/videos", description=message)
         elif len(content.images) == 1:
             with TemporaryDirectory(prefix="siar-fb-") as tmp:
                 photo = self._prepare(content.images[0].path, Path(tmp))
                 with open(photo, "rb") as fh:
-                    answer = self._call(last, True, graph.put_photo, fh, album_path=f"{page}/photos",
-                                        message=message)
+                    answer = self._call(last, True, graph.put_photo, fh, album_path=f"{page}/photos", message=message)
         elif content.images:
             attached: dict[str, str] = {}
             with TemporaryDirectory(prefix="siar-fb-") as tmp:
@@ -276,8 +344,9 @@ class FacebookConnector:
                     photo = self._prepare(item.path, Path(tmp))
                     with open(photo, "rb") as fh:
                         # Unpublished photos are invisible until attached: not the create call.
-                        uploaded = self._call(last, False, graph.put_photo, fh, album_path=f"{page}/photos",
-                                              published="false")
+                        uploaded = self._call(
+                            last, False, graph.put_photo, fh, album_path=f"{page}/photos", published="false"
+                        )
                     attached[f"attached_media[{index}]"] = json.dumps({"media_fbid": str(uploaded["id"])})
             answer = self._call(last, True, graph.put_object, page, "feed", message=message, **attached)
         else:
@@ -302,13 +371,15 @@ class FacebookConnector:
         for _ in range(10):
             page = self._call(last, False, graph.get_connections, self._page_id(account), "feed", **args)
             for item in page.get("data", []):
-                posts.append(RemotePost(
-                    remote_id=str(item["id"]),
-                    text=item.get("message", ""),
-                    created_at=_parse_time(item.get("created_time")),
-                    permalink=item.get("permalink_url") or self.permalink(str(item["id"])),
-                    media_count=_media_count(item.get("attachments")),
-                ))
+                posts.append(
+                    RemotePost(
+                        remote_id=str(item["id"]),
+                        text=item.get("message", ""),
+                        created_at=_parse_time(item.get("created_time")),
+                        permalink=item.get("permalink_url") or self.permalink(str(item["id"])),
+                        media_count=_media_count(item.get("attachments")),
+                    )
+                )
             after = ((page.get("paging") or {}).get("cursors") or {}).get("after")
             if not after or not (page.get("paging") or {}).get("next"):
                 break
@@ -359,10 +430,18 @@ class FacebookConnector:
             return AccountCheck(False, self.platform, account.handle, error=error)
         page_id = str(me.get("id"))
         if page_id != str(account.credentials.get("page_id")):
-            return AccountCheck(False, self.platform, account.handle, page_id, AuthExpired(
-                "Token ini bukan token Halaman yang benar; sambungkan ulang Halaman.",
-                "This token is not the right Page's token; reconnect the Page.",
-                code="wrong_page", platform=self.platform))
+            return AccountCheck(
+                False,
+                self.platform,
+                account.handle,
+                page_id,
+                AuthExpired(
+                    "Token ini bukan token Halaman yang benar; sambungkan ulang Halaman.",
+                    "This token is not the right Page's token; reconnect the Page.",
+                    code="wrong_page",
+                    platform=self.platform,
+                ),
+            )
         return AccountCheck(True, self.platform, account.handle, page_id)
 
 
@@ -379,8 +458,11 @@ def _metrics(item: dict[str, Any]) -> Metrics:
         for entry in ((item.get("insights") or {}).get("data") or [])
     }
     return Metrics(
-        likes=int(reactions), comments=int(comments), shares=int(shares),
-        views=insights.get(VIEWS_METRIC), reach=insights.get(REACH_METRIC),
+        likes=int(reactions),
+        comments=int(comments),
+        shares=int(shares),
+        views=insights.get(VIEWS_METRIC),
+        reach=insights.get(REACH_METRIC),
         raw=item,
     )
 
@@ -402,7 +484,7 @@ def _parse_time(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z").astimezone(timezone.utc)
+        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z").astimezone(UTC)
     except ValueError:
         try:
             return datetime.fromisoformat(value.replace("Z", "+00:00"))

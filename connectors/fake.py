@@ -9,18 +9,28 @@ It passes the same contract suite as the real connectors
 * ``set_metrics(remote_id, Metrics(...))``; ``calls`` counts method calls;
 * ``clock``: a callable giving "now" (fixed clocks in unit tests).
 """
+
 from __future__ import annotations
 
 import itertools
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 from connectors.base import (
-    AccountCheck, AccountRef, AuthExpired, ConnectorError, Content, Limits, Metrics, Missing,
-    Problem, PublishResult, RemotePost,
+    AccountCheck,
+    AccountRef,
+    AuthExpired,
+    ConnectorError,
+    Content,
+    Limits,
+    Metrics,
+    Missing,
+    Problem,
+    PublishResult,
+    RemotePost,
 )
 from connectors.errors import utcnow
 from connectors.validation import media_problems, reject_if_invalid, with_link
@@ -49,9 +59,15 @@ class FakeConnector:
     ) -> None:
         self.platform = platform
         self.limits = limits or Limits(
-            max_text=500, text_counting="unicode-codepoints", max_media=4, max_images=4,
-            max_videos=1, mixed_media=False, image_types=("image/jpeg", "image/png"),
-            video_types=("video/mp4",), image_max_bytes=5 * 1024 * 1024,
+            max_text=500,
+            text_counting="unicode-codepoints",
+            max_media=4,
+            max_images=4,
+            max_videos=1,
+            mixed_media=False,
+            image_types=("image/jpeg", "image/png"),
+            video_types=("video/mp4",),
+            image_max_bytes=5 * 1024 * 1024,
             video_max_bytes=100 * 1024 * 1024,
         )
         self.clock = clock
@@ -83,8 +99,13 @@ class FakeConnector:
         if not text.strip() and not content.media:
             problems.append(Problem("empty", "Postingan kosong.", "The post is empty."))
         if len(text) > self.limits.max_text:
-            problems.append(Problem("text_too_long", f"Teks melebihi {self.limits.max_text} karakter.",
-                                    f"The text exceeds {self.limits.max_text} characters."))
+            problems.append(
+                Problem(
+                    "text_too_long",
+                    f"Teks melebihi {self.limits.max_text} karakter.",
+                    f"The text exceeds {self.limits.max_text} characters.",
+                )
+            )
         return problems + media_problems(content, self.limits)
 
     def publish(self, account: AccountRef, content: Content) -> PublishResult:
@@ -96,22 +117,21 @@ class FakeConnector:
             post = None
             if failure is None or failure[1]:
                 rid = str(next(self._ids))
-                post = FakePost(rid, account.handle, with_link(content), len(content.media), self.clock(),
-                                Metrics())
+                post = FakePost(rid, account.handle, with_link(content), len(content.media), self.clock(), Metrics())
                 self.posts[rid] = post
         if failure is not None:
             raise failure[0]
         assert post is not None
-        return PublishResult(post.remote_id, f"https://fake.example/{post.remote_id}", post.created_at,
-                             (post.remote_id,))
+        return PublishResult(
+            post.remote_id, f"https://fake.example/{post.remote_id}", post.created_at, (post.remote_id,)
+        )
 
     def find_recent(self, account: AccountRef, since: datetime) -> list[RemotePost]:
         self.calls["find_recent"] += 1
         self._auth(account)
         with self._lock:
             return [
-                RemotePost(p.remote_id, p.text, p.created_at, f"https://fake.example/{p.remote_id}",
-                           p.media_count)
+                RemotePost(p.remote_id, p.text, p.created_at, f"https://fake.example/{p.remote_id}", p.media_count)
                 for p in self.posts.values()
                 if p.handle == account.handle and p.created_at >= since
             ]
@@ -120,10 +140,7 @@ class FakeConnector:
         self.calls["fetch_metrics"] += 1
         self._auth(account)
         with self._lock:
-            return {
-                rid: (self.posts[rid].metrics if rid in self.posts else Missing(rid))
-                for rid in remote_ids
-            }
+            return {rid: (self.posts[rid].metrics if rid in self.posts else Missing(rid)) for rid in remote_ids}
 
     def delete(self, account: AccountRef, remote_id: str) -> None:
         self.calls["delete"] += 1

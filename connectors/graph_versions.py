@@ -17,6 +17,7 @@ releases a version: add it, give the previous one its end date, and move
 ``DEFAULT_VERSION`` forward long before the old default's last 60 days (a
 test fails when fewer than 60 days are left).
 """
+
 from __future__ import annotations
 
 import re

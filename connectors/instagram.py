@@ -21,15 +21,17 @@ library's public lower-level steps instead (``photo_rupload`` + ``photo_configur
 the one create call, never repeated. Against the sandbox ``request_timeout=0``
 and no ``delay_range``.
 """
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from json import dumps
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from instagrapi import Client
 from instagrapi import exceptions as ig
@@ -37,12 +39,29 @@ from instagrapi.extractors import extract_media_v1
 
 from connectors import media as media_prep
 from connectors.base import (
-    AccountCheck, AccountRef, Ambiguous, ConnectorError, Content, Limits, Metrics, Missing,
-    Problem, PublishResult, RemotePost, Transient,
+    AccountCheck,
+    AccountRef,
+    Ambiguous,
+    ConnectorError,
+    Content,
+    Limits,
+    Metrics,
+    Missing,
+    Problem,
+    PublishResult,
+    RemotePost,
+    Transient,
 )
 from connectors.clients import ClientCache, drops_client_on_failure
 from connectors.errors import (
-    AuthExpired, ErrorMapper, Failure, RateLimited, Rejected, Rule, ambiguous_if_create, exc_is,
+    AuthExpired,
+    ErrorMapper,
+    Failure,
+    RateLimited,
+    Rejected,
+    Rule,
+    ambiguous_if_create,
+    exc_is,
     utcnow,
 )
 from connectors.redaction import register_credentials
@@ -57,11 +76,20 @@ HASHTAG_LIMIT = 30
 FEED_PAGE = 50  # medias read per find_recent / fetch_metrics (user_medias_v1 paginates)
 # Keys of instagrapi's ``get_settings()`` that choose how the client talks to Instagram
 # (TLS verification, transports, retries, waits): dropped before a session is resumed.
-TRANSPORT_SETTINGS = frozenset({
-    "tls_verify", "private_transport", "public_transport", "public_transport_impersonate",
-    "request_timeout", "public_request_retries_count", "public_request_retries_timeout",
-    "session_retry_total", "session_retry_backoff_factor", "session_retry_statuses",
-})
+TRANSPORT_SETTINGS = frozenset(
+    {
+        "tls_verify",
+        "private_transport",
+        "public_transport",
+        "public_transport_impersonate",
+        "request_timeout",
+        "public_request_retries_count",
+        "public_request_retries_timeout",
+        "session_retry_total",
+        "session_retry_backoff_factor",
+        "session_retry_statuses",
+    }
+)
 
 
 class _RuploadFailed(Exception):
@@ -73,46 +101,86 @@ class _RuploadFailed(Exception):
 
 
 ERRORS: tuple[Rule, ...] = (
-    Rule(exc_is(ig.ChallengeError, ig.ChallengeRequired, ig.TwoFactorRequired, ig.CaptchaChallengeRequired),
-         AuthExpired, "challenge_required",
-         "Instagram meminta verifikasi (challenge/2FA); buka Instagram, selesaikan verifikasi, "
-         "lalu sambungkan ulang akun.",
-         "Instagram asks for verification (challenge/2FA); open Instagram, complete it, "
-         "then reconnect the account."),
-    Rule(exc_is(ig.AccountSuspended), AuthExpired, "account_suspended",
-         "Akun Instagram ditangguhkan; selesaikan di aplikasi Instagram lalu sambungkan ulang.",
-         "The Instagram account is suspended; resolve it in the Instagram app, then reconnect."),
-    Rule(exc_is(ig.BadPassword, ig.BadCredentials), AuthExpired, "bad_password",
-         "Kata sandi Instagram tidak berlaku lagi; sambungkan ulang akun.",
-         "The Instagram password is no longer valid; reconnect the account."),
-    Rule(exc_is(ig.LoginRequired, ig.ReloginAttemptExceeded, ig.ClientLoginRequired,
-                ig.ClientUnauthorizedError), AuthExpired, "login_required",
-         "Sesi Instagram berakhir dan tidak dapat diperbarui; sambungkan ulang akun.",
-         "The Instagram session ended and could not be renewed; reconnect the account."),
-    Rule(exc_is(ig.PleaseWaitFewMinutes, ig.RateLimitError, ig.ClientThrottledError), RateLimited,
-         "rate_limited",
-         "Instagram meminta menunggu beberapa menit; akun dijeda sementara.",
-         "Instagram asks to wait a few minutes; the account is paused for a while."),
-    Rule(exc_is(ig.FeedbackRequired, ig.SentryBlock), RateLimited, "action_blocked",
-         "Instagram memblokir sementara tindakan akun ini; akun dijeda.",
-         "Instagram temporarily blocked this account's actions; the account is paused."),
-    Rule(exc_is(ig.VideoTooLongException), Rejected, "video_too_long",
-         "Video terlalu panjang untuk Instagram.",
-         "The video is too long for Instagram."),
-    Rule(exc_is(ValueError), Rejected, "media_unreadable",
-         "Instagram tidak dapat membaca berkas media (MP4 tanpa metadata video?).",
-         "Instagram cannot read the media file (an MP4 without video metadata?)."),
-    Rule(exc_is(_RuploadFailed), lambda f: Transient, "upload_failed",
-         "Unggahan media ke Instagram gagal; akan dicoba lagi.",
-         "Uploading the media to Instagram failed; it will be retried."),
-    Rule(lambda f: isinstance(f.exc, ig.ClientError) and f.status is not None and f.status >= 500,
-         ambiguous_if_create, "server_error",
-         "Instagram sedang bermasalah; sistem akan memeriksa apakah postingan sudah terbit.",
-         "Instagram is having trouble; Siar will check whether the post was published."),
-    Rule(lambda f: isinstance(f.exc, ig.ClientError) and f.network is None and f.status is not None
-         and 400 <= f.status < 500, Rejected, "rejected",
-         "Instagram menolak postingan ini; periksa keterangan dan media.",
-         "Instagram rejected this post; check the caption and media."),
+    Rule(
+        exc_is(ig.ChallengeError, ig.ChallengeRequired, ig.TwoFactorRequired, ig.CaptchaChallengeRequired),
+        AuthExpired,
+        "challenge_required",
+        "Instagram meminta verifikasi (challenge/2FA); buka Instagram, selesaikan verifikasi, "
+        "lalu sambungkan ulang akun.",
+        "Instagram asks for verification (challenge/2FA); open Instagram, complete it, then reconnect the account.",
+    ),
+    Rule(
+        exc_is(ig.AccountSuspended),
+        AuthExpired,
+        "account_suspended",
+        "Akun Instagram ditangguhkan; selesaikan di aplikasi Instagram lalu sambungkan ulang.",
+        "The Instagram account is suspended; resolve it in the Instagram app, then reconnect.",
+    ),
+    Rule(
+        exc_is(ig.BadPassword, ig.BadCredentials),
+        AuthExpired,
+        "bad_password",
+        "Kata sandi Instagram tidak berlaku lagi; sambungkan ulang akun.",
+        "The Instagram password is no longer valid; reconnect the account.",
+    ),
+    Rule(
+        exc_is(ig.LoginRequired, ig.ReloginAttemptExceeded, ig.ClientLoginRequired, ig.ClientUnauthorizedError),
+        AuthExpired,
+        "login_required",
+        "Sesi Instagram berakhir dan tidak dapat diperbarui; sambungkan ulang akun.",
+        "The Instagram session ended and could not be renewed; reconnect the account.",
+    ),
+    Rule(
+        exc_is(ig.PleaseWaitFewMinutes, ig.RateLimitError, ig.ClientThrottledError),
+        RateLimited,
+        "rate_limited",
+        "Instagram meminta menunggu beberapa menit; akun dijeda sementara.",
+        "Instagram asks to wait a few minutes; the account is paused for a while.",
+    ),
+    Rule(
+        exc_is(ig.FeedbackRequired, ig.SentryBlock),
+        RateLimited,
+        "action_blocked",
+        "Instagram memblokir sementara tindakan akun ini; akun dijeda.",
+        "Instagram temporarily blocked this account's actions; the account is paused.",
+    ),
+    Rule(
+        exc_is(ig.VideoTooLongException),
+        Rejected,
+        "video_too_long",
+        "Video terlalu panjang untuk Instagram.",
+        "The video is too long for Instagram.",
+    ),
+    Rule(
+        exc_is(ValueError),
+        Rejected,
+        "media_unreadable",
+        "Instagram tidak dapat membaca berkas media (MP4 tanpa metadata video?).",
+        "Instagram cannot read the media file (an MP4 without video metadata?).",
+    ),
+    Rule(
+        exc_is(_RuploadFailed),
+        lambda f: Transient,
+        "upload_failed",
+        "Unggahan media ke Instagram gagal; akan dicoba lagi.",
+        "Uploading the media to Instagram failed; it will be retried.",
+    ),
+    Rule(
+        lambda f: isinstance(f.exc, ig.ClientError) and f.status is not None and f.status >= 500,
+        ambiguous_if_create,
+        "server_error",
+        "Instagram sedang bermasalah; sistem akan memeriksa apakah postingan sudah terbit.",
+        "Instagram is having trouble; Siar will check whether the post was published.",
+    ),
+    Rule(
+        lambda f: (
+            isinstance(f.exc, ig.ClientError) and f.network is None and f.status is not None and 400 <= f.status < 500
+        ),
+        Rejected,
+        "rejected",
+        "Instagram menolak postingan ini; periksa keterangan dan media.",
+        "Instagram rejected this post; check the caption and media.",
+    ),
 )
 
 
@@ -139,8 +207,9 @@ class InstagramConnector:
         supports_link=False,
     )
 
-    def __init__(self, *, timeouts: Timeouts = Timeouts(), now: Callable[[], datetime] = utcnow,
-                 sandbox_url: str | None = None) -> None:
+    def __init__(
+        self, *, timeouts: Timeouts = Timeouts(), now: Callable[[], datetime] = utcnow, sandbox_url: str | None = None
+    ) -> None:
         self.timeouts = timeouts
         self.sandbox_url = sandbox_origin(sandbox_url)  # the site's sandbox, for training accounts
         self._now = now
@@ -200,13 +269,14 @@ class InstagramConnector:
                 raise Transient(
                     "Sesi Instagram diperbarui; postingan akan dikirim ulang.",
                     "The Instagram session was renewed; the post will be sent again.",
-                    code="session_renewed", platform=self.platform,
+                    code="session_renewed",
+                    platform=self.platform,
                 ) from None
-        except Exception as exc:  # noqa: BLE001 - everything is classified
+        except Exception as exc:
             raise self._fail(exc, create=create) from None
         try:
             return fn()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise self._fail(exc, create=False) from None
 
     def _relogin(self, account: AccountRef, cl: Client) -> None:
@@ -215,7 +285,7 @@ class InstagramConnector:
         password = account.credential("password")
         try:
             cl.login_legacy(username, password, relogin=True)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             # The failed login cleared the client's session and counted an attempt: never reuse it.
             self._clients.discard(account)
             error = self._fail(exc, create=False)
@@ -224,7 +294,9 @@ class InstagramConnector:
             raise AuthExpired(
                 error.message_id if isinstance(error, AuthExpired) else AuthExpired.default_message_id,
                 error.message_en if isinstance(error, AuthExpired) else AuthExpired.default_message_en,
-                code=error.code, platform=self.platform, detail=error.detail,
+                code=error.code,
+                platform=self.platform,
+                detail=error.detail,
             ) from None
         _mirror_session_cookies(cl)
         renewed = dict(account.credentials)
@@ -250,12 +322,22 @@ class InstagramConnector:
         problems: list[Problem] = []
         caption = with_link(content)
         if not content.media:
-            problems.append(Problem("media_required",
-                                    "Instagram memerlukan minimal satu foto atau video.",
-                                    "Instagram needs at least one photo or video.", "media"))
+            problems.append(
+                Problem(
+                    "media_required",
+                    "Instagram memerlukan minimal satu foto atau video.",
+                    "Instagram needs at least one photo or video.",
+                    "media",
+                )
+            )
         if len(caption) > CAPTION_LIMIT:
-            problems.append(Problem("text_too_long", f"Keterangan melebihi {CAPTION_LIMIT} karakter.",
-                                    f"The caption exceeds {CAPTION_LIMIT} characters."))
+            problems.append(
+                Problem(
+                    "text_too_long",
+                    f"Keterangan melebihi {CAPTION_LIMIT} karakter.",
+                    f"The caption exceeds {CAPTION_LIMIT} characters.",
+                )
+            )
         problems.extend(hashtag_problems(caption, self.limits))
         problems.extend(media_problems(content, self.limits))
         return problems
@@ -280,14 +362,15 @@ class InstagramConnector:
             configured = self._run(account, cl, configure, create=True)
         media = configured.get("media") if isinstance(configured, dict) else None
         if not media:
-            raise Ambiguous(code="no_media_in_answer", platform=self.platform,
-                            detail="configure answered without a media object")
+            raise Ambiguous(
+                code="no_media_in_answer", platform=self.platform, detail="configure answered without a media object"
+            )
         parsed = extract_media_v1(media)
-        return PublishResult(str(parsed.id), self.permalink(parsed.code),
-                             parsed.taken_at or self._now())
+        return PublishResult(str(parsed.id), self.permalink(parsed.code), parsed.taken_at or self._now())
 
-    def _upload_photo(self, account: AccountRef, cl: Client, path: Path, tmp: Path,
-                      *, to_album: bool) -> tuple[str, int, int]:
+    def _upload_photo(
+        self, account: AccountRef, cl: Client, path: Path, tmp: Path, *, to_album: bool
+    ) -> tuple[str, int, int]:
         prepared = media_prep.prepare_image(path, self.platform, tmp)
 
         def rupload() -> tuple[str, int, int]:
@@ -295,6 +378,7 @@ class InstagramConnector:
                 return cl.photo_rupload(prepared.path, to_album=to_album)
             except ig.PhotoNotUpload as exc:
                 raise _rupload_error(exc) from exc
+
         return self._run(account, cl, rupload, create=False)
 
     def _album_child(self, account: AccountRef, cl: Client, path: Path, tmp: Path) -> dict[str, Any]:
@@ -302,15 +386,13 @@ class InstagramConnector:
         # The child shape instagrapi's own album_upload builds for a photo.
         return {
             "upload_id": upload_id,
-            "edits": dumps({"crop_original_size": [width, height], "crop_center": [0.0, -0.0],
-                            "crop_zoom": 1.0}),
+            "edits": dumps({"crop_original_size": [width, height], "crop_center": [0.0, -0.0], "crop_zoom": 1.0}),
             "extra": dumps({"source_width": width, "source_height": height}),
             "scene_capture_type": "",
             "scene_type": None,
         }
 
-    def _upload_video(self, account: AccountRef, cl: Client, content: Content,
-                      tmp: Path) -> tuple[Any, ...]:
+    def _upload_video(self, account: AccountRef, cl: Client, content: Content, tmp: Path) -> tuple[Any, ...]:
         item = content.videos[0]
         video = media_prep.check_video(item.path, self.platform)
         if item.thumbnail is not None:
@@ -324,6 +406,7 @@ class InstagramConnector:
                 return cl.video_rupload(video.path, thumb)
             except ig.VideoNotUpload as exc:
                 raise _rupload_error(exc) from exc
+
         upload_id, width, height, duration, thumbnail = self._run(account, cl, rupload, create=False)
         return upload_id, width, height, duration, thumbnail
 
@@ -332,12 +415,13 @@ class InstagramConnector:
         """The account's feed items taken at or after ``since`` (user_medias_v1)."""
         cl = self._client(account)
         medias = self._run(account, cl, lambda: _feed(cl, self._user_id(account, cl), FEED_PAGE), create=False)
-        since_utc = since.astimezone(timezone.utc)
+        since_utc = since.astimezone(UTC)
         return [
-            RemotePost(str(m.id), m.caption_text or "", m.taken_at, self.permalink(m.code),
-                       max(1, len(m.resources or [])))
+            RemotePost(
+                str(m.id), m.caption_text or "", m.taken_at, self.permalink(m.code), max(1, len(m.resources or []))
+            )
             for m in medias
-            if m.taken_at is None or m.taken_at.astimezone(timezone.utc) >= since_utc
+            if m.taken_at is None or m.taken_at.astimezone(UTC) >= since_utc
         ]
 
     @drops_client_on_failure
@@ -359,10 +443,16 @@ class InstagramConnector:
                 continue
             views = m.play_count if m.play_count is not None else m.view_count
             result[rid] = Metrics(
-                likes=int(m.like_count or 0), comments=int(m.comment_count or 0), shares=0,
+                likes=int(m.like_count or 0),
+                comments=int(m.comment_count or 0),
+                shares=0,
                 views=int(views) if views is not None else None,
-                raw={"like_count": m.like_count, "comment_count": m.comment_count,
-                     "play_count": m.play_count, "view_count": m.view_count},
+                raw={
+                    "like_count": m.like_count,
+                    "comment_count": m.comment_count,
+                    "play_count": m.play_count,
+                    "view_count": m.view_count,
+                },
             )
         return result
 
@@ -387,10 +477,18 @@ class InstagramConnector:
         user_id = str(info.pk)
         expected = account.credentials.get("user_id")
         if expected and str(expected) != user_id:
-            return AccountCheck(False, self.platform, account.handle, user_id, AuthExpired(
-                "Sesi ini milik akun Instagram lain; sambungkan ulang akun yang benar.",
-                "This session belongs to another Instagram account; reconnect the right one.",
-                code="wrong_account", platform=self.platform))
+            return AccountCheck(
+                False,
+                self.platform,
+                account.handle,
+                user_id,
+                AuthExpired(
+                    "Sesi ini milik akun Instagram lain; sambungkan ulang akun yang benar.",
+                    "This session belongs to another Instagram account; reconnect the right one.",
+                    code="wrong_account",
+                    platform=self.platform,
+                ),
+            )
         return AccountCheck(True, self.platform, account.handle, user_id)
 
 
@@ -459,4 +557,3 @@ def _delete(cl: Client, remote_id: str) -> None:
 def _refuse_interaction(*args: Any, **kwargs: Any) -> str:
     """Installed as instagrapi's challenge/password handlers: a worker never asks a human."""
     raise ig.ChallengeRequired("interactive verification required")
-

@@ -19,6 +19,7 @@ MP4 (an ``ftyp`` box at the start) and within the platform's size limit. An
 Instagram video needs a JPEG cover: use the one supplied, else
 ``placeholder_thumbnail`` makes a plain one (a real frame needs ffmpeg).
 """
+
 from __future__ import annotations
 
 import os
@@ -164,9 +165,9 @@ def pad_to_aspect(image: Image.Image, min_aspect: float, max_aspect: float) -> I
     """Pad with white (never crop) so width/height lies within [min_aspect, max_aspect]."""
     width, height = image.size
     aspect = width / height
-    if aspect < min_aspect:      # too tall: widen
+    if aspect < min_aspect:  # too tall: widen
         new_size = (int(round(height * min_aspect)), height)
-    elif aspect > max_aspect:    # too wide: heighten
+    elif aspect > max_aspect:  # too wide: heighten
         new_size = (width, int(round(width / max_aspect)))
     else:
         return image

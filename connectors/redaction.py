@@ -8,12 +8,14 @@ never patch them; instead a ``logging.Filter`` on exactly those loggers scrubs
 (b) well-known secret patterns. ``scrub`` is also applied to the operator
 ``detail`` of every ``ConnectorError``.
 """
+
 from __future__ import annotations
 
 import logging
 import re
 import threading
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 REDACTED = "***"
 
@@ -88,7 +90,7 @@ class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a malformed record is the library's problem, not ours
+        except Exception:
             return True
         cleaned = scrub(message)
         if cleaned != message:

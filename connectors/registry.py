@@ -1,7 +1,8 @@
 """Platform name -> connector. One connector per platform; a second registration raises."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from connectors.base import Connector
 
@@ -36,9 +37,7 @@ class Registry:
         try:
             return self._connectors[str(platform)]
         except KeyError:
-            raise UnknownPlatform(
-                f"Platform {platform!r} tidak dikenal / unknown platform {platform!r}"
-            ) from None
+            raise UnknownPlatform(f"Platform {platform!r} tidak dikenal / unknown platform {platform!r}") from None
 
     def platforms(self) -> list[str]:
         return sorted(self._connectors)
@@ -47,8 +46,9 @@ class Registry:
         return platform in self._connectors
 
 
-def default_registry(*, graph_version: str | None = None, facebook_insights: bool = False,
-                     **options: object) -> Registry:
+def default_registry(
+    *, graph_version: str | None = None, facebook_insights: bool = False, **options: object
+) -> Registry:
     """A registry with the three real connectors (``options`` go to every constructor, e.g. timeouts;
     ``graph_version``, the configured Graph API version, and ``facebook_insights``, whether post
     insights (views, reach) are read, to the Facebook one)."""
@@ -58,9 +58,12 @@ def default_registry(*, graph_version: str | None = None, facebook_insights: boo
 
     registry = Registry()
     factories: list[Callable[..., Connector]] = [XConnector, FacebookConnector, InstagramConnector]
-    own: dict[Callable[..., Connector], dict[str, object]] = (
-        {FacebookConnector: {"with_insights": facebook_insights,
-                             **({"graph_version": graph_version} if graph_version else {})}})
+    own: dict[Callable[..., Connector], dict[str, object]] = {
+        FacebookConnector: {
+            "with_insights": facebook_insights,
+            **({"graph_version": graph_version} if graph_version else {}),
+        }
+    }
     for factory in factories:
         registry.register(factory(**options, **own.get(factory, {})))
     return registry

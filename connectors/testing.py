@@ -1,4 +1,5 @@
 """Test support other areas can use: small generated media files (no fixtures shipped)."""
+
 from __future__ import annotations
 
 import struct
@@ -13,6 +14,7 @@ def mp4_bytes(width: int = 320, height: int = 240, duration_s: int = 2, *, with_
     Not playable, but carries what Siar and instagrapi read: the ftyp magic,
     width/height (tkhd) and duration (mvhd).
     """
+
     def box(kind: bytes, payload: bytes) -> bytes:
         return struct.pack(">I", 8 + len(payload)) + kind + payload
 

@@ -25,12 +25,14 @@ training account only the configured sandbox. Where requests go is decided by
 the site's configuration alone (:func:`destination`), never by an account's
 stored data; a redirect to another host is refused the same way.
 """
+
 from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -70,8 +72,15 @@ def sandbox_origin(url: str | None) -> str | None:
     if url is None or not url.strip():
         return None
     parts = urlsplit(url.strip().rstrip("/"))
-    if (parts.scheme not in ("http", "https") or not parts.hostname or parts.path
-            or parts.query or parts.fragment or parts.username or parts.password):
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path
+        or parts.query
+        or parts.fragment
+        or parts.username
+        or parts.password
+    ):
         raise ValueError("the sandbox URL must be an origin like http://127.0.0.1:8765")
     return f"{parts.scheme}://{parts.netloc}"
 
@@ -92,7 +101,8 @@ def destination(account: AccountRef, sandbox_url: str | None) -> str | None:
             "tidak ada yang dikirim.",
             "A training (sandbox) account, but this server has no sandbox configured "
             "(SIAR_SANDBOX_URL); nothing was sent.",
-            code="sandbox_not_configured", platform=account.platform,
+            code="sandbox_not_configured",
+            platform=account.platform,
         )
     return sandbox_url
 
@@ -118,13 +128,9 @@ class SiarTransport(HTTPAdapter):
         if self.target is not None:
             request = request.copy()
             parts = urlsplit(request.url or "")
-            request.url = urlunsplit(
-                (self.target.scheme, self.target.netloc, parts.path, parts.query, parts.fragment)
-            )
+            request.url = urlunsplit((self.target.scheme, self.target.netloc, parts.path, parts.query, parts.fragment))
             proxies = {}  # the sandbox is local: never through an environment proxy
-        response = super().send(
-            request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies
-        )
+        response = super().send(request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
         if response.status_code == 408:
             response.close()
             raise ServerTimedOut("the server answered 408 Request Timeout", request=request)
@@ -175,8 +181,9 @@ def mount_transport(
     accounts reuses one connection per host instead of building a pool and
     connecting for every account.
     """
-    adapter = _shared(("siar", sandbox_base_url, timeouts),
-                      lambda: SiarTransport(target_origin=sandbox_base_url, timeouts=timeouts))
+    adapter = _shared(
+        ("siar", sandbox_base_url, timeouts), lambda: SiarTransport(target_origin=sandbox_base_url, timeouts=timeouts)
+    )
     refuse = _shared(("refuse",), RefusingAdapter)
     session.mount("https://", refuse)
     session.mount("http://", refuse)

@@ -1,9 +1,10 @@
 """Checks and helpers every connector shares (no platform branches here)."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from connectors import media as media_prep
 from connectors.base import Content, Limits, Problem, Rejected
@@ -21,7 +22,7 @@ def with_link(content: Content) -> str:
 def batches(items: list[str], size: int) -> Iterator[list[str]]:
     """Consecutive slices of at most ``size`` items."""
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def media_problems(content: Content, limits: Limits) -> list[Problem]:
@@ -29,27 +30,54 @@ def media_problems(content: Content, limits: Limits) -> list[Problem]:
     problems: list[Problem] = []
     images, videos = content.images, content.videos
     if len(content.media) > limits.max_media or len(images) > limits.max_images:
-        problems.append(Problem("too_many_media",
-                                f"Maksimal {limits.max_images} gambar per postingan.",
-                                f"At most {limits.max_images} images per post.", "media"))
+        problems.append(
+            Problem(
+                "too_many_media",
+                f"Maksimal {limits.max_images} gambar per postingan.",
+                f"At most {limits.max_images} images per post.",
+                "media",
+            )
+        )
     if len(videos) > limits.max_videos:
-        problems.append(Problem("too_many_videos",
-                                f"Maksimal {limits.max_videos} video per postingan.",
-                                f"At most {limits.max_videos} video per post.", "media"))
+        problems.append(
+            Problem(
+                "too_many_videos",
+                f"Maksimal {limits.max_videos} video per postingan.",
+                f"At most {limits.max_videos} video per post.",
+                "media",
+            )
+        )
     if images and videos and not limits.mixed_media:
-        problems.append(Problem("mixed_media", "Gambar dan video tidak bisa digabung dalam satu postingan.",
-                                "Images and a video cannot be combined in one post.", "media"))
+        problems.append(
+            Problem(
+                "mixed_media",
+                "Gambar dan video tidak bisa digabung dalam satu postingan.",
+                "Images and a video cannot be combined in one post.",
+                "media",
+            )
+        )
     for item in content.media:
         try:
             size = Path(item.path).stat().st_size
         except OSError:
-            problems.append(Problem("media_missing", f"Berkas media tidak ditemukan ({Path(item.path).name}).",
-                                    f"Media file not found ({Path(item.path).name}).", "media"))
+            problems.append(
+                Problem(
+                    "media_missing",
+                    f"Berkas media tidak ditemukan ({Path(item.path).name}).",
+                    f"Media file not found ({Path(item.path).name}).",
+                    "media",
+                )
+            )
             continue
         if item.kind == "video" and size > limits.video_max_bytes:
-            problems.append(Problem("video_too_large",
-                                    f"Video melebihi {limits.video_max_bytes // media_prep.MB} MB.",
-                                    f"The video exceeds {limits.video_max_bytes // media_prep.MB} MB.", "media"))
+            problems.append(
+                Problem(
+                    "video_too_large",
+                    f"Video melebihi {limits.video_max_bytes // media_prep.MB} MB.",
+                    f"The video exceeds {limits.video_max_bytes // media_prep.MB} MB.",
+                    "media",
+                )
+            )
     return problems
 
 
@@ -59,8 +87,13 @@ def hashtag_problems(text: str, limits: Limits) -> list[Problem]:
     count = len(HASHTAG.findall(text))
     if limit is None or count <= limit:
         return []
-    return [Problem("too_many_hashtags", f"Maksimal {limit} tagar per postingan (ada {count}).",
-                    f"At most {limit} hashtags per post (found {count}).")]
+    return [
+        Problem(
+            "too_many_hashtags",
+            f"Maksimal {limit} tagar per postingan (ada {count}).",
+            f"At most {limit} hashtags per post (found {count}).",
+        )
+    ]
 
 
 def reject_if_invalid(problems: list[Problem], platform: str) -> None:

@@ -11,31 +11,51 @@ Quirks (docs/connectors.md): tweepy 4.17 has no v2 media upload, so media go thr
 stays off (it sleeps in the worker); tweet length is weighted (twitter-text).
 A thread arrives already split (``Content.thread_parts``) and is posted as given.
 """
+
 from __future__ import annotations
 
 import time
 import unicodedata
 import warnings
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from typing import Any, Callable
+from typing import Any
 
 import requests
 import tweepy
 
 from connectors import media as media_prep
 from connectors.base import (
-    AccountCheck, AccountRef, Ambiguous, ConnectorError, Content, Limits, Metrics, Missing,
-    Problem, PublishResult, RemotePost, Transient,
+    AccountCheck,
+    AccountRef,
+    Ambiguous,
+    ConnectorError,
+    Content,
+    Limits,
+    Metrics,
+    Missing,
+    Problem,
+    PublishResult,
+    RemotePost,
+    Transient,
 )
 from connectors.clients import ClientCache, drops_client_on_failure
 from connectors.errors import (
-    AuthExpired, ErrorMapper, Failure, RateLimited, Rejected, Rule, all_of, exc_is, message_has,
+    AuthExpired,
+    ErrorMapper,
+    Failure,
+    RateLimited,
+    Rejected,
+    Rule,
+    all_of,
+    exc_is,
+    message_has,
 )
 from connectors.redaction import register_credentials
-from connectors.validation import batches, media_problems, reject_if_invalid, with_link
 from connectors.transport import X_ORIGINS, Timeouts, destination, mount_transport, sandbox_origin
+from connectors.validation import batches, media_problems, reject_if_invalid, with_link
 
 MEDIA_UPLOAD_URL = "https://api.x.com/2/media/upload"
 METRICS_BATCH = 100  # GET /2/tweets takes up to 100 ids
@@ -81,10 +101,14 @@ def _twitter_failure(exc: BaseException, create: bool) -> Failure:
     if isinstance(exc, tweepy.HTTPException):
         retry_at = None
         if isinstance(exc, tweepy.TooManyRequests) and exc.reset_time:
-            retry_at = datetime.fromtimestamp(int(exc.reset_time), timezone.utc)
+            retry_at = datetime.fromtimestamp(int(exc.reset_time), UTC)
         return Failure(
-            exc, create, status=exc.response.status_code, codes=tuple(exc.api_codes),
-            message=" ".join(str(m) for m in exc.api_messages), retry_at=retry_at,
+            exc,
+            create,
+            status=exc.response.status_code,
+            codes=tuple(exc.api_codes),
+            message=" ".join(str(m) for m in exc.api_messages),
+            retry_at=retry_at,
         )
     return Failure(exc, create)
 
@@ -101,11 +125,11 @@ class _UploadFailed(Exception):
             body = {}
         errors = body.get("errors") or []
         self.codes = tuple(e.get("code") for e in errors if isinstance(e, dict) and "code" in e)
-        self.message = " ".join(
-            str(e.get("message", "")) for e in errors if isinstance(e, dict)
-        ) or str(body.get("detail", ""))
+        self.message = " ".join(str(e.get("message", "")) for e in errors if isinstance(e, dict)) or str(
+            body.get("detail", "")
+        )
         reset = response.headers.get("x-rate-limit-reset")
-        self.retry_at = datetime.fromtimestamp(int(reset), timezone.utc) if reset and reset.isdigit() else None
+        self.retry_at = datetime.fromtimestamp(int(reset), UTC) if reset and reset.isdigit() else None
 
 
 class _ProcessingFailed(Exception):
@@ -114,30 +138,62 @@ class _ProcessingFailed(Exception):
 
 # One table: platform failure -> taxonomy (then errors.COMMON_RULES).
 ERRORS: tuple[Rule, ...] = (
-    Rule(message_has("duplicate content"), Rejected, "duplicate",
-         "X menolak teks yang sama persis dengan postingan sebelumnya; ubah teksnya.",
-         "X rejected text identical to an earlier post; change the text."),
-    Rule(exc_is(tweepy.TooManyRequests), RateLimited, "rate_limited",
-         "Batas permintaan X tercapai; akun dijeda sampai batas dibuka lagi.",
-         "X's rate limit was reached; the account is paused until it resets."),
-    Rule(exc_is(tweepy.Unauthorized), AuthExpired, "unauthorized",
-         "Token X tidak berlaku lagi; sambungkan ulang akun X.",
-         "The X token is no longer valid; reconnect the X account."),
-    Rule(all_of(exc_is(tweepy.Forbidden), message_has("suspended", "locked")), AuthExpired, "account_locked",
-         "Akun X dikunci atau ditangguhkan; buka kunci lalu sambungkan ulang.",
-         "The X account is locked or suspended; unlock it and reconnect."),
-    Rule(exc_is(tweepy.Forbidden), Rejected, "forbidden",
-         "X tidak mengizinkan postingan ini (izin aplikasi atau aturan X).",
-         "X does not allow this post (app permissions or X rules)."),
-    Rule(exc_is(tweepy.BadRequest), Rejected, "bad_request",
-         "X menolak isi postingan (teks terlalu panjang atau media tidak valid).",
-         "X rejected the post's content (text too long or invalid media)."),
-    Rule(exc_is(_ProcessingFailed), Rejected, "media_processing_failed",
-         "X gagal memproses video; periksa format dan durasinya.",
-         "X could not process the video; check its format and length."),
-    Rule(exc_is(tweepy.TwitterServerError), lambda f: Ambiguous if f.create else Transient, "server_error",
-         "X sedang bermasalah (5xx); sistem akan memeriksa apakah postingan sudah terbit.",
-         "X had a server error (5xx); Siar will check whether the post was published."),
+    Rule(
+        message_has("duplicate content"),
+        Rejected,
+        "duplicate",
+        "X menolak teks yang sama persis dengan postingan sebelumnya; ubah teksnya.",
+        "X rejected text identical to an earlier post; change the text.",
+    ),
+    Rule(
+        exc_is(tweepy.TooManyRequests),
+        RateLimited,
+        "rate_limited",
+        "Batas permintaan X tercapai; akun dijeda sampai batas dibuka lagi.",
+        "X's rate limit was reached; the account is paused until it resets.",
+    ),
+    Rule(
+        exc_is(tweepy.Unauthorized),
+        AuthExpired,
+        "unauthorized",
+        "Token X tidak berlaku lagi; sambungkan ulang akun X.",
+        "The X token is no longer valid; reconnect the X account.",
+    ),
+    Rule(
+        all_of(exc_is(tweepy.Forbidden), message_has("suspended", "locked")),
+        AuthExpired,
+        "account_locked",
+        "Akun X dikunci atau ditangguhkan; buka kunci lalu sambungkan ulang.",
+        "The X account is locked or suspended; unlock it and reconnect.",
+    ),
+    Rule(
+        exc_is(tweepy.Forbidden),
+        Rejected,
+        "forbidden",
+        "X tidak mengizinkan postingan ini (izin aplikasi atau aturan X).",
+        "X does not allow this post (app permissions or X rules).",
+    ),
+    Rule(
+        exc_is(tweepy.BadRequest),
+        Rejected,
+        "bad_request",
+        "X menolak isi postingan (teks terlalu panjang atau media tidak valid).",
+        "X rejected the post's content (text too long or invalid media).",
+    ),
+    Rule(
+        exc_is(_ProcessingFailed),
+        Rejected,
+        "media_processing_failed",
+        "X gagal memproses video; periksa format dan durasinya.",
+        "X could not process the video; check its format and length.",
+    ),
+    Rule(
+        exc_is(tweepy.TwitterServerError),
+        lambda f: Ambiguous if f.create else Transient,
+        "server_error",
+        "X sedang bermasalah (5xx); sistem akan memeriksa apakah postingan sudah terbit.",
+        "X had a server error (5xx); Siar will check whether the post was published.",
+    ),
 )
 
 
@@ -198,8 +254,9 @@ class XConnector:
         if isinstance(exc, ConnectorError):
             return exc
         if isinstance(exc, _UploadFailed):
-            failure = Failure(exc, False, status=exc.status, codes=exc.codes, message=exc.message,
-                              retry_at=exc.retry_at)
+            failure = Failure(
+                exc, False, status=exc.status, codes=exc.codes, message=exc.message, retry_at=exc.retry_at
+            )
         else:
             failure = _twitter_failure(exc, create)
         return self._map(failure)
@@ -218,31 +275,36 @@ class XConnector:
         problems: list[Problem] = []
         tweets = tweets_of(content)
         if not any(t.strip() for t in tweets) and not content.media:
-            problems.append(Problem("empty", "Postingan X perlu teks atau media.",
-                                    "An X post needs text or media."))
+            problems.append(Problem("empty", "Postingan X perlu teks atau media.", "An X post needs text or media."))
         if content.thread_parts and content.link and not any(content.link in t for t in tweets):
-            problems.append(Problem("link_not_in_thread",
-                                    "Tautan tidak ada di bagian utas mana pun; masukkan ke teks.",
-                                    "The link is in no part of the thread; put it in the text."))
+            problems.append(
+                Problem(
+                    "link_not_in_thread",
+                    "Tautan tidak ada di bagian utas mana pun; masukkan ke teks.",
+                    "The link is in no part of the thread; put it in the text.",
+                )
+            )
         for number, tweet in enumerate(tweets, start=1):
             if fits(tweet):
                 continue
             counted = weighted_length(tweet)
             if len(tweets) == 1:
-                problems.append(Problem(
-                    "text_too_long",
-                    f"Teks melebihi {TWEET_LIMIT} karakter X (terhitung {counted}); "
-                    "pendekkan atau jadikan utas.",
-                    f"The text exceeds X's {TWEET_LIMIT} characters (counted {counted}); "
-                    "shorten it or post it as a thread.",
-                ))
+                problems.append(
+                    Problem(
+                        "text_too_long",
+                        f"Teks melebihi {TWEET_LIMIT} karakter X (terhitung {counted}); pendekkan atau jadikan utas.",
+                        f"The text exceeds X's {TWEET_LIMIT} characters (counted {counted}); "
+                        "shorten it or post it as a thread.",
+                    )
+                )
             else:
-                problems.append(Problem(
-                    "text_too_long",
-                    f"Bagian utas {number} melebihi {TWEET_LIMIT} karakter X (terhitung {counted}).",
-                    f"Part {number} of the thread exceeds X's {TWEET_LIMIT} characters "
-                    f"(counted {counted}).",
-                ))
+                problems.append(
+                    Problem(
+                        "text_too_long",
+                        f"Bagian utas {number} melebihi {TWEET_LIMIT} karakter X (terhitung {counted}).",
+                        f"Part {number} of the thread exceeds X's {TWEET_LIMIT} characters (counted {counted}).",
+                    )
+                )
         problems.extend(media_problems(content, self.limits))
         return problems
 
@@ -256,7 +318,7 @@ class XConnector:
             with TemporaryDirectory(prefix="siar-x-") as tmp:
                 try:
                     media_ids = self._upload_media(client, content, Path(tmp))
-                except Exception as exc:  # noqa: BLE001 - everything is classified
+                except Exception as exc:
                     raise self._fail(exc, create=False) from None
         created: list[str] = []
         for index, part in enumerate(tweets_of(content)):
@@ -267,21 +329,23 @@ class XConnector:
                     in_reply_to_tweet_id=created[-1] if created else None,
                     user_auth=True,
                 )
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 error = self._fail(exc, create=True)
                 if created:
                     # Part of the thread is live: retrying would duplicate it. Reconcile finds it.
                     raise Ambiguous(
                         "Sebagian utas sudah terbit di X; sistem akan mencocokkan postingan.",
                         "Part of the thread is already on X; Siar will reconcile the post.",
-                        code="thread_partial", platform=self.platform, detail=error.detail,
+                        code="thread_partial",
+                        platform=self.platform,
+                        detail=error.detail,
                     ) from None
                 raise error from None
             created.append(str(response.data["id"]))
         return PublishResult(
             remote_id=created[0],
             permalink=self.permalink(account, created[0]),
-            published_at=datetime.now(timezone.utc),
+            published_at=datetime.now(UTC),
             part_ids=tuple(created),
         )
 
@@ -295,7 +359,7 @@ class XConnector:
             for _ in range(10):  # at most 1000 tweets: reconciliation looks at a short window
                 response = client.get_users_tweets(
                     self._user_id(account),
-                    start_time=since.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    start_time=since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                     max_results=100,
                     tweet_fields=["created_at", "attachments"],
                     pagination_token=token,
@@ -303,17 +367,19 @@ class XConnector:
                 )
                 for tweet in response.data or []:
                     attachments = tweet.attachments or {}
-                    posts.append(RemotePost(
-                        remote_id=str(tweet.id),
-                        text=tweet.text,
-                        created_at=tweet.created_at,
-                        permalink=self.permalink(account, str(tweet.id)),
-                        media_count=len(attachments.get("media_keys", [])),
-                    ))
+                    posts.append(
+                        RemotePost(
+                            remote_id=str(tweet.id),
+                            text=tweet.text,
+                            created_at=tweet.created_at,
+                            permalink=self.permalink(account, str(tweet.id)),
+                            media_count=len(attachments.get("media_keys", [])),
+                        )
+                    )
                 token = (response.meta or {}).get("next_token")
                 if not token:
                     break
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise self._fail(exc, create=False) from None
         return posts
 
@@ -325,7 +391,7 @@ class XConnector:
         for batch in batches(list(dict.fromkeys(remote_ids)), METRICS_BATCH):
             try:
                 response = client.get_tweets(batch, tweet_fields=["public_metrics"], user_auth=True)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 raise self._fail(exc, create=False) from None
             for tweet in response.data or []:
                 pm = tweet.public_metrics or {}
@@ -353,7 +419,7 @@ class XConnector:
             client.delete_tweet(remote_id, user_auth=True)
         except tweepy.NotFound:
             return
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise self._fail(exc, create=False) from None
 
     @drops_client_on_failure
@@ -365,14 +431,22 @@ class XConnector:
             user_id = str(me.data["id"])
         except ConnectorError as error:
             return AccountCheck(False, self.platform, account.handle, error=error)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             return AccountCheck(False, self.platform, account.handle, error=self._fail(exc, create=False))
         expected = account.credentials.get("user_id")
         if expected and str(expected) != user_id:
-            return AccountCheck(False, self.platform, account.handle, user_id, AuthExpired(
-                "Token X milik akun lain; sambungkan ulang akun yang benar.",
-                "The X token belongs to another account; reconnect the right one.",
-                code="wrong_account", platform=self.platform))
+            return AccountCheck(
+                False,
+                self.platform,
+                account.handle,
+                user_id,
+                AuthExpired(
+                    "Token X milik akun lain; sambungkan ulang akun yang benar.",
+                    "The X token belongs to another account; reconnect the right one.",
+                    code="wrong_account",
+                    platform=self.platform,
+                ),
+            )
         return AccountCheck(True, self.platform, account.handle, user_id)
 
     # ------------------------------------------------------------------ media
@@ -403,7 +477,8 @@ class XConnector:
         """One-shot v2 upload (multipart ``media``)."""
         with open(path, "rb") as fh:
             body = self._post(
-                client, MEDIA_UPLOAD_URL,
+                client,
+                MEDIA_UPLOAD_URL,
                 files={"media": (path.name, fh, "image/jpeg")},
                 data={"media_category": "tweet_image", "media_type": "image/jpeg"},
             )
@@ -411,15 +486,24 @@ class XConnector:
 
     def _upload_video(self, client: tweepy.Client, path: Path, size: int) -> str:
         """Chunked v2 upload: initialize, append chunks, finalize, then poll while processing."""
-        init = self._post(client, f"{MEDIA_UPLOAD_URL}/initialize", json={
-            "media_type": "video/mp4", "total_bytes": size, "media_category": "tweet_video",
-        })
+        init = self._post(
+            client,
+            f"{MEDIA_UPLOAD_URL}/initialize",
+            json={
+                "media_type": "video/mp4",
+                "total_bytes": size,
+                "media_category": "tweet_video",
+            },
+        )
         media_id = str(init["data"]["id"])
         with open(path, "rb") as fh:
             for index, chunk in enumerate(iter(lambda: fh.read(CHUNK_BYTES), b"")):
-                self._post(client, f"{MEDIA_UPLOAD_URL}/{media_id}/append",
-                           files={"media": ("chunk", chunk, "application/octet-stream")},
-                           data={"segment_index": str(index)})
+                self._post(
+                    client,
+                    f"{MEDIA_UPLOAD_URL}/{media_id}/append",
+                    files={"media": ("chunk", chunk, "application/octet-stream")},
+                    data={"segment_index": str(index)},
+                )
         final = self._post(client, f"{MEDIA_UPLOAD_URL}/{media_id}/finalize")
         self._wait_processed(client, media_id, (final.get("data") or {}).get("processing_info"))
         return media_id
@@ -429,12 +513,16 @@ class XConnector:
         while info and info.get("state") in ("pending", "in_progress"):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise Transient("X belum selesai memproses video; akan dicoba lagi.",
-                                "X has not finished processing the video; it will be retried.",
-                                code="media_processing_timeout", platform=self.platform)
+                raise Transient(
+                    "X belum selesai memproses video; akan dicoba lagi.",
+                    "X has not finished processing the video; it will be retried.",
+                    code="media_processing_timeout",
+                    platform=self.platform,
+                )
             self._sleep(min(float(info.get("check_after_secs") or 1), remaining))
             response = client.session.get(
-                MEDIA_UPLOAD_URL, params={"command": "STATUS", "media_id": media_id},
+                MEDIA_UPLOAD_URL,
+                params={"command": "STATUS", "media_id": media_id},
                 auth=self._auth(client),
             )
             if not 200 <= response.status_code < 300:

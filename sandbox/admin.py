@@ -3,11 +3,12 @@
 Errors are ``{"error": {"code", "message"}}`` with the message in Bahasa
 Indonesia and English, like the rest of Siar's JSON API.
 """
+
 from __future__ import annotations
 
 import collections
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -40,7 +41,9 @@ async def _body(request: web.Request) -> dict[str, Any]:
     try:
         data = await request.json()
     except Exception:
-        raise AdminError(_error(400, "bad_json", "Isi permintaan bukan JSON yang sah", "body is not valid JSON"))
+        raise AdminError(
+            _error(400, "bad_json", "Isi permintaan bukan JSON yang sah", "body is not valid JSON")
+        ) from None
     if not isinstance(data, dict):
         raise AdminError(_error(400, "bad_json", "Isi permintaan harus objek JSON", "body must be a JSON object"))
     return data
@@ -48,8 +51,14 @@ async def _body(request: web.Request) -> dict[str, Any]:
 
 def _platform(value: Any) -> str:
     if value not in PLATFORMS:
-        raise AdminError(_error(400, "bad_platform", f"Platform tidak dikenal: {value!r} (x, facebook, instagram)",
-                                f"unknown platform: {value!r} (x, facebook, instagram)"))
+        raise AdminError(
+            _error(
+                400,
+                "bad_platform",
+                f"Platform tidak dikenal: {value!r} (x, facebook, instagram)",
+                f"unknown platform: {value!r} (x, facebook, instagram)",
+            )
+        )
     return str(value)
 
 
@@ -70,18 +79,26 @@ async def add_account(request: web.Request) -> web.Response:
     platform = _platform(body.get("platform"))
     handle = body.get("handle")
     if not isinstance(handle, str) or not handle.strip() or len(handle) > 64 or "/" in handle:
-        raise AdminError(_error(400, "bad_handle", "handle wajib diisi (maks. 64 karakter, tanpa '/')",
-                                "handle is required (at most 64 characters, no '/')"))
+        raise AdminError(
+            _error(
+                400,
+                "bad_handle",
+                "handle wajib diisi (maks. 64 karakter, tanpa '/')",
+                "handle is required (at most 64 characters, no '/')",
+            )
+        )
     account, created = create_account(sb.store, platform, handle.strip())
     return web.json_response(credentials_json(account, sb.base_url), status=201 if created else 200)
 
 
 async def list_accounts(request: web.Request) -> web.Response:
     """GET /_sandbox/accounts: handles, ids and flags (no secrets)."""
-    return web.json_response([
-        {"platform": a.platform, "handle": a.handle, "account_id": a.account_id, "flags": a.flags}
-        for a in _sb(request).store.accounts()
-    ])
+    return web.json_response(
+        [
+            {"platform": a.platform, "handle": a.handle, "account_id": a.account_id, "flags": a.flags}
+            for a in _sb(request).store.accounts()
+        ]
+    )
 
 
 async def account_credentials(request: web.Request) -> web.Response:
@@ -102,8 +119,11 @@ async def account_state(request: web.Request) -> web.Response:
     body = await _body(request)
     unknown = set(body) - set(ACCOUNT_FLAGS)
     if unknown:
-        raise AdminError(_error(400, "bad_flags", f"Status tidak dikenal: {sorted(unknown)}",
-                                f"unknown state flags: {sorted(unknown)}"))
+        raise AdminError(
+            _error(
+                400, "bad_flags", f"Status tidak dikenal: {sorted(unknown)}", f"unknown state flags: {sorted(unknown)}"
+            )
+        )
     for name, value in body.items():
         if value:
             account.flags[name] = True
@@ -116,10 +136,15 @@ async def account_state(request: web.Request) -> web.Response:
 def post_json(sb: Sandbox, post: Any, create_requests: int) -> dict[str, Any]:
     """One post as the admin API shows it."""
     return {
-        "platform": post.platform, "id": post.id, "handle": post.handle, "text": post.text,
-        "media_count": post.media_count, "media_type": post.media_type,
-        "created_at": datetime.fromtimestamp(post.created_at, timezone.utc).isoformat(),
-        "deleted": post.deleted, "create_requests": create_requests,
+        "platform": post.platform,
+        "id": post.id,
+        "handle": post.handle,
+        "text": post.text,
+        "media_count": post.media_count,
+        "media_type": post.media_type,
+        "created_at": datetime.fromtimestamp(post.created_at, UTC).isoformat(),
+        "deleted": post.deleted,
+        "create_requests": create_requests,
         "in_reply_to": (post.extra or {}).get("reply_to"),  # X: the tweet a thread part answers
         "metrics": metrics_at(sb.engagement, post.platform, post.id, post.created_at, post.metrics),
     }
@@ -148,8 +173,14 @@ async def set_metrics(request: web.Request) -> web.Response:
     body = await _body(request)
     bad = [k for k, v in body.items() if k not in METRICS or not isinstance(v, int) or isinstance(v, bool) or v < 0]
     if bad:
-        raise AdminError(_error(400, "bad_metrics", f"Metrik tidak sah: {bad} (pilihan: {', '.join(METRICS)})",
-                                f"invalid metrics: {bad} (choose from: {', '.join(METRICS)})"))
+        raise AdminError(
+            _error(
+                400,
+                "bad_metrics",
+                f"Metrik tidak sah: {bad} (pilihan: {', '.join(METRICS)})",
+                f"invalid metrics: {bad} (choose from: {', '.join(METRICS)})",
+            )
+        )
     sb.store.set_metrics(platform, post.id, body)
     post = sb.store.post(platform, post.id)
     return web.json_response(post_json(sb, post, 0)["metrics"])
@@ -164,7 +195,9 @@ async def put_faults(request: web.Request) -> web.Response:
     try:
         sb.faults[platform] = FaultPlan.from_json(body)
     except (FaultConfigError, TypeError, ValueError) as exc:
-        raise AdminError(_error(400, "bad_faults", f"Pengaturan gangguan tidak sah: {exc}", f"invalid faults: {exc}"))
+        raise AdminError(
+            _error(400, "bad_faults", f"Pengaturan gangguan tidak sah: {exc}", f"invalid faults: {exc}")
+        ) from None
     return web.json_response(sb.faults[platform].to_json())
 
 
@@ -192,7 +225,9 @@ async def put_limits(request: web.Request) -> web.Response:
     try:
         sb.limiter.configs[platform] = LimitConfig.from_json(body)
     except (TypeError, ValueError) as exc:
-        raise AdminError(_error(400, "bad_limits", f"Batas laju tidak sah: {exc}", f"invalid rate limits: {exc}"))
+        raise AdminError(
+            _error(400, "bad_limits", f"Batas laju tidak sah: {exc}", f"invalid rate limits: {exc}")
+        ) from None
     sb.limiter.forget(platform)
     return web.json_response(sb.limiter.to_json()[platform])
 
@@ -232,7 +267,7 @@ async def put_hold(request: web.Request) -> web.Response:
     try:
         gate.timeout_s = float(body.get("timeout_s", gate.timeout_s))
     except (TypeError, ValueError):
-        raise AdminError(_error(400, "bad_hold", "timeout_s harus angka", "timeout_s must be a number"))
+        raise AdminError(_error(400, "bad_hold", "timeout_s harus angka", "timeout_s must be a number")) from None
     if not gate.enabled:
         gate.release("apply")
     return web.json_response({"enabled": gate.enabled, "timeout_s": gate.timeout_s, "held": len(gate.waiting)})
@@ -241,8 +276,12 @@ async def put_hold(request: web.Request) -> web.Response:
 async def get_hold(request: web.Request) -> web.Response:
     """GET /_sandbox/hold: per platform, whether creates are held and how many wait now."""
     sb = _sb(request)
-    return web.json_response({p: {"enabled": sb.hold(p).enabled, "timeout_s": sb.hold(p).timeout_s,
-                                  "held": len(sb.hold(p).waiting)} for p in PLATFORMS})
+    return web.json_response(
+        {
+            p: {"enabled": sb.hold(p).enabled, "timeout_s": sb.hold(p).timeout_s, "held": len(sb.hold(p).waiting)}
+            for p in PLATFORMS
+        }
+    )
 
 
 async def release(request: web.Request) -> web.Response:
@@ -251,8 +290,9 @@ async def release(request: web.Request) -> web.Response:
     body = await _body(request)
     action = body.get("action", "apply")
     if action not in ("apply", "drop", "error"):
-        raise AdminError(_error(400, "bad_action", "action harus apply, drop atau error",
-                                "action must be apply, drop or error"))
+        raise AdminError(
+            _error(400, "bad_action", "action harus apply, drop atau error", "action must be apply, drop or error")
+        )
     count = body.get("count")
     released = sb.hold(_platform(body.get("platform"))).release(action, int(count) if count is not None else None)
     return web.json_response({"released": released})
@@ -269,8 +309,14 @@ async def put_engagement(request: web.Request) -> web.Response:
             clock_offset_s=float(body.get("clock_offset_s", sb.engagement.clock_offset_s)),
         )
     except (TypeError, ValueError):
-        raise AdminError(_error(400, "bad_engagement", "seed, half_life_s dan clock_offset_s harus angka",
-                                "seed, half_life_s and clock_offset_s must be numbers"))
+        raise AdminError(
+            _error(
+                400,
+                "bad_engagement",
+                "seed, half_life_s dan clock_offset_s harus angka",
+                "seed, half_life_s and clock_offset_s must be numbers",
+            )
+        ) from None
     return web.json_response(vars(sb.engagement))
 
 
@@ -288,15 +334,21 @@ async def advance_clock(request: web.Request) -> web.Response:
         except ValueError:
             at = None
         if at is None or at.tzinfo is None:
-            raise AdminError(_error(400, "bad_clock", "at harus waktu ISO 8601 dengan zona, mis. 2027-01-21T00:00:00Z",
-                                    "at must be an ISO 8601 instant with a zone, e.g. 2027-01-21T00:00:00Z"))
+            raise AdminError(
+                _error(
+                    400,
+                    "bad_clock",
+                    "at harus waktu ISO 8601 dengan zona, mis. 2027-01-21T00:00:00Z",
+                    "at must be an ISO 8601 instant with a zone, e.g. 2027-01-21T00:00:00Z",
+                )
+            )
         sb.engagement.clock_offset_s = at.timestamp() - time.time()
     else:
         try:
             sb.engagement.clock_offset_s += float(body.get("advance_s", 0))
         except (TypeError, ValueError):
-            raise AdminError(_error(400, "bad_clock", "advance_s harus angka", "advance_s must be a number"))
-    now = datetime.fromtimestamp(sb.now(), timezone.utc).isoformat()
+            raise AdminError(_error(400, "bad_clock", "advance_s harus angka", "advance_s must be a number")) from None
+    now = datetime.fromtimestamp(sb.now(), UTC).isoformat()
     return web.json_response({**vars(sb.engagement), "now": now})
 
 

@@ -6,10 +6,11 @@ Instagram, ``/_sandbox/...`` is the admin API. aiohttp is used (not an ASGI
 server) because it can close a request's TCP connection without answering,
 which the "applied, then the connection dropped" fault needs.
 """
+
 from __future__ import annotations
 
 import asyncio
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 from aiohttp import web
 
@@ -29,8 +30,9 @@ async def _x_unknown(request: web.Request) -> web.Response:
 
 async def _fallback(request: web.Request) -> web.Response:
     """Any other path: a JSON 404 (the admin API's error shape)."""
-    return web.json_response({"error": {"code": "not_found", "message": f"Alamat tidak dikenal / unknown path: "
-                                        f"{request.path}"}}, status=404)
+    return web.json_response(
+        {"error": {"code": "not_found", "message": f"Alamat tidak dikenal / unknown path: {request.path}"}}, status=404
+    )
 
 
 def build_app(sandbox: Sandbox) -> web.Application:

@@ -6,6 +6,7 @@ Instagram a username/password plus the settings instagrapi's
 ``Client.get_settings()`` produces for a logged-in session, so
 ``Client(settings=...)`` resumes it without a login call.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -66,12 +67,21 @@ def credentials_json(account: Account, base_url: str) -> dict[str, Any]:
     common = {"platform": account.platform, "sandbox_base_url": base_url, "handle": account.handle}
     s = account.secrets
     if account.platform == "x":
-        return {**common, "user_id": account.account_id, **{k: s[k] for k in (
-            "consumer_key", "consumer_secret", "access_token", "access_token_secret", "bearer_token")}}
+        return {
+            **common,
+            "user_id": account.account_id,
+            **{
+                k: s[k]
+                for k in ("consumer_key", "consumer_secret", "access_token", "access_token_secret", "bearer_token")
+            },
+        }
     if account.platform == "facebook":
         return {**common, "page_id": account.account_id, "page_access_token": s["page_access_token"]}
     return {
-        **common, "username": account.handle, "password": s["password"], "user_id": account.account_id,
+        **common,
+        "username": account.handle,
+        "password": s["password"],
+        "user_id": account.account_id,
         "settings": instagram_settings(account),
     }
 
@@ -82,8 +92,13 @@ def instagram_settings(account: Account) -> dict[str, Any]:
     ids = [str(uuid.uuid5(seed, name)) for name in ("phone", "uuid", "session", "adid", "request", "tray")]
     return {
         "uuids": {
-            "phone_id": ids[0], "uuid": ids[1], "client_session_id": ids[2], "advertising_id": ids[3],
-            "android_device_id": "android-" + seed.hex[:16], "request_id": ids[4], "tray_session_id": ids[5],
+            "phone_id": ids[0],
+            "uuid": ids[1],
+            "client_session_id": ids[2],
+            "advertising_id": ids[3],
+            "android_device_id": "android-" + seed.hex[:16],
+            "request_id": ids[4],
+            "tray_session_id": ids[5],
         },
         "mid": "Z" + seed.hex[:26],
         "ig_u_rur": None,

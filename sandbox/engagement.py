@@ -6,6 +6,7 @@ along a saturating curve ``potential * (1 - 2 ** (-age / half_life))``. Same
 seed, same post, same age: same numbers, on every run. Ground truth set
 through the admin API overrides the curve, metric by metric.
 """
+
 from __future__ import annotations
 
 import random
@@ -47,8 +48,14 @@ def potential(seed: int, platform: str, post_id: str) -> dict[str, int]:
     }
 
 
-def metrics_at(config: EngagementConfig, platform: str, post_id: str, created_at: float,
-               override: dict[str, int] | None = None, now: float | None = None) -> dict[str, int]:
+def metrics_at(
+    config: EngagementConfig,
+    platform: str,
+    post_id: str,
+    created_at: float,
+    override: dict[str, int] | None = None,
+    now: float | None = None,
+) -> dict[str, int]:
     """Metrics of a post at ``now`` (default: the config's clock); ground truth wins."""
     age = max(0.0, (now if now is not None else config.now()) - created_at)
     share = 1.0 - 2.0 ** (-age / config.half_life_s) if config.half_life_s > 0 else 1.0

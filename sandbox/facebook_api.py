@@ -6,11 +6,12 @@ the HTTP status. Reads live in ``sandbox.facebook_objects``, error answers in
 ``sandbox.facebook_errors``. Only versions that work at the sandbox's clock
 are served (``connectors/graph_versions.py``, the table Siar reads too).
 """
+
 from __future__ import annotations
 
 import json
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -20,7 +21,13 @@ from connectors import graph_versions
 from sandbox import facebook_objects as objects
 from sandbox.facebook_errors import FacebookShapes, error
 from sandbox.runtime import (
-    OP_KEY, SANDBOX_KEY, VERDICT_KEY, BadInput, PlatformError, Sandbox, endpoint,
+    OP_KEY,
+    SANDBOX_KEY,
+    VERDICT_KEY,
+    BadInput,
+    PlatformError,
+    Sandbox,
+    endpoint,
 )
 from sandbox.runtime import form as form_of
 from sandbox.state import Account, Post, fingerprint
@@ -34,7 +41,9 @@ VIDEO_MAX = 1024 * 1024 * 1024
 async def _params(request: web.Request) -> MultiDict[Any]:
     params: MultiDict[Any] = MultiDict(request.query)
     if request.method in ("POST", "DELETE") and request.content_type in (
-            "application/x-www-form-urlencoded", "multipart/form-data"):
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
         params.extend(await form_of(request))
     return params
 
@@ -52,9 +61,10 @@ async def authenticate(request: web.Request, params: MultiDict[Any]) -> Account:
     if account is None:
         raise PlatformError(error(190, "Invalid OAuth access token - Cannot parse access token", status=401))
     if account.flags.get("token_expired"):
-        stamp = datetime.now(timezone.utc).strftime("%A, %d-%b-%y %H:%M:%S UTC")
-        raise PlatformError(error(190, f"Error validating access token: Session has expired on {stamp}.",
-                                  status=401, subcode=463))
+        stamp = datetime.now(UTC).strftime("%A, %d-%b-%y %H:%M:%S UTC")
+        raise PlatformError(
+            error(190, f"Error validating access token: Session has expired on {stamp}.", status=401, subcode=463)
+        )
     sb.check_rate("facebook", account.handle, request)
     verdict = request.get(VERDICT_KEY)
     if verdict is not None:
@@ -63,11 +73,25 @@ async def authenticate(request: web.Request, params: MultiDict[Any]) -> Account:
     return account
 
 
-def _new_post(sb: Sandbox, page: Account, text: str, media_count: int, media_type: str, fp: str,
-              extra: dict[str, Any]) -> Post:
+def _new_post(
+    sb: Sandbox, page: Account, text: str, media_count: int, media_type: str, fp: str, extra: dict[str, Any]
+) -> Post:
     seq = sb.store.next_id("facebook")
-    return sb.store.add_post(Post("facebook", f"{page.account_id}_{seq}", page.handle, text, media_count, media_type,
-                                  time.time(), False, fp, extra, None))
+    return sb.store.add_post(
+        Post(
+            "facebook",
+            f"{page.account_id}_{seq}",
+            page.handle,
+            text,
+            media_count,
+            media_type,
+            time.time(),
+            False,
+            fp,
+            extra,
+            None,
+        )
+    )
 
 
 def _file(params: MultiDict[Any]) -> tuple[int, str] | None:
@@ -111,11 +135,16 @@ def check_version(sb: Sandbox, version: str, path: str) -> None:
     Meta documents no answer; Graph answers a path it cannot route with
     OAuthException 2500 "Unknown path components", and so does the sandbox.
     """
-    today = datetime.fromtimestamp(sb.now(), timezone.utc).date()
+    today = datetime.fromtimestamp(sb.now(), UTC).date()
     state = graph_versions.lifecycle(version, today)
     if state == "ended":
-        raise PlatformError(error(2635, "(#2635) You are calling a deprecated version of the Ads API. "
-                                  f"Please update to the latest version: {graph_versions.newest()}."))
+        raise PlatformError(
+            error(
+                2635,
+                "(#2635) You are calling a deprecated version of the Ads API. "
+                f"Please update to the latest version: {graph_versions.newest()}.",
+            )
+        )
     if state == "unreleased":
         raise PlatformError(error(2500, f"Unknown path components: {path}"))
 
@@ -144,8 +173,14 @@ async def graph(request: web.Request) -> web.Response:
             return objects.insights(sb, target, params)
         if target not in (page.account_id, "me"):
             if edge in ("feed", "photos", "videos", "posts", "published_posts"):
-                raise PlatformError(error(200, "(#200) The page access token does not allow acting on this Page",
-                                          type_="OAuthException", status=403))
+                raise PlatformError(
+                    error(
+                        200,
+                        "(#200) The page access token does not allow acting on this Page",
+                        type_="OAuthException",
+                        status=403,
+                    )
+                )
         if edge == "feed" and method == "POST":
             return _post_feed(sb, page, params)
         if edge == "photos" and method == "POST":
@@ -176,7 +211,7 @@ def _post_feed(sb: Sandbox, page: Account, params: MultiDict[Any]) -> web.Respon
             try:
                 media_ids.append(str(json.loads(value)["media_fbid"]))
             except Exception as exc:
-                raise BadInput("attached_media must be JSON like {\"media_fbid\": ID}") from exc
+                raise BadInput('attached_media must be JSON like {"media_fbid": ID}') from exc
     fp = fingerprint(message + ("\n" + link if link else ""), len(media_ids))
     sb.store.count_create("facebook", page.handle, fp)
     if not message and not link and not media_ids:
@@ -187,8 +222,9 @@ def _post_feed(sb: Sandbox, page: Account, params: MultiDict[Any]) -> web.Respon
             raise PlatformError(error(100, f"(#100) Invalid media_fbid: {media_id}", type_="OAuthException"))
     if not media_ids and sb.store.recent_duplicate("facebook", page.handle, fp, time.time() - 86400):
         raise PlatformError(error(506, "Duplicate status message", subcode=1455006))
-    post = _new_post(sb, page, message, len(media_ids), "photo" if media_ids else "text", fp,
-                     {"link": link, "media_ids": media_ids})
+    post = _new_post(
+        sb, page, message, len(media_ids), "photo" if media_ids else "text", fp, {"link": link, "media_ids": media_ids}
+    )
     for media_id in media_ids:
         sb.store.update_upload("facebook", media_id, state="attached", extra={"post_id": post.id})
     return web.json_response({"id": post.id})
@@ -217,8 +253,11 @@ def _post_photo(sb: Sandbox, page: Account, params: MultiDict[Any]) -> web.Respo
 def _post_video(sb: Sandbox, page: Account, params: MultiDict[Any]) -> web.Response:
     source = _file(params)
     if source is None:
-        raise PlatformError(error(390, "(#390) There was a problem uploading your video file. Please try again.",
-                                  type_="OAuthException"))
+        raise PlatformError(
+            error(
+                390, "(#390) There was a problem uploading your video file. Please try again.", type_="OAuthException"
+            )
+        )
     size, _ = source
     if size > VIDEO_MAX:
         raise PlatformError(FacebookShapes().too_large(VIDEO_MAX))

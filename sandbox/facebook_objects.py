@@ -8,10 +8,11 @@ one included), without saying which. Insights come from the
 Docs: https://developers.facebook.com/docs/graph-api/reference/pagepost ,
 https://developers.facebook.com/docs/graph-api/reference/insights
 """
+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -28,7 +29,9 @@ from sandbox.state import Account, Post
 # page_impressions* (page_media_view) and page_fans* (page_follows). Page insights
 # (/{page-id}/insights) are not modelled.
 INSIGHTS = {
-    "post_media_view": "views", "post_total_media_view_unique": "reach", "post_clicks": "clicks",
+    "post_media_view": "views",
+    "post_total_media_view_unique": "reach",
+    "post_clicks": "clicks",
     "post_video_views": "views",
 }
 COMPUTED_INSIGHTS = ("post_engaged_users", "post_reactions_by_type_total")
@@ -54,7 +57,7 @@ def _fields(spec: str) -> dict[str, str]:
 
 
 def _time(ts: float) -> str:
-    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+0000")
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
 
 
 def _render(sb: Sandbox, post: Post, spec: str, object_id: str | None = None) -> dict[str, Any]:
@@ -76,7 +79,8 @@ def _render(sb: Sandbox, post: Post, spec: str, object_id: str | None = None) ->
                 summary.update(order="ranked", can_comment=True)
             else:
                 summary["viewer_reaction" if name == "reactions" else "can_like"] = (
-                    "NONE" if name == "reactions" else True)
+                    "NONE" if name == "reactions" else True
+                )
             value: dict[str, Any] = {"data": []}
             if "summary(true)" in item.replace(" ", ""):
                 value["summary"] = summary
@@ -86,11 +90,15 @@ def _render(sb: Sandbox, post: Post, spec: str, object_id: str | None = None) ->
         elif name == "from" and page:
             out["from"] = {"name": page.handle, "id": page.account_id}
         elif name == "status_type":
-            out["status_type"] = {"text": "mobile_status_update", "photo": "added_photos",
-                                  "video": "added_video"}.get(post.media_type, "mobile_status_update")
+            out["status_type"] = {"text": "mobile_status_update", "photo": "added_photos", "video": "added_video"}.get(
+                post.media_type, "mobile_status_update"
+            )
         elif name == "attachments" and post.media_count:
-            out["attachments"] = {"data": [{"type": "album" if post.media_count > 1 else post.media_type,
-                                            "media_count": post.media_count}]}
+            out["attachments"] = {
+                "data": [
+                    {"type": "album" if post.media_count > 1 else post.media_type, "media_count": post.media_count}
+                ]
+            }
         elif name == "is_published":
             out["is_published"] = True
         elif name == "insights":
@@ -119,9 +127,16 @@ def _insight_rows(m: dict[str, int], object_id: str, names: list[str]) -> list[d
             value = m["likes"] + m["comments"] + m["shares"]
         else:
             value = m[INSIGHTS[name]]
-        rows.append({"name": name, "period": "lifetime", "values": [{"value": value}],
-                     "title": name.replace("_", " "), "description": "",
-                     "id": f"{object_id}/insights/{name}/lifetime"})
+        rows.append(
+            {
+                "name": name,
+                "period": "lifetime",
+                "values": [{"value": value}],
+                "title": name.replace("_", " "),
+                "description": "",
+                "id": f"{object_id}/insights/{name}/lifetime",
+            }
+        )
     return rows
 
 
@@ -136,9 +151,15 @@ def resolve(sb: Sandbox, object_id: str) -> Post | None:
 
 
 def missing(object_id: str) -> PlatformError:
-    return PlatformError(error(
-        100, f"Unsupported get request. Object with ID '{object_id}' does not exist, cannot be loaded due to "
-        "missing permissions, or does not support this operation.", type_="GraphMethodException", subcode=33))
+    return PlatformError(
+        error(
+            100,
+            f"Unsupported get request. Object with ID '{object_id}' does not exist, cannot be loaded due to "
+            "missing permissions, or does not support this operation.",
+            type_="GraphMethodException",
+            subcode=33,
+        )
+    )
 
 
 def get_ids(sb: Sandbox, params: MultiDict[Any]) -> web.Response:
@@ -150,8 +171,14 @@ def get_ids(sb: Sandbox, params: MultiDict[Any]) -> web.Response:
     found = {i: resolve(sb, i) for i in ids}
     missing = [i for i, p in found.items() if p is None]
     if missing:
-        raise PlatformError(error(100, f"(#100) Some of the aliases you requested do not exist: {','.join(missing)}",
-                                  type_="OAuthException", status=404))
+        raise PlatformError(
+            error(
+                100,
+                f"(#100) Some of the aliases you requested do not exist: {','.join(missing)}",
+                type_="OAuthException",
+                status=404,
+            )
+        )
     spec = str(params.get("fields", ""))
     return web.json_response({i: _render(sb, p, spec, i) for i, p in found.items() if p is not None})
 
@@ -185,7 +212,7 @@ def _since(value: Any) -> float | None:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:
         raise BadInput(f"Invalid time: {text}") from exc
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).timestamp()
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
 
 
 def list_feed(sb: Sandbox, page: Account, params: MultiDict[Any]) -> web.Response:
@@ -193,7 +220,8 @@ def list_feed(sb: Sandbox, page: Account, params: MultiDict[Any]) -> web.Respons
         limit = min(100, int(params.get("limit", 25)))
     except ValueError as exc:
         raise BadInput("limit must be a number") from exc
-    posts = sb.store.account_posts("facebook", page.handle, since=_since(params.get("since")),
-                                   until=_since(params.get("until")), limit=limit)
+    posts = sb.store.account_posts(
+        "facebook", page.handle, since=_since(params.get("since")), until=_since(params.get("until")), limit=limit
+    )
     spec = str(params.get("fields", "") or "message,created_time,id")
     return web.json_response({"data": [_render(sb, p, spec) for p in posts], "paging": {}})

@@ -19,6 +19,7 @@ A separate gate HOLDS create requests inside the sandbox until released (or
 until its timeout), so a chaos test can kill a worker while its create call is
 in flight.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -26,8 +27,17 @@ import random
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-FAULT_FIELDS = ("latency_ms", "jitter_ms", "error_rate", "rate_limit_rate", "hang_rate", "hang_s",
-                "drop_rate", "seed", "only")
+FAULT_FIELDS = (
+    "latency_ms",
+    "jitter_ms",
+    "error_rate",
+    "rate_limit_rate",
+    "hang_rate",
+    "hang_s",
+    "drop_rate",
+    "seed",
+    "only",
+)
 
 
 class FaultConfigError(ValueError):
@@ -50,7 +60,7 @@ class FaultPlan:
     rng: random.Random = field(default_factory=random.Random, repr=False, compare=False)
 
     @classmethod
-    def from_json(cls, body: dict[str, Any]) -> "FaultPlan":
+    def from_json(cls, body: dict[str, Any]) -> FaultPlan:
         """Build a plan from the admin API's JSON, checking ranges."""
         unknown = set(body) - set(FAULT_FIELDS) - {"platform"}
         if unknown:
@@ -79,8 +89,12 @@ class FaultPlan:
         if self.only == "create" and kind != "create":
             return None, delay
         edge = 0.0
-        for name, rate in (("error", self.error_rate), ("rate_limit", self.rate_limit_rate),
-                           ("hang", self.hang_rate), ("drop", self.drop_rate)):
+        for name, rate in (
+            ("error", self.error_rate),
+            ("rate_limit", self.rate_limit_rate),
+            ("hang", self.hang_rate),
+            ("drop", self.drop_rate),
+        ):
             edge += rate
             if roll < edge:
                 return name, delay
@@ -101,7 +115,7 @@ class HoldGate:
         self.waiting.append(future)
         try:
             return await asyncio.wait_for(asyncio.shield(future), self.timeout_s)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return "apply"
         finally:
             if future in self.waiting:

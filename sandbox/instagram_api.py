@@ -12,6 +12,7 @@ challenge_required) and PleaseWaitFewMinutes ("Please wait a few minutes").
 There is no public API documentation; instagrapi's source is the reference:
 https://github.com/subzeroid/instagrapi
 """
+
 from __future__ import annotations
 
 import base64
@@ -50,10 +51,20 @@ def login_required() -> web.Response:
 def challenge_required(account: Account) -> web.Response:
     """The answer while the account must pass a checkpoint."""
     path = f"/challenge/{account.account_id}/sbx{account.account_id[-6:]}/"
-    return fail(400, "challenge_required", error_type="checkpoint_challenge_required", challenge={
-        "url": f"https://i.instagram.com{path}", "api_path": path, "hide_webview_header": True,
-        "lock": True, "logout": False, "native_flow": True, "flow_render_type": 0,
-    })
+    return fail(
+        400,
+        "challenge_required",
+        error_type="checkpoint_challenge_required",
+        challenge={
+            "url": f"https://i.instagram.com{path}",
+            "api_path": path,
+            "hide_webview_header": True,
+            "lock": True,
+            "logout": False,
+            "native_flow": True,
+            "flow_render_type": 0,
+        },
+    )
 
 
 class InstagramShapes:
@@ -119,8 +130,15 @@ async def current_user(request: web.Request) -> web.Response:
     """GET /api/v1/accounts/current_user/ (instagrapi's account_info: the session check)"""
     sb: Sandbox = request.app[SANDBOX_KEY]
     account = authenticate(request)
-    user = {**user_short(sb, account), "biography": "", "external_url": "", "is_business": False,
-            "email": f"{account.handle}@sandbox.siar.invalid", "phone_number": "", "gender": 3}
+    user = {
+        **user_short(sb, account),
+        "biography": "",
+        "external_url": "",
+        "is_business": False,
+        "email": f"{account.handle}@sandbox.siar.invalid",
+        "phone_number": "",
+        "gender": 3,
+    }
     return web.json_response({"user": user, "status": "ok"})
 
 
@@ -132,8 +150,15 @@ async def user_info(request: web.Request) -> web.Response:
     if owner is None:
         raise PlatformError(fail(404, "User not found"))
     count = len(sb.store.account_posts("instagram", owner.handle, limit=10_000))
-    user = {**user_short(sb, owner), "media_count": count, "follower_count": 120, "following_count": 80,
-            "biography": "", "external_url": "", "is_business": False}
+    user = {
+        **user_short(sb, owner),
+        "media_count": count,
+        "follower_count": 120,
+        "following_count": 80,
+        "biography": "",
+        "external_url": "",
+        "is_business": False,
+    }
     return web.json_response({"user": user, "status": "ok"})
 
 
@@ -157,8 +182,12 @@ async def user_feed(request: web.Request) -> web.Response:
         before = cursor.created_at
     posts = sb.store.account_posts("instagram", owner.handle, until=before, limit=count + 1)
     page = posts[:count]
-    body: dict[str, Any] = {"items": [media_json(sb, p) for p in page], "num_results": len(page),
-                            "more_available": len(posts) > count, "status": "ok"}
+    body: dict[str, Any] = {
+        "items": [media_json(sb, p) for p in page],
+        "num_results": len(page),
+        "more_available": len(posts) > count,
+        "status": "ok",
+    }
     if len(posts) > count:
         body["next_max_id"] = f"{page[-1].id}_{owner.account_id}"
     return web.json_response(body)
@@ -189,8 +218,16 @@ async def rupload(request: web.Request) -> web.Response:
         sb.store.update_upload("instagram", upload_id, extra={"thumbnail": len(data)})  # a video's cover
     else:
         duration = float(params.get("upload_media_duration_ms") or 0) / 1000.0
-        sb.store.add_upload("instagram", upload_id, account.handle, "video" if is_video else "photo", len(data),
-                            len(data), "uploaded", {"duration": duration})
+        sb.store.add_upload(
+            "instagram",
+            upload_id,
+            account.handle,
+            "video" if is_video else "photo",
+            len(data),
+            len(data),
+            "uploaded",
+            {"duration": duration},
+        )
     body: dict[str, Any] = {"upload_id": upload_id, "xsharing_nonces": {}, "status": "ok"}
     if is_video:
         body = {"media_id": upload_id, **body}
@@ -206,17 +243,37 @@ def _check_upload(sb: Sandbox, account: Account, upload_id: str) -> dict[str, An
     return upload
 
 
-def _publish(sb: Sandbox, account: Account, caption: str, media_type: str, upload_ids: list[str],
-             children: list[str], fp: str, duration: float = 0.0) -> web.Response:
+def _publish(
+    sb: Sandbox,
+    account: Account,
+    caption: str,
+    media_type: str,
+    upload_ids: list[str],
+    children: list[str],
+    fp: str,
+    duration: float = 0.0,
+) -> web.Response:
     if len(caption) > 2200:
         raise PlatformError(fail(400, "The caption is too long (2,200 characters at most)."))
     pk = sb.store.next_id("instagram")
     # children of an album take the next pks, as on Instagram
     for _ in children:
         sb.store.next_id("instagram")
-    post = sb.store.add_post(Post("instagram", str(pk), account.handle, caption, max(1, len(children)), media_type,
-                                  time.time(), False, fp, {"children": children, "upload_ids": upload_ids,
-                                                           "duration": duration}, None))
+    post = sb.store.add_post(
+        Post(
+            "instagram",
+            str(pk),
+            account.handle,
+            caption,
+            max(1, len(children)),
+            media_type,
+            time.time(),
+            False,
+            fp,
+            {"children": children, "upload_ids": upload_ids, "duration": duration},
+            None,
+        )
+    )
     for upload_id in upload_ids:
         sb.store.update_upload("instagram", upload_id, state="configured", extra={"post_id": post.id})
     return web.json_response({"media": media_json(sb, post), "upload_id": upload_ids[0], "status": "ok"})
@@ -271,8 +328,9 @@ async def media_info(request: web.Request) -> web.Response:
     post = _find(sb, request.match_info["id"])
     if post is None:
         raise PlatformError(fail(400, "Media not found or unavailable"))
-    return web.json_response({"items": [media_json(sb, post)], "num_results": 1, "more_available": False,
-                              "status": "ok"})
+    return web.json_response(
+        {"items": [media_json(sb, post)], "num_results": 1, "more_available": False, "status": "ok"}
+    )
 
 
 async def media_delete(request: web.Request) -> web.Response:

@@ -9,6 +9,7 @@ succeed. An account with a challenge or two-factor set refuses to log in.
 instagrapi's newer default (``login`` with the Bloks "CAA" flow) is not
 emulated; connectors re-login with ``login_legacy``.
 """
+
 from __future__ import annotations
 
 import base64
@@ -42,9 +43,9 @@ def decrypt_password(enc_password: str) -> str:
         payload = base64.b64decode(payload_b64)
         iv = payload[2:14]
         size = int.from_bytes(payload[14:16], "little")
-        wrapped = payload[16:16 + size]
-        tag = payload[16 + size:32 + size]
-        ciphertext = payload[32 + size:]
+        wrapped = payload[16 : 16 + size]
+        tag = payload[16 + size : 32 + size]
+        ciphertext = payload[32 + size :]
         session_key = _key().decrypt(wrapped, padding.PKCS1v15())
         return AESGCM(session_key).decrypt(iv, ciphertext + tag, timestamp.encode()).decode()
     except Exception as exc:
@@ -53,8 +54,7 @@ def decrypt_password(enc_password: str) -> str:
 
 async def qe_sync(request: web.Request) -> web.Response:
     """GET/POST /api/v1/qe/sync/ (the public key for password encryption)"""
-    pem = _key().public_key().public_bytes(serialization.Encoding.PEM,
-                                           serialization.PublicFormat.SubjectPublicKeyInfo)
+    pem = _key().public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     response = web.json_response({"experiments": [], "status": "ok"})
     response.headers["ig-set-password-encryption-key-id"] = str(KEY_ID)
     response.headers["ig-set-password-encryption-pub-key"] = base64.b64encode(pem).decode()
@@ -73,23 +73,45 @@ async def login(request: web.Request) -> web.Response:
     username = str(data.get("username") or "").strip()
     account = sb.store.account("instagram", username)
     if account is None:
-        raise PlatformError(fail(400, "The username you entered doesn't appear to belong to an account. Please "
-                                 "check your username and try again.", error_type="invalid_user"))
+        raise PlatformError(
+            fail(
+                400,
+                "The username you entered doesn't appear to belong to an account. Please "
+                "check your username and try again.",
+                error_type="invalid_user",
+            )
+        )
     sb.check_rate("instagram", account.handle, request)
     password = decrypt_password(str(data.get("enc_password") or ""))
     if password != account.secrets["password"]:
-        raise PlatformError(fail(400, "The password you entered is incorrect. Please try again.",
-                                 error_type="bad_password", invalid_credentials=True))
+        raise PlatformError(
+            fail(
+                400,
+                "The password you entered is incorrect. Please try again.",
+                error_type="bad_password",
+                invalid_credentials=True,
+            )
+        )
     if account.flags.get("challenge"):
         raise PlatformError(challenge_required(account))
     if account.flags.get("two_factor"):
-        raise PlatformError(fail(400, "", error_type="two_factor_required", two_factor_required=True,
-                                 two_factor_info={"username": account.handle, "two_factor_identifier": "sbx",
-                                                  "totp_two_factor_on": True}))
+        raise PlatformError(
+            fail(
+                400,
+                "",
+                error_type="two_factor_required",
+                two_factor_required=True,
+                two_factor_info={
+                    "username": account.handle,
+                    "two_factor_identifier": "sbx",
+                    "totp_two_factor_on": True,
+                },
+            )
+        )
     session = new_instagram_session(sb.store, account)
     auth = base64.b64encode(
-        f'{{"ds_user_id":"{account.account_id}","sessionid":"{session}","should_use_header_over_cookies":true}}'
-        .encode()).decode()
+        f'{{"ds_user_id":"{account.account_id}","sessionid":"{session}","should_use_header_over_cookies":true}}'.encode()
+    ).decode()
     response = web.json_response({"logged_in_user": user_short(sb, account), "status": "ok"})
     response.headers["ig-set-authorization"] = f"Bearer IGT:2:{auth}"
     response.headers["ig-set-x-mid"] = "Zsbx" + account.account_id[-8:]
@@ -112,8 +134,11 @@ def register(app: web.Application) -> None:
     """Add the login-flow routes."""
     add = app.router.add_route
     add("*", "/api/v1/qe/sync/", endpoint("instagram", "auth", qe_sync))
-    for path in ("/api/v1/launcher/sync/", "/api/v1/accounts/get_prefill_candidates/",
-                 "/api/v1/accounts/contact_point_prefill/"):
+    for path in (
+        "/api/v1/launcher/sync/",
+        "/api/v1/accounts/get_prefill_candidates/",
+        "/api/v1/accounts/contact_point_prefill/",
+    ):
         add("POST", path, endpoint("instagram", "auth", ok))
     add("POST", "/api/v1/accounts/login/", endpoint("instagram", "auth", login))
     add("POST", "/api/v1/feed/reels_tray/", endpoint("instagram", "read", reels_tray))

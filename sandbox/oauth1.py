@@ -6,13 +6,14 @@ rebuilt with each real X origin that serves the path. Only form-encoded bodies
 take part in the signature (RFC 5849 section 3.4.1.3); JSON and multipart
 bodies do not. Spec: https://datatracker.ietf.org/doc/html/rfc5849
 """
+
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
 import time
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import quote, unquote
 
 from oauthlib.oauth1.rfc5849 import signature as sig
@@ -66,8 +67,11 @@ def verify(
         raise OAuthError("timestamp out of bounds")
     query = path_qs.split("?", 1)[1] if "?" in path_qs else ""
     collected = sig.collect_parameters(
-        uri_query=query, body=list(form_body or []), headers={"Authorization": authorization},
-        exclude_oauth_signature=True, with_realm=False,
+        uri_query=query,
+        body=list(form_body or []),
+        headers={"Authorization": authorization},
+        exclude_oauth_signature=True,
+        with_realm=False,
     )
     normalized = sig.normalize_parameters(collected)
     path = path_qs.split("?", 1)[0]

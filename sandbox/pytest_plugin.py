@@ -11,9 +11,10 @@ tests should use their own handles (``sandbox.create_account("x", f"kim_{uuid}")
 or ask for ``clean_sandbox``, which resets it first and clears faults,
 holds and counters afterwards.
 """
+
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 

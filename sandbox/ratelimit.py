@@ -4,6 +4,7 @@ The numbers are generous by default (a sandbox should not get in the way) and
 can be tightened through ``PUT /_sandbox/ratelimits`` to exercise a client's
 handling of the platforms' real rate-limit answers.
 """
+
 from __future__ import annotations
 
 import math
@@ -23,7 +24,7 @@ class LimitConfig:
     account_code: int = 32
 
     @classmethod
-    def from_json(cls, body: dict[str, Any]) -> "LimitConfig":
+    def from_json(cls, body: dict[str, Any]) -> LimitConfig:
         """Build limits from the admin API's JSON, checking ranges."""
         unknown = set(body) - {"platform", "account_limit", "app_limit", "window_s", "account_code"}
         if unknown:
@@ -82,8 +83,9 @@ class RateLimiter:
             return Verdict(False, "app", cfg.app_limit, 0, math.ceil(app_reset), app_pct, acc_pct)
         if acc_used > cfg.account_limit:
             return Verdict(False, "account", cfg.account_limit, 0, math.ceil(acc_reset), app_pct, acc_pct)
-        return Verdict(True, "account", cfg.account_limit, cfg.account_limit - acc_used, math.ceil(acc_reset),
-                       app_pct, acc_pct)
+        return Verdict(
+            True, "account", cfg.account_limit, cfg.account_limit - acc_used, math.ceil(acc_reset), app_pct, acc_pct
+        )
 
     def forget(self, platform: str) -> None:
         """Start fresh windows for one platform (after its limits change)."""

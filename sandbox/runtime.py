@@ -7,14 +7,16 @@ in the same pipeline: count the request, apply the platform's faults (latency,
 shape, and add the platform's rate-limit headers. A bug in a handler still
 answers in the platform's shape (500), and is logged.
 """
+
 from __future__ import annotations
 
 import asyncio
 import collections
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Protocol
+from typing import Any, Protocol
 
 from aiohttp import web
 from multidict import MultiDictProxy
@@ -183,7 +185,7 @@ def _drop(request: web.Request) -> web.Response:
     return web.Response(status=499)
 
 
-async def form(request: web.Request) -> "MultiDictProxy[Any]":
+async def form(request: web.Request) -> MultiDictProxy[Any]:
     """The request's form fields (urlencoded or multipart), or BadInput for a malformed body."""
     try:
         return await request.post()

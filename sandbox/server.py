@@ -1,11 +1,12 @@
 """Run the sandbox: blocking (the CLI) or on a background thread (tests, the demo)."""
+
 from __future__ import annotations
 
 import asyncio
 import logging
 import socket
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -31,16 +32,18 @@ def base_url_of(sock: socket.socket) -> str:
     return f"http://{host}:{port}"
 
 
-def serve(host: str = "127.0.0.1", port: int = 8765, state: str | None = None,
-          announce: Callable[[str], None] | None = None) -> None:
+def serve(
+    host: str = "127.0.0.1", port: int = 8765, state: str | None = None, announce: Callable[[str], None] | None = None
+) -> None:
     """Serve until interrupted (``siar sandbox serve``); ``announce`` gets the origin once bound."""
     sock = bind(host, port)
     sandbox = new_sandbox(state, base_url_of(sock))
     if announce is not None:
         announce(sandbox.base_url)
     try:
-        web.run_app(build_app(sandbox), sock=sock, access_log=None, print=None, handle_signals=True,
-                    shutdown_timeout=1.0)
+        web.run_app(
+            build_app(sandbox), sock=sock, access_log=None, print=None, handle_signals=True, shutdown_timeout=1.0
+        )
     finally:
         sandbox.store.close()
 
@@ -59,8 +62,9 @@ class BackgroundServer:
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
-        self._runner = web.AppRunner(build_app(self.sandbox), access_log=None, handle_signals=False,
-                                     shutdown_timeout=1.0)
+        self._runner = web.AppRunner(
+            build_app(self.sandbox), access_log=None, handle_signals=False, shutdown_timeout=1.0
+        )
         self._loop.run_until_complete(self._runner.setup())
         self._loop.run_until_complete(web.SockSite(self._runner, self.sock).start())
         self._ready.set()
@@ -72,7 +76,7 @@ class BackgroundServer:
         self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         self._loop.close()
 
-    def start(self) -> "BackgroundServer":
+    def start(self) -> BackgroundServer:
         """Start serving; raises if the server does not come up within 10 s."""
         self._thread.start()
         if not self._ready.wait(10):

@@ -8,6 +8,7 @@ enough and every write is durable (as far as SQLite's ``synchronous=NORMAL``
 goes) before the answer leaves: a post that was "applied, then the connection
 dropped" really is stored.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -18,8 +19,9 @@ import sqlite3
 import tempfile
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 PLATFORMS = ("x", "facebook", "instagram")
 
@@ -182,8 +184,14 @@ class Store:
         with self._write():
             self._db.execute(
                 "INSERT INTO accounts VALUES (?,?,?,?,?,?)",
-                (account.platform, account.handle, account.account_id, json.dumps(account.secrets),
-                 json.dumps(account.flags), account.created_at),
+                (
+                    account.platform,
+                    account.handle,
+                    account.account_id,
+                    json.dumps(account.secrets),
+                    json.dumps(account.flags),
+                    account.created_at,
+                ),
             )
             self._cache(account)
 
@@ -213,8 +221,7 @@ class Store:
         """A fresh numeric id for this platform (posts, media and uploads share the sequence)."""
         with self._write():
             row = self._db.execute(
-                "INSERT INTO counters VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 "
-                "RETURNING value",
+                "INSERT INTO counters VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value",
                 (platform,),
             ).fetchone()
             return _ID_BASES.get(platform, 1_000_000) + int(row[0]) * 7919
@@ -235,17 +242,25 @@ class Store:
         with self._write():
             self._db.execute(
                 "INSERT INTO posts VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (post.platform, post.id, post.handle, post.text, post.media_count, post.media_type,
-                 post.created_at, int(post.deleted), post.fingerprint, json.dumps(post.extra),
-                 json.dumps(post.metrics) if post.metrics is not None else None),
+                (
+                    post.platform,
+                    post.id,
+                    post.handle,
+                    post.text,
+                    post.media_count,
+                    post.media_type,
+                    post.created_at,
+                    int(post.deleted),
+                    post.fingerprint,
+                    json.dumps(post.extra),
+                    json.dumps(post.metrics) if post.metrics is not None else None,
+                ),
             )
         return post
 
     def post(self, platform: str, post_id: str) -> Post | None:
         """One post by id (deleted ones included), or None."""
-        row = self._db.execute(
-            "SELECT * FROM posts WHERE platform=? AND id=?", (platform, str(post_id))
-        ).fetchone()
+        row = self._db.execute("SELECT * FROM posts WHERE platform=? AND id=?", (platform, str(post_id))).fetchone()
         return _post(row) if row else None
 
     def posts_by_ids(self, platform: str, ids: Iterable[str]) -> dict[str, Post]:
@@ -267,8 +282,15 @@ class Store:
         return _post(row) if row else None
 
     def account_posts(
-        self, platform: str, handle: str, *, since: float | None = None, until: float | None = None,
-        before_id_time: float | None = None, limit: int = 100, include_deleted: bool = False,
+        self,
+        platform: str,
+        handle: str,
+        *,
+        since: float | None = None,
+        until: float | None = None,
+        before_id_time: float | None = None,
+        limit: int = 100,
+        include_deleted: bool = False,
     ) -> list[Post]:
         """Posts of one account, newest first, optionally within a time range."""
         sql = "SELECT * FROM posts WHERE platform=? AND handle=?"
@@ -324,42 +346,71 @@ class Store:
         return int(self._db.execute("SELECT COUNT(*) FROM posts").fetchone()[0])
 
     # -- uploads ----------------------------------------------------------
-    def add_upload(self, platform: str, upload_id: str, handle: str, kind: str, total: int, received: int,
-                   state: str, extra: dict[str, Any] | None = None) -> None:
+    def add_upload(
+        self,
+        platform: str,
+        upload_id: str,
+        handle: str,
+        kind: str,
+        total: int,
+        received: int,
+        state: str,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         """Record a media upload (X media id, Facebook unpublished photo, Instagram upload id)."""
         with self._write():
             self._db.execute(
                 "INSERT OR REPLACE INTO uploads VALUES (?,?,?,?,?,?,?,?,?)",
-                (platform, str(upload_id), handle, kind, total, received, state, time.time(),
-                 json.dumps(extra or {})),
+                (platform, str(upload_id), handle, kind, total, received, state, time.time(), json.dumps(extra or {})),
             )
 
     def upload(self, platform: str, upload_id: str) -> dict[str, Any] | None:
         """One upload as a dict, or None."""
         row = self._db.execute(
             "SELECT id, handle, kind, total_bytes, received_bytes, state, created_at, extra FROM uploads "
-            "WHERE platform=? AND id=?", (platform, str(upload_id)),
+            "WHERE platform=? AND id=?",
+            (platform, str(upload_id)),
         ).fetchone()
         if not row:
             return None
-        return {"id": row[0], "handle": row[1], "kind": row[2], "total_bytes": row[3], "received_bytes": row[4],
-                "state": row[5], "created_at": row[6], "extra": json.loads(row[7])}
+        return {
+            "id": row[0],
+            "handle": row[1],
+            "kind": row[2],
+            "total_bytes": row[3],
+            "received_bytes": row[4],
+            "state": row[5],
+            "created_at": row[6],
+            "extra": json.loads(row[7]),
+        }
 
-    def update_upload(self, platform: str, upload_id: str, *, received: int | None = None,
-                      state: str | None = None, extra: dict[str, Any] | None = None) -> None:
+    def update_upload(
+        self,
+        platform: str,
+        upload_id: str,
+        *,
+        received: int | None = None,
+        state: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         """Advance a chunked upload (``extra`` is merged into its extra data)."""
         with self._write():
             if extra:
                 current = self.upload(platform, upload_id)
                 merged = {**(current["extra"] if current else {}), **extra}
-                self._db.execute("UPDATE uploads SET extra=? WHERE platform=? AND id=?",
-                                 (json.dumps(merged), platform, str(upload_id)))
+                self._db.execute(
+                    "UPDATE uploads SET extra=? WHERE platform=? AND id=?",
+                    (json.dumps(merged), platform, str(upload_id)),
+                )
             if received is not None:
-                self._db.execute("UPDATE uploads SET received_bytes=? WHERE platform=? AND id=?",
-                                 (received, platform, str(upload_id)))
+                self._db.execute(
+                    "UPDATE uploads SET received_bytes=? WHERE platform=? AND id=?",
+                    (received, platform, str(upload_id)),
+                )
             if state is not None:
-                self._db.execute("UPDATE uploads SET state=? WHERE platform=? AND id=?",
-                                 (state, platform, str(upload_id)))
+                self._db.execute(
+                    "UPDATE uploads SET state=? WHERE platform=? AND id=?", (state, platform, str(upload_id))
+                )
 
     # -- everything -------------------------------------------------------
     def reset(self) -> None:
@@ -381,7 +432,15 @@ class Store:
 
 def _post(row: tuple[Any, ...]) -> Post:
     return Post(
-        platform=row[0], id=row[1], handle=row[2], text=row[3], media_count=row[4], media_type=row[5],
-        created_at=row[6], deleted=bool(row[7]), fingerprint=row[8], extra=json.loads(row[9]),
+        platform=row[0],
+        id=row[1],
+        handle=row[2],
+        text=row[3],
+        media_count=row[4],
+        media_type=row[5],
+        created_at=row[6],
+        deleted=bool(row[7]),
+        fingerprint=row[8],
+        extra=json.loads(row[9]),
         metrics=json.loads(row[10]) if row[10] else None,
     )

@@ -9,6 +9,7 @@
 sandbox serve``), which chaos tests need when they kill things; by default it
 runs on a background thread of the test process.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -16,8 +17,9 @@ import os
 import subprocess as sp
 import sys
 import time
+from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import requests
 
@@ -131,8 +133,9 @@ def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
 
 
 @contextlib.contextmanager
-def running_sandbox(*, subprocess: bool = False, host: str = "127.0.0.1", port: int = 0,
-                    state: str | None = None) -> Iterator[SandboxHandle]:
+def running_sandbox(
+    *, subprocess: bool = False, host: str = "127.0.0.1", port: int = 0, state: str | None = None
+) -> Iterator[SandboxHandle]:
     """Start a real sandbox HTTP server on a free port; yield its handle; stop it afterwards."""
     if subprocess:
         yield from _in_subprocess(host, port, state)

@@ -8,12 +8,13 @@ that tweepy turns into BadRequest/Unauthorized/Forbidden/NotFound/
 TooManyRequests/TwitterServerError; media upload v1.1 uses the older
 ``{"errors": [{"code", "message"}]}`` shape.
 """
+
 from __future__ import annotations
 
 import base64
 import time
 import warnings
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -33,8 +34,9 @@ VIDEO_MAX = 512 * 1024 * 1024
 
 
 def _problem(status: int, title: str, detail: str, type_: str = "about:blank", **extra: Any) -> web.Response:
-    return web.json_response({"title": title, "detail": detail, "type": type_, "status": status, **extra},
-                             status=status)
+    return web.json_response(
+        {"title": title, "detail": detail, "type": type_, "status": status, **extra}, status=status
+    )
 
 
 class XShapes:
@@ -49,15 +51,20 @@ class XShapes:
         return response
 
     def bad_request(self, message: str) -> web.Response:
-        return web.json_response({
-            "errors": [{"parameters": {}, "message": message}], "title": "Invalid Request",
-            "detail": "One or more parameters to your request was invalid.",
-            "type": "https://api.twitter.com/2/problems/invalid-request",
-        }, status=400)
+        return web.json_response(
+            {
+                "errors": [{"parameters": {}, "message": message}],
+                "title": "Invalid Request",
+                "detail": "One or more parameters to your request was invalid.",
+                "type": "https://api.twitter.com/2/problems/invalid-request",
+            },
+            status=400,
+        )
 
     def too_large(self, limit: int) -> web.Response:
-        return web.json_response({"errors": [{"code": 324, "message": f"File size exceeds {limit} bytes."}]},
-                                 status=400)
+        return web.json_response(
+            {"errors": [{"code": 324, "message": f"File size exceeds {limit} bytes."}]}, status=400
+        )
 
     def decorate(self, response: web.StreamResponse, verdict: Verdict | None) -> None:
         if verdict is not None:
@@ -113,7 +120,7 @@ async def authenticate(request: web.Request, *, user: bool = True) -> Account | 
 
 
 def _iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 def _tweet(sb: Sandbox, post: Post, fields: set[str]) -> dict[str, Any]:
@@ -130,8 +137,12 @@ def _tweet(sb: Sandbox, post: Post, fields: set[str]) -> dict[str, Any]:
     if "public_metrics" in fields:
         m = metrics_at(sb.engagement, "x", post.id, post.created_at, post.metrics)
         data["public_metrics"] = {
-            "retweet_count": m["shares"], "reply_count": m["comments"], "like_count": m["likes"],
-            "quote_count": m["quotes"], "bookmark_count": m["bookmarks"], "impression_count": m["views"],
+            "retweet_count": m["shares"],
+            "reply_count": m["comments"],
+            "like_count": m["likes"],
+            "quote_count": m["quotes"],
+            "bookmark_count": m["bookmarks"],
+            "impression_count": m["views"],
         }
     return data
 
@@ -142,8 +153,12 @@ def _fields(request: web.Request) -> set[str]:
 
 def _not_found(tweet_id: str) -> dict[str, Any]:
     return {
-        "value": tweet_id, "detail": f"Could not find tweet with ids: [{tweet_id}].", "title": "Not Found Error",
-        "resource_type": "tweet", "parameter": "ids", "resource_id": tweet_id,
+        "value": tweet_id,
+        "detail": f"Could not find tweet with ids: [{tweet_id}].",
+        "title": "Not Found Error",
+        "resource_type": "tweet",
+        "parameter": "ids",
+        "resource_id": tweet_id,
         "type": "https://api.twitter.com/2/problems/resource-not-found",
     }
 
@@ -185,19 +200,31 @@ async def create_tweet(request: web.Request) -> web.Response:
             raise BadInput(f"Your media IDs are invalid: {media_id}")
     reply_to = str((body.get("reply") or {}).get("in_reply_to_tweet_id") or "") or None
     if reply_to and (sb.store.post("x", reply_to) is None or sb.store.post("x", reply_to).deleted):
-        raise PlatformError(_problem(403, "Forbidden", "You attempted to reply to a Tweet that is deleted or not "
-                                     "visible to you."))
+        raise PlatformError(
+            _problem(403, "Forbidden", "You attempted to reply to a Tweet that is deleted or not visible to you.")
+        )
     now = time.time()
     if sb.store.recent_duplicate("x", account.handle, fp, now - 86400):
         raise PlatformError(_problem(403, "Forbidden", DUPLICATE))
     kinds = {sb.store.upload("x", m)["kind"] for m in media_ids}
-    post = sb.store.add_post(Post(
-        "x", str(sb.store.next_id("x")), account.handle, text, len(media_ids),
-        ("video" if "video" in kinds else "photo") if media_ids else "text", now, False, fp,
-        {"media_ids": media_ids, "reply_to": reply_to}, None,
-    ))
-    return web.json_response({"data": {"id": post.id, "text": post.text, "edit_history_tweet_ids": [post.id]}},
-                             status=201)
+    post = sb.store.add_post(
+        Post(
+            "x",
+            str(sb.store.next_id("x")),
+            account.handle,
+            text,
+            len(media_ids),
+            ("video" if "video" in kinds else "photo") if media_ids else "text",
+            now,
+            False,
+            fp,
+            {"media_ids": media_ids, "reply_to": reply_to},
+            None,
+        )
+    )
+    return web.json_response(
+        {"data": {"id": post.id, "text": post.text, "edit_history_tweet_ids": [post.id]}}, status=201
+    )
 
 
 async def delete_tweet(request: web.Request) -> web.Response:
@@ -208,8 +235,14 @@ async def delete_tweet(request: web.Request) -> web.Response:
     tweet_id = request.match_info["id"]
     post = sb.store.post("x", tweet_id)
     if post is None or post.deleted:
-        raise PlatformError(_problem(404, "Not Found Error", f"Could not find tweet with id: [{tweet_id}].",
-                                     "https://api.twitter.com/2/problems/resource-not-found"))
+        raise PlatformError(
+            _problem(
+                404,
+                "Not Found Error",
+                f"Could not find tweet with id: [{tweet_id}].",
+                "https://api.twitter.com/2/problems/resource-not-found",
+            )
+        )
     if post.handle != account.handle:
         raise PlatformError(_problem(403, "Forbidden", "You are not authorized to delete this Tweet."))
     sb.store.mark_deleted("x", tweet_id)
@@ -275,9 +308,19 @@ async def user_tweets(request: web.Request) -> web.Response:
     if not 5 <= max_results <= 100:
         raise BadInput("max_results must be between 5 and 100")
     if owner is None:
-        return web.json_response({"errors": [{"value": request.match_info["id"], "detail": "Could not find user",
-                                              "title": "Not Found Error", "resource_type": "user",
-                                              "type": "https://api.twitter.com/2/problems/resource-not-found"}]})
+        return web.json_response(
+            {
+                "errors": [
+                    {
+                        "value": request.match_info["id"],
+                        "detail": "Could not find user",
+                        "title": "Not Found Error",
+                        "resource_type": "user",
+                        "type": "https://api.twitter.com/2/problems/resource-not-found",
+                    }
+                ]
+            }
+        )
     until = _parse_time(q.get("end_time"))
     token = q.get("pagination_token")
     if token:
@@ -285,8 +328,9 @@ async def user_tweets(request: web.Request) -> web.Response:
             until = float(base64.urlsafe_b64decode(token.encode()).decode())
         except Exception as exc:
             raise BadInput("Invalid pagination_token") from exc
-    posts = sb.store.account_posts("x", owner.handle, since=_parse_time(q.get("start_time")), until=until,
-                                   limit=max_results + 1)
+    posts = sb.store.account_posts(
+        "x", owner.handle, since=_parse_time(q.get("start_time")), until=until, limit=max_results + 1
+    )
     since_id = q.get("since_id")
     if since_id and since_id.isdigit():
         posts = [p for p in posts if int(p.id) > int(since_id)]

@@ -7,6 +7,7 @@ Videos answer FINALIZE with ``processing_info`` (pending, check after 1 s) and
 report ``succeeded`` on STATUS, like X does.
 Docs: https://docs.x.com/x-api/media/quickstart/media-upload-chunked
 """
+
 from __future__ import annotations
 
 import base64
@@ -52,7 +53,8 @@ def _describe(upload: dict[str, Any], v2: bool) -> dict[str, Any]:
         state = "succeeded"
     if upload["kind"] == "video" and state in ("pending", "succeeded"):
         info["processing_info"] = (
-            {"state": "pending", "check_after_secs": 1} if state == "pending"
+            {"state": "pending", "check_after_secs": 1}
+            if state == "pending"
             else {"state": "succeeded", "progress_percent": 100}
         )
     if v2:
@@ -82,8 +84,9 @@ async def _command(request: web.Request, params: MultiDict[Any], command: str, v
         if total <= 0 or total > limit:
             raise PlatformError(XShapes().too_large(limit))
         media_id = str(store.next_id("x"))
-        store.add_upload("x", media_id, account.handle, _kind(media_type, category), total, 0, "init",
-                         {"media_type": media_type})
+        store.add_upload(
+            "x", media_id, account.handle, _kind(media_type, category), total, 0, "init", {"media_type": media_type}
+        )
         return web.json_response(_describe(store.upload("x", media_id), v2), status=202)
     media_id = str(params.get("media_id", "") or request.match_info.get("id", ""))
     upload = store.upload("x", media_id)
@@ -132,8 +135,16 @@ async def _simple(request: web.Request, params: MultiDict[Any], v2: bool) -> web
     if len(data) > limit:
         raise PlatformError(XShapes().too_large(limit))
     media_id = str(sb.store.next_id("x"))
-    sb.store.add_upload("x", media_id, account.handle, _kind(media_type, category), len(data), len(data),
-                        "succeeded", {"media_type": media_type})
+    sb.store.add_upload(
+        "x",
+        media_id,
+        account.handle,
+        _kind(media_type, category),
+        len(data),
+        len(data),
+        "succeeded",
+        {"media_type": media_type},
+    )
     described = _describe(sb.store.upload("x", media_id), v2)
     if not v2:
         described["image"] = {"image_type": media_type, "w": 0, "h": 0}

@@ -5,6 +5,7 @@
 on a developer's machine without the service the test is skipped with a
 reason that says which service is missing.
 """
+
 from __future__ import annotations
 
 import os
@@ -16,9 +17,7 @@ import pytest
 pytest_plugins = ["sandbox.pytest_plugin"]
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-POSTGRES_ADMIN_URL = os.environ.get(
-    "SIAR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
+POSTGRES_ADMIN_URL = os.environ.get("SIAR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("SIAR_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 AMQP_URL = os.environ.get("SIAR_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
 
@@ -40,7 +39,7 @@ def postgres_url():
     try:
         with admin.connect() as conn:
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - any connection failure means "missing"
+    except Exception as exc:
         admin.dispose()
         service_missing("PostgreSQL", exc)
     url = admin.url.set(database=name).render_as_string(hide_password=False)
@@ -57,7 +56,7 @@ def redis_url():
     client = redis.Redis.from_url(REDIS_URL)
     try:
         client.ping()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         service_missing("Redis", exc)
     finally:
         client.close()

@@ -1,4 +1,5 @@
 """Celery workers: ``celery -A workers worker`` finds :data:`app` here."""
+
 from workers.app import app
 
 __all__ = ["app"]

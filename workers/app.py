@@ -37,14 +37,15 @@ Results
     Nobody reads task results (the database holds every outcome), so there
     is no result backend and ``task_ignore_result`` is on.
 """
+
 from __future__ import annotations
 
 import hashlib
 from typing import Any
 
 from celery import Celery
-from sqlalchemy.engine import make_url
 from kombu import Exchange, Queue
+from sqlalchemy.engine import make_url
 
 from config.settings import Settings, get_settings
 from workers.file_broker import TRANSPORT_PATH as FILE_TRANSPORT

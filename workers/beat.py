@@ -4,6 +4,7 @@ Recording the heartbeat from ``tick()`` (not from a side thread) means
 "last beat tick" in ``siar status`` is the last time beat really looked at
 its schedule, not merely that its process exists.
 """
+
 from __future__ import annotations
 
 import logging
@@ -35,10 +36,13 @@ class SiarScheduler(PersistentScheduler):
             self._last_heartbeat = time.monotonic()
             try:
                 liveness.record(
-                    runtime.pipeline().engine, f"beat@{socket.gethostname()}",
-                    liveness.BEAT, utc_now(), pid=os.getpid(),
+                    runtime.pipeline().engine,
+                    f"beat@{socket.gethostname()}",
+                    liveness.BEAT,
+                    utc_now(),
+                    pid=os.getpid(),
                 )
-            except Exception:  # noqa: BLE001 - never stop ticking for a heartbeat
+            except Exception:
                 log.warning("beat heartbeat not recorded", exc_info=True)
         # Tick at least every second, so the heartbeat stays fresh between entries.
         return min(delay, HEARTBEAT_EVERY)

@@ -13,6 +13,7 @@ consumer sees either no file or the whole message. Selected through Celery's
 own ``broker_transport`` setting (see ``workers/app.py``); nothing in kombu is
 patched.
 """
+
 from __future__ import annotations
 
 import os

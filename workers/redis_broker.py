@@ -20,6 +20,7 @@ With a connection present, everything is kombu's own code.
 Selected through Celery's ``broker_transport`` setting for ``redis://`` URLs
 (see ``workers/app.py``); nothing in kombu is patched.
 """
+
 from __future__ import annotations
 
 import logging
@@ -44,15 +45,20 @@ class QoS(redis.QoS):
             if self._delivered:
                 log.warning(
                     "broker connection lost: %d unacknowledged message(s) left in Redis; "
-                    "their targets come back through the lease sweep", len(self._delivered))
+                    "their targets come back through the lease sweep",
+                    len(self._delivered),
+                )
             return None
         return super().restore_unacked_once(stderr)
 
     def ack(self, delivery_tag: Any) -> None:
         """Acknowledge; a task that ends after its connection was lost is only forgotten here."""
         if self._detached():
-            log.info("broker connection lost: message %s not acknowledged (harmless: its "
-                     "redelivery finds the target's lease taken)", delivery_tag)
+            log.info(
+                "broker connection lost: message %s not acknowledged (harmless: its "
+                "redelivery finds the target's lease taken)",
+                delivery_tag,
+            )
             virtual.QoS.ack(self, delivery_tag)  # drop kombu's own bookkeeping only
             return
         super().ack(delivery_tag)

@@ -4,6 +4,7 @@ Prefork children inherit the parent's memory; a database connection pool
 shared across a fork corrupts both sides, so each child drops the inherited
 pool (``worker_process_init``, :mod:`workers.signals`) and opens its own.
 """
+
 from __future__ import annotations
 
 import logging
@@ -48,7 +49,7 @@ def warm_up() -> None:
     try:
         with pipeline().engine.connect():
             pass
-    except Exception:  # noqa: BLE001 - the database may be down: the first task will retry
+    except Exception:
         log.warning("could not open a database connection at start-up", exc_info=True)
 
 

@@ -8,6 +8,7 @@ Beat's own liveness ("last beat tick" in ``siar status``) is recorded by
 ``heartbeats`` table; workers record theirs from a thread started by a
 worker signal (:mod:`workers.signals`).
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -9,6 +9,7 @@ the worker is ready to take messages and stopped (its row deleted) when it
 shuts down cleanly; a killed worker's row simply stops being refreshed and
 ``siar status`` reports it dead after ``worker_ttl_seconds``.
 """
+
 from __future__ import annotations
 
 import logging
@@ -44,7 +45,7 @@ class HeartbeatThread(threading.Thread):
         while not self.stopped.is_set():
             try:
                 liveness.record(runtime.pipeline().engine, self.beat_name, self.kind, utc_now())
-            except Exception:  # noqa: BLE001 - a database hiccup must not kill the worker
+            except Exception:
                 log.warning("heartbeat %s not recorded", self.beat_name, exc_info=True)
             self.stopped.wait(self.every)
 
@@ -53,7 +54,7 @@ class HeartbeatThread(threading.Thread):
         self.join(timeout=self.every + 1)
         try:
             liveness.forget(runtime.pipeline().engine, self.beat_name)
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.warning("heartbeat %s not removed", self.beat_name, exc_info=True)
 
 

@@ -3,6 +3,7 @@
 All the rules live in ``scheduler/services``; a task that is redelivered or
 duplicated is harmless because the services act only under a matching lease.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -13,7 +14,6 @@ from scheduler.services.publishing.reconcile import reconcile_unknown
 from scheduler.services.publishing.sweep import sweep as sweep_leases
 from workers import runtime
 from workers.app import app
-
 
 #: A dispatch tick that claimed a full batch claims again, for at most this many
 #: seconds (below beat's one-second period) and while fewer than
@@ -29,8 +29,9 @@ def dispatch() -> None:
 
     Decision 0007; a tick whose claim came back full claims again (see above).
     """
-    dispatch_while_full(runtime.pipeline(), enqueue_publish, DISPATCH_BUDGET_SECONDS,
-                        MAX_IN_FLIGHT, enqueue_publish_many)
+    dispatch_while_full(
+        runtime.pipeline(), enqueue_publish, DISPATCH_BUDGET_SECONDS, MAX_IN_FLIGHT, enqueue_publish_many
+    )
 
 
 @app.task(name="siar.publish")
@@ -82,5 +83,4 @@ def enqueue_publish(target_id: int, lease_token: str, eta: datetime | None) -> N
 
 def enqueue_publish_many(items: list[tuple[int, str]], eta: datetime | None) -> None:
     """Several targets due at the same instant in one ``publish`` message."""
-    publish_batch.apply_async(([[tid, token] for tid, token in items],), eta=eta,
-                              queue="publish")
+    publish_batch.apply_async(([[tid, token] for tid, token in items],), eta=eta, queue="publish")

@@ -3,6 +3,7 @@
 Each group lives in its own module and is loaded only when named, so
 ``siar --help`` stays quick and a broken optional part cannot stop the rest.
 """
+
 from __future__ import annotations
 
 import importlib

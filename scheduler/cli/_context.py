@@ -1,11 +1,13 @@
 """Shared plumbing of the CLI commands: a unit of work from the settings, the
 clock, and one-line bilingual errors instead of tracebacks."""
+
 from __future__ import annotations
 
 import functools
 import sys
-from datetime import datetime, timezone
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 import click
 
@@ -24,7 +26,7 @@ def open_uow():  # -> SqlAlchemyUnitOfWork (imported lazily: `siar --help` stays
 
 def utcnow() -> datetime:
     """The CLI's clock (services take ``now`` as an argument)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def fail(message_id: str, message_en: str) -> None:
@@ -53,7 +55,9 @@ def bilingual_errors(func: F) -> F:
         except (OperationalError, ProgrammingError) as error:
             # Most often: the schema is missing. Never print the URL (it may hold a password).
             reason = str(getattr(error, "orig", error)).splitlines()[0][:200]
-            fail(f"basis data belum siap ({reason}); jalankan 'siar db upgrade'",
-                 f"the database is not ready ({reason}); run 'siar db upgrade'")
+            fail(
+                f"basis data belum siap ({reason}); jalankan 'siar db upgrade'",
+                f"the database is not ready ({reason}); run 'siar db upgrade'",
+            )
 
     return wrapper  # type: ignore[return-value]

@@ -1,4 +1,5 @@
 """``siar beat``: the one Celery beat that ticks dispatch, sweep and reconcile."""
+
 from __future__ import annotations
 
 import click

@@ -1,4 +1,5 @@
 """``siar db``: the database schema (Alembic migrations)."""
+
 from __future__ import annotations
 
 import click

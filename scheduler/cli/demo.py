@@ -7,6 +7,7 @@ weeks of published posts with engagement, then runs the sandbox, the web
 app, a worker and beat as child processes and schedules sample posts for the
 next few minutes. Ctrl-C stops everything it started.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,7 +16,7 @@ import socket
 import sys
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +37,7 @@ BANNER_WAIT = 30.0
 #: the web app are not: without them the demo has nothing to show, so it stops.
 RESTARTABLE = ("worker", "beat")
 MAX_RESTARTS = 5
-ROLE_NAMES = {"superadmin": "superadmin", "staff": "staf Kominfo", "admin": "admin KIM",
-              "member": "anggota KIM"}
+ROLE_NAMES = {"superadmin": "superadmin", "staff": "staf Kominfo", "admin": "admin KIM", "member": "anggota KIM"}
 
 
 def _siar() -> list[str]:
@@ -78,25 +78,46 @@ def _child_env(data_dir: Path, port: int, sandbox_port: int) -> dict[str, str]:
     app has ``read_insights`` would.
     """
     env = dict(os.environ)
-    env.update({
-        "SIAR_ENV": "demo", "SIAR_DATA_DIR": str(data_dir), "SIAR_DATABASE_URL": "",
-        "SIAR_BROKER_URL": "", "SIAR_SECRET_KEY": "", "SIAR_WEB_HOST": HOST,
-        "SIAR_WEB_PORT": str(port), "SIAR_SESSION_COOKIE_SECURE": "false",
-        "SIAR_SANDBOX_URL": f"http://{HOST}:{sandbox_port}", "SIAR_FACEBOOK_INSIGHTS": "true",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "SIAR_ENV": "demo",
+            "SIAR_DATA_DIR": str(data_dir),
+            "SIAR_DATABASE_URL": "",
+            "SIAR_BROKER_URL": "",
+            "SIAR_SECRET_KEY": "",
+            "SIAR_WEB_HOST": HOST,
+            "SIAR_WEB_PORT": str(port),
+            "SIAR_SESSION_COOKIE_SECURE": "false",
+            "SIAR_SANDBOX_URL": f"http://{HOST}:{sandbox_port}",
+            "SIAR_FACEBOOK_INSIGHTS": "true",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     return env
 
 
 @click.command()
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
-              default=DEFAULT_DATA_DIR, show_default=True,
-              help="Direktori data demo (SQLite, antrean berkas, media, log) / demo data directory.")
-@click.option("--port", type=click.IntRange(1, 65535), default=DEFAULT_PORT, show_default=True,
-              help="Port aplikasi web / web app port.")
-@click.option("--sandbox-port", type=click.IntRange(1, 65535), default=None,
-              help=f"Port sandbox (bawaan {DEFAULT_SANDBOX_PORT}, atau port run sebelumnya) / "
-                   "sandbox port (default: the previous run's).")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_DATA_DIR,
+    show_default=True,
+    help="Direktori data demo (SQLite, antrean berkas, media, log) / demo data directory.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
+    help="Port aplikasi web / web app port.",
+)
+@click.option(
+    "--sandbox-port",
+    type=click.IntRange(1, 65535),
+    default=None,
+    help=f"Port sandbox (bawaan {DEFAULT_SANDBOX_PORT}, atau port run sebelumnya) / "
+    "sandbox port (default: the previous run's).",
+)
 @click.option("--fresh", is_flag=True, help="Hapus data demo lama dan mulai dari awal / start over.")
 @bilingual_errors
 def demo(data_dir: Path, port: int, sandbox_port: int | None, fresh: bool) -> None:
@@ -111,15 +132,17 @@ def demo(data_dir: Path, port: int, sandbox_port: int | None, fresh: bool) -> No
     state = None if new else datadir.load_state(data_dir)
     remembered = state.get("sandbox_port") if state else None
     if remembered and sandbox_port and sandbox_port != remembered:
-        fail(f"data demo di {data_dir} dibuat dengan --sandbox-port {remembered}; pakai port itu "
-             "atau tambahkan --fresh",
-             f"the demo data in {data_dir} was made with --sandbox-port {remembered}; use that "
-             "port or add --fresh")
+        fail(
+            f"data demo di {data_dir} dibuat dengan --sandbox-port {remembered}; pakai port itu atau tambahkan --fresh",
+            f"the demo data in {data_dir} was made with --sandbox-port {remembered}; use that port or add --fresh",
+        )
     sandbox_port = sandbox_port or remembered or DEFAULT_SANDBOX_PORT
     for name, wanted in (("--port", port), ("--sandbox-port", sandbox_port)):
         if not _port_free(wanted):
-            fail(f"port {wanted} ({name}) sudah dipakai program lain; pilih port lain dengan {name}",
-                 f"port {wanted} ({name}) is in use by another program; choose another with {name}")
+            fail(
+                f"port {wanted} ({name}) sudah dipakai program lain; pilih port lain dengan {name}",
+                f"port {wanted} ({name}) is in use by another program; choose another with {name}",
+            )
     env = _child_env(data_dir, port, sandbox_port)
     os.environ.update(env)  # the seeding below runs in this process, on the same settings
     from config.settings import get_settings
@@ -128,8 +151,7 @@ def demo(data_dir: Path, port: int, sandbox_port: int | None, fresh: bool) -> No
     sys.exit(_run(data_dir, port, sandbox_port, env, state))
 
 
-def _run(data_dir: Path, port: int, sandbox_port: int, env: dict[str, str],
-         state: dict[str, Any] | None) -> int:
+def _run(data_dir: Path, port: int, sandbox_port: int, env: dict[str, str], state: dict[str, Any] | None) -> int:
     from config.settings import get_settings
     from scheduler.demo.processes import Supervisor
 
@@ -137,7 +159,7 @@ def _run(data_dir: Path, port: int, sandbox_port: int, env: dict[str, str],
     settings.ensure_dirs()
     sup = Supervisor(env=env, log_dir=data_dir / "logs")
     stop = threading.Event()
-    serving = threading.Event()   # set once the children run and the demo only watches
+    serving = threading.Event()  # set once the children run and the demo only watches
     stopping = threading.Event()  # set once the shutdown has begun
     received: list[int] = []
 
@@ -167,15 +189,27 @@ def _run(data_dir: Path, port: int, sandbox_port: int, env: dict[str, str],
     finally:
         stopping.set()
         sup.say("demo", "menghentikan semua proses... / stopping every process...")
-        codes = sup.stop_all(STOP_ORDER, STOP_DEADLINE,
-                             on_kill=lambda n: sup.say("demo", f"{n} tidak berhenti; dipaksa (SIGKILL)"))
-        sup.say("demo", "selesai; tidak ada proses yang tertinggal / done; nothing left running "
-                        f"({', '.join(f'{n}={c}' for n, c in codes.items())})")
+        codes = sup.stop_all(
+            STOP_ORDER, STOP_DEADLINE, on_kill=lambda n: sup.say("demo", f"{n} tidak berhenti; dipaksa (SIGKILL)")
+        )
+        sup.say(
+            "demo",
+            "selesai; tidak ada proses yang tertinggal / done; nothing left running "
+            f"({', '.join(f'{n}={c}' for n, c in codes.items())})",
+        )
     return code
 
 
-def _serve(sup: Any, stop: threading.Event, serving: threading.Event, data_dir: Path, port: int,
-           sandbox_port: int, state: dict[str, Any] | None, settings: Any) -> int:
+def _serve(
+    sup: Any,
+    stop: threading.Event,
+    serving: threading.Event,
+    data_dir: Path,
+    port: int,
+    sandbox_port: int,
+    state: dict[str, Any] | None,
+    settings: Any,
+) -> int:
     from scheduler.demo import datadir, history, samples, seeding
     from scheduler.demo.sandbox_admin import SandboxAdmin
     from scheduler.demo.watch import Watch
@@ -199,12 +233,23 @@ def _serve(sup: Any, stop: threading.Event, serving: threading.Event, data_dir: 
     factory = make_session_factory(engine)
     with factory.begin() as session:
         seeded = seed_malang(session)
-    say(f"basis data siap; {seeded.kelurahan_total} kelurahan di {seeded.kecamatan_total} kecamatan "
-        "/ database ready")
+    say(f"basis data siap; {seeded.kelurahan_total} kelurahan di {seeded.kecamatan_total} kecamatan / database ready")
     checkpoint()
 
-    sup.start("sandbox", [*siar, "sandbox", "serve", "--host", HOST, "--port", str(sandbox_port),
-                          "--state", str(data_dir / "sandbox.sqlite")])
+    sup.start(
+        "sandbox",
+        [
+            *siar,
+            "sandbox",
+            "serve",
+            "--host",
+            HOST,
+            "--port",
+            str(sandbox_port),
+            "--state",
+            str(data_dir / "sandbox.sqlite"),
+        ],
+    )
     sandbox = SandboxAdmin(f"http://{HOST}:{sandbox_port}")
     sandbox.wait_ready(30)
     # Engagement grows with a half-life of minutes, not the default six hours, so it shows.
@@ -214,33 +259,34 @@ def _serve(sup: Any, stop: threading.Event, serving: threading.Event, data_dir: 
     def make_uow() -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(factory)
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     if state is None:
         say("mengisi 12 KIM, pengguna, UMKM, destinasi dan akun sandbox... / seeding...")
         site = seeding.seed_site(make_uow, sandbox, now)
         checkpoint()
         done = history.backfill(make_uow, site, now, settings.media_dir)
-        say(f"riwayat: {done.posts} unggahan, {done.targets} target terbit, {done.snapshots} "
-            "pengukuran keterlibatan / history back-filled with engagement readings")
+        say(
+            f"riwayat: {done.posts} unggahan, {done.targets} target terbit, {done.snapshots} "
+            "pengukuran keterlibatan / history back-filled with engagement readings"
+        )
         samples.submit_for_review(make_uow, site, now, settings.media_dir)
         checkpoint()
         # Written last: a directory without it was not finished and is started over.
-        datadir.save_state(data_dir, sandbox_port=sandbox_port, logins=site.logins,
-                           api_token=site.api_token)
+        datadir.save_state(data_dir, sandbox_port=sandbox_port, logins=site.logins, api_token=site.api_token)
     else:
         site = seeding.load_site(make_uow, datadir.logins_of(state), state.get("api_token", ""))
     checkpoint()
-    now = datetime.now(timezone.utc)
-    scheduled = samples.schedule_samples(make_uow, site, now, settings.media_dir,
-                                         stamp=state is not None)
+    now = datetime.now(UTC)
+    scheduled = samples.schedule_samples(make_uow, site, now, settings.media_dir, stamp=state is not None)
     checkpoint()
     # Read-only and every second: a deferred BEGIN never takes SQLite's write lock from the worker.
     watch = Watch(make_engine(settings.db_url, sqlite_begin="deferred"), since=now)
 
-    say(f"{len(scheduled)} unggahan contoh dijadwalkan; menjalankan worker, beat dan aplikasi web... "
-        "/ sample posts scheduled; starting the worker, beat and web app...")
-    sup.start("worker", [*siar, "worker", "--concurrency", "2", "--hostname", "demo@%h",
-                         "--loglevel", "INFO"])
+    say(
+        f"{len(scheduled)} unggahan contoh dijadwalkan; menjalankan worker, beat dan aplikasi web... "
+        "/ sample posts scheduled; starting the worker, beat and web app..."
+    )
+    sup.start("worker", [*siar, "worker", "--concurrency", "2", "--hostname", "demo@%h", "--loglevel", "INFO"])
     sup.start("beat", [*siar, "beat", "--loglevel", "INFO"])
     sup.start("web", [*siar, "serve", "--host", HOST, "--port", str(port)])
 
@@ -263,30 +309,29 @@ def _serve(sup: Any, stop: threading.Event, serving: threading.Event, data_dir: 
                 # What a process manager (systemd, Procfile runners) does in production.
                 # Nothing is lost: a target whose message died with the worker returns
                 # to "scheduled" when its lease expires (sweep) and is dispatched again.
-                say(f"{name} berhenti sendiri (kode {code}), dijalankan ulang; lihat {log} "
-                    f"/ {name} exited by itself (code {code}), restarting")
+                say(
+                    f"{name} berhenti sendiri (kode {code}), dijalankan ulang; lihat {log} "
+                    f"/ {name} exited by itself (code {code}), restarting"
+                )
                 sup.restart(name)
                 continue
-            say(f"{name} berhenti sendiri (kode {code}); lihat {log} "
-                f"/ {name} exited by itself (code {code})")
+            say(f"{name} berhenti sendiri (kode {code}); lihat {log} / {name} exited by itself (code {code})")
             return 1
     return 0
 
 
-def _banner(sup: Any, site: Any, scheduled: list[Any], port: int, sandbox_port: int,
-            data_dir: Path) -> None:
+def _banner(sup: Any, site: Any, scheduled: list[Any], port: int, sandbox_port: int, data_dir: Path) -> None:
     from scheduler.domain.timezones import get_zone
 
     wib = get_zone("Asia/Jakarta")
     rows = [("Peran / role", "KIM", "Email", "Kata sandi / password")]
     for p in site.logins:
-        rows.append((ROLE_NAMES.get(p.role, p.role), (p.kim_slug or "-").removeprefix("kim-"),
-                     p.email, p.password))
+        rows.append((ROLE_NAMES.get(p.role, p.role), (p.kim_slug or "-").removeprefix("kim-"), p.email, p.password))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     rule = "+".join("-" * (w + 2) for w in widths)
     lines = ["", "Siar demo: masuk dengan salah satu akun ini / sign in with one of these:", rule]
     for i, row in enumerate(rows):
-        lines.append("|".join(f" {cell.ljust(w)} " for cell, w in zip(row, widths)))
+        lines.append("|".join(f" {cell.ljust(w)} " for cell, w in zip(row, widths, strict=True)))
         if i == 0:
             lines.append(rule)
     lines.append(rule)
@@ -299,7 +344,9 @@ def _banner(sup: Any, site: Any, scheduled: list[Any], port: int, sandbox_port: 
         f"     curl -H 'Authorization: Bearer {site.api_token}' http://{HOST}:{port}/api/v1/posts",
         f"  Sandbox (X/Facebook/IG):   http://{HOST}:{sandbox_port}/_sandbox/posts",
         f"  {len(scheduled)} unggahan contoh terjadwal; yang pertama pukul "
-        f"{first.astimezone(wib):%H:%M:%S} WIB / sample posts scheduled" if first else "",
+        f"{first.astimezone(wib):%H:%M:%S} WIB / sample posts scheduled"
+        if first
+        else "",
         f"  Log lengkap / full logs:   {data_dir / 'logs'}",
         f"  Status antrean / queue:    SIAR_DATA_DIR={data_dir} siar status",
         "  Tekan Ctrl-C untuk berhenti / press Ctrl-C to stop.",

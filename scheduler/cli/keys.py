@@ -1,4 +1,5 @@
 """``siar keys``: credential-encryption keys."""
+
 from __future__ import annotations
 
 import click

@@ -1,4 +1,5 @@
 """``siar seed``: load shipped reference data."""
+
 from __future__ import annotations
 
 import click

@@ -1,4 +1,5 @@
 """``siar serve``: the web application (JSON API and sign-in) under uvicorn."""
+
 from __future__ import annotations
 
 import click
@@ -22,5 +23,6 @@ def serve(host: str | None, port: int | None) -> None:
     # uvicorn's defaults: X-Forwarded-For is believed only from FORWARDED_ALLOW_IPS
     # (127.0.0.1 unless set), i.e. a reverse proxy on the same machine; the sign-in
     # throttle then sees each browser's own address.
-    uvicorn.run(app, host=host or settings.web_host, port=port or settings.web_port,
-                log_level=settings.log_level.lower())
+    uvicorn.run(
+        app, host=host or settings.web_host, port=port or settings.web_port, log_level=settings.log_level.lower()
+    )

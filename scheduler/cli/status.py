@@ -5,6 +5,7 @@ configured Facebook Graph API version has ended (nothing publishes to
 Facebook). A version ending within 60 days is printed as a warning, in both
 languages, and does not fail the check: it should not page anyone at night.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,9 @@ def _ago(now: datetime, instant: datetime) -> str:
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON / JSON output.")
-@click.option("--check", is_flag=True,
-              help="Keluar dengan kode 1 bila tidak sehat / exit 1 when unhealthy (monitoring).")
+@click.option(
+    "--check", is_flag=True, help="Keluar dengan kode 1 bila tidak sehat / exit 1 when unhealthy (monitoring)."
+)
 @bilingual_errors
 def status(as_json: bool, check: bool) -> None:
     """Status worker, beat, target terlambat, versi Graph API / workers, beat, overdue targets, Graph API."""
@@ -51,16 +53,19 @@ def status(as_json: bool, check: bool) -> None:
     engine = make_engine(settings.db_url, sqlite_begin="deferred")
     now = utcnow()
     try:
-        st = liveness.status(engine, now, worker_ttl=config.worker_ttl_seconds,
-                             beat_ttl=config.beat_ttl_seconds,
-                             overdue_grace=config.overdue_grace_seconds)
+        st = liveness.status(
+            engine,
+            now,
+            worker_ttl=config.worker_ttl_seconds,
+            beat_ttl=config.beat_ttl_seconds,
+            overdue_grace=config.overdue_grace_seconds,
+        )
     finally:
         engine.dispose()
     graph = graph_version.notice(settings.facebook_graph_version, now)
     healthy = st.healthy and not graph.alert
     if as_json:
-        click.echo(json.dumps({**_as_dict(st), "healthy": healthy, "facebook_graph": _graph_dict(graph)},
-                              indent=2))
+        click.echo(json.dumps({**_as_dict(st), "healthy": healthy, "facebook_graph": _graph_dict(graph)}, indent=2))
     else:
         _print(st, settings.timezone, graph, healthy)
     if check and not healthy:
@@ -68,23 +73,45 @@ def status(as_json: bool, check: bool) -> None:
 
 
 def _graph_dict(g) -> dict:  # type: ignore[no-untyped-def]
-    return {"version": g.version, "state": g.level, "ends_on": g.ends_on.isoformat() if g.ends_on else None,
-            "days_left": g.days_left, "message": g.message}
+    return {
+        "version": g.version,
+        "state": g.level,
+        "ends_on": g.ends_on.isoformat() if g.ends_on else None,
+        "days_left": g.days_left,
+        "message": g.message,
+    }
 
 
 def _as_dict(st) -> dict:  # type: ignore[no-untyped-def]
     def beat(h):  # type: ignore[no-untyped-def]
-        return None if h is None else {"name": h.name, "hostname": h.hostname, "pid": h.pid,
-                                       "seen_at": h.seen_at.isoformat(), "alive": h.alive}
+        return (
+            None
+            if h is None
+            else {
+                "name": h.name,
+                "hostname": h.hostname,
+                "pid": h.pid,
+                "seen_at": h.seen_at.isoformat(),
+                "alive": h.alive,
+            }
+        )
 
     return {
         "now": st.now.isoformat(),
         "healthy": st.healthy,
         "workers": [beat(w) for w in st.workers],
         "beat": beat(st.beat),
-        "overdue": [{"target_id": o.target_id, "post_id": o.post_id, "account": o.account,
-                     "state": o.state, "due_at": o.due_at.isoformat() if o.due_at else None,
-                     "held": o.held} for o in st.overdue],
+        "overdue": [
+            {
+                "target_id": o.target_id,
+                "post_id": o.post_id,
+                "account": o.account,
+                "state": o.state,
+                "due_at": o.due_at.isoformat() if o.due_at else None,
+                "held": o.held,
+            }
+            for o in st.overdue
+        ],
         "unknown": st.unknown,
     }
 
@@ -104,15 +131,16 @@ def _print(st, zone: str, graph, healthy: bool) -> None:  # type: ignore[no-unty
         echo("Beat: belum pernah berdetak (jalankan 'siar beat')")
     else:
         mark = "hidup" if st.beat.alive else "BERHENTI"
-        echo(f"Beat: {mark}, detak terakhir {_local(st.beat.seen_at, zone)} "
-             f"({_ago(st.now, st.beat.seen_at)})")
+        echo(f"Beat: {mark}, detak terakhir {_local(st.beat.seen_at, zone)} ({_ago(st.now, st.beat.seen_at)})")
     echo("")
     late = [o for o in st.overdue if not o.held]
     held = [o for o in st.overdue if o.held]
     echo(f"Target terlambat: {len(late)}")
     for o in late:
-        echo(f"  - target #{o.target_id} (unggahan #{o.post_id}) {o.account} status {o.state}, "
-             f"jadwal {_local(o.due_at, zone)}")
+        echo(
+            f"  - target #{o.target_id} (unggahan #{o.post_id}) {o.account} status {o.state}, "
+            f"jadwal {_local(o.due_at, zone)}"
+        )
     if held:
         echo(f"Target ditahan (akun perlu disambung ulang atau dijeda): {len(held)}")
         for o in held:

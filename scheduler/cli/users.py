@@ -1,4 +1,5 @@
 """``siar user`` and ``siar token``: people and API tokens (runs as the operator)."""
+
 from __future__ import annotations
 
 import sys
@@ -23,8 +24,7 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("email")
-@click.option("--role", required=True,
-              type=click.Choice(["member", "admin", "staff", "superadmin"]), help="Peran.")
+@click.option("--role", required=True, type=click.Choice(["member", "admin", "staff", "superadmin"]), help="Peran.")
 @click.option("--kim", "kim_slug", default=None, help="Slug KIM (anggota dan admin).")
 @click.option("--name", default=None, help="Nama tampilan.")
 @click.option("--language", default="id", type=click.Choice(["id", "en"]), show_default=True)
@@ -32,12 +32,22 @@ def user() -> None:
 def add_user(email: str, role: str, kim_slug: str | None, name: str | None, language: str) -> None:
     """Tambah pengguna; kata sandi dibaca dari stdin / add a user; password read from stdin."""
     from scheduler.services.people.actors import Actor
-    from scheduler.services.people.users import add_user as add, check_password
+    from scheduler.services.people.users import add_user as add
+    from scheduler.services.people.users import check_password
 
     password = _read_password()
     check_password(password)  # before touching the database
-    created = add(open_uow(), Actor.system(), email=email, role=role, password=password,
-                  kim_slug=kim_slug, name=name, language=language, now=utcnow())
+    created = add(
+        open_uow(),
+        Actor.system(),
+        email=email,
+        role=role,
+        password=password,
+        kim_slug=kim_slug,
+        name=name,
+        language=language,
+        now=utcnow(),
+    )
     click.echo(f"Pengguna dibuat / user created: {created.email} ({created.role}, id {created.id})")
 
 
@@ -58,9 +68,11 @@ def create(email: str, name: str) -> None:
     issued = create_token(open_uow(), Actor.system(), email, name=name, now=utcnow())
     # The token alone on stdout, so `TOKEN=$(siar token create ...)` works.
     click.echo(issued.token)
-    click.echo(f"Simpan token ini sekarang; tidak akan ditampilkan lagi (prefiks {issued.prefix}). "
-               f"/ Store this token now; it will not be shown again (prefix {issued.prefix}).",
-               err=True)
+    click.echo(
+        f"Simpan token ini sekarang; tidak akan ditampilkan lagi (prefiks {issued.prefix}). "
+        f"/ Store this token now; it will not be shown again (prefix {issued.prefix}).",
+        err=True,
+    )
 
 
 @token.command("revoke")

@@ -6,6 +6,7 @@ home directory. ``demo.json`` (mode 0600) remembers what a second run needs:
 the sandbox port (every child's ``SIAR_SANDBOX_URL``), the printed passwords
 and the API token (both exist nowhere else in clear).
 """
+
 from __future__ import annotations
 
 import json
@@ -27,11 +28,12 @@ def prepare(data_dir: Path, fresh: bool) -> bool:
     marked = (data_dir / MARKER).exists()
     non_empty = data_dir.exists() and any(data_dir.iterdir())
     if non_empty and not marked:
-        raise InvalidInput("not_a_demo_dir",
-                           f"{data_dir} berisi berkas lain dan bukan direktori demo Siar; "
-                           "pilih --data-dir yang kosong.",
-                           f"{data_dir} holds other files and is not a Siar demo directory; "
-                           "choose an empty --data-dir.", field="data_dir")
+        raise InvalidInput(
+            "not_a_demo_dir",
+            f"{data_dir} berisi berkas lain dan bukan direktori demo Siar; pilih --data-dir yang kosong.",
+            f"{data_dir} holds other files and is not a Siar demo directory; choose an empty --data-dir.",
+            field="data_dir",
+        )
     # An earlier run that stopped before it finished seeding left no state file: start over.
     if data_dir.exists() and (fresh or (marked and not (data_dir / STATE).exists())):
         shutil.rmtree(data_dir)
@@ -52,8 +54,7 @@ def load_state(data_dir: Path) -> dict[str, Any] | None:
 def save_state(data_dir: Path, *, sandbox_port: int, logins: list[DemoLogin], api_token: str) -> None:
     """Remember the sandbox port, passwords and API token (file readable by its owner only)."""
     path = data_dir / STATE
-    data = {"sandbox_port": sandbox_port, "api_token": api_token,
-            "logins": [asdict(p) for p in logins]}
+    data = {"sandbox_port": sandbox_port, "api_token": api_token, "logins": [asdict(p) for p in logins]}
     fd = os.open(path.with_suffix(".tmp"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
         json.dump(data, fh, indent=2)

@@ -13,6 +13,7 @@ Their ``engagement_due_at`` is empty: collection of these old posts is over,
 so the collector never asks the sandbox about remote ids it does not hold.
 Numbers come from a seeded generator: the same seed gives the same history.
 """
+
 from __future__ import annotations
 
 import random
@@ -24,21 +25,26 @@ import sqlalchemy as sa
 from connectors.base import Metrics
 from scheduler.demo.images import sample_photo
 from scheduler.demo.seeding import SeededKim, SeededSite, UowFactory
-from scheduler.domain.model import (
-    AttemptOutcome, Post, PostTarget, PublishAttempt, ReviewState, Role,
-    ScheduleKind, TargetState,
-)
 from scheduler.domain.engagement import RefreshPolicy
+from scheduler.domain.model import (
+    AttemptOutcome,
+    Post,
+    PostTarget,
+    PublishAttempt,
+    ReviewState,
+    Role,
+    ScheduleKind,
+    TargetState,
+)
 from scheduler.domain.timezones import get_zone, local_to_utc
-from scheduler.services.people.actors import Actor
 from scheduler.services.engagement.recording import DueTarget, record_results
+from scheduler.services.people.actors import Actor
 from scheduler.services.posts.media import upload_media
 from scheduler.store.tables import post_targets
 
 ZONE = "Asia/Jakarta"
 DAYS = 35
-SNAPSHOT_AGES = (timedelta(hours=1), timedelta(hours=6), timedelta(days=1), timedelta(days=3),
-                 timedelta(days=7))
+SNAPSHOT_AGES = (timedelta(hours=1), timedelta(hours=6), timedelta(days=1), timedelta(days=3), timedelta(days=7))
 HALF_LIFE = timedelta(hours=6)
 #: How much each platform's audience engages, relative to the others (made up, plausible).
 PLATFORM_REACH = {"instagram": 1.3, "facebook": 1.0, "x": 0.6}
@@ -65,14 +71,22 @@ def _metrics(rng: random.Random, platform: str, weight: float, age: timedelta) -
     views = rng.randint(300, 4000) * PLATFORM_REACH[platform] * weight
     likes = views * rng.uniform(0.03, 0.1)
     return {
-        "views": int(views * share), "reach": int(views * 0.7 * share),
-        "likes": int(likes * share), "comments": int(likes * 0.15 * share),
-        "shares": int(likes * 0.08 * share), "saves": int(likes * 0.05 * share),
+        "views": int(views * share),
+        "reach": int(views * 0.7 * share),
+        "likes": int(likes * share),
+        "comments": int(likes * 0.15 * share),
+        "shares": int(likes * 0.08 * share),
+        "saves": int(likes * 0.05 * share),
     }
 
 
-def backfill(make_uow: UowFactory, site: SeededSite, now: datetime, media_dir,  # type: ignore[no-untyped-def]
-             seed: int = 2024) -> HistoryResult:
+def backfill(
+    make_uow: UowFactory,
+    site: SeededSite,
+    now: datetime,
+    media_dir,  # type: ignore[no-untyped-def]
+    seed: int = 2024,
+) -> HistoryResult:
     """Published posts over the past ``DAYS`` days for every KIM, with engagement snapshots."""
     rng = random.Random(seed)
     zone = get_zone(ZONE)
@@ -85,21 +99,33 @@ def backfill(make_uow: UowFactory, site: SeededSite, now: datetime, media_dir,  
         with make_uow() as uow:
             for n in range(count):
                 day = (now - timedelta(days=rng.randint(2, DAYS))).astimezone(zone)
-                local = day.replace(hour=rng.choice((7, 9, 12, 16, 19, 20)),
-                                    minute=rng.choice((0, 15, 30)), second=0, microsecond=0,
-                                    tzinfo=None)
+                local = day.replace(
+                    hour=rng.choice((7, 9, 12, 16, 19, 20)),
+                    minute=rng.choice((0, 15, 30)),
+                    second=0,
+                    microsecond=0,
+                    tzinfo=None,
+                )
                 published = local_to_utc(local, zone)
                 photo = rng.random() < 0.6
                 text, about = _text(kim, rng, n)
                 subject = kim.subjects.get(about) if about else None
-                post = Post(kim_id=kim.id, author_id=kim.member_id, text=text,
-                            review_state=ReviewState.APPROVED, schedule_kind=ScheduleKind.AT,
-                            schedule_at=published, schedule_zone=ZONE, reviewed_by=kim.admin_id,
-                            reviewed_at=published - timedelta(hours=3),
-                            created_at=published - timedelta(days=1), updated_at=published,
-                            subject_kind=subject[0] if subject else None,
-                            subject_id=subject[1] if subject else None,
-                            tags=[w.lstrip("#") for w in text.split() if w.startswith("#")])
+                post = Post(
+                    kim_id=kim.id,
+                    author_id=kim.member_id,
+                    text=text,
+                    review_state=ReviewState.APPROVED,
+                    schedule_kind=ScheduleKind.AT,
+                    schedule_at=published,
+                    schedule_zone=ZONE,
+                    reviewed_by=kim.admin_id,
+                    reviewed_at=published - timedelta(hours=3),
+                    created_at=published - timedelta(days=1),
+                    updated_at=published,
+                    subject_kind=subject[0] if subject else None,
+                    subject_id=subject[1] if subject else None,
+                    tags=[w.lstrip("#") for w in text.split() if w.startswith("#")],
+                )
                 uow.posts.add(post)
                 uow.flush()
                 if photo and photo_id is not None:
@@ -109,35 +135,65 @@ def backfill(make_uow: UowFactory, site: SeededSite, now: datetime, media_dir,  
                     if platform not in kim.accounts:
                         continue
                     at = published + timedelta(seconds=rng.randint(0, 90))
-                    target = PostTarget(account_id=kim.accounts[platform], scheduled_at=published,
-                                        scheduled_zone=ZONE, state=TargetState.PUBLISHED,
-                                        attempts=1, remote_id=f"riwayat-{platform}-{post.id}",
-                                        published_at=at, created_at=post.created_at, updated_at=at)
+                    target = PostTarget(
+                        account_id=kim.accounts[platform],
+                        scheduled_at=published,
+                        scheduled_zone=ZONE,
+                        state=TargetState.PUBLISHED,
+                        attempts=1,
+                        remote_id=f"riwayat-{platform}-{post.id}",
+                        published_at=at,
+                        created_at=post.created_at,
+                        updated_at=at,
+                    )
                     post.targets.append(target)
                     uow.flush()
-                    uow.attempts.add(PublishAttempt(target_id=target.id, number=1,  # type: ignore[arg-type]
-                                                    started_at=at - timedelta(seconds=2),
-                                                    finished_at=at, outcome=AttemptOutcome.PUBLISHED))
-                    measured.append((DueTarget(
-                        target.id, kim.accounts[platform], platform, target.remote_id,  # type: ignore[arg-type]
-                        at, None, False, kim.id, ZONE,
-                        str(post.subject_kind) if post.subject_kind else None, post.subject_id),
-                        weight, rng.randrange(2**32)))
+                    uow.attempts.add(
+                        PublishAttempt(
+                            target_id=target.id,
+                            number=1,  # type: ignore[arg-type]
+                            started_at=at - timedelta(seconds=2),
+                            finished_at=at,
+                            outcome=AttemptOutcome.PUBLISHED,
+                        )
+                    )
+                    measured.append(
+                        (
+                            DueTarget(
+                                target.id,
+                                kim.accounts[platform],
+                                platform,
+                                target.remote_id,  # type: ignore[arg-type]
+                                at,
+                                None,
+                                False,
+                                kim.id,
+                                ZONE,
+                                str(post.subject_kind) if post.subject_kind else None,
+                                post.subject_id,
+                            ),
+                            weight,
+                            rng.randrange(2**32),
+                        )
+                    )
                 posts += 1
             uow.commit()
     snapshots = _record_engagement(make_uow, measured, now)
     return HistoryResult(posts, len(measured), snapshots)
 
 
-def _record_engagement(make_uow: UowFactory, measured: list[tuple[DueTarget, float, int]],
-                       now: datetime) -> int:
+def _record_engagement(make_uow: UowFactory, measured: list[tuple[DueTarget, float, int]], now: datetime) -> int:
     """Snapshots, latest values and daily rollups through the engagement service's own
     recorder, in time order, as if the collector had read each post at those ages."""
     readings = sorted(
-        ((target.published_at + age, target, weight, own_seed, age)
-         for target, weight, own_seed in measured for age in SNAPSHOT_AGES
-         if target.published_at + age <= now),
-        key=lambda r: (r[0], r[1].id))
+        (
+            (target.published_at + age, target, weight, own_seed, age)
+            for target, weight, own_seed in measured
+            for age in SNAPSHOT_AGES
+            if target.published_at + age <= now
+        ),
+        key=lambda r: (r[0], r[1].id),
+    )
     policy = RefreshPolicy()
     with make_uow() as uow:
         conn = uow.session.connection()  # type: ignore[attr-defined]
@@ -149,8 +205,11 @@ def _record_engagement(make_uow: UowFactory, measured: list[tuple[DueTarget, flo
         # sandbox about remote ids it does not hold.
         ids = [t.id for t, _, _ in measured]
         for start in range(0, len(ids), 500):
-            conn.execute(sa.update(post_targets).where(post_targets.c.id.in_(ids[start:start + 500]))
-                         .values(engagement_due_at=None))
+            conn.execute(
+                sa.update(post_targets)
+                .where(post_targets.c.id.in_(ids[start : start + 500]))
+                .values(engagement_due_at=None)
+            )
         uow.commit()
     return len(readings)
 
@@ -172,5 +231,6 @@ def _photo(make_uow: UowFactory, kim: SeededKim, now: datetime, media_dir) -> in
     title = kim.spec.destinations[0].name if kim.spec.destinations else kim.spec.name
     data = sample_photo(title, f"{kim.spec.name} · arsip", kim.spec.colours, seed=f"{kim.spec.slug}:arsip")
     member = Actor(user_id=kim.member_id, role=Role.MEMBER, kim_id=kim.id)
-    return upload_media(make_uow(), member, kim_id=kim.id, filename="arsip.jpg", data=data,
-                        now=now, media_dir=media_dir).id
+    return upload_media(
+        make_uow(), member, kim_id=kim.id, filename="arsip.jpg", data=data, now=now, media_dir=media_dir
+    ).id

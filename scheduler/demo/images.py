@@ -4,6 +4,7 @@ A square 1080x1080 JPEG: a coloured background, a few shapes, the name of
 what the post promotes and its kelurahan. Square suits all three platforms
 (Instagram's 4:5 .. 1.91:1, X, Facebook) so no padding is needed.
 """
+
 from __future__ import annotations
 
 import io
@@ -21,8 +22,9 @@ def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
         return ImageFont.load_default()
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.ImageFont | ImageFont.FreeTypeFont,
-          width: int) -> list[str]:
+def _wrap(
+    draw: ImageDraw.ImageDraw, text: str, font: ImageFont.ImageFont | ImageFont.FreeTypeFont, width: int
+) -> list[str]:
     lines: list[str] = []
     for word in text.split():
         if lines and draw.textlength(f"{lines[-1]} {word}", font=font) <= width:

@@ -17,6 +17,7 @@ prefix ("[worker] ...", coloured on a terminal) and copied whole into
 ``<log_dir>/<name>.log``. Lines that only say "the periodic tick ran"
 (dispatch every second) are kept out of the terminal, not out of the file.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -26,15 +27,22 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Callable, Sequence
+from typing import IO
 
 COLOURS = {"sandbox": "36", "web": "32", "worker": "33", "beat": "35", "demo": "1;34"}
 #: Terminal noise: periodic ticks of the pipeline (still written to the log files).
-QUIET = ("siar.dispatch[", "siar.sweep[", "siar.reconcile[", "Sending due task dispatch",
-         "Sending due task sweep", "Sending due task reconcile",
-         "No hostname was supplied")  # kombu's filesystem transport has no host: harmless
+QUIET = (
+    "siar.dispatch[",
+    "siar.sweep[",
+    "siar.reconcile[",
+    "Sending due task dispatch",
+    "Sending due task sweep",
+    "Sending due task reconcile",
+    "No hostname was supplied",
+)  # kombu's filesystem transport has no host: harmless
 _PR_SET_PDEATHSIG = 1
 
 
@@ -114,11 +122,18 @@ class Supervisor:
         """Start ``argv`` as child ``name`` in its own process group."""
         log = (self.log_dir / f"{name}.log").open("ab")
         proc = subprocess.Popen(
-            list(argv), env=self.env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent)
+            list(argv),
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+        )
         assert proc.stdout is not None
-        reader = threading.Thread(target=self._pump, args=(name, proc.stdout, log),
-                                  name=f"demo-log-{name}", daemon=True)
+        reader = threading.Thread(
+            target=self._pump, args=(name, proc.stdout, log), name=f"demo-log-{name}", daemon=True
+        )
         reader.start()
         child = Child(name, list(argv), proc, reader)
         self.children[name] = child
@@ -136,11 +151,15 @@ class Supervisor:
 
     def exited(self) -> list[tuple[str, int]]:
         """Children that stopped on their own: (name, exit code)."""
-        return [(c.name, c.proc.returncode) for c in self.children.values()
-                if not c.expected_exit and c.proc.poll() is not None]
+        return [
+            (c.name, c.proc.returncode)
+            for c in self.children.values()
+            if not c.expected_exit and c.proc.poll() is not None
+        ]
 
-    def stop_all(self, order: Sequence[Sequence[str]], deadline: float = 20.0,
-                 on_kill: Callable[[str], None] | None = None) -> dict[str, int | None]:
+    def stop_all(
+        self, order: Sequence[Sequence[str]], deadline: float = 20.0, on_kill: Callable[[str], None] | None = None
+    ) -> dict[str, int | None]:
         """Stop the children stage by stage (each stage: SIGTERM, wait), then make sure
         no process of any child's group is left (SIGKILL after ``deadline`` seconds overall)."""
         end = time.monotonic() + deadline

@@ -6,6 +6,7 @@ uploaded through the media service; the KIM's admin approves
 Photo posts go to X, Facebook and Instagram; text-only posts to X and
 Facebook (Instagram has no text-only posts).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,8 +18,8 @@ from scheduler.demo.seeding import SeededKim, SeededSite, UowFactory
 from scheduler.domain.model import ReviewState, Role
 from scheduler.domain.timezones import get_zone, local_to_utc
 from scheduler.services.people.actors import Actor
-from scheduler.services.posts.media import upload_media
 from scheduler.services.posts.compose import SubjectRef, approve_post, compose_post
+from scheduler.services.posts.media import upload_media
 from scheduler.services.posts.scheduling import ScheduleIntent
 
 ZONE = "Asia/Jakarta"
@@ -43,31 +44,59 @@ def _subject(kim: SeededKim, about: str) -> SubjectRef | None:
     return SubjectRef(*found) if found else None
 
 
-def _compose(make_uow: UowFactory, kim: SeededKim, text: str, photo: bool, about: str,
-             at: datetime, now: datetime, media_dir: Path, *, approve: bool) -> Sample:
+def _compose(
+    make_uow: UowFactory,
+    kim: SeededKim,
+    text: str,
+    photo: bool,
+    about: str,
+    at: datetime,
+    now: datetime,
+    media_dir: Path,
+    *,
+    approve: bool,
+) -> Sample:
     member = Actor(user_id=kim.member_id, role=Role.MEMBER, kim_id=kim.id)
     admin = Actor(user_id=kim.admin_id, role=Role.ADMIN, kim_id=kim.id)
     media_ids: list[int] = []
     if photo:
-        data = sample_photo(about, f"{kim.spec.name} · Kota Malang", kim.spec.colours,
-                            seed=f"{kim.spec.slug}:{text[:20]}")
-        asset = upload_media(make_uow(), member, kim_id=kim.id, filename=f"{kim.spec.short}.jpg",
-                             data=data, now=now, media_dir=media_dir)
+        data = sample_photo(
+            about, f"{kim.spec.name} · Kota Malang", kim.spec.colours, seed=f"{kim.spec.slug}:{text[:20]}"
+        )
+        asset = upload_media(
+            make_uow(), member, kim_id=kim.id, filename=f"{kim.spec.short}.jpg", data=data, now=now, media_dir=media_dir
+        )
         media_ids.append(asset.id)  # type: ignore[arg-type]
     platforms = ("x", "facebook", "instagram") if photo else ("x", "facebook")
     targets = [kim.accounts[p] for p in platforms if p in kim.accounts]
-    post = compose_post(make_uow(), member, kim_id=kim.id, text=text, targets=targets,
-                        schedule=ScheduleIntent.at_instant(at, ZONE), now=now,
-                        media_ids=media_ids, subject=_subject(kim, about), submit=True)
+    post = compose_post(
+        make_uow(),
+        member,
+        kim_id=kim.id,
+        text=text,
+        targets=targets,
+        schedule=ScheduleIntent.at_instant(at, ZONE),
+        now=now,
+        media_ids=media_ids,
+        subject=_subject(kim, about),
+        submit=True,
+    )
     if approve:
         post = approve_post(make_uow(), admin, post.id, now=now)  # type: ignore[arg-type]
     due = min((t.scheduled_at for t in post.targets if t.scheduled_at), default=at)
     return Sample(post.id, kim.spec.slug, due, platforms, photo, post.review_state)  # type: ignore[arg-type]
 
 
-def schedule_samples(make_uow: UowFactory, site: SeededSite, now: datetime, media_dir: Path, *,
-                     first_after: timedelta = FIRST_AFTER, every: timedelta = EVERY,
-                     stamp: bool = False) -> list[Sample]:
+def schedule_samples(
+    make_uow: UowFactory,
+    site: SeededSite,
+    now: datetime,
+    media_dir: Path,
+    *,
+    first_after: timedelta = FIRST_AFTER,
+    every: timedelta = EVERY,
+    stamp: bool = False,
+) -> list[Sample]:
     """Approved sample posts, the first due ``first_after`` from now, then one every ``every``.
 
     ``stamp`` adds the local time to each text, so a second demo run does not
@@ -88,17 +117,16 @@ def schedule_samples(make_uow: UowFactory, site: SeededSite, now: datetime, medi
     return out
 
 
-def submit_for_review(make_uow: UowFactory, site: SeededSite, now: datetime,
-                      media_dir: Path) -> list[Sample]:
+def submit_for_review(make_uow: UowFactory, site: SeededSite, now: datetime, media_dir: Path) -> list[Sample]:
     """Two posts waiting for their admin's approval tomorrow at 09:00 WIB (for the web app)."""
     zone = get_zone(ZONE)
-    tomorrow = (now.astimezone(zone) + timedelta(days=1)).replace(hour=9, minute=0, second=0,
-                                                                  microsecond=0, tzinfo=None)
+    tomorrow = (now.astimezone(zone) + timedelta(days=1)).replace(
+        hour=9, minute=0, second=0, microsecond=0, tzinfo=None
+    )
     at = local_to_utc(tomorrow, zone)
     out = []
     for kim in site.kims[:2]:
         about = kim.spec.destinations[0].name if kim.spec.destinations else kim.spec.subject_names[0]
-        text = (f"Besok pagi: {about} menunggu kunjungan Anda. Info lengkap di akun "
-                f"{kim.spec.name}. #WisataMalang")
+        text = f"Besok pagi: {about} menunggu kunjungan Anda. Info lengkap di akun {kim.spec.name}. #WisataMalang"
         out.append(_compose(make_uow, kim, text, True, about, at, now, media_dir, approve=False))
     return out

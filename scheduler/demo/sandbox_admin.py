@@ -1,4 +1,5 @@
 """The few calls the demo makes to the sandbox's admin API (``/_sandbox/...``)."""
+
 from __future__ import annotations
 
 import time
@@ -22,16 +23,17 @@ class SandboxAdmin:
 
     def _call(self, method: str, path: str, json: Any = None) -> Any:
         try:
-            response = self.http.request(method, f"{self.base_url}/_sandbox{path}", json=json,
-                                         timeout=TIMEOUT)
+            response = self.http.request(method, f"{self.base_url}/_sandbox{path}", json=json, timeout=TIMEOUT)
         except requests.RequestException as error:
             raise SandboxUnavailable(
                 f"sandbox di {self.base_url} tidak menjawab {method} {path} / the sandbox at "
-                f"{self.base_url} did not answer {method} {path}: {type(error).__name__}") from None
+                f"{self.base_url} did not answer {method} {path}: {type(error).__name__}"
+            ) from None
         if response.status_code >= 400:
             raise SandboxUnavailable(
                 f"sandbox menolak {method} {path} ({response.status_code}) / "
-                f"the sandbox refused {method} {path} ({response.status_code}): {response.text[:200]}")
+                f"the sandbox refused {method} {path} ({response.status_code}): {response.text[:200]}"
+            )
         return response.json()
 
     def wait_ready(self, timeout: float = 20.0) -> None:
@@ -45,7 +47,8 @@ class SandboxAdmin:
                 if time.monotonic() > deadline:
                     raise SandboxUnavailable(
                         f"sandbox di {self.base_url} tidak menjawab dalam {timeout:.0f} detik / "
-                        f"the sandbox at {self.base_url} did not answer within {timeout:.0f} s") from None
+                        f"the sandbox at {self.base_url} did not answer within {timeout:.0f} s"
+                    ) from None
                 time.sleep(0.2)
 
     def create_account(self, platform: str, handle: str) -> dict[str, Any]:

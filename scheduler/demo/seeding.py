@@ -6,25 +6,26 @@ app and the CLI use (so the checks, encryption and audit events apply):
 encrypted), ``set_slots``, ``set_pacing``. UMKM, products and destinations have
 no service yet and are added through the unit of work's subject repository.
 """
+
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
-from typing import Callable
 
 import sqlalchemy as sa
 
 from scheduler.demo.catalog import KIMS, DemoKim, DemoLogin, logins
 from scheduler.demo.sandbox_admin import SandboxAdmin
 from scheduler.domain.model import Destination, PostingSlot, Product, SubjectKind, Umkm
-from scheduler.services.accounts.manage import add_account, set_pacing
 from scheduler.services.accounts.credentials import issued_by_sandbox
+from scheduler.services.accounts.manage import add_account, set_pacing
 from scheduler.services.people.actors import Actor
-from scheduler.services.registry.kims import create_kim
-from scheduler.services.ports import AbstractUnitOfWork
 from scheduler.services.people.tokens import create_token
 from scheduler.services.people.users import add_user
+from scheduler.services.ports import AbstractUnitOfWork
+from scheduler.services.registry.kims import create_kim
 
 PLATFORMS = ("x", "facebook", "instagram")
 #: Demo pacing: the platform defaults (5, 10 and 30 minutes between posts)
@@ -45,7 +46,7 @@ class SeededKim:
     id: int
     admin_id: int
     member_id: int
-    accounts: dict[str, int] = field(default_factory=dict)     # platform -> account id
+    accounts: dict[str, int] = field(default_factory=dict)  # platform -> account id
     #: product or destination name -> (kind, id): what the KIM's posts promote
     subjects: dict[str, tuple[SubjectKind, int]] = field(default_factory=dict)
 
@@ -62,8 +63,12 @@ def new_password() -> str:
     return f"malang-{secrets.token_hex(3)}"
 
 
-def seed_site(make_uow: UowFactory, sandbox: SandboxAdmin, now: datetime,
-              password_for: Callable[[DemoLogin], str] = lambda _: new_password()) -> SeededSite:
+def seed_site(
+    make_uow: UowFactory,
+    sandbox: SandboxAdmin,
+    now: datetime,
+    password_for: Callable[[DemoLogin], str] = lambda _: new_password(),
+) -> SeededSite:
     """Create the demo's KIMs, people, subjects and sandbox accounts; returns their ids.
 
     Runs once on an empty database (after migration and the Malang seed).
@@ -72,14 +77,28 @@ def seed_site(make_uow: UowFactory, sandbox: SandboxAdmin, now: datetime,
     people = [replace(p, password=password_for(p)) for p in logins()]
     kim_ids: dict[str, int] = {}
     for spec in KIMS:
-        kim = create_kim(make_uow(), system, kelurahan_code=spec.kelurahan_code, name=spec.name,
-                         slug=spec.slug, formed_on=date.fromisoformat(spec.formed_on), now=now)
+        kim = create_kim(
+            make_uow(),
+            system,
+            kelurahan_code=spec.kelurahan_code,
+            name=spec.name,
+            slug=spec.slug,
+            formed_on=date.fromisoformat(spec.formed_on),
+            now=now,
+        )
         kim_ids[spec.slug] = kim.id  # type: ignore[assignment]
     user_ids: dict[str, int] = {}
     for person in people:
-        user = add_user(make_uow(), system, email=person.email, role=person.role,
-                        password=person.password, name=person.name, kim_slug=person.kim_slug,
-                        now=now)
+        user = add_user(
+            make_uow(),
+            system,
+            email=person.email,
+            role=person.role,
+            password=person.password,
+            name=person.name,
+            kim_slug=person.kim_slug,
+            now=now,
+        )
         user_ids[person.email] = user.id  # type: ignore[assignment]
     staff = next(p for p in people if p.role == "staff")
     token = create_token(make_uow(), system, staff.email, name="siar demo", now=now).token
@@ -91,8 +110,7 @@ def seed_site(make_uow: UowFactory, sandbox: SandboxAdmin, now: datetime,
         site_kim = SeededKim(spec, kim_id, user_ids[admin.email], user_ids[member.email])
         _add_subjects(make_uow(), site_kim)
         for platform in PLATFORMS:
-            site_kim.accounts[platform] = _connect(make_uow, sandbox, kim_id, platform,
-                                                   spec.handle, now)
+            site_kim.accounts[platform] = _connect(make_uow, sandbox, kim_id, platform, spec.handle, now)
         seeded.append(site_kim)
     return SeededSite(seeded, people, token)
 
@@ -100,35 +118,57 @@ def seed_site(make_uow: UowFactory, sandbox: SandboxAdmin, now: datetime,
 def _add_subjects(uow: AbstractUnitOfWork, kim: SeededKim) -> None:
     with uow:
         for umkm_spec in kim.spec.umkm:
-            umkm = uow.subjects.add_umkm(Umkm(kelurahan_code=kim.spec.kelurahan_code,
-                                              name=umkm_spec.name, owner=umkm_spec.owner,
-                                              kim_id=kim.id))
+            umkm = uow.subjects.add_umkm(
+                Umkm(kelurahan_code=kim.spec.kelurahan_code, name=umkm_spec.name, owner=umkm_spec.owner, kim_id=kim.id)
+            )
             uow.flush()
             for product in umkm_spec.products:
-                row = uow.subjects.add_product(Product(umkm_id=umkm.id, name=product.name,  # type: ignore[arg-type]
-                                                       category=product.category))
+                row = uow.subjects.add_product(
+                    Product(
+                        umkm_id=umkm.id,
+                        name=product.name,  # type: ignore[arg-type]
+                        category=product.category,
+                    )
+                )
                 uow.flush()
                 kim.subjects[product.name] = (SubjectKind.PRODUCT, row.id)  # type: ignore[assignment]
         for dest in kim.spec.destinations:
-            row = uow.subjects.add_destination(Destination(
-                kelurahan_code=kim.spec.kelurahan_code, name=dest.name, category=dest.category,
-                kim_id=kim.id))
+            row = uow.subjects.add_destination(
+                Destination(
+                    kelurahan_code=kim.spec.kelurahan_code, name=dest.name, category=dest.category, kim_id=kim.id
+                )
+            )
             uow.flush()
             kim.subjects[dest.name] = (SubjectKind.DESTINATION, row.id)  # type: ignore[assignment]
         uow.commit()
 
 
-def _connect(make_uow: UowFactory, sandbox: SandboxAdmin, kim_id: int, platform: str,
-             handle: str, now: datetime) -> int:
+def _connect(
+    make_uow: UowFactory, sandbox: SandboxAdmin, kim_id: int, platform: str, handle: str, now: datetime
+) -> int:
     """A sandbox account for the KIM, connected through the accounts service (encrypted)."""
     credentials = issued_by_sandbox(platform, sandbox.create_account(platform, handle))
     slots = [PostingSlot(weekday=d, at=t) for d in range(7) for t in DEMO_SLOT_TIMES]
     # A training account: the workers send its requests to SIAR_SANDBOX_URL (the demo sets it).
-    account = add_account(make_uow(), Actor.system(), kim_id=kim_id, platform=platform,
-                          handle=handle, credentials=credentials, now=now, sandbox=True,
-                          slots=slots)
-    set_pacing(make_uow(), Actor.system(), account.id, now=now,  # type: ignore[arg-type]
-               min_spacing_seconds=DEMO_MIN_SPACING_SECONDS, daily_cap=DEMO_DAILY_CAP)
+    account = add_account(
+        make_uow(),
+        Actor.system(),
+        kim_id=kim_id,
+        platform=platform,
+        handle=handle,
+        credentials=credentials,
+        now=now,
+        sandbox=True,
+        slots=slots,
+    )
+    set_pacing(
+        make_uow(),
+        Actor.system(),
+        account.id,
+        now=now,  # type: ignore[arg-type]
+        min_spacing_seconds=DEMO_MIN_SPACING_SECONDS,
+        daily_cap=DEMO_DAILY_CAP,
+    )
     return account.id  # type: ignore[return-value]
 
 
@@ -150,12 +190,14 @@ def load_site(make_uow: UowFactory, people: list[DemoLogin], token: str) -> Seed
                 site_kim.accounts[str(account.platform)] = account.id  # type: ignore[assignment]
             session = uow.session  # type: ignore[attr-defined]  # no subject listing port yet
             for name, id_ in session.execute(
-                    sa.select(Product.name, Product.id).join(Umkm, Umkm.id == Product.umkm_id)  # type: ignore[arg-type]
-                    .where(Umkm.kim_id == kim.id)):  # type: ignore[arg-type]
+                sa.select(Product.name, Product.id)
+                .join(Umkm, Umkm.id == Product.umkm_id)  # type: ignore[arg-type]
+                .where(Umkm.kim_id == kim.id)
+            ):  # type: ignore[arg-type]
                 site_kim.subjects[name] = (SubjectKind.PRODUCT, id_)
             for name, id_ in session.execute(
-                    sa.select(Destination.name, Destination.id)  # type: ignore[arg-type]
-                    .where(Destination.kim_id == kim.id)):  # type: ignore[arg-type]
+                sa.select(Destination.name, Destination.id).where(Destination.kim_id == kim.id)  # type: ignore[arg-type]
+            ):  # type: ignore[arg-type]
                 site_kim.subjects[name] = (SubjectKind.DESTINATION, id_)
             out.append(site_kim)
     return SeededSite(out, people, token)

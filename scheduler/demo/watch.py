@@ -3,6 +3,7 @@
 Reads the database only (the same tables ``siar status`` reads); every
 line is about a target that changed since the demo started.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -28,12 +29,25 @@ class Watch:
 
     def poll(self) -> list[str]:
         """Lines about targets published, in trouble, or with their first engagement figures."""
-        query = (sa.select(T.c.id, T.c.post_id, T.c.state, T.c.published_at, T.c.permalink,
-                           T.c.last_error_message, T.c.likes, T.c.views, T.c.comments,
-                           T.c.metrics_captured_at, A.c.platform, A.c.handle)
-                 .join(A, A.c.id == T.c.account_id)
-                 .where(sa.or_(T.c.published_at >= self.since, T.c.scheduled_at >= self.since))
-                 .order_by(T.c.id))
+        query = (
+            sa.select(
+                T.c.id,
+                T.c.post_id,
+                T.c.state,
+                T.c.published_at,
+                T.c.permalink,
+                T.c.last_error_message,
+                T.c.likes,
+                T.c.views,
+                T.c.comments,
+                T.c.metrics_captured_at,
+                A.c.platform,
+                A.c.handle,
+            )
+            .join(A, A.c.id == T.c.account_id)
+            .where(sa.or_(T.c.published_at >= self.since, T.c.scheduled_at >= self.since))
+            .order_by(T.c.id)
+        )
         lines: list[str] = []
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
@@ -47,13 +61,14 @@ class Watch:
             elif row.state in PROBLEM_STATES and (row.id, row.state) not in self.problems:
                 self.problems.add((row.id, row.state))
                 why = f": {row.last_error_message}" if row.last_error_message else ""
-                lines.append(f"perhatian / attention: unggahan #{row.post_id} di {where} "
-                             f"berstatus {row.state}{why}")
+                lines.append(f"perhatian / attention: unggahan #{row.post_id} di {where} berstatus {row.state}{why}")
             if row.metrics_captured_at is not None and row.id not in self.measured:
                 self.measured.add(row.id)
-                lines.append(f"keterlibatan / engagement: unggahan #{row.post_id} di {where}: "
-                             f"{_count(row.likes)} suka, {_count(row.comments)} komentar, "
-                             f"{_count(row.views)} tayang")
+                lines.append(
+                    f"keterlibatan / engagement: unggahan #{row.post_id} di {where}: "
+                    f"{_count(row.likes)} suka, {_count(row.comments)} komentar, "
+                    f"{_count(row.views)} tayang"
+                )
         return lines
 
 

@@ -22,10 +22,10 @@ scheduling.py       schedule validation and where an instant finally goes
 fingerprint.py      content/text fingerprints for reconciliation
 ==================  ==========================================================
 """
+
 from __future__ import annotations
 
-from .errors import (Conflict, DomainError, IllegalTransition, InvalidInput, NotAllowed,
-                     NotFound, Problem, errors_only)
+from .errors import Conflict, DomainError, IllegalTransition, InvalidInput, NotAllowed, NotFound, Problem, errors_only
 from .fingerprint import content_fingerprint, normalize_text, text_fingerprint
 from .hashtags import count_hashtags, extract_hashtags
 from .pacing import DEFAULT_PACING, Pacing, check_pacing, next_paced_instant, pacing_for
@@ -33,23 +33,53 @@ from .recurrence import occurrences, parse_rule, parse_simple_choice, weekly_rul
 from .rules import RULES, MediaInfo, PlatformRules, rules_for, validate_content
 from .scheduling import plan_instant, plan_next_slot, schedule_problems, validate_schedule
 from .slots import next_free_slot, slot_instants
-from .states import (REVIEW_TRANSITIONS, TARGET_TRANSITIONS, review_transition,
-                     target_sources, transition)
+from .states import REVIEW_TRANSITIONS, TARGET_TRANSITIONS, review_transition, target_sources, transition
 from .timezones import get_zone, local_to_utc, require_aware, utc_to_local
 from .tweet_text import split_thread, x_weighted_length
 
 __all__ = [
-    "Conflict", "DomainError", "IllegalTransition", "InvalidInput", "NotAllowed", "NotFound",
-    "Problem", "errors_only",
-    "content_fingerprint", "normalize_text", "text_fingerprint",
-    "count_hashtags", "extract_hashtags",
-    "DEFAULT_PACING", "Pacing", "check_pacing", "next_paced_instant", "pacing_for",
-    "occurrences", "parse_rule", "parse_simple_choice", "weekly_rule",
-    "RULES", "MediaInfo", "PlatformRules", "rules_for", "validate_content",
-    "plan_instant", "plan_next_slot", "schedule_problems", "validate_schedule",
-    "next_free_slot", "slot_instants",
-    "REVIEW_TRANSITIONS", "TARGET_TRANSITIONS", "review_transition", "target_sources",
+    "Conflict",
+    "DomainError",
+    "IllegalTransition",
+    "InvalidInput",
+    "NotAllowed",
+    "NotFound",
+    "Problem",
+    "errors_only",
+    "content_fingerprint",
+    "normalize_text",
+    "text_fingerprint",
+    "count_hashtags",
+    "extract_hashtags",
+    "DEFAULT_PACING",
+    "Pacing",
+    "check_pacing",
+    "next_paced_instant",
+    "pacing_for",
+    "occurrences",
+    "parse_rule",
+    "parse_simple_choice",
+    "weekly_rule",
+    "RULES",
+    "MediaInfo",
+    "PlatformRules",
+    "rules_for",
+    "validate_content",
+    "plan_instant",
+    "plan_next_slot",
+    "schedule_problems",
+    "validate_schedule",
+    "next_free_slot",
+    "slot_instants",
+    "REVIEW_TRANSITIONS",
+    "TARGET_TRANSITIONS",
+    "review_transition",
+    "target_sources",
     "transition",
-    "get_zone", "local_to_utc", "require_aware", "utc_to_local",
-    "split_thread", "x_weighted_length",
+    "get_zone",
+    "local_to_utc",
+    "require_aware",
+    "utc_to_local",
+    "split_thread",
+    "x_weighted_length",
 ]

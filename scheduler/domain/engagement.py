@@ -13,17 +13,18 @@ Vocabulary
   a platform without views neither inflates nor dilutes the rate. ``None``
   when no post in the group has views.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from statistics import median
-from typing import Iterable, Mapping, Sequence
 
 from scheduler.domain.timezones import get_zone
 
-UTC = timezone.utc
+UTC = UTC
 
 # -- the decaying refresh schedule -------------------------------------------
 
@@ -188,7 +189,7 @@ def plan_batches(
     left = calls
     for ids, per_id in ((list(present), 0), (list(missing), profile.per_missing_cost)):
         for start in range(0, len(ids), profile.batch_size):
-            chunk = tuple(ids[start:start + profile.batch_size])
+            chunk = tuple(ids[start : start + profile.batch_size])
             cost = 1 + per_id * len(chunk)
             if cost <= left:
                 batches.append(Batch(chunk, cost))
@@ -359,13 +360,24 @@ def consistency_cap(first: date, last: date, params: LeaderboardParams) -> int:
     return max(1, min(params.consistency_cap_weeks, weeks_in_period(first, last)))
 
 
-def kim_score(posts: Sequence[ScoredPost], first: date, last: date,
-              params: LeaderboardParams = LeaderboardParams()) -> Score:
+def kim_score(
+    posts: Sequence[ScoredPost], first: date, last: date, params: LeaderboardParams = LeaderboardParams()
+) -> Score:
     """The award score of one KIM over the local days ``first``..``last`` (see FORMULA_EN)."""
     cap = consistency_cap(first, last, params)
     if not posts:
-        return Score(0, 0.0, 0, cap, 0.0, None, 0.0, 0.0, False,
-                     {"median_interactions": 0.0, "consistency": 0.0, "reach_component": 0.0})
+        return Score(
+            0,
+            0.0,
+            0,
+            cap,
+            0.0,
+            None,
+            0.0,
+            0.0,
+            False,
+            {"median_interactions": 0.0, "consistency": 0.0, "reach_component": 0.0},
+        )
     med = float(median(p.interactions for p in posts))
     weeks = len({week_start(p.local_day) for p in posts})
     consistency = min(weeks, cap) / cap
@@ -374,26 +386,42 @@ def kim_score(posts: Sequence[ScoredPost], first: date, last: date,
     reach_part = params.reach_weight * med_reach if med_reach is not None else 0.0
     value = med * consistency + reach_part
     return Score(
-        posts=len(posts), median_interactions=med, active_weeks=weeks, cap_weeks=cap,
-        consistency=consistency, median_reach=med_reach, reach_component=reach_part,
-        score=round(value, 4), eligible=len(posts) >= params.min_posts,
-        components={"median_interactions": med, "active_weeks": weeks, "cap_weeks": cap,
-                    "consistency": consistency, "median_reach": med_reach,
-                    "reach_component": reach_part},
+        posts=len(posts),
+        median_interactions=med,
+        active_weeks=weeks,
+        cap_weeks=cap,
+        consistency=consistency,
+        median_reach=med_reach,
+        reach_component=reach_part,
+        score=round(value, 4),
+        eligible=len(posts) >= params.min_posts,
+        components={
+            "median_interactions": med,
+            "active_weeks": weeks,
+            "cap_weeks": cap,
+            "consistency": consistency,
+            "median_reach": med_reach,
+            "reach_component": reach_part,
+        },
     )
 
 
 def formula_text(first: date, last: date, params: LeaderboardParams = LeaderboardParams()) -> dict[str, str]:
     """The score formula in Bahasa Indonesia ("id") and English ("en") with this period's numbers."""
-    values = {"w": params.reach_weight, "cap": consistency_cap(first, last, params),
-              "cap_param": params.consistency_cap_weeks, "min_posts": params.min_posts}
+    values = {
+        "w": params.reach_weight,
+        "cap": consistency_cap(first, last, params),
+        "cap_param": params.consistency_cap_weeks,
+        "min_posts": params.min_posts,
+    }
     return {"id": FORMULA_ID.format(**values), "en": FORMULA_EN.format(**values)}
 
 
 def rank(scores: Mapping[str, Score]) -> list[tuple[int | None, str, Score]]:
     """Eligible KIMs by score (ties share a rank), then the ineligible ones unranked."""
-    eligible = sorted(((k, s) for k, s in scores.items() if s.eligible),
-                      key=lambda item: (-item[1].score, -item[1].posts, item[0]))
+    eligible = sorted(
+        ((k, s) for k, s in scores.items() if s.eligible), key=lambda item: (-item[1].score, -item[1].posts, item[0])
+    )
     out: list[tuple[int | None, str, Score]] = []
     previous: float | None = None
     position = 0

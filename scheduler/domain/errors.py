@@ -10,10 +10,12 @@ HTTP statuses (InvalidInput 422/400, NotAllowed 403, NotFound 404, Conflict
 of them (for live checking while a member composes a post); a service that
 must refuse turns the errors among them into one ``InvalidInput``.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable, Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
@@ -178,10 +180,8 @@ class IllegalTransition(DomainError):
         self.event = event
         super().__init__(
             code,
-            message_id
-            or f"Tidak bisa mengubah status dari '{self.from_state}' ke '{self.to_state}'.",
-            message_en
-            or f"Cannot change the status from '{self.from_state}' to '{self.to_state}'.",
+            message_id or f"Tidak bisa mengubah status dari '{self.from_state}' ke '{self.to_state}'.",
+            message_en or f"Cannot change the status from '{self.from_state}' to '{self.to_state}'.",
         )
 
 

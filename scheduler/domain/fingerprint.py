@@ -18,13 +18,14 @@ so the text is normalised before hashing. What is normalised, and why:
 ``content_fingerprint`` adds the ordered media hashes (sha256 of the original
 bytes), so the same words with other photos are another post.
 """
+
 from __future__ import annotations
 
 import hashlib
 import html
 import re
 import unicodedata
-from typing import Iterable
+from collections.abc import Iterable
 
 _URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\ufe00-\ufe0f\u00ad]")

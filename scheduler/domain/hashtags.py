@@ -7,6 +7,7 @@ a tag, as on every platform). Marks are included so that tags in Aksara Jawa
 first. A ``#`` right after a letter/digit or ``&`` is not a tag (``C#``,
 ``&#39;``), and URLs are skipped (``https://x.id/#promo`` is not a tag).
 """
+
 from __future__ import annotations
 
 import re
@@ -40,7 +41,7 @@ def extract_hashtags(text: str, unique: bool = True) -> list[str]:
             j = i + 1
             while j < n and _is_tag_char(norm[j]):
                 j += 1
-            tag = norm[i + 1:j].strip(_JOINERS)
+            tag = norm[i + 1 : j].strip(_JOINERS)
             if tag and any(c.isalpha() for c in tag):
                 key = tag.casefold()
                 if not unique or key not in seen:

@@ -5,6 +5,7 @@ imperatively from the outside (cosmicpython style), so every field here is a
 column or a relationship there. Instants are timezone-aware UTC ``datetime``s;
 a zone travels beside an instant as an IANA name (``"Asia/Jakarta"``).
 """
+
 from __future__ import annotations
 
 import enum
@@ -48,21 +49,21 @@ class ReviewState(StrEnum):
 
 
 class ScheduleKind(StrEnum):
-    AT = "at"                # an instant chosen in a named zone
+    AT = "at"  # an instant chosen in a named zone
     NEXT_SLOT = "next_slot"  # the account's next free posting slot
     RECURRING = "recurring"  # an RFC 5545 RRULE from a local start
 
 
 class TargetState(StrEnum):
-    PENDING = "pending"              # post not yet approved
+    PENDING = "pending"  # post not yet approved
     SCHEDULED = "scheduled"
-    QUEUED = "queued"                # claimed by dispatch under a lease
-    PUBLISHING = "publishing"        # attempt row written, create call under way
+    QUEUED = "queued"  # claimed by dispatch under a lease
+    PUBLISHING = "publishing"  # attempt row written, create call under way
     RETRY_WAIT = "retry_wait"
     PUBLISHED = "published"
     FAILED = "failed"
     NEEDS_RECONNECT = "needs_reconnect"
-    UNKNOWN = "unknown"              # may or may not have been applied: reconcile
+    UNKNOWN = "unknown"  # may or may not have been applied: reconcile
     CANCELED = "canceled"
 
 
@@ -128,7 +129,7 @@ class User:
     role: Role
     password_hash: str = ""
     kim_id: int | None = None  # None for staff and superadmin
-    language: str = "id"       # "id" (Bahasa Indonesia) or "en"
+    language: str = "id"  # "id" (Bahasa Indonesia) or "en"
     active: bool = True
     created_at: datetime | None = None
     id: int | None = None
@@ -137,8 +138,8 @@ class User:
 @dataclass
 class ApiToken:
     user_id: int
-    token_hash: str     # argon2 hash of the secret part; the clear token is shown once
-    prefix: str         # public lookup part of the token
+    token_hash: str  # argon2 hash of the secret part; the clear token is shown once
+    prefix: str  # public lookup part of the token
     name: str = ""
     created_at: datetime | None = None
     revoked_at: datetime | None = None
@@ -152,14 +153,14 @@ class SocialAccount:
     platform: Platform
     handle: str
     credentials_encrypted: str = ""  # Fernet token; never the clear JSON
-    sandbox: bool = False            # a training account: its requests go to the configured sandbox
+    sandbox: bool = False  # a training account: its requests go to the configured sandbox
     status: AccountStatus = AccountStatus.ACTIVE
     paused_until: datetime | None = None
     status_reason: str | None = None
     timezone: str = DEFAULT_TIMEZONE
     slots: list[PostingSlot] = field(default_factory=list)
     min_spacing_seconds: int | None = None  # None: the platform default
-    daily_cap: int | None = None            # None: the platform default
+    daily_cap: int | None = None  # None: the platform default
     created_at: datetime | None = None
     id: int | None = None
 
@@ -193,7 +194,7 @@ class Destination:
 @dataclass
 class MediaAsset:
     kim_id: int
-    content_hash: str   # sha256 hex of the original bytes
+    content_hash: str  # sha256 hex of the original bytes
     kind: MediaKind
     mime_type: str
     size_bytes: int
@@ -231,13 +232,13 @@ class Post:
     subject_id: int | None = None
     review_state: ReviewState = ReviewState.DRAFT
     schedule_kind: ScheduleKind = ScheduleKind.AT
-    schedule_at: datetime | None = None     # UTC instant (AT) or first occurrence (RECURRING)
-    schedule_zone: str = DEFAULT_TIMEZONE   # the zone the author chose the time in
-    recurrence_rule: str | None = None      # RFC 5545 RRULE, local to schedule_zone
+    schedule_at: datetime | None = None  # UTC instant (AT) or first occurrence (RECURRING)
+    schedule_zone: str = DEFAULT_TIMEZONE  # the zone the author chose the time in
+    recurrence_rule: str | None = None  # RFC 5545 RRULE, local to schedule_zone
     recurrence_until: datetime | None = None
     expanded_until: datetime | None = None  # recurring: targets exist up to here
-    as_thread: bool = False                 # X: split over-long text into a thread
-    dedupe_key: str | None = None           # CSV import: same row twice creates nothing
+    as_thread: bool = False  # X: split over-long text into a thread
+    dedupe_key: str | None = None  # CSV import: same row twice creates nothing
     reviewed_by: int | None = None
     reviewed_at: datetime | None = None
     rejection_reason: str | None = None
@@ -260,18 +261,18 @@ class PostTarget:
     thread_parts: list[str] = field(default_factory=list)
     scheduled_at: datetime | None = None  # UTC
     scheduled_zone: str = DEFAULT_TIMEZONE
-    occurrence: int = 0                   # recurring posts: 0, 1, 2 ...
+    occurrence: int = 0  # recurring posts: 0, 1, 2 ...
     state: TargetState = TargetState.PENDING
     attempts: int = 0
     next_attempt_at: datetime | None = None  # retry_wait: when to queue again
     lease_token: str | None = None
     lease_until: datetime | None = None
-    content_fingerprint: str | None = None   # for reconciliation after an unknown outcome
+    content_fingerprint: str | None = None  # for reconciliation after an unknown outcome
     remote_id: str | None = None
     permalink: str | None = None
     published_at: datetime | None = None
     last_error_code: str | None = None
-    last_error_message: str | None = None    # a message a member can act on
+    last_error_message: str | None = None  # a message a member can act on
     # latest engagement (the history lives in EngagementSnapshot)
     likes: int | None = None
     comments: int | None = None
@@ -280,7 +281,7 @@ class PostTarget:
     reach: int | None = None
     saves: int | None = None
     metrics_captured_at: datetime | None = None
-    remote_missing: bool = False             # deleted or missing on the platform
+    remote_missing: bool = False  # deleted or missing on the platform
     engagement_due_at: datetime | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
@@ -318,7 +319,7 @@ class EngagementSnapshot:
 @dataclass
 class AuditEvent:
     at: datetime
-    action: str                  # "post.create", "post.approve", ...
+    action: str  # "post.create", "post.approve", ...
     actor_id: int | None = None  # None for the system (workers)
     kim_id: int | None = None
     post_id: int | None = None

@@ -16,12 +16,13 @@ Platform defaults, and why (each can be overridden per account through
 The daily cap counts posts per *local calendar day* of the account's zone
 (a WIB day runs 17:00-17:00 UTC), because that is the day the admin sees.
 """
+
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Iterable
 from zoneinfo import ZoneInfo
 
 from .errors import InvalidInput, Problem
@@ -38,12 +39,19 @@ class Pacing:
 
     def __post_init__(self) -> None:
         if self.min_spacing < timedelta(0):
-            raise InvalidInput("invalid_pacing", "Jarak antar-posting tidak boleh negatif.",
-                               "The gap between posts cannot be negative.",
-                               field="min_spacing_seconds")
+            raise InvalidInput(
+                "invalid_pacing",
+                "Jarak antar-posting tidak boleh negatif.",
+                "The gap between posts cannot be negative.",
+                field="min_spacing_seconds",
+            )
         if self.daily_cap < 1:
-            raise InvalidInput("invalid_pacing", "Batas posting per hari minimal 1.",
-                               "The daily post limit must be at least 1.", field="daily_cap")
+            raise InvalidInput(
+                "invalid_pacing",
+                "Batas posting per hari minimal 1.",
+                "The daily post limit must be at least 1.",
+                field="daily_cap",
+            )
 
 
 DEFAULT_PACING: dict[Platform, Pacing] = {
@@ -56,8 +64,9 @@ DEFAULT_PACING: dict[Platform, Pacing] = {
 def pacing_for(account: SocialAccount) -> Pacing:
     """The account's pacing: its own overrides, else the platform default."""
     base = DEFAULT_PACING[Platform(account.platform)]
-    spacing = (timedelta(seconds=account.min_spacing_seconds)
-               if account.min_spacing_seconds is not None else base.min_spacing)
+    spacing = (
+        timedelta(seconds=account.min_spacing_seconds) if account.min_spacing_seconds is not None else base.min_spacing
+    )
     cap = account.daily_cap if account.daily_cap is not None else base.daily_cap
     return Pacing(spacing, cap)
 
@@ -66,8 +75,7 @@ def _zone(zone: ZoneInfo | str) -> ZoneInfo:
     return get_zone(zone) if isinstance(zone, str) else zone
 
 
-def check_pacing(instant: datetime, taken: Iterable[datetime], pacing: Pacing,
-                 zone: ZoneInfo | str) -> Problem | None:
+def check_pacing(instant: datetime, taken: Iterable[datetime], pacing: Pacing, zone: ZoneInfo | str) -> Problem | None:
     """Why ``instant`` breaks the account's pacing, or None if it does not.
 
     ``taken`` are the account's other posts (scheduled or published); leave
@@ -81,21 +89,22 @@ def check_pacing(instant: datetime, taken: Iterable[datetime], pacing: Pacing,
         minutes = pacing.min_spacing.total_seconds() / 60
         other = utc_to_local(close, z).strftime("%H:%M")
         return Problem(
-            "pacing_too_close", "scheduled_at",
-            f"Terlalu dekat dengan posting lain di akun ini (pukul {other}). Beri jarak "
-            f"minimal {minutes:g} menit.",
-            f"Too close to another post on this account (at {other}). Keep at least "
-            f"{minutes:g} minutes between posts.")
+            "pacing_too_close",
+            "scheduled_at",
+            f"Terlalu dekat dengan posting lain di akun ini (pukul {other}). Beri jarak minimal {minutes:g} menit.",
+            f"Too close to another post on this account (at {other}). Keep at least {minutes:g} minutes between posts.",
+        )
     start, end = local_day_bounds(instant, z)
     count = bisect.bisect_left(busy, end) - bisect.bisect_left(busy, start)
     if count >= pacing.daily_cap:
         day = utc_to_local(instant, z).strftime("%d-%m-%Y")
         return Problem(
-            "pacing_daily_cap", "scheduled_at",
-            f"Akun ini sudah punya {count} posting pada {day}; batasnya {pacing.daily_cap} "
-            f"sehari. Pilih hari lain.",
+            "pacing_daily_cap",
+            "scheduled_at",
+            f"Akun ini sudah punya {count} posting pada {day}; batasnya {pacing.daily_cap} sehari. Pilih hari lain.",
             f"This account already has {count} posts on {day}; the limit is "
-            f"{pacing.daily_cap} a day. Choose another day.")
+            f"{pacing.daily_cap} a day. Choose another day.",
+        )
     return None
 
 
@@ -108,9 +117,14 @@ def _too_close(instant: datetime, busy: list[datetime], spacing: timedelta) -> d
     return None
 
 
-def next_paced_instant(wanted: datetime, taken: Iterable[datetime], pacing: Pacing,
-                       zone: ZoneInfo | str, not_before: datetime | None = None,
-                       max_days: int = 366) -> datetime:
+def next_paced_instant(
+    wanted: datetime,
+    taken: Iterable[datetime],
+    pacing: Pacing,
+    zone: ZoneInfo | str,
+    not_before: datetime | None = None,
+    max_days: int = 366,
+) -> datetime:
     """The earliest instant >= ``wanted`` (and >= ``not_before``) that keeps the pacing.
 
     A crowded instant moves to ``min_spacing`` after the post it collides
@@ -136,4 +150,6 @@ def next_paced_instant(wanted: datetime, taken: Iterable[datetime], pacing: Paci
     raise InvalidInput(
         "no_paced_time",
         "Tidak ada waktu kosong untuk akun ini dalam setahun ke depan.",
-        "No free time for this account within the next year.", field="scheduled_at")
+        "No free time for this account within the next year.",
+        field="scheduled_at",
+    )

@@ -11,6 +11,7 @@ Refused: SECONDLY/MINUTELY rules (a community account never posts every
 minute, and such rules explode in size), a DTSTART inside the rule (the
 start is the post's own ``schedule_at``), and anything dateutil cannot parse.
 """
+
 from __future__ import annotations
 
 import re
@@ -34,11 +35,12 @@ _RFC_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 def _invalid(detail_id: str = "", detail_en: str = "") -> InvalidInput:
     return InvalidInput(
         "invalid_recurrence",
-        "Aturan pengulangan tidak bisa dibaca." + (f" {detail_id}" if detail_id else "")
+        "Aturan pengulangan tidak bisa dibaca."
+        + (f" {detail_id}" if detail_id else "")
         + " Contoh: setiap Senin 09:00.",
-        "The repeat rule cannot be read." + (f" {detail_en}" if detail_en else "")
-        + " Example: every Monday 09:00.",
-        field="recurrence_rule")
+        "The repeat rule cannot be read." + (f" {detail_en}" if detail_en else "") + " Example: every Monday 09:00.",
+        field="recurrence_rule",
+    )
 
 
 def parse_rule(rule: str, start_local: datetime, zone: ZoneInfo | str) -> rrule:
@@ -57,8 +59,7 @@ def parse_rule(rule: str, start_local: datetime, zone: ZoneInfo | str) -> rrule:
     if text.upper().startswith("RRULE:"):
         text = text[6:]
     if "\n" in text or "DTSTART" in text.upper() or ":" in text:
-        raise _invalid("Tulis satu aturan RRULE saja, tanpa DTSTART.",
-                       "Write one RRULE only, without DTSTART.")
+        raise _invalid("Tulis satu aturan RRULE saja, tanpa DTSTART.", "Write one RRULE only, without DTSTART.")
     if _FORBIDDEN_FREQ.search(text):
         raise _invalid("Paling sering setiap jam.", "At most hourly.")
 
@@ -76,8 +77,14 @@ def parse_rule(rule: str, start_local: datetime, zone: ZoneInfo | str) -> rrule:
     return parsed
 
 
-def occurrences(rule: str, start_local: datetime, zone: ZoneInfo | str, after: datetime,
-                until: datetime, max_count: int = DEFAULT_MAX_COUNT) -> list[datetime]:
+def occurrences(
+    rule: str,
+    start_local: datetime,
+    zone: ZoneInfo | str,
+    after: datetime,
+    until: datetime,
+    max_count: int = DEFAULT_MAX_COUNT,
+) -> list[datetime]:
     """UTC instants of ``rule`` in ``[after, until)``, at most ``max_count``, sorted.
 
     ``start_local`` is naive wall-clock time in ``zone``; ``after``/``until``
@@ -121,7 +128,9 @@ def daily_rule(at: time) -> str:
 
 _SIMPLE = re.compile(
     r"^\s*(?:setiap|tiap|every)\s+(?P<days>.+?)\s+(?:(?:pukul|jam|at)\s+)?"
-    r"(?P<h>\d{1,2})[:.](?P<m>\d{2})\s*(?:wib|wita|wit)?\s*$", re.IGNORECASE)
+    r"(?P<h>\d{1,2})[:.](?P<m>\d{2})\s*(?:wib|wita|wit)?\s*$",
+    re.IGNORECASE,
+)
 
 
 def parse_simple_choice(text: str) -> str:

@@ -5,11 +5,12 @@ that keeps ``min_spacing`` from every already-taken instant. Slot times are
 wall-clock times in the account's zone, so "Senin 09:00" stays 09:00 local
 across daylight-saving changes (DST edge rules: see timezones.py).
 """
+
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Iterable
 from zoneinfo import ZoneInfo
 
 from .errors import InvalidInput
@@ -28,17 +29,24 @@ def validate_slots(slots: Iterable[PostingSlot]) -> list[PostingSlot]:
     for s in out:
         if not (isinstance(s.weekday, int) and 0 <= s.weekday <= 6):
             raise InvalidInput(
-                "invalid_slot", "Hari jadwal harus Senin sampai Minggu.",
-                "A slot's day must be Monday to Sunday.", field="slots")
+                "invalid_slot",
+                "Hari jadwal harus Senin sampai Minggu.",
+                "A slot's day must be Monday to Sunday.",
+                field="slots",
+            )
         if s.at.tzinfo is not None:
             raise InvalidInput(
-                "invalid_slot", "Jam jadwal ditulis sebagai jam lokal, tanpa zona.",
-                "A slot's time is a local time, without a zone.", field="slots")
+                "invalid_slot",
+                "Jam jadwal ditulis sebagai jam lokal, tanpa zona.",
+                "A slot's time is a local time, without a zone.",
+                field="slots",
+            )
     return out
 
 
-def slot_instants(slots: Iterable[PostingSlot], zone: ZoneInfo | str, after: datetime,
-                  until: datetime) -> list[datetime]:
+def slot_instants(
+    slots: Iterable[PostingSlot], zone: ZoneInfo | str, after: datetime, until: datetime
+) -> list[datetime]:
     """Every slot occurrence as a UTC instant in ``[after, until)``, sorted, without repeats."""
     z = get_zone(zone) if isinstance(zone, str) else zone
     after, until = require_aware(after, "after"), require_aware(until, "until")
@@ -56,9 +64,14 @@ def slot_instants(slots: Iterable[PostingSlot], zone: ZoneInfo | str, after: dat
     return sorted(found)
 
 
-def next_free_slot(slots: Iterable[PostingSlot], zone: ZoneInfo | str, after: datetime,
-                   taken: Iterable[datetime], min_spacing: timedelta = timedelta(0),
-                   horizon: timedelta = DEFAULT_HORIZON) -> datetime:
+def next_free_slot(
+    slots: Iterable[PostingSlot],
+    zone: ZoneInfo | str,
+    after: datetime,
+    taken: Iterable[datetime],
+    min_spacing: timedelta = timedelta(0),
+    horizon: timedelta = DEFAULT_HORIZON,
+) -> datetime:
     """The earliest slot instant (UTC) at or after ``after`` that is free.
 
     Free means no taken instant closer than ``min_spacing`` (and never the
@@ -71,10 +84,11 @@ def next_free_slot(slots: Iterable[PostingSlot], zone: ZoneInfo | str, after: da
     ordered = validate_slots(slots)
     if not ordered:
         raise InvalidInput(
-            "no_slots", "Akun ini belum punya jadwal posting rutin. Tambahkan jadwal dulu, "
-            "atau pilih tanggal dan jam sendiri.",
+            "no_slots",
+            "Akun ini belum punya jadwal posting rutin. Tambahkan jadwal dulu, atau pilih tanggal dan jam sendiri.",
             "This account has no posting slots yet. Add some, or pick a date and time.",
-            field="slots")
+            field="slots",
+        )
     busy = sorted(require_aware(t, "taken") for t in taken)
     # Walk week by week so a long horizon does not build one huge list.
     window_start, end = after, after + horizon
@@ -88,7 +102,8 @@ def next_free_slot(slots: Iterable[PostingSlot], zone: ZoneInfo | str, after: da
         "no_free_slot",
         "Tidak ada jadwal kosong dalam setahun ke depan. Tambah jadwal atau pilih jam sendiri.",
         "No free slot within the next year. Add slots or pick a time yourself.",
-        field="slots")
+        field="slots",
+    )
 
 
 def _is_free(cand: datetime, busy: list[datetime], min_spacing: timedelta) -> bool:

@@ -17,6 +17,7 @@ Decisions (the "why" column, in short):
   sends the post back to review (``approved -> draft``): its targets must not
   publish content nobody approved.
 """
+
 from __future__ import annotations
 
 import enum
@@ -61,44 +62,38 @@ _E = TargetEvent
 
 #: Every legal move of a PostTarget. (source, target) is unique.
 TARGET_TRANSITIONS: tuple[Transition, ...] = (
-    Transition(_T.PENDING, _T.SCHEDULED, _E.APPROVED,
-               "the post was approved and the target has an instant"),
-    Transition(_T.PENDING, _T.CANCELED, _E.CANCEL,
-               "canceled before approval"),
-    Transition(_T.SCHEDULED, _T.QUEUED, _E.CLAIM,
-               "dispatch claimed it under a fresh lease"),
-    Transition(_T.SCHEDULED, _T.CANCELED, _E.CANCEL,
-               "canceled while waiting; nothing was sent"),
-    Transition(_T.SCHEDULED, _T.PENDING, _E.WITHDRAWN,
-               "the approved post was edited or withdrawn and needs review again"),
-    Transition(_T.QUEUED, _T.PUBLISHING, _E.START,
-               "the worker holds the lease and wrote the attempt row"),
-    Transition(_T.QUEUED, _T.SCHEDULED, _E.LEASE_EXPIRED,
-               "the lease ran out before start: nothing was sent, dispatch again"),
-    Transition(_T.PUBLISHING, _T.PUBLISHED, _E.SUCCEEDED,
-               "the platform returned the remote id"),
-    Transition(_T.PUBLISHING, _T.RETRY_WAIT, _E.TRANSIENT,
-               "transient error or rate limit: the request surely did not apply"),
-    Transition(_T.PUBLISHING, _T.FAILED, _E.PERMANENT,
-               "the platform rejected the content: a person must fix it"),
-    Transition(_T.PUBLISHING, _T.NEEDS_RECONNECT, _E.AUTH,
-               "credentials expired or revoked: the account must be reconnected"),
-    Transition(_T.PUBLISHING, _T.UNKNOWN, _E.AMBIGUOUS,
-               "the create may have applied (timeout, dropped connection, 5xx, lease expired)"),
-    Transition(_T.RETRY_WAIT, _T.QUEUED, _E.CLAIM,
-               "the retry is due and dispatch claimed it"),
-    Transition(_T.RETRY_WAIT, _T.CANCELED, _E.CANCEL,
-               "canceled while waiting to retry; the last try did not apply"),
-    Transition(_T.UNKNOWN, _T.PUBLISHED, _E.RECONCILED_FOUND,
-               "reconcile found the post on the platform"),
-    Transition(_T.UNKNOWN, _T.SCHEDULED, _E.RECONCILED_NOT_FOUND,
-               "reconcile did not find it: publish again"),
-    Transition(_T.NEEDS_RECONNECT, _T.SCHEDULED, _E.RECONNECTED,
-               "the account was reconnected"),
-    Transition(_T.NEEDS_RECONNECT, _T.CANCELED, _E.CANCEL,
-               "canceled instead of reconnecting; nothing was sent"),
-    Transition(_T.FAILED, _T.SCHEDULED, _E.RETRIED,
-               "an admin fixed the post and retries"),
+    Transition(_T.PENDING, _T.SCHEDULED, _E.APPROVED, "the post was approved and the target has an instant"),
+    Transition(_T.PENDING, _T.CANCELED, _E.CANCEL, "canceled before approval"),
+    Transition(_T.SCHEDULED, _T.QUEUED, _E.CLAIM, "dispatch claimed it under a fresh lease"),
+    Transition(_T.SCHEDULED, _T.CANCELED, _E.CANCEL, "canceled while waiting; nothing was sent"),
+    Transition(
+        _T.SCHEDULED, _T.PENDING, _E.WITHDRAWN, "the approved post was edited or withdrawn and needs review again"
+    ),
+    Transition(_T.QUEUED, _T.PUBLISHING, _E.START, "the worker holds the lease and wrote the attempt row"),
+    Transition(
+        _T.QUEUED, _T.SCHEDULED, _E.LEASE_EXPIRED, "the lease ran out before start: nothing was sent, dispatch again"
+    ),
+    Transition(_T.PUBLISHING, _T.PUBLISHED, _E.SUCCEEDED, "the platform returned the remote id"),
+    Transition(
+        _T.PUBLISHING, _T.RETRY_WAIT, _E.TRANSIENT, "transient error or rate limit: the request surely did not apply"
+    ),
+    Transition(_T.PUBLISHING, _T.FAILED, _E.PERMANENT, "the platform rejected the content: a person must fix it"),
+    Transition(
+        _T.PUBLISHING, _T.NEEDS_RECONNECT, _E.AUTH, "credentials expired or revoked: the account must be reconnected"
+    ),
+    Transition(
+        _T.PUBLISHING,
+        _T.UNKNOWN,
+        _E.AMBIGUOUS,
+        "the create may have applied (timeout, dropped connection, 5xx, lease expired)",
+    ),
+    Transition(_T.RETRY_WAIT, _T.QUEUED, _E.CLAIM, "the retry is due and dispatch claimed it"),
+    Transition(_T.RETRY_WAIT, _T.CANCELED, _E.CANCEL, "canceled while waiting to retry; the last try did not apply"),
+    Transition(_T.UNKNOWN, _T.PUBLISHED, _E.RECONCILED_FOUND, "reconcile found the post on the platform"),
+    Transition(_T.UNKNOWN, _T.SCHEDULED, _E.RECONCILED_NOT_FOUND, "reconcile did not find it: publish again"),
+    Transition(_T.NEEDS_RECONNECT, _T.SCHEDULED, _E.RECONNECTED, "the account was reconnected"),
+    Transition(_T.NEEDS_RECONNECT, _T.CANCELED, _E.CANCEL, "canceled instead of reconnecting; nothing was sent"),
+    Transition(_T.FAILED, _T.SCHEDULED, _E.RETRIED, "an admin fixed the post and retries"),
 )
 
 _R = ReviewState
@@ -109,13 +104,12 @@ REVIEW_TRANSITIONS: tuple[Transition, ...] = (
     Transition(_R.DRAFT, _R.CANCELED, "cancel", "the author discards the draft"),
     Transition(_R.PENDING_APPROVAL, _R.APPROVED, "approve", "an admin approved it"),
     Transition(_R.PENDING_APPROVAL, _R.REJECTED, "reject", "an admin rejected it, with a reason"),
-    Transition(_R.PENDING_APPROVAL, _R.DRAFT, "withdraw",
-               "the author takes it back to edit before review"),
+    Transition(_R.PENDING_APPROVAL, _R.DRAFT, "withdraw", "the author takes it back to edit before review"),
     Transition(_R.PENDING_APPROVAL, _R.CANCELED, "cancel", "canceled while waiting for review"),
-    Transition(_R.APPROVED, _R.DRAFT, "edit",
-               "approved content was edited: it must be reviewed again"),
-    Transition(_R.APPROVED, _R.CANCELED, "cancel",
-               "canceled after approval (targets not yet claimed are canceled too)"),
+    Transition(_R.APPROVED, _R.DRAFT, "edit", "approved content was edited: it must be reviewed again"),
+    Transition(
+        _R.APPROVED, _R.CANCELED, "cancel", "canceled after approval (targets not yet claimed are canceled too)"
+    ),
     Transition(_R.REJECTED, _R.DRAFT, "edit", "the author edits the rejected post"),
     Transition(_R.REJECTED, _R.CANCELED, "cancel", "the author gives the rejected post up"),
 )
@@ -180,7 +174,8 @@ def _illegal(labels: dict, src, dst, code: str) -> IllegalTransition:  # type: i
     s_id, s_en = labels.get(src, (str(src), str(src)))
     d_id, d_en = labels.get(dst, (str(dst), str(dst)))
     return IllegalTransition(
-        str(src), str(dst),
+        str(src),
+        str(dst),
         message_id=f"Status tidak bisa diubah dari \u201c{s_id}\u201d menjadi \u201c{d_id}\u201d.",
         message_en=f"The status cannot change from \u201c{s_en}\u201d to \u201c{d_en}\u201d.",
         code=code,
@@ -189,8 +184,7 @@ def _illegal(labels: dict, src, dst, code: str) -> IllegalTransition:  # type: i
 
 def _aware(now: datetime) -> datetime:
     if now.tzinfo is None or now.utcoffset() is None:
-        raise InvalidInput("naive_datetime", "Waktu tanpa zona waktu.",
-                           "The time has no time zone.", field="now")
+        raise InvalidInput("naive_datetime", "Waktu tanpa zona waktu.", "The time has no time zone.", field="now")
     return now
 
 
@@ -226,8 +220,9 @@ def transition(target: PostTarget, to_state: TargetState, now: datetime) -> Tran
     return row
 
 
-def review_transition(post: Post, to_state: ReviewState, now: datetime,
-                      actor_id: int | None = None, reason: str | None = None) -> Transition:
+def review_transition(
+    post: Post, to_state: ReviewState, now: datetime, actor_id: int | None = None, reason: str | None = None
+) -> Transition:
     """Move ``post.review_state`` if the table allows it; else raise IllegalTransition.
 
     ``approved``/``rejected`` record the reviewer and time; ``rejected``
@@ -253,6 +248,7 @@ def review_transition(post: Post, to_state: ReviewState, now: datetime,
 
 # ---- per-event helpers: the data each event carries ------------------------
 
+
 def claim(target: PostTarget, lease_token: str, lease_until: datetime, now: datetime) -> None:
     """scheduled|retry_wait -> queued under a fresh lease."""
     transition(target, TargetState.QUEUED, now)
@@ -263,38 +259,40 @@ def claim(target: PostTarget, lease_token: str, lease_until: datetime, now: date
 def start(target: PostTarget, lease_token: str, now: datetime) -> None:
     """queued -> publishing, only for the holder of the current, unexpired lease."""
     if target.state == TargetState.QUEUED and (
-        target.lease_token != lease_token
-        or (target.lease_until is not None and target.lease_until <= now)
+        target.lease_token != lease_token or (target.lease_until is not None and target.lease_until <= now)
     ):
         raise IllegalTransition(
-            str(target.state), str(TargetState.PUBLISHING),
+            str(target.state),
+            str(TargetState.PUBLISHING),
             message_id="Giliran terbit ini sudah kedaluwarsa atau milik proses lain.",
             message_en="This publishing turn has expired or belongs to another worker.",
-            code="stale_lease", event=str(TargetEvent.START),
+            code="stale_lease",
+            event=str(TargetEvent.START),
         )
     transition(target, TargetState.PUBLISHING, now)
 
 
-def record_published(target: PostTarget, remote_id: str, now: datetime,
-                     permalink: str | None = None) -> None:
+def record_published(target: PostTarget, remote_id: str, now: datetime, permalink: str | None = None) -> None:
     """publishing|unknown -> published with the platform's id."""
     if not remote_id:
-        raise InvalidInput("missing_remote_id", "ID postingan dari platform kosong.",
-                           "The platform's post id is empty.", field="remote_id")
+        raise InvalidInput(
+            "missing_remote_id",
+            "ID postingan dari platform kosong.",
+            "The platform's post id is empty.",
+            field="remote_id",
+        )
     transition(target, TargetState.PUBLISHED, now)
     target.remote_id = remote_id
     target.permalink = permalink
 
 
-def _with_error(target: PostTarget, to_state: TargetState, now: datetime,
-                code: str, message: str) -> None:
+def _with_error(target: PostTarget, to_state: TargetState, now: datetime, code: str, message: str) -> None:
     transition(target, to_state, now)
     target.last_error_code = code
     target.last_error_message = message
 
 
-def record_retry(target: PostTarget, retry_at: datetime, now: datetime,
-                 code: str, message: str) -> None:
+def record_retry(target: PostTarget, retry_at: datetime, now: datetime, code: str, message: str) -> None:
     """publishing -> retry_wait until ``retry_at``."""
     _with_error(target, TargetState.RETRY_WAIT, now, code, message)
     target.next_attempt_at = retry_at
@@ -321,10 +319,30 @@ def cancel(target: PostTarget, now: datetime) -> None:
 
 
 __all__ = [
-    "TargetEvent", "Transition", "TARGET_TRANSITIONS", "REVIEW_TRANSITIONS", "TARGET_TABLE",
-    "REVIEW_TABLE", "EDITABLE_TARGET_STATES", "FINAL_TARGET_STATES", "LEASED_TARGET_STATES",
-    "EDITABLE_REVIEW_STATES", "TARGET_STATE_LABELS", "REVIEW_STATE_LABELS", "target_sources",
-    "target_sources_for_event", "can_transition_target", "can_transition_review", "transition",
-    "review_transition", "claim", "start", "record_published", "record_retry", "record_failed",
-    "record_needs_reconnect", "record_unknown", "cancel",
+    "TargetEvent",
+    "Transition",
+    "TARGET_TRANSITIONS",
+    "REVIEW_TRANSITIONS",
+    "TARGET_TABLE",
+    "REVIEW_TABLE",
+    "EDITABLE_TARGET_STATES",
+    "FINAL_TARGET_STATES",
+    "LEASED_TARGET_STATES",
+    "EDITABLE_REVIEW_STATES",
+    "TARGET_STATE_LABELS",
+    "REVIEW_STATE_LABELS",
+    "target_sources",
+    "target_sources_for_event",
+    "can_transition_target",
+    "can_transition_review",
+    "transition",
+    "review_transition",
+    "claim",
+    "start",
+    "record_published",
+    "record_retry",
+    "record_failed",
+    "record_needs_reconnect",
+    "record_unknown",
+    "cancel",
 ]

@@ -10,15 +10,16 @@ WITA and WIT have none, but a KIM or account may name any zone):
 * A local time in a fall-back overlap happens twice. The first occurrence
   (the earlier instant, still on summer time) is taken.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import InvalidInput
 
-UTC = timezone.utc
+UTC = UTC
 
 
 @lru_cache(maxsize=256)
@@ -28,8 +29,7 @@ def _load(name: str) -> ZoneInfo:
 
 def get_zone(name: str, field: str = "timezone") -> ZoneInfo:
     """The zone called ``name``; InvalidInput naming ``field`` if there is none."""
-    if not isinstance(name, str) or not name or name != name.strip() or ".." in name \
-            or name.startswith("/"):
+    if not isinstance(name, str) or not name or name != name.strip() or ".." in name or name.startswith("/"):
         raise _bad_zone(name, field)
     try:
         return _load(name)
@@ -42,20 +42,21 @@ def _bad_zone(name: object, field: str) -> InvalidInput:
         "unknown_timezone",
         f"Zona waktu \u201c{name}\u201d tidak dikenal. Contoh yang benar: Asia/Jakarta (WIB).",
         f"Unknown time zone \u201c{name}\u201d. A correct example: Asia/Jakarta (WIB).",
-        field=field)
+        field=field,
+    )
 
 
 def require_aware(instant: datetime, field: str = "scheduled_at") -> datetime:
     """``instant`` in UTC; InvalidInput ("waktu tanpa zona") if it is naive."""
     if not isinstance(instant, datetime):
-        raise InvalidInput("invalid_datetime", "Waktu tidak valid.", "The time is not valid.",
-                           field=field)
+        raise InvalidInput("invalid_datetime", "Waktu tidak valid.", "The time is not valid.", field=field)
     if instant.tzinfo is None or instant.utcoffset() is None:
         raise InvalidInput(
             "naive_datetime",
             "Waktu tanpa zona: sertakan zona waktu (misalnya +07:00 atau Asia/Jakarta).",
             "The time has no time zone: include one (e.g. +07:00 or Asia/Jakarta).",
-            field=field)
+            field=field,
+        )
     return instant.astimezone(UTC)
 
 

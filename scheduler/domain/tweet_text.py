@@ -6,6 +6,7 @@ URL counts 23, code points up to U+10FF and some punctuation count 1, others
 keycap, skin tone) counts 2 as a whole. Text is NFC-normalised first.
 https://docs.x.com/fundamentals/counting-characters
 """
+
 from __future__ import annotations
 
 import re
@@ -60,8 +61,13 @@ def _graphemes(word: str) -> list[str]:
             j += 1
         while j < n:
             cp = ord(word[j])
-            if (unicodedata.category(word[j]) in ("Mn", "Mc", "Me") or 0xFE00 <= cp <= 0xFE0F
-                    or 0x1F3FB <= cp <= 0x1F3FF or 0xE0020 <= cp <= 0xE007F or cp == 0x20E3):
+            if (
+                unicodedata.category(word[j]) in ("Mn", "Mc", "Me")
+                or 0xFE00 <= cp <= 0xFE0F
+                or 0x1F3FB <= cp <= 0x1F3FF
+                or 0xE0020 <= cp <= 0xE007F
+                or cp == 0x20E3
+            ):
                 j += 1
             elif cp == 0x200D and j + 1 < n:
                 j += 2
@@ -110,7 +116,7 @@ def split_thread(text: str, limit: int = X_MAX_WEIGHTED) -> list[str]:
     # where a tweet ends; a real parse of the tweet then confirms or corrects
     # it. Two parses per tweet instead of one per word.
     weight = [_piece_weight(text[a:b]) for a, b in words]
-    gap = [0] + [_piece_weight(text[words[k - 1][1]:words[k][0]]) for k in range(1, n)]
+    gap = [0] + [_piece_weight(text[words[k - 1][1] : words[k][0]]) for k in range(1, n)]
     tweets: list[str] = []
     i = 0
     while i < n:
@@ -126,11 +132,11 @@ def split_thread(text: str, limit: int = X_MAX_WEIGHTED) -> list[str]:
         while j < n and current + gap[j] + weight[j] <= limit:
             current += gap[j] + weight[j]
             j += 1
-        while j - 1 > i and not _fits(text[start:words[j - 1][1]], limit):
+        while j - 1 > i and not _fits(text[start : words[j - 1][1]], limit):
             j -= 1
-        while j < n and _fits(text[start:words[j][1]], limit):
+        while j < n and _fits(text[start : words[j][1]], limit):
             j += 1
-        tweets.append(text[start:words[j - 1][1]])
+        tweets.append(text[start : words[j - 1][1]])
         i = j
     return tweets
 

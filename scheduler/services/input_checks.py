@@ -1,4 +1,5 @@
 """Small input checks shared by the services; each raises a typed, bilingual error."""
+
 from __future__ import annotations
 
 import re
@@ -16,16 +17,18 @@ def invalid(field: str, code: str, message_id: str, message_en: str) -> InvalidI
     return InvalidInput(code, message_id, message_en, field=field)
 
 
-def required_text(value: str | None, field: str, label_id: str, label_en: str,
-                  max_length: int = 200) -> str:
+def required_text(value: str | None, field: str, label_id: str, label_en: str, max_length: int = 200) -> str:
     """Strip ``value``; refuse it empty or longer than ``max_length``."""
     text = (value or "").strip()
     if not text:
         raise invalid(field, f"{field}_required", f"{label_id} wajib diisi.", f"{label_en} is required.")
     if len(text) > max_length:
-        raise invalid(field, f"{field}_too_long",
-                      f"{label_id} terlalu panjang (maksimal {max_length} karakter).",
-                      f"{label_en} is too long (at most {max_length} characters).")
+        raise invalid(
+            field,
+            f"{field}_too_long",
+            f"{label_id} terlalu panjang (maksimal {max_length} karakter).",
+            f"{label_en} is too long (at most {max_length} characters).",
+        )
     return text
 
 
@@ -37,9 +40,12 @@ def zone(name: str | None, field: str = "timezone") -> str:
             raise ZoneInfoNotFoundError(candidate)
         ZoneInfo(candidate)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise invalid(field, "unknown_timezone",
-                      f"Zona waktu '{candidate}' tidak dikenal (contoh: Asia/Jakarta).",
-                      f"Unknown time zone '{candidate}' (e.g. Asia/Jakarta).") from None
+        raise invalid(
+            field,
+            "unknown_timezone",
+            f"Zona waktu '{candidate}' tidak dikenal (contoh: Asia/Jakarta).",
+            f"Unknown time zone '{candidate}' (e.g. Asia/Jakarta).",
+        ) from None
     return candidate
 
 
@@ -54,9 +60,12 @@ def email(value: str | None) -> str:
 def aware(value: datetime, field: str) -> datetime:
     """Refuse a naive datetime: an instant needs its zone."""
     if value.tzinfo is None or value.utcoffset() is None:
-        raise invalid(field, "naive_datetime",
-                      "Waktu harus menyertakan zona waktu atau selisih UTC.",
-                      "The time must carry a time zone or a UTC offset.")
+        raise invalid(
+            field,
+            "naive_datetime",
+            "Waktu harus menyertakan zona waktu atau selisih UTC.",
+            "The time must carry a time zone or a UTC offset.",
+        )
     return value
 
 

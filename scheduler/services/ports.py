@@ -15,12 +15,14 @@ Contract of a unit of work::
     # leaving the block rolls back whatever was not committed, so a service
     # that raises writes nothing.
 """
+
 from __future__ import annotations
 
 import abc
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, Iterable, TypeVar
+from typing import Any, Generic, TypeVar
 
 from scheduler.domain.model import (
     ApiToken,
@@ -200,9 +202,7 @@ class TargetRepository(abc.ABC):
         """
 
     @abc.abstractmethod
-    def for_account_in_states(
-        self, account_id: int, states: Iterable[TargetState]
-    ) -> list[PostTarget]: ...
+    def for_account_in_states(self, account_id: int, states: Iterable[TargetState]) -> list[PostTarget]: ...
 
 
 class AttemptRepository(Repository[PublishAttempt]):
@@ -233,8 +233,13 @@ class AuditRepository(abc.ABC):
 
     @abc.abstractmethod
     def page(
-        self, *, kim_id: int | None = None, post_id: int | None = None,
-        action: str | None = None, offset: int = 0, limit: int = 100,
+        self,
+        *,
+        kim_id: int | None = None,
+        post_id: int | None = None,
+        action: str | None = None,
+        offset: int = 0,
+        limit: int = 100,
     ) -> tuple[list[AuditEvent], int]:
         """One page of the matching events, newest first (``at``, then id), and their total."""
 

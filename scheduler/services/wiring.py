@@ -6,14 +6,16 @@ fake connector. The services of :mod:`scheduler.services.publishing` (dispatch, 
 sweep, reconcile, liveness) and engagement collection take it as their first
 argument and never read the environment or the wall clock themselves.
 """
+
 from __future__ import annotations
 
 import contextlib
 import random
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -26,7 +28,7 @@ Clock = Callable[[], datetime]
 
 def utc_now() -> datetime:
     """The wall clock, in UTC (the default clock of a running pipeline)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

@@ -11,17 +11,20 @@ Functions take an open ``sa.Connection`` inside a transaction the caller
 owns (``with engine.begin() as conn``; on SQLite that is ``BEGIN IMMEDIATE``,
 see :func:`scheduler.store.db.make_engine`), and ``now`` as an argument.
 """
+
 from __future__ import annotations
 
 import functools
 import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
 from scheduler.domain.model import AccountStatus, AttemptOutcome, TargetState
+from scheduler.store import queries as live  # the partial-index predicates, as SQL literals
 from scheduler.store.tables import (
     _LIVE_LEASE,
     audit_events,
@@ -33,7 +36,6 @@ from scheduler.store.tables import (
     publish_attempts,
     social_accounts,
 )
-from scheduler.store import queries as live  # the partial-index predicates, as SQL literals
 from scheduler.store.types import UtcDateTime
 
 T = post_targets
@@ -54,7 +56,7 @@ class Candidate:
 
     target_id: int
     account_id: int
-    due_at: datetime              # scheduled_at, or next_attempt_at for a retry
+    due_at: datetime  # scheduled_at, or next_attempt_at for a retry
     platform: str
     min_spacing_seconds: int | None
     daily_cap: int | None
@@ -116,7 +118,7 @@ class UnknownTarget:
     target_id: int
     account_id: int
     lease_token: str | None
-    started_at: datetime | None     # of its latest attempt
+    started_at: datetime | None  # of its latest attempt
     content_fingerprint: str | None
 
 
@@ -148,21 +150,24 @@ def try_dispatch_lock(conn: sa.Connection) -> bool:
     already holds the database's only write lock, so always True.
     """
     if conn.dialect.name == "postgresql":
-        return bool(
-            conn.execute(sa.select(sa.func.pg_try_advisory_xact_lock(DISPATCH_LOCK_KEY))).scalar()
-        )
+        return bool(conn.execute(sa.select(sa.func.pg_try_advisory_xact_lock(DISPATCH_LOCK_KEY))).scalar())
     return True
 
 
-def due_candidates(
-    conn: sa.Connection, now: datetime, horizon: datetime, limit: int
-) -> list[Candidate]:
+def due_candidates(conn: sa.Connection, now: datetime, horizon: datetime, limit: int) -> list[Candidate]:
     """Due targets on usable accounts, earliest first (not locked: see :func:`claim`)."""
     due_at = sa.case((T.c.state == S.RETRY_WAIT, T.c.next_attempt_at), else_=T.c.scheduled_at)
     rows = conn.execute(
         sa.select(
-            T.c.id, T.c.account_id, T.c.state, T.c.scheduled_at, T.c.next_attempt_at,
-            A.c.platform, A.c.min_spacing_seconds, A.c.daily_cap, A.c.timezone,
+            T.c.id,
+            T.c.account_id,
+            T.c.state,
+            T.c.scheduled_at,
+            T.c.next_attempt_at,
+            A.c.platform,
+            A.c.min_spacing_seconds,
+            A.c.daily_cap,
+            A.c.timezone,
         )
         .join(A, A.c.id == T.c.account_id)
         .where(_due(now, horizon), _account_usable(now))
@@ -183,9 +188,7 @@ def due_candidates(
     ]
 
 
-def recent_activity(
-    conn: sa.Connection, account_ids: Iterable[int], since: datetime
-) -> dict[int, list[datetime]]:
+def recent_activity(conn: sa.Connection, account_ids: Iterable[int], since: datetime) -> dict[int, list[datetime]]:
     """Per account, the instants of targets published or on their way since ``since``.
 
     Published targets count at ``published_at``; claimed, in-flight and
@@ -198,8 +201,7 @@ def recent_activity(
     in_flight = (S.QUEUED, S.PUBLISHING, S.UNKNOWN)
     instant = sa.case((T.c.state == S.PUBLISHED, T.c.published_at), else_=T.c.scheduled_at)
     rows = conn.execute(
-        sa.select(T.c.account_id, instant.label("at"))
-        .where(
+        sa.select(T.c.account_id, instant.label("at")).where(
             T.c.account_id.in_(ids),
             sa.or_(
                 sa.and_(T.c.state == S.PUBLISHED, T.c.published_at >= since),
@@ -238,27 +240,18 @@ def claim(
     if not chosen:
         return []
     tokens = {c.target_id: uuid.uuid4().hex for c in chosen}
-    until = {
-        c.target_id: max(c.due_at, now) + timedelta(seconds=lease_seconds) for c in chosen
-    }
+    until = {c.target_id: max(c.due_at, now) + timedelta(seconds=lease_seconds) for c in chosen}
     ids = list(tokens)
     locked = (
-        sa.select(T.c.id)
-        .where(T.c.id.in_(ids), _due(now, horizon))
-        .with_for_update(skip_locked=True)
-        .scalar_subquery()
+        sa.select(T.c.id).where(T.c.id.in_(ids), _due(now, horizon)).with_for_update(skip_locked=True).scalar_subquery()
     )
     stmt = (
         sa.update(T)
         .where(T.c.id.in_(locked))
         .values(
             state=S.QUEUED,
-            lease_token=sa.case(
-                *[(T.c.id == i, sa.literal(tok, sa.String(64))) for i, tok in tokens.items()]
-            ),
-            lease_until=sa.case(
-                *[(T.c.id == i, sa.literal(u, UtcDateTime())) for i, u in until.items()]
-            ),
+            lease_token=sa.case(*[(T.c.id == i, sa.literal(tok, sa.String(64))) for i, tok in tokens.items()]),
+            lease_until=sa.case(*[(T.c.id == i, sa.literal(u, UtcDateTime())) for i, u in until.items()]),
             updated_at=now,
         )
         .returning(T.c.id, T.c.lease_token, T.c.lease_until)
@@ -266,11 +259,7 @@ def claim(
     rows = conn.execute(stmt).all()
     due = {c.target_id: c.due_at for c in chosen}
     return sorted(
-        (
-            Claim(target_id=r.id, lease_token=r.lease_token, due_at=due[r.id],
-                  lease_until=until[r.id])
-            for r in rows
-        ),
+        (Claim(target_id=r.id, lease_token=r.lease_token, due_at=due[r.id], lease_until=until[r.id]) for r in rows),
         key=lambda c: (c.due_at, c.target_id),
     )
 
@@ -293,10 +282,21 @@ def release(conn: sa.Connection, target_id: int, lease_token: str, now: datetime
 # round trip it makes (SQLAlchemy still caches the compiled form per statement).
 _PUBLISH_INPUT = (
     sa.select(
-        T.c.id, T.c.post_id, T.c.account_id, T.c.text_override, T.c.content_fingerprint,
-        T.c.thread_parts, posts.c.kim_id, posts.c.text, posts.c.as_thread,
-        A.c.platform, A.c.handle, A.c.credentials_encrypted, A.c.sandbox,
-        A.c.status, A.c.paused_until,
+        T.c.id,
+        T.c.post_id,
+        T.c.account_id,
+        T.c.text_override,
+        T.c.content_fingerprint,
+        T.c.thread_parts,
+        posts.c.kim_id,
+        posts.c.text,
+        posts.c.as_thread,
+        A.c.platform,
+        A.c.handle,
+        A.c.credentials_encrypted,
+        A.c.sandbox,
+        A.c.status,
+        A.c.paused_until,
         sa.exists().where(post_media.c.post_id == T.c.post_id).label("has_media"),
     )
     .join(posts, posts.c.id == T.c.post_id)
@@ -304,16 +304,20 @@ _PUBLISH_INPUT = (
     .where(T.c.id.in_(sa.bindparam("target_ids", expanding=True)))
 )
 _PUBLISH_MEDIA = (
-    sa.select(post_media.c.post_id, media_assets.c.storage_key, media_assets.c.kind,
-              media_assets.c.mime_type, media_assets.c.content_hash)
+    sa.select(
+        post_media.c.post_id,
+        media_assets.c.storage_key,
+        media_assets.c.kind,
+        media_assets.c.mime_type,
+        media_assets.c.content_hash,
+    )
     .join(post_media, post_media.c.media_id == media_assets.c.id)
     .where(post_media.c.post_id.in_(sa.bindparam("post_ids", expanding=True)))
     .order_by(post_media.c.post_id, post_media.c.position)
 )
 _START = (
     sa.update(T)
-    .where(sa.tuple_(T.c.id, T.c.lease_token).in_(sa.bindparam("b_pairs", expanding=True)),
-           T.c.state == S.QUEUED)
+    .where(sa.tuple_(T.c.id, T.c.lease_token).in_(sa.bindparam("b_pairs", expanding=True)), T.c.state == S.QUEUED)
     .values(
         state=S.PUBLISHING,
         attempts=T.c.attempts + 1,
@@ -323,34 +327,43 @@ _START = (
     .returning(T.c.id, T.c.attempts)
 )
 _SET_FINGERPRINT = (
-    sa.update(T).where(T.c.id == sa.bindparam("b_id"))
+    sa.update(T)
+    .where(T.c.id == sa.bindparam("b_id"))
     .values(content_fingerprint=sa.bindparam("b_fingerprint", type_=sa.String(128)))
 )
 _INSERT_ATTEMPT = (
     sa.insert(publish_attempts)
-    .values(target_id=sa.bindparam("b_target_id"), number=sa.bindparam("b_number"),
-            started_at=sa.bindparam("b_now", type_=UtcDateTime()),
-            lease_token=sa.bindparam("b_lease_token"), outcome=AttemptOutcome.STARTED)
+    .values(
+        target_id=sa.bindparam("b_target_id"),
+        number=sa.bindparam("b_number"),
+        started_at=sa.bindparam("b_now", type_=UtcDateTime()),
+        lease_token=sa.bindparam("b_lease_token"),
+        outcome=AttemptOutcome.STARTED,
+    )
     .returning(publish_attempts.c.id, sort_by_parameter_order=True)
 )
 _FINISH_ATTEMPT = (
     sa.update(publish_attempts)
     .where(publish_attempts.c.id == sa.bindparam("b_attempt_id"))
-    .values(finished_at=sa.bindparam("b_now", type_=UtcDateTime()),
-            outcome=sa.bindparam("b_outcome", type_=publish_attempts.c.outcome.type),
-            error_code=sa.bindparam("b_error_code", type_=publish_attempts.c.error_code.type),
-            error_message=sa.bindparam("b_error_message",
-                                       type_=publish_attempts.c.error_message.type))
+    .values(
+        finished_at=sa.bindparam("b_now", type_=UtcDateTime()),
+        outcome=sa.bindparam("b_outcome", type_=publish_attempts.c.outcome.type),
+        error_code=sa.bindparam("b_error_code", type_=publish_attempts.c.error_code.type),
+        error_message=sa.bindparam("b_error_message", type_=publish_attempts.c.error_message.type),
+    )
 )
 
 
 def start(
-    conn: sa.Connection, target_id: int, lease_token: str, now: datetime, lease_seconds: float,
+    conn: sa.Connection,
+    target_id: int,
+    lease_token: str,
+    now: datetime,
+    lease_seconds: float,
     fingerprint: str | None = None,
 ) -> Started | None:
     """``queued -> publishing`` for one target; see :func:`start_many`."""
-    return start_many(conn, [(target_id, lease_token, fingerprint)], now, lease_seconds).get(
-        target_id)
+    return start_many(conn, [(target_id, lease_token, fingerprint)], now, lease_seconds).get(target_id)
 
 
 def start_many(
@@ -371,23 +384,31 @@ def start_many(
     """
     if not items:
         return {}
-    won = {r.id: r.attempts for r in conn.execute(_START, {
-        "b_pairs": [(tid, token) for tid, token, _ in items], "b_now": now,
-        "b_lease_until": now + timedelta(seconds=lease_seconds),
-    })}
+    won = {
+        r.id: r.attempts
+        for r in conn.execute(
+            _START,
+            {
+                "b_pairs": [(tid, token) for tid, token, _ in items],
+                "b_now": now,
+                "b_lease_until": now + timedelta(seconds=lease_seconds),
+            },
+        )
+    }
     if not won:
         return {}
-    fingerprints = [{"b_id": tid, "b_fingerprint": fp} for tid, _, fp in items
-                    if tid in won and fp is not None]
+    fingerprints = [{"b_id": tid, "b_fingerprint": fp} for tid, _, fp in items if tid in won and fp is not None]
     if fingerprints:
         conn.execute(_SET_FINGERPRINT, fingerprints)
     tokens = {tid: token for tid, token, _ in items}
-    rows = [{"b_target_id": tid, "b_number": won[tid], "b_now": now,
-             "b_lease_token": tokens[tid]} for tid in sorted(won)]
+    rows = [
+        {"b_target_id": tid, "b_number": won[tid], "b_now": now, "b_lease_token": tokens[tid]} for tid in sorted(won)
+    ]
     attempt_ids = conn.execute(_INSERT_ATTEMPT, rows).scalars().all()
-    return {r["b_target_id"]: Started(target_id=r["b_target_id"], attempt=r["b_number"],
-                                      attempt_id=attempt_id)
-            for r, attempt_id in zip(rows, attempt_ids)}
+    return {
+        r["b_target_id"]: Started(target_id=r["b_target_id"], attempt=r["b_number"], attempt_id=attempt_id)
+        for r, attempt_id in zip(rows, attempt_ids, strict=True)
+    }
 
 
 @dataclass(frozen=True)
@@ -404,9 +425,7 @@ class AccountGate:
         )
 
 
-def read_publish_inputs(
-    conn: sa.Connection, target_ids: Sequence[int]
-) -> dict[int, tuple[PublishInput, AccountGate]]:
+def read_publish_inputs(conn: sa.Connection, target_ids: Sequence[int]) -> dict[int, tuple[PublishInput, AccountGate]]:
     """Publish input and account gate of each target that exists, in one query.
 
     The media query runs only when a post has media (one query for all of them).
@@ -418,8 +437,7 @@ def read_publish_inputs(
     with_media = sorted({r.post_id for r in rows if r.has_media})
     if with_media:
         for m in conn.execute(_PUBLISH_MEDIA, {"post_ids": with_media}):
-            media.setdefault(m.post_id, []).append(
-                MediaRow(m.storage_key, str(m.kind), m.mime_type, m.content_hash))
+            media.setdefault(m.post_id, []).append(MediaRow(m.storage_key, str(m.kind), m.mime_type, m.content_hash))
     out: dict[int, tuple[PublishInput, AccountGate]] = {}
     for r in rows:
         job = PublishInput(
@@ -474,11 +492,9 @@ def finish(
 
 
 @functools.lru_cache(maxsize=64)
-def _finish_statement(columns: tuple[str, ...], from_states: tuple[TargetState, ...],
-                      no_lease: bool) -> sa.Update:
+def _finish_statement(columns: tuple[str, ...], from_states: tuple[TargetState, ...], no_lease: bool) -> sa.Update:
     """The UPDATE of :func:`finish` for one shape of ``values`` (a handful of outcomes)."""
-    same_lease = (T.c.lease_token.is_(None) if no_lease
-                  else T.c.lease_token == sa.bindparam("b_lease_token"))
+    same_lease = T.c.lease_token.is_(None) if no_lease else T.c.lease_token == sa.bindparam("b_lease_token")
     return (
         sa.update(T)
         .where(T.c.id == sa.bindparam("b_target_id"), T.c.state.in_(list(from_states)), same_lease)
@@ -495,9 +511,16 @@ def finish_attempt(
     error_message: str | None = None,
 ) -> None:
     """Close a PublishAttempt row with its outcome."""
-    conn.execute(_FINISH_ATTEMPT, {"b_attempt_id": attempt_id, "b_now": now,
-                                   "b_outcome": outcome, "b_error_code": error_code,
-                                   "b_error_message": error_message})
+    conn.execute(
+        _FINISH_ATTEMPT,
+        {
+            "b_attempt_id": attempt_id,
+            "b_now": now,
+            "b_outcome": outcome,
+            "b_error_code": error_code,
+            "b_error_message": error_message,
+        },
+    )
 
 
 def pause_account(conn: sa.Connection, account_id: int, until: datetime, reason: str) -> None:
@@ -507,9 +530,7 @@ def pause_account(conn: sa.Connection, account_id: int, until: datetime, reason:
         .where(A.c.id == account_id, A.c.status != AccountStatus.NEEDS_RECONNECT)
         .values(
             status=AccountStatus.PAUSED,
-            paused_until=sa.case(
-                (A.c.paused_until > until, A.c.paused_until), else_=sa.literal(until, UtcDateTime())
-            ),
+            paused_until=sa.case((A.c.paused_until > until, A.c.paused_until), else_=sa.literal(until, UtcDateTime())),
             status_reason=reason,
         )
     )
@@ -538,8 +559,13 @@ def add_audit(
     """A system (actor-less) audit event. ``detail`` holds ids and codes only, never secrets."""
     conn.execute(
         sa.insert(audit_events).values(
-            at=now, action=action, actor_id=None, kim_id=kim_id, post_id=post_id,
-            target_id=target_id, detail=dict(detail or {}),
+            at=now,
+            action=action,
+            actor_id=None,
+            kim_id=kim_id,
+            post_id=post_id,
+            target_id=target_id,
+            detail=dict(detail or {}),
         )
     )
 
@@ -568,16 +594,14 @@ def sweep_publishing(conn: sa.Connection, now: datetime) -> list[int]:
     rows = conn.execute(
         sa.update(T)
         .where(live.PUBLISHING, T.c.lease_until < now)
-        .values(state=S.UNKNOWN, lease_until=None, updated_at=now,
-                last_error_code="lease_expired")
+        .values(state=S.UNKNOWN, lease_until=None, updated_at=now, last_error_code="lease_expired")
         .returning(T.c.id)
     ).all()
     ids = [r.id for r in rows]
     if ids:
         conn.execute(
             sa.update(publish_attempts)
-            .where(publish_attempts.c.target_id.in_(ids),
-                   publish_attempts.c.outcome == AttemptOutcome.STARTED)
+            .where(publish_attempts.c.target_id.in_(ids), publish_attempts.c.outcome == AttemptOutcome.STARTED)
             .values(outcome=AttemptOutcome.LEASE_EXPIRED, finished_at=now)
         )
     return ids
@@ -602,8 +626,7 @@ def unknown_targets(conn: sa.Connection, limit: int) -> list[UnknownTarget]:
         .scalar_subquery()
     )
     rows = conn.execute(
-        sa.select(T.c.id, T.c.account_id, T.c.lease_token, T.c.content_fingerprint,
-                  latest.label("started_at"))
+        sa.select(T.c.id, T.c.account_id, T.c.lease_token, T.c.content_fingerprint, latest.label("started_at"))
         .where(live.UNKNOWN)
         .order_by(T.c.updated_at, T.c.id)
         .limit(limit)
@@ -615,8 +638,7 @@ def unknown_targets(conn: sa.Connection, limit: int) -> list[UnknownTarget]:
             started = datetime.fromisoformat(started)
         if started is not None:
             started = UtcDateTime().process_result_value(started, conn.dialect)
-        out.append(UnknownTarget(r.id, r.account_id, r.lease_token, started,
-                                 r.content_fingerprint))
+        out.append(UnknownTarget(r.id, r.account_id, r.lease_token, started, r.content_fingerprint))
     return out
 
 
@@ -628,8 +650,7 @@ def account_row(conn: sa.Connection, account_id: int) -> sa.Row[Any]:
 def target_post_ids(conn: sa.Connection, target_id: int) -> tuple[int, int]:
     """(post_id, kim_id) of a target, for audit events."""
     r = conn.execute(
-        sa.select(T.c.post_id, posts.c.kim_id).join(posts, posts.c.id == T.c.post_id)
-        .where(T.c.id == target_id)
+        sa.select(T.c.post_id, posts.c.kim_id).join(posts, posts.c.id == T.c.post_id).where(T.c.id == target_id)
     ).one()
     return r.post_id, r.kim_id
 
@@ -637,9 +658,7 @@ def target_post_ids(conn: sa.Connection, target_id: int) -> tuple[int, int]:
 # -- liveness ---------------------------------------------------------------
 
 
-def record_heartbeat(
-    conn: sa.Connection, name: str, kind: str, hostname: str, pid: int, now: datetime
-) -> None:
+def record_heartbeat(conn: sa.Connection, name: str, kind: str, hostname: str, pid: int, now: datetime) -> None:
     """Insert or refresh one heartbeat row (upsert on ``name``)."""
     values = {"name": name, "kind": kind, "hostname": hostname, "pid": pid, "seen_at": now}
     if conn.dialect.name == "postgresql":
@@ -664,9 +683,7 @@ def heartbeat_rows(conn: sa.Connection) -> list[sa.Row[Any]]:
     return list(conn.execute(sa.select(heartbeats).order_by(heartbeats.c.seen_at.desc())).all())
 
 
-def overdue_targets(
-    conn: sa.Connection, now: datetime, grace_seconds: float, limit: int = 50
-) -> list[sa.Row[Any]]:
+def overdue_targets(conn: sa.Connection, now: datetime, grace_seconds: float, limit: int = 50) -> list[sa.Row[Any]]:
     """Targets that should have moved and did not.
 
     ``scheduled`` / ``retry_wait`` due more than ``grace_seconds`` ago, and
@@ -677,8 +694,15 @@ def overdue_targets(
     return list(
         conn.execute(
             sa.select(
-                T.c.id, T.c.post_id, T.c.account_id, T.c.state, T.c.scheduled_at,
-                T.c.next_attempt_at, T.c.lease_until, A.c.handle, A.c.platform,
+                T.c.id,
+                T.c.post_id,
+                T.c.account_id,
+                T.c.state,
+                T.c.scheduled_at,
+                T.c.next_attempt_at,
+                T.c.lease_until,
+                A.c.handle,
+                A.c.platform,
                 A.c.status.label("account_status"),
             )
             .join(A, A.c.id == T.c.account_id)
@@ -697,23 +721,17 @@ def overdue_targets(
 
 def count_in_flight(conn: sa.Connection) -> int:
     """Targets claimed and not yet finished (queued or publishing): the partial lease index."""
-    return int(conn.execute(
-        sa.select(sa.func.count()).select_from(T)
-        .where(sa.text(_LIVE_LEASE))).scalar_one())
+    return int(conn.execute(sa.select(sa.func.count()).select_from(T).where(sa.text(_LIVE_LEASE))).scalar_one())
 
 
 def count_in_state(conn: sa.Connection, state: TargetState) -> int:
     """How many targets are in ``state``."""
-    return int(conn.execute(
-        sa.select(sa.func.count()).select_from(T).where(T.c.state == state)
-    ).scalar_one())
+    return int(conn.execute(sa.select(sa.func.count()).select_from(T).where(T.c.state == state)).scalar_one())
 
 
 def store_credentials(conn: sa.Connection, account_id: int, credentials_encrypted: str) -> None:
     """Replace an account's encrypted credentials (a connector renewed them)."""
-    conn.execute(
-        sa.update(A).where(A.c.id == account_id).values(credentials_encrypted=credentials_encrypted)
-    )
+    conn.execute(sa.update(A).where(A.c.id == account_id).values(credentials_encrypted=credentials_encrypted))
 
 
 def recurring_to_extend(conn: sa.Connection, before: datetime, limit: int) -> list[int]:
@@ -726,8 +744,11 @@ def recurring_to_extend(conn: sa.Connection, before: datetime, limit: int) -> li
             posts.c.schedule_kind == ScheduleKind.RECURRING,
             posts.c.review_state == ReviewState.APPROVED,
             sa.or_(posts.c.expanded_until.is_(None), posts.c.expanded_until < before),
-            sa.or_(posts.c.recurrence_until.is_(None), posts.c.expanded_until.is_(None),
-                   posts.c.recurrence_until > posts.c.expanded_until),
+            sa.or_(
+                posts.c.recurrence_until.is_(None),
+                posts.c.expanded_until.is_(None),
+                posts.c.recurrence_until > posts.c.expanded_until,
+            ),
         )
         .order_by(posts.c.expanded_until, posts.c.id)
         .limit(limit)

@@ -1,4 +1,5 @@
 """Engines and sessions for PostgreSQL (production) and SQLite (dev, demo, tests)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -13,6 +13,7 @@ target's newest row: totals "as of now" read only those rows through a
 partial index. A post that went missing keeps its last values seen, with
 ``remote_missing`` set and no growth.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -54,8 +55,7 @@ engagement_daily = sa.Table(
 engagement_budgets = sa.Table(
     "engagement_budgets",
     metadata,
-    sa.Column("account_id", sa.Integer, sa.ForeignKey("social_accounts.id", ondelete="CASCADE"),
-              primary_key=True),
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("social_accounts.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("window_start", UtcDateTime, nullable=True),
     sa.Column("calls_used", sa.Integer, nullable=False, default=0),
     sa.Column("paused_until", UtcDateTime, nullable=True),

@@ -4,6 +4,7 @@ Alembic is configured here rather than in an alembic.ini, from the
 migrations directory inside the installed package, so it works from any
 working directory and from a wheel.
 """
+
 from __future__ import annotations
 
 from importlib import resources

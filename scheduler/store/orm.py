@@ -9,6 +9,7 @@ the outside. Call :func:`start_mappers` once at start-up (it is idempotent).
 association proxy: ``post.media_ids = [3, 1]`` or ``post.media_ids.append(7)``
 work like on a plain list and are written as rows with positions 0, 1, ...
 """
+
 from __future__ import annotations
 
 import threading

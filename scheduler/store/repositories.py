@@ -4,18 +4,35 @@ The domain classes are mapped imperatively (``scheduler.store.orm``), so the
 queries select the entities themselves. Every repository works inside the
 session of its unit of work and never commits.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from scheduler.domain.model import (
-    ApiToken, AuditEvent, Destination, EngagementSnapshot, Kecamatan, Kelurahan, Kim, MediaAsset, Post,
-    PostTarget, Product, PublishAttempt, ReviewState, Role, SocialAccount, TargetState,
-    Umkm, User,
+    ApiToken,
+    AuditEvent,
+    Destination,
+    EngagementSnapshot,
+    Kecamatan,
+    Kelurahan,
+    Kim,
+    MediaAsset,
+    Post,
+    PostTarget,
+    Product,
+    PublishAttempt,
+    ReviewState,
+    Role,
+    SocialAccount,
+    TargetState,
+    Umkm,
+    User,
 )
 from scheduler.services import ports
 
@@ -60,8 +77,7 @@ class SqlKimRepository(_Base, ports.KimRepository):
         return self.session.scalars(sa.select(Kim).where(Kim.slug == slug)).first()
 
     def get_by_kelurahan(self, kelurahan_code: str) -> Kim | None:
-        return self.session.scalars(
-            sa.select(Kim).where(Kim.kelurahan_code == kelurahan_code)).first()
+        return self.session.scalars(sa.select(Kim).where(Kim.kelurahan_code == kelurahan_code)).first()
 
     def list(self) -> list[Kim]:
         return list(self.session.scalars(sa.select(Kim).order_by(Kim.name)))
@@ -72,8 +88,7 @@ class SqlUserRepository(_Base, ports.UserRepository):
 
     def get_by_email(self, email: str) -> User | None:
         # lower() on both sides: correct whatever the column type does.
-        return self.session.scalars(
-            sa.select(User).where(sa.func.lower(User.email) == email.strip().lower())).first()
+        return self.session.scalars(sa.select(User).where(sa.func.lower(User.email) == email.strip().lower())).first()
 
     def list_by_kim(self, kim_id: int, role: Role | None = None) -> list[User]:
         query = sa.select(User).where(User.kim_id == kim_id)
@@ -89,16 +104,18 @@ class SqlTokenRepository(_Base, ports.TokenRepository):
         return self.session.scalars(sa.select(ApiToken).where(ApiToken.prefix == prefix)).first()
 
     def list_for_user(self, user_id: int) -> list[ApiToken]:
-        return list(self.session.scalars(
-            sa.select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)))
+        return list(self.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)))
 
 
 class SqlAccountRepository(_Base, ports.AccountRepository):
     model = SocialAccount
 
     def list_by_kim(self, kim_id: int) -> list[SocialAccount]:
-        return list(self.session.scalars(
-            sa.select(SocialAccount).where(SocialAccount.kim_id == kim_id).order_by(SocialAccount.id)))
+        return list(
+            self.session.scalars(
+                sa.select(SocialAccount).where(SocialAccount.kim_id == kim_id).order_by(SocialAccount.id)
+            )
+        )
 
 
 class SqlSubjectRepository(ports.SubjectRepository):
@@ -127,13 +144,19 @@ class SqlSubjectRepository(ports.SubjectRepository):
         return self.session.get(Destination, id_)
 
     def list_products(self, kim_id: int) -> list[Product]:
-        return list(self.session.scalars(
-            sa.select(Product).join(Umkm, Umkm.id == Product.umkm_id)
-            .where(Umkm.kim_id == kim_id).order_by(Product.id)))
+        return list(
+            self.session.scalars(
+                sa.select(Product)
+                .join(Umkm, Umkm.id == Product.umkm_id)
+                .where(Umkm.kim_id == kim_id)
+                .order_by(Product.id)
+            )
+        )
 
     def list_destinations(self, kim_id: int) -> list[Destination]:
-        return list(self.session.scalars(
-            sa.select(Destination).where(Destination.kim_id == kim_id).order_by(Destination.id)))
+        return list(
+            self.session.scalars(sa.select(Destination).where(Destination.kim_id == kim_id).order_by(Destination.id))
+        )
 
 
 class SqlMediaRepository(_Base, ports.MediaRepository):
@@ -146,8 +169,9 @@ class SqlMediaRepository(_Base, ports.MediaRepository):
         return list(self.session.scalars(sa.select(MediaAsset).where(MediaAsset.id.in_(wanted))))
 
     def get_by_hash(self, kim_id: int, content_hash: str) -> MediaAsset | None:
-        return self.session.scalars(sa.select(MediaAsset).where(
-            MediaAsset.kim_id == kim_id, MediaAsset.content_hash == content_hash)).first()
+        return self.session.scalars(
+            sa.select(MediaAsset).where(MediaAsset.kim_id == kim_id, MediaAsset.content_hash == content_hash)
+        ).first()
 
 
 class SqlPostRepository(_Base, ports.PostRepository):
@@ -159,9 +183,12 @@ class SqlPostRepository(_Base, ports.PostRepository):
         post = self.session.get(Post, id_, with_for_update=True, populate_existing=True)
         if post is not None:
             self.session.scalars(
-                sa.select(PostTarget).where(PostTarget.post_id == id_)
-                .order_by(PostTarget.id).with_for_update()
-                .execution_options(populate_existing=True)).all()
+                sa.select(PostTarget)
+                .where(PostTarget.post_id == id_)
+                .order_by(PostTarget.id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            ).all()
         return post
 
     def list_by_kim(self, kim_id: int, state: ReviewState | None = None) -> list[Post]:
@@ -177,12 +204,10 @@ class SqlPostRepository(_Base, ports.PostRepository):
         if query.review is not None:
             stmt = stmt.where(Post.review_state == query.review)
         if query.target_state is not None:
-            stmt = stmt.where(sa.exists().where(PostTarget.post_id == Post.id,
-                                                PostTarget.state == query.target_state))
+            stmt = stmt.where(sa.exists().where(PostTarget.post_id == Post.id, PostTarget.state == query.target_state))
         if query.start is not None or query.end is not None:
             when = sa.func.coalesce(
-                sa.select(sa.func.min(PostTarget.scheduled_at))
-                .where(PostTarget.post_id == Post.id).scalar_subquery(),
+                sa.select(sa.func.min(PostTarget.scheduled_at)).where(PostTarget.post_id == Post.id).scalar_subquery(),
                 Post.schedule_at,
             )
             if query.start is not None:
@@ -190,8 +215,7 @@ class SqlPostRepository(_Base, ports.PostRepository):
             if query.end is not None:
                 stmt = stmt.where(when < query.end)
         total = self.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-        items = self.session.scalars(
-            stmt.order_by(Post.id.desc()).offset(query.offset).limit(query.limit))
+        items = self.session.scalars(stmt.order_by(Post.id.desc()).offset(query.offset).limit(query.limit))
         return list(items), int(total or 0)
 
 
@@ -202,8 +226,9 @@ class SqlTargetRepository(ports.TargetRepository):
     def get(self, id_: int) -> PostTarget | None:
         return self.session.get(PostTarget, id_)
 
-    def for_account_between(self, account_id: int, start: datetime, end: datetime,
-                            states: Iterable[TargetState] | None = None) -> list[PostTarget]:
+    def for_account_between(
+        self, account_id: int, start: datetime, end: datetime, states: Iterable[TargetState] | None = None
+    ) -> list[PostTarget]:
         query = sa.select(PostTarget).where(
             PostTarget.account_id == account_id,
             PostTarget.scheduled_at >= start,
@@ -213,21 +238,25 @@ class SqlTargetRepository(ports.TargetRepository):
             query = query.where(PostTarget.state.in_(list(states)))
         return list(self.session.scalars(query.order_by(PostTarget.scheduled_at)))
 
-    def for_account_in_states(self, account_id: int,
-                              states: Iterable[TargetState]) -> list[PostTarget]:
-        return list(self.session.scalars(
-            sa.select(PostTarget)
-            .where(PostTarget.account_id == account_id, PostTarget.state.in_(list(states)))
-            .order_by(PostTarget.id)))
+    def for_account_in_states(self, account_id: int, states: Iterable[TargetState]) -> list[PostTarget]:
+        return list(
+            self.session.scalars(
+                sa.select(PostTarget)
+                .where(PostTarget.account_id == account_id, PostTarget.state.in_(list(states)))
+                .order_by(PostTarget.id)
+            )
+        )
 
 
 class SqlAttemptRepository(_Base, ports.AttemptRepository):
     model = PublishAttempt
 
     def list_for_target(self, target_id: int) -> list[PublishAttempt]:
-        return list(self.session.scalars(
-            sa.select(PublishAttempt).where(PublishAttempt.target_id == target_id)
-            .order_by(PublishAttempt.number)))
+        return list(
+            self.session.scalars(
+                sa.select(PublishAttempt).where(PublishAttempt.target_id == target_id).order_by(PublishAttempt.number)
+            )
+        )
 
 
 class SqlSnapshotRepository(ports.SnapshotRepository):
@@ -239,9 +268,13 @@ class SqlSnapshotRepository(ports.SnapshotRepository):
         return snapshot
 
     def list_for_target(self, target_id: int) -> list[EngagementSnapshot]:
-        return list(self.session.scalars(
-            sa.select(EngagementSnapshot).where(EngagementSnapshot.target_id == target_id)
-            .order_by(EngagementSnapshot.captured_at, EngagementSnapshot.id)))
+        return list(
+            self.session.scalars(
+                sa.select(EngagementSnapshot)
+                .where(EngagementSnapshot.target_id == target_id)
+                .order_by(EngagementSnapshot.captured_at, EngagementSnapshot.id)
+            )
+        )
 
 
 class SqlAuditRepository(ports.AuditRepository):
@@ -252,18 +285,26 @@ class SqlAuditRepository(ports.AuditRepository):
         self.session.add(event)
         return event
 
-    def list(self, *, kim_id: int | None = None, post_id: int | None = None,
-             action: str | None = None) -> list[AuditEvent]:
+    def list(
+        self, *, kim_id: int | None = None, post_id: int | None = None, action: str | None = None
+    ) -> list[AuditEvent]:
         query = self._filtered(kim_id, post_id, action)
         return list(self.session.scalars(query.order_by(AuditEvent.id)))
 
-    def page(self, *, kim_id: int | None = None, post_id: int | None = None,
-             action: str | None = None, offset: int = 0,
-             limit: int = 100) -> tuple[list[AuditEvent], int]:
+    def page(
+        self,
+        *,
+        kim_id: int | None = None,
+        post_id: int | None = None,
+        action: str | None = None,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> tuple[list[AuditEvent], int]:
         query = self._filtered(kim_id, post_id, action)
         total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-        items = self.session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-                                     .offset(offset).limit(limit))
+        items = self.session.scalars(
+            query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).offset(offset).limit(limit)
+        )
         return list(items), int(total or 0)
 
     @staticmethod

@@ -4,6 +4,7 @@ Alembic's ``env.py`` and the migration tests compare against ``ALL_METADATA``,
 so a table added in a new module must be imported here or autogenerate (and
 the test that migrations equal the code) would not see it.
 """
+
 from __future__ import annotations
 
 from scheduler.store import engagement_tables  # noqa: F401 - registers on tables.metadata

@@ -5,6 +5,7 @@ Kecamatan and kelurahan live in different tables, so the kelurahan Blimbing in
 kecamatan Blimbing is no clash; should two kelurahan ever share a name, both
 get their kecamatan's code appended ("sumbersari-lowokwaru").
 """
+
 from __future__ import annotations
 
 import csv
@@ -48,9 +49,7 @@ def read_malang() -> tuple[list[Kecamatan], list[Kelurahan]]:
     text = resources.files("scheduler").joinpath("data", MALANG_CSV).read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(text)))
     if not rows or set(rows[0]) != {"kecamatan", "kelurahan"}:
-        raise SeedError(
-            f"{MALANG_CSV}: kolom harus 'kecamatan,kelurahan'. / columns must be 'kecamatan,kelurahan'."
-        )
+        raise SeedError(f"{MALANG_CSV}: kolom harus 'kecamatan,kelurahan'. / columns must be 'kecamatan,kelurahan'.")
     pairs = [(r["kecamatan"].strip(), r["kelurahan"].strip()) for r in rows]
     if any(not kec or not kel for kec, kel in pairs):
         raise SeedError(f"{MALANG_CSV}: ada baris kosong. / a row is empty.")

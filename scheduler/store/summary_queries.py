@@ -12,30 +12,40 @@ Neither touches ``engagement_snapshots``, so they stay fast however long the
 history is. ``is_latest`` is written as a SQL literal for the same reason as
 in ``queries.py`` (a partial index is only used for the literal predicate).
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Any, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
 from scheduler.store.engagement_tables import engagement_daily
 from scheduler.store.tables import (
-    destinations, kecamatan, kelurahan, kims, post_targets, posts, products, social_accounts,
+    destinations,
+    kecamatan,
+    kelurahan,
+    kims,
+    post_targets,
+    posts,
+    products,
+    social_accounts,
 )
 
 D = engagement_daily.c
 LATEST = sa.text("engagement_daily.is_latest")
 
 #: group name -> what a row is grouped by (kept in this order in the output)
-GROUPS = ("kim", "kelurahan", "kecamatan", "platform", "account", "subject", "category",
-          "day", "week", "month")
+GROUPS = ("kim", "kelurahan", "kecamatan", "platform", "account", "subject", "category", "day", "week", "month")
 TIME_GROUPS = ("day", "week", "month")
 
 
 def _interactions(prefix: str = "", columns: Any = D) -> sa.ColumnElement[int]:
-    return sum((sa.func.coalesce(getattr(columns, f"{prefix}{name}"), 0)
-                for name in ("likes", "comments", "shares", "saves")), sa.literal(0))
+    return sum(
+        (sa.func.coalesce(getattr(columns, f"{prefix}{name}"), 0) for name in ("likes", "comments", "shares", "saves")),
+        sa.literal(0),
+    )
 
 
 def _subject_label() -> sa.ColumnElement[str]:
@@ -43,8 +53,7 @@ def _subject_label() -> sa.ColumnElement[str]:
 
 
 def _category() -> sa.ColumnElement[str]:
-    return sa.func.coalesce(sa.func.nullif(products.c.category, ""),
-                            sa.func.nullif(destinations.c.category, ""))
+    return sa.func.coalesce(sa.func.nullif(products.c.category, ""), sa.func.nullif(destinations.c.category, ""))
 
 
 def _inner_keys(group: str, day_column: sa.ColumnElement) -> list[sa.ColumnElement]:
@@ -78,17 +87,17 @@ def _outer(group: str, sub: Any) -> tuple[sa.FromClause, list[sa.ColumnElement]]
         return sub, [c.platform.label("key"), c.platform.label("label")]
     if group == "account":
         source = sub.join(social_accounts, social_accounts.c.id == c.account_id)
-        return source, [c.account_id.label("key"), social_accounts.c.handle.label("label"),
-                        c.platform.label("platform")]
+        return source, [
+            c.account_id.label("key"),
+            social_accounts.c.handle.label("label"),
+            c.platform.label("platform"),
+        ]
     if group in ("subject", "category"):
-        source = sub.outerjoin(
-            products, sa.and_(c.subject_kind == "product", products.c.id == c.subject_id)
-        ).outerjoin(
+        source = sub.outerjoin(products, sa.and_(c.subject_kind == "product", products.c.id == c.subject_id)).outerjoin(
             destinations, sa.and_(c.subject_kind == "destination", destinations.c.id == c.subject_id)
         )
         if group == "subject":
-            return source, [c.subject_kind.label("key"), c.subject_id.label("key2"),
-                            _subject_label().label("label")]
+            return source, [c.subject_kind.label("key"), c.subject_id.label("key2"), _subject_label().label("label")]
         return source, [_category().label("key"), _category().label("label")]
     return sub, [c.day.label("key"), c.day.label("label")]
 
@@ -101,8 +110,14 @@ def _filters(query: sa.Select, kim_ids: Sequence[int] | None, platform: str | No
     return query
 
 
-def _aggregate(group: str, where: list[sa.ColumnElement], prefix: str, day_column: sa.ColumnElement,
-               kim_ids: Sequence[int] | None, platform: str | None) -> sa.Select:
+def _aggregate(
+    group: str,
+    where: list[sa.ColumnElement],
+    prefix: str,
+    day_column: sa.ColumnElement,
+    kim_ids: Sequence[int] | None,
+    platform: str | None,
+) -> sa.Select:
     """Aggregate the rollup rows by the few columns ``group`` needs, then label them.
 
     Two levels on purpose: the big aggregation runs over narrow rollup rows
@@ -112,18 +127,20 @@ def _aggregate(group: str, where: list[sa.ColumnElement], prefix: str, day_colum
     """
     interactions = _interactions(prefix)
     inner_keys = _inner_keys(group, day_column)
-    metrics = [sa.func.sum(getattr(D, f"{prefix}{n}")).label(n)
-               for n in ("likes", "comments", "shares", "views", "reach", "saves")]
+    metrics = [
+        sa.func.sum(getattr(D, f"{prefix}{n}")).label(n)
+        for n in ("likes", "comments", "shares", "views", "reach", "saves")
+    ]
     inner = (
         sa.select(
             *inner_keys,
             sa.func.count().label("posts"),
             *metrics,
             sa.func.sum(interactions).label("interactions"),
-            sa.func.sum(sa.case((getattr(D, f"{prefix}views").is_not(None), interactions), else_=0))
-            .label("interactions_with_views"),
-            sa.func.sum(sa.case((getattr(D, f"{prefix}views").is_not(None), 1), else_=0))
-            .label("posts_with_views"),
+            sa.func.sum(sa.case((getattr(D, f"{prefix}views").is_not(None), interactions), else_=0)).label(
+                "interactions_with_views"
+            ),
+            sa.func.sum(sa.case((getattr(D, f"{prefix}views").is_not(None), 1), else_=0)).label("posts_with_views"),
             sa.func.sum(sa.case((D.remote_missing, 1), else_=0)).label("missing"),
             sa.func.max(D.captured_at).label("captured_at"),
         )
@@ -137,8 +154,7 @@ def _aggregate(group: str, where: list[sa.ColumnElement], prefix: str, day_colum
         sa.select(
             *keys,
             sa.func.sum(c.posts).label("posts"),
-            *[sa.func.sum(getattr(c, n)).label(n) for n in ("likes", "comments", "shares", "views",
-                                                           "reach", "saves")],
+            *[sa.func.sum(getattr(c, n)).label(n) for n in ("likes", "comments", "shares", "views", "reach", "saves")],
             sa.func.sum(c.interactions).label("interactions"),
             sa.func.sum(c.interactions_with_views).label("interactions_with_views"),
             sa.func.sum(c.posts_with_views).label("posts_with_views"),
@@ -150,17 +166,20 @@ def _aggregate(group: str, where: list[sa.ColumnElement], prefix: str, day_colum
     )
 
 
-def totals_query(group: str, first: date, last: date, *, kim_ids: Sequence[int] | None = None,
-                 platform: str | None = None) -> sa.Select:
+def totals_query(
+    group: str, first: date, last: date, *, kim_ids: Sequence[int] | None = None, platform: str | None = None
+) -> sa.Select:
     """Per group: posts, latest cumulative metrics, interactions (all / where views are known),
     posts missing on the platform, newest capture. Posts published ``first``..``last`` (local days).
     """
-    return _aggregate(group, [LATEST, D.published_day >= first, D.published_day <= last], "",
-                      D.published_day, kim_ids, platform)
+    return _aggregate(
+        group, [LATEST, D.published_day >= first, D.published_day <= last], "", D.published_day, kim_ids, platform
+    )
 
 
-def growth_query(group: str, first: date, last: date, *, kim_ids: Sequence[int] | None = None,
-                 platform: str | None = None) -> sa.Select:
+def growth_query(
+    group: str, first: date, last: date, *, kim_ids: Sequence[int] | None = None, platform: str | None = None
+) -> sa.Select:
     """Per group: what was gained during local days ``first``..``last`` (sums of daily deltas).
 
     ``posts`` counts post-days here (a post measured on three days of the
@@ -169,16 +188,41 @@ def growth_query(group: str, first: date, last: date, *, kim_ids: Sequence[int] 
     return _aggregate(group, [D.day >= first, D.day <= last], "d_", D.day, kim_ids, platform)
 
 
-def post_rows_query(first: date, last: date, *, kim_ids: Sequence[int] | None = None,
-                    platform: str | None = None, account_id: int | None = None) -> sa.Select:
+def post_rows_query(
+    first: date,
+    last: date,
+    *,
+    kim_ids: Sequence[int] | None = None,
+    platform: str | None = None,
+    account_id: int | None = None,
+) -> sa.Select:
     """One row per target published in the period (latest values), for medians and rankings."""
     query = (
-        sa.select(D.target_id, D.kim_id, D.account_id, D.platform, D.published_at, D.published_day,
-                  D.likes, D.comments, D.shares, D.views, D.reach, D.saves, D.remote_missing,
-                  D.captured_at, _interactions().label("interactions"), kims.c.slug.label("kim_slug"),
-                  kims.c.timezone.label("timezone"), social_accounts.c.timezone.label("account_timezone"))
-        .select_from(engagement_daily.join(kims, kims.c.id == D.kim_id)
-                     .join(social_accounts, social_accounts.c.id == D.account_id))
+        sa.select(
+            D.target_id,
+            D.kim_id,
+            D.account_id,
+            D.platform,
+            D.published_at,
+            D.published_day,
+            D.likes,
+            D.comments,
+            D.shares,
+            D.views,
+            D.reach,
+            D.saves,
+            D.remote_missing,
+            D.captured_at,
+            _interactions().label("interactions"),
+            kims.c.slug.label("kim_slug"),
+            kims.c.timezone.label("timezone"),
+            social_accounts.c.timezone.label("account_timezone"),
+        )
+        .select_from(
+            engagement_daily.join(kims, kims.c.id == D.kim_id).join(
+                social_accounts, social_accounts.c.id == D.account_id
+            )
+        )
         .where(LATEST, D.published_day >= first, D.published_day <= last)
     )
     if account_id is not None:
@@ -186,19 +230,37 @@ def post_rows_query(first: date, last: date, *, kim_ids: Sequence[int] | None = 
     return _filters(query, kim_ids, platform)
 
 
-def top_posts_query(first: date, last: date, limit: int, *, kim_ids: Sequence[int] | None = None,
-                    platform: str | None = None) -> sa.Select:
+def top_posts_query(
+    first: date, last: date, limit: int, *, kim_ids: Sequence[int] | None = None, platform: str | None = None
+) -> sa.Select:
     """The posts with the most interactions published in the period, with text and permalink."""
     interactions = _interactions()
     query = (
-        sa.select(D.target_id, D.platform, D.published_at, D.published_day, D.likes, D.comments,
-                  D.shares, D.views, D.reach, D.saves, D.remote_missing, interactions.label("interactions"),
-                  kims.c.slug.label("kim_slug"), kims.c.name.label("kim_name"),
-                  post_targets.c.permalink, posts.c.text, social_accounts.c.handle)
-        .select_from(engagement_daily.join(kims, kims.c.id == D.kim_id)
-                     .join(post_targets, post_targets.c.id == D.target_id)
-                     .join(posts, posts.c.id == post_targets.c.post_id)
-                     .join(social_accounts, social_accounts.c.id == D.account_id))
+        sa.select(
+            D.target_id,
+            D.platform,
+            D.published_at,
+            D.published_day,
+            D.likes,
+            D.comments,
+            D.shares,
+            D.views,
+            D.reach,
+            D.saves,
+            D.remote_missing,
+            interactions.label("interactions"),
+            kims.c.slug.label("kim_slug"),
+            kims.c.name.label("kim_name"),
+            post_targets.c.permalink,
+            posts.c.text,
+            social_accounts.c.handle,
+        )
+        .select_from(
+            engagement_daily.join(kims, kims.c.id == D.kim_id)
+            .join(post_targets, post_targets.c.id == D.target_id)
+            .join(posts, posts.c.id == post_targets.c.post_id)
+            .join(social_accounts, social_accounts.c.id == D.account_id)
+        )
         .where(LATEST, D.published_day >= first, D.published_day <= last)
         .order_by(interactions.desc(), D.target_id)
         .limit(limit)
@@ -209,8 +271,7 @@ def top_posts_query(first: date, last: date, limit: int, *, kim_ids: Sequence[in
 def coverage_query(since: sa.ColumnElement | object) -> sa.Select:
     """Every kelurahan with its KIM (if any), accounts, and publications since ``since``."""
     published = (
-        sa.select(posts.c.kim_id.label("kim_id"),
-                  sa.func.count().label("published_recent"))
+        sa.select(posts.c.kim_id.label("kim_id"), sa.func.count().label("published_recent"))
         .select_from(post_targets.join(posts, posts.c.id == post_targets.c.post_id))
         .where(sa.text("post_targets.state = 'published'"), post_targets.c.published_at >= since)
         .group_by(posts.c.kim_id)
@@ -225,15 +286,23 @@ def coverage_query(since: sa.ColumnElement | object) -> sa.Select:
     )
     accounts = (
         sa.select(social_accounts.c.kim_id, sa.func.count().label("accounts"))
-        .group_by(social_accounts.c.kim_id).subquery()
+        .group_by(social_accounts.c.kim_id)
+        .subquery()
     )
     return (
-        sa.select(kelurahan.c.code, kelurahan.c.name, kecamatan.c.name.label("kecamatan"),
-                  kims.c.id.label("kim_id"), kims.c.slug, kims.c.name.label("kim_name"),
-                  kims.c.formed_on, kims.c.created_at,
-                  sa.func.coalesce(accounts.c.accounts, 0).label("accounts"),
-                  sa.func.coalesce(published.c.published_recent, 0).label("published_recent"),
-                  last.c.last_at)
+        sa.select(
+            kelurahan.c.code,
+            kelurahan.c.name,
+            kecamatan.c.name.label("kecamatan"),
+            kims.c.id.label("kim_id"),
+            kims.c.slug,
+            kims.c.name.label("kim_name"),
+            kims.c.formed_on,
+            kims.c.created_at,
+            sa.func.coalesce(accounts.c.accounts, 0).label("accounts"),
+            sa.func.coalesce(published.c.published_recent, 0).label("published_recent"),
+            last.c.last_at,
+        )
         .select_from(
             kelurahan.join(kecamatan, kecamatan.c.code == kelurahan.c.kecamatan_code)
             .outerjoin(kims, kims.c.kelurahan_code == kelurahan.c.code)

@@ -14,9 +14,10 @@ The partial indexes on ``post_targets`` are what keep dispatch O(due rows):
 each covers only the rows in one live state, so a million published targets
 do not make "what is due now?" slower.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -58,7 +59,7 @@ BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 def utcnow() -> datetime:
     """Default for created_at/updated_at (the store may read the clock; the domain may not)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _id(big: bool = False) -> sa.Column:
@@ -302,9 +303,7 @@ posts = sa.Table(
     sa.Column("rejection_reason", sa.Text, nullable=True),
     _created_at(),
     sa.Column("updated_at", UtcDateTime, nullable=False, default=utcnow, onupdate=utcnow),
-    sa.CheckConstraint(
-        "(subject_kind IS NULL) = (subject_id IS NULL)", name="subject_pair"
-    ),
+    sa.CheckConstraint("(subject_kind IS NULL) = (subject_id IS NULL)", name="subject_pair"),
     sa.Index(None, "kim_id", "created_at"),
     sa.Index(None, "author_id"),
     # CSV import: the same row twice creates nothing.

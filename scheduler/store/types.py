@@ -8,10 +8,11 @@
 - ``JsonList`` / ``JsonDict``: JSON (JSONB on PostgreSQL), mutation-tracked.
 - ``SlotList``: ``list[PostingSlot]`` as ``[{"weekday": 0, "at": "09:00"}]``.
 """
+
 from __future__ import annotations
 
 import enum
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,7 +21,7 @@ from sqlalchemy.ext.mutable import MutableDict, MutableList
 
 from scheduler.domain.model import PostingSlot
 
-UTC = timezone.utc
+UTC = UTC
 
 
 class StoreValueError(ValueError):
@@ -150,8 +151,7 @@ class _JsonDictType(_Json):
             return {}
         if not isinstance(value, dict):
             raise StoreValueError(
-                f"Diharapkan objek (dict), bukan {type(value).__name__}. "
-                f"/ Expected a dict, not {type(value).__name__}."
+                f"Diharapkan objek (dict), bukan {type(value).__name__}. / Expected a dict, not {type(value).__name__}."
             )
         return value
 
@@ -159,12 +159,12 @@ class _JsonDictType(_Json):
         return {} if value is None else value
 
 
-def JsonList() -> sa.types.TypeEngine[Any]:  # noqa: N802 - reads like a type
+def JsonList() -> sa.types.TypeEngine[Any]:
     """A JSON array; in-place changes (``post.tags.append(...)``) are tracked."""
     return MutableList.as_mutable(_JsonListType())
 
 
-def JsonDict() -> sa.types.TypeEngine[Any]:  # noqa: N802 - reads like a type
+def JsonDict() -> sa.types.TypeEngine[Any]:
     """A JSON object; in-place changes (``event.detail["k"] = v``) are tracked."""
     return MutableDict.as_mutable(_JsonDictType())
 
@@ -181,7 +181,7 @@ class _SlotListType(_Json):
         return [] if value is None else [slot_from_json(item) for item in value]
 
 
-def SlotList() -> sa.types.TypeEngine[Any]:  # noqa: N802 - reads like a type
+def SlotList() -> sa.types.TypeEngine[Any]:
     """``list[PostingSlot]`` as ``[{"weekday": 0, "at": "09:00"}]``; appends are tracked."""
     return MutableList.as_mutable(_SlotListType())
 

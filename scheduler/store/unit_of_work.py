@@ -5,10 +5,12 @@ half-way writes nothing. Sessions use ``expire_on_commit=False``: services
 return the entities they changed, and callers read them after the block,
 when the session is closed (the objects are detached but keep their values).
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -23,8 +25,7 @@ from scheduler.store.db import make_engine, make_session_factory
 class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     """Open with a session factory (``make_session_factory``) or an engine."""
 
-    def __init__(self, session_factory: Callable[..., Session] | None = None, *,
-                 engine: Engine | None = None) -> None:
+    def __init__(self, session_factory: Callable[..., Session] | None = None, *, engine: Engine | None = None) -> None:
         if session_factory is None:
             if engine is None:
                 raise ValueError("SqlAlchemyUnitOfWork needs a session factory or an engine")

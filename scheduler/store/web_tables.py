@@ -10,6 +10,7 @@ session id the browser holds (256 random bits, so a fast hash is enough, as
 for API tokens), and ``login_failures.key_hash`` the SHA-256 of
 "e-mail|client address", so the table holds no e-mail addresses.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -56,46 +57,65 @@ class SessionRow:
     revoked_at: datetime | None
 
 
-def insert_session(conn: sa.Connection, *, token_hash: str, user_id: int, now: datetime,
-                   expires_at: datetime) -> int:
+def insert_session(conn: sa.Connection, *, token_hash: str, user_id: int, now: datetime, expires_at: datetime) -> int:
     """Store a new session; returns its row id."""
-    result = conn.execute(web_sessions.insert().values(
-        token_hash=token_hash, user_id=user_id, created_at=now, last_seen_at=now,
-        expires_at=expires_at))
+    result = conn.execute(
+        web_sessions.insert().values(
+            token_hash=token_hash, user_id=user_id, created_at=now, last_seen_at=now, expires_at=expires_at
+        )
+    )
     return int(result.inserted_primary_key[0])
 
 
 def find_session(conn: sa.Connection, token_hash: str) -> SessionRow | None:
     """The session with this hash, revoked or not (None: unknown)."""
-    row = conn.execute(sa.select(
-        web_sessions.c.id, web_sessions.c.user_id, web_sessions.c.created_at,
-        web_sessions.c.last_seen_at, web_sessions.c.expires_at, web_sessions.c.revoked_at,
-    ).where(web_sessions.c.token_hash == token_hash)).first()
+    row = conn.execute(
+        sa.select(
+            web_sessions.c.id,
+            web_sessions.c.user_id,
+            web_sessions.c.created_at,
+            web_sessions.c.last_seen_at,
+            web_sessions.c.expires_at,
+            web_sessions.c.revoked_at,
+        ).where(web_sessions.c.token_hash == token_hash)
+    ).first()
     return SessionRow(*row) if row else None
 
 
 def touch_session(conn: sa.Connection, session_id: int, now: datetime) -> None:
-    conn.execute(web_sessions.update().where(web_sessions.c.id == session_id)
-                 .values(last_seen_at=now))
+    conn.execute(web_sessions.update().where(web_sessions.c.id == session_id).values(last_seen_at=now))
 
 
 def revoke_session(conn: sa.Connection, token_hash: str, now: datetime) -> int:
     """Revoke one session; returns how many rows changed (0 or 1)."""
-    return conn.execute(web_sessions.update().where(
-        web_sessions.c.token_hash == token_hash, web_sessions.c.revoked_at.is_(None),
-    ).values(revoked_at=now)).rowcount
+    return conn.execute(
+        web_sessions.update()
+        .where(
+            web_sessions.c.token_hash == token_hash,
+            web_sessions.c.revoked_at.is_(None),
+        )
+        .values(revoked_at=now)
+    ).rowcount
 
 
 def revoke_user_sessions(conn: sa.Connection, user_id: int, now: datetime) -> int:
     """Revoke every live session of a user ("sign out everywhere")."""
-    return conn.execute(web_sessions.update().where(
-        web_sessions.c.user_id == user_id, web_sessions.c.revoked_at.is_(None),
-    ).values(revoked_at=now)).rowcount
+    return conn.execute(
+        web_sessions.update()
+        .where(
+            web_sessions.c.user_id == user_id,
+            web_sessions.c.revoked_at.is_(None),
+        )
+        .values(revoked_at=now)
+    ).rowcount
 
 
 def count_failures(conn: sa.Connection, key_hash: str, since: datetime) -> int:
-    return conn.execute(sa.select(sa.func.count()).select_from(login_failures).where(
-        login_failures.c.key_hash == key_hash, login_failures.c.at >= since)).scalar_one()
+    return conn.execute(
+        sa.select(sa.func.count())
+        .select_from(login_failures)
+        .where(login_failures.c.key_hash == key_hash, login_failures.c.at >= since)
+    ).scalar_one()
 
 
 def add_failure(conn: sa.Connection, key_hash: str, now: datetime) -> None:
@@ -112,7 +132,9 @@ def clear_failures(conn: sa.Connection, key_hash: str, before: datetime | None =
 
 def purge(conn: sa.Connection, *, sessions_ended_before: datetime, failures_before: datetime) -> None:
     """Forget sessions that ended (expired or revoked) and failures out of the throttle window."""
-    conn.execute(web_sessions.delete().where(sa.or_(
-        web_sessions.c.expires_at < sessions_ended_before,
-        web_sessions.c.revoked_at < sessions_ended_before)))
+    conn.execute(
+        web_sessions.delete().where(
+            sa.or_(web_sessions.c.expires_at < sessions_ended_before, web_sessions.c.revoked_at < sessions_ended_before)
+        )
+    )
     conn.execute(login_failures.delete().where(login_failures.c.at < failures_before))

@@ -11,6 +11,7 @@ to render this definition"). Only the files are used: fastapi-offline's own
 script, which the Content-Security-Policy refuses, so the page is Siar's own
 (``templates/api_docs.html``) and Swagger UI starts from ``static/api-docs.js``.
 """
+
 from __future__ import annotations
 
 from importlib.resources import files
@@ -29,8 +30,9 @@ def swagger_ui_directory() -> Path:
     directory = Path(str(files("fastapi_offline") / "static"))
     missing = [name for name in SWAGGER_UI_FILES if not (directory / name).is_file()]
     if missing:
-        raise RuntimeError(f"fastapi-offline has no {', '.join(missing)} in {directory}: "
-                           "the /api/docs page cannot be served")
+        raise RuntimeError(
+            f"fastapi-offline has no {', '.join(missing)} in {directory}: the /api/docs page cannot be served"
+        )
     return directory
 
 
@@ -41,6 +43,9 @@ def install(app: FastAPI) -> None:
 
     @app.get("/api/docs", include_in_schema=False)
     def api_docs() -> HTMLResponse:
-        html = environment().get_template("api_docs.html").render(
-            title="Siar API", assets=ASSETS, openapi_url=app.openapi_url or "/api/openapi.json")
+        html = (
+            environment()
+            .get_template("api_docs.html")
+            .render(title="Siar API", assets=ASSETS, openapi_url=app.openapi_url or "/api/openapi.json")
+        )
         return HTMLResponse(html)

@@ -6,10 +6,12 @@ served by Siar itself (``api_docs.py``: no CDN, Siar may run on an intranet).
 Every answer carries the security headers (``security_headers.py``) and
 every GET also answers HEAD (``head_requests.py``).
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import sqlalchemy as sa
 from fastapi import FastAPI
@@ -42,13 +44,16 @@ class SiarApp(FastAPI):
 
     def build_middleware_stack(self) -> ASGIApp:
         production = self.state.siar.settings.is_production
-        return SecurityHeadersMiddleware(HeadAsGetMiddleware(super().build_middleware_stack()),
-                                         production=production)
+        return SecurityHeadersMiddleware(HeadAsGetMiddleware(super().build_middleware_stack()), production=production)
 
 
-def create_app(settings: Settings | None = None, *, engine: sa.Engine | None = None,
-               clock: Callable[[], Any] | None = None,
-               connector_for: Callable[[str], Any] | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: sa.Engine | None = None,
+    clock: Callable[[], Any] | None = None,
+    connector_for: Callable[[str], Any] | None = None,
+) -> FastAPI:
     """Build the app; ``engine``, ``clock`` and ``connector_for`` are for tests."""
     from scheduler.web import api_docs, auth
     from scheduler.web.api import api_router
@@ -61,7 +66,7 @@ def create_app(settings: Settings | None = None, *, engine: sa.Engine | None = N
         title="Siar API",
         version="1",
         description="Penjadwal unggahan media sosial KIM Kota Malang / "
-                    "social-media scheduler for the KIM of Kota Malang.",
+        "social-media scheduler for the KIM of Kota Malang.",
         openapi_url="/api/openapi.json",
         docs_url=None,
         redoc_url=None,

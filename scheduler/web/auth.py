@@ -6,6 +6,7 @@ token is in a second, script-readable cookie and in the login answer, and
 must come back as ``X-CSRF-Token`` (or form field ``csrf_token``) on every
 state-changing request authenticated by the cookie.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,14 @@ from scheduler.domain.errors import DomainError, NotAllowed
 from scheduler.services.people import sessions
 from scheduler.services.people.login_throttle import LoginThrottled
 from scheduler.web.deps import (
-    CSRF_COOKIE, SESSION_COOKIE, ActorDep, EngineDep, NowDep, SettingsDep, UowDep, refuse_cross_origin,
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    ActorDep,
+    EngineDep,
+    NowDep,
+    SettingsDep,
+    UowDep,
+    refuse_cross_origin,
 )
 from scheduler.web.errors import BadRequest, Unauthenticated
 from scheduler.web.pages.home import safe_next, sign_in_form
@@ -62,29 +70,41 @@ async def _login_input(request: Request) -> tuple[LoginIn, bool]:
         try:
             raw = json.loads(await request.body() or b"null")
         except ValueError:
-            raise BadRequest("malformed_json", "Isi permintaan bukan JSON yang sah.",
-                             "The request body is not valid JSON.") from None
+            raise BadRequest(
+                "malformed_json", "Isi permintaan bukan JSON yang sah.", "The request body is not valid JSON."
+            ) from None
     try:
         return LoginIn.model_validate(raw), is_form
     except ValidationError as error:
-        raise RequestValidationError(
-            [{**e, "loc": ("body", *e["loc"])} for e in error.errors()]) from None
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in error.errors()]) from None
 
 
 @router.post(
-    "/login", response_model=LoginOut,
-    responses={303: {"description": "Form sign-in: redirect to `next`"},
-               **{status: {**entry, "content": {"text/html": {"schema": {"type": "string"}}},
-                           "description": f"{entry['description']}; a form sign-in gets the sign-in page "
-                                          "again (HTML) with the message"}
-                  for status, entry in error_responses(401, 429).items()}},
-    openapi_extra={"requestBody": {"required": True, "content": {
-        "application/json": {"schema": LoginIn.model_json_schema()},
-        "application/x-www-form-urlencoded": {"schema": LoginIn.model_json_schema()},
-    }}},
+    "/login",
+    response_model=LoginOut,
+    responses={
+        303: {"description": "Form sign-in: redirect to `next`"},
+        **{
+            status: {
+                **entry,
+                "content": {"text/html": {"schema": {"type": "string"}}},
+                "description": f"{entry['description']}; a form sign-in gets the sign-in page "
+                "again (HTML) with the message",
+            }
+            for status, entry in error_responses(401, 429).items()
+        },
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": LoginIn.model_json_schema()},
+                "application/x-www-form-urlencoded": {"schema": LoginIn.model_json_schema()},
+            },
+        }
+    },
 )
-async def login(request: Request, uow: UowDep, engine: EngineDep, now: NowDep,
-                settings: SettingsDep) -> Response:
+async def login(request: Request, uow: UowDep, engine: EngineDep, now: NowDep, settings: SettingsDep) -> Response:
     """Check e-mail and password (argon2), open a session, set the cookies.
 
     A sign-in posted from another site is refused (login CSRF: signing the
@@ -97,8 +117,7 @@ async def login(request: Request, uow: UowDep, engine: EngineDep, now: NowDep,
     data, is_form = await _login_input(request)
     client = request.client.host if request.client else "unknown"
     try:
-        issued = sessions.sign_in(uow, engine, email=data.email, password=data.password,
-                                  client=client, now=now)
+        issued = sessions.sign_in(uow, engine, email=data.email, password=data.password, client=client, now=now)
     except (NotAllowed, LoginThrottled) as error:
         failure: DomainError = error
         if isinstance(error, NotAllowed):  # bad_credentials
@@ -107,31 +126,44 @@ async def login(request: Request, uow: UowDep, engine: EngineDep, now: NowDep,
             return sign_in_form(request, data.next, error=failure, email=data.email)
         raise failure from None
     user = issued.user
-    body = LoginOut(user=UserOut.model_validate(user), csrf_token=issued.csrf_token,
-                    expires_at=issued.expires_at)
+    body = LoginOut(user=UserOut.model_validate(user), csrf_token=issued.csrf_token, expires_at=issued.expires_at)
     response: Response
     if is_form:
         response = RedirectResponse(safe_next(data.next), status_code=303)
     else:
         response = JSONResponse(body.model_dump(mode="json"))
     max_age = int(sessions.ABSOLUTE_LIFETIME.total_seconds())
-    response.set_cookie(SESSION_COOKIE, issued.session_id, max_age=max_age, path="/",
-                        secure=settings.session_cookie_secure, httponly=True, samesite="lax")
+    response.set_cookie(
+        SESSION_COOKIE,
+        issued.session_id,
+        max_age=max_age,
+        path="/",
+        secure=settings.session_cookie_secure,
+        httponly=True,
+        samesite="lax",
+    )
     # Readable by the page's own scripts (double-submit); useless to another site.
-    response.set_cookie(CSRF_COOKIE, issued.csrf_token, max_age=max_age, path="/",
-                        secure=settings.session_cookie_secure, httponly=False, samesite="lax")
+    response.set_cookie(
+        CSRF_COOKIE,
+        issued.csrf_token,
+        max_age=max_age,
+        path="/",
+        secure=settings.session_cookie_secure,
+        httponly=False,
+        samesite="lax",
+    )
     return response
 
 
 def _clear(response: Response, settings: Any) -> None:
     for name in (SESSION_COOKIE, CSRF_COOKIE):
-        response.delete_cookie(name, path="/", secure=settings.session_cookie_secure,
-                               httponly=name == SESSION_COOKIE, samesite="lax")
+        response.delete_cookie(
+            name, path="/", secure=settings.session_cookie_secure, httponly=name == SESSION_COOKIE, samesite="lax"
+        )
 
 
 @router.post("/logout", status_code=204)
-def logout(request: Request, actor: ActorDep, engine: EngineDep, now: NowDep,
-           settings: SettingsDep) -> Response:
+def logout(request: Request, actor: ActorDep, engine: EngineDep, now: NowDep, settings: SettingsDep) -> Response:
     """End this browser's session (with a bearer token there is none: nothing happens)."""
     session_id = getattr(request.state, "session_id", None)
     if session_id:
@@ -146,8 +178,7 @@ class LogoutAllOut(OutputModel):
 
 
 @router.post("/logout-all", response_model=LogoutAllOut)
-def logout_everywhere(actor: ActorDep, engine: EngineDep, now: NowDep,
-                      settings: SettingsDep) -> Response:
+def logout_everywhere(actor: ActorDep, engine: EngineDep, now: NowDep, settings: SettingsDep) -> Response:
     """End every session of the signed-in user, on every device."""
     count = sessions.sign_out_everywhere(engine, actor.user_id or 0, now=now)
     response = JSONResponse({"revoked_sessions": count})

@@ -14,11 +14,13 @@ calendar decides whether the day exists.
   offset is refused as ``naive_datetime`` ("waktu tanpa zona waktu"); a
   schedule reads it as a wall-clock time in its ``timezone``.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Annotated, Any, Callable
+from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BeforeValidator
 from pydantic_core import PydanticCustomError
@@ -26,21 +28,23 @@ from pydantic_core import PydanticCustomError
 from scheduler.domain.errors import InvalidInput
 
 DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-DATETIME_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
-                         r"(?:[Zz]|[+-][0-9]{2}:[0-9]{2})?")
+DATETIME_RE = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
+    r"(?:[Zz]|[+-][0-9]{2}:[0-9]{2})?"
+)
 
 DATE_ERROR = "date_format"
 DATETIME_ERROR = "datetime_format"
 
 
-def _text_shaped(shape: re.Pattern[str], error: str, example: str,
-                 already: type) -> Callable[[Any], Any]:
+def _text_shaped(shape: re.Pattern[str], error: str, example: str, already: type) -> Callable[[Any], Any]:
     def check(value: Any) -> Any:
         if isinstance(value, already):  # Python callers (tests, services) pass the object itself
             return value
         if not isinstance(value, str) or not shape.fullmatch(value):
             raise PydanticCustomError(error, "Input should be text like {example}", {"example": example})
         return value
+
     return check
 
 
@@ -62,5 +66,6 @@ def parse_date(value: str | None, field: str) -> date | None:
             raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput("bad_date", "Tanggal harus berbentuk YYYY-MM-DD.",
-                           "The date must look like YYYY-MM-DD.", field=field) from None
+        raise InvalidInput(
+            "bad_date", "Tanggal harus berbentuk YYYY-MM-DD.", "The date must look like YYYY-MM-DD.", field=field
+        ) from None

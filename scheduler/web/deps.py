@@ -6,11 +6,13 @@ that change state must carry the session's CSRF token (``X-CSRF-Token``
 header, or a ``csrf_token`` form field); bearer requests need none, since a
 browser never adds that header on its own.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Annotated, Any, Callable
+from datetime import UTC, datetime
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -21,9 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from config.settings import Settings
 from scheduler.domain.errors import NotAllowed
 from scheduler.domain.model import Role
-from scheduler.services.people import sessions
-from scheduler.services.people import tokens
-from scheduler.services.people import users
+from scheduler.services.people import sessions, tokens, users
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import GRANTS, Cap, require_role
 from scheduler.services.ports import AbstractUnitOfWork
@@ -39,7 +39,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -86,24 +86,35 @@ NowDep = Annotated[datetime, Depends(get_now)]
 
 # The two ways to sign in, declared so the OpenAPI document says every operation that needs
 # one of them needs it (``auto_error=False``: ``current_actor`` reads and checks both itself).
-_TOKEN = HTTPBearer(auto_error=False, scheme_name="token",
-                    description="API token `siar_<prefix>_<secret>` (`siar token create EMAIL`)")
-_SESSION = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, scheme_name="session",
-                        description="Browser session from `POST /auth/login`; changes also need the "
-                                    "`X-CSRF-Token` header")
+_TOKEN = HTTPBearer(
+    auto_error=False, scheme_name="token", description="API token `siar_<prefix>_<secret>` (`siar token create EMAIL`)"
+)
+_SESSION = APIKeyCookie(
+    name=SESSION_COOKIE,
+    auto_error=False,
+    scheme_name="session",
+    description="Browser session from `POST /auth/login`; changes also need the `X-CSRF-Token` header",
+)
 
 
-async def current_actor(request: Request, uow: UowDep, engine: EngineDep, now: NowDep,
-                        _token: Annotated[Any, Security(_TOKEN)] = None,
-                        _session: Annotated[Any, Security(_SESSION)] = None) -> Actor:
+async def current_actor(
+    request: Request,
+    uow: UowDep,
+    engine: EngineDep,
+    now: NowDep,
+    _token: Annotated[Any, Security(_TOKEN)] = None,
+    _session: Annotated[Any, Security(_SESSION)] = None,
+) -> Actor:
     """The caller, from a bearer token or a session cookie; 401 if neither is valid."""
     header = request.headers.get("authorization")
     if header is not None:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthenticated("bad_authorization_header",
-                                  "Header Authorization harus 'Bearer <token>'.",
-                                  "The Authorization header must be 'Bearer <token>'.")
+            raise Unauthenticated(
+                "bad_authorization_header",
+                "Header Authorization harus 'Bearer <token>'.",
+                "The Authorization header must be 'Bearer <token>'.",
+            )
         try:
             actor = tokens.authenticate_token(uow, token.strip(), now=now)
         except NotAllowed as error:
@@ -142,8 +153,9 @@ def cross_origin(request: Request) -> bool:
 
 def refuse_cross_origin(request: Request) -> None:
     if cross_origin(request):
-        raise NotAllowed("cross_origin", "Permintaan dari situs lain ditolak.",
-                         "Requests from another site are refused.")
+        raise NotAllowed(
+            "cross_origin", "Permintaan dari situs lain ditolak.", "Requests from another site are refused."
+        )
 
 
 async def require_csrf(request: Request, session_id: str) -> None:
@@ -157,9 +169,11 @@ async def require_csrf(request: Request, session_id: str) -> None:
             value = form.get("csrf_token")
             candidate = value if isinstance(value, str) else None
     if not sessions.csrf_matches(session_id, candidate):
-        raise NotAllowed("csrf_failed",
-                         "Token CSRF tidak ada atau salah; muat ulang halaman lalu coba lagi.",
-                         "The CSRF token is missing or wrong; reload the page and try again.")
+        raise NotAllowed(
+            "csrf_failed",
+            "Token CSRF tidak ada atau salah; muat ulang halaman lalu coba lagi.",
+            "The CSRF token is missing or wrong; reload the page and try again.",
+        )
 
 
 ActorDep = Annotated[Actor, Depends(current_actor)]
@@ -173,13 +187,15 @@ def only(cap: Cap) -> dict[str, Any]:
     dependencies before it validates the body), and the 403 entry of the
     operation in the OpenAPI document names the roles that may.
     """
+
     def role_gate(actor: ActorDep) -> None:
         require_role(actor, cap)
 
     roles = ", ".join(role.value for role in Role if role in GRANTS[cap])
-    return {"dependencies": [Depends(role_gate)],
-            "responses": {403: {"model": ErrorEnvelope,
-                                "description": f"Not allowed: only {roles} may do this"}}}
+    return {
+        "dependencies": [Depends(role_gate)],
+        "responses": {403: {"model": ErrorEnvelope, "description": f"Not allowed: only {roles} may do this"}},
+    }
 
 
 def get_language(request: Request, actor: ActorDep) -> str:

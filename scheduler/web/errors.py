@@ -5,6 +5,7 @@ errors become 422 with one message per field (400 for a body that is not JSON
 at all); anything unexpected is a 500 with an error id that is also in the
 log, and never a stack trace or an exception text in the answer.
 """
+
 from __future__ import annotations
 
 import logging
@@ -18,7 +19,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from scheduler.domain.errors import (
-    Conflict, DomainError, IllegalTransition, InvalidInput, NotAllowed, NotFound,
+    Conflict,
+    DomainError,
+    IllegalTransition,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
 )
 from scheduler.services.people.login_throttle import LoginThrottled
 from scheduler.web.i18n import language, pick
@@ -32,9 +38,12 @@ class Unauthenticated(DomainError):
 
     default_code = "unauthenticated"
 
-    def __init__(self, code: str | None = None,
-                 message_id: str = "Silakan masuk dulu atau kirim token API yang sah.",
-                 message_en: str = "Please sign in or send a valid API token.") -> None:
+    def __init__(
+        self,
+        code: str | None = None,
+        message_id: str = "Silakan masuk dulu atau kirim token API yang sah.",
+        message_en: str = "Please sign in or send a valid API token.",
+    ) -> None:
         super().__init__(code, message_id, message_en)
 
 
@@ -43,8 +52,11 @@ class PayloadTooLarge(DomainError):
 
     def __init__(self, limit: int) -> None:
         mb = limit / (1024 * 1024)
-        super().__init__(None, f"Data yang dikirim terlalu besar (maksimal {mb:g} MB).",
-                         f"The request body is too large (at most {mb:g} MB).")
+        super().__init__(
+            None,
+            f"Data yang dikirim terlalu besar (maksimal {mb:g} MB).",
+            f"The request body is too large (at most {mb:g} MB).",
+        )
 
 
 class BadRequest(DomainError):
@@ -93,8 +105,15 @@ def domain_response(request: Request, error: DomainError) -> JSONResponse:
     body = error_body(payload["code"], payload["message"], payload.get("fields"))
     if problems:
         body["error"]["problems"] = [
-            {"code": p.code, "field": p.field, "platform": p.platform, "severity": p.severity,
-             "message": p.message(lang)} for p in problems]
+            {
+                "code": p.code,
+                "field": p.field,
+                "platform": p.platform,
+                "severity": p.severity,
+                "message": p.message(lang),
+            }
+            for p in problems
+        ]
     return JSONResponse(body, status_code=status_of(error), headers=headers)
 
 
@@ -137,9 +156,13 @@ def validation_response(request: Request, exc: RequestValidationError) -> JSONRe
     lang = language(request)
     errors = exc.errors()
     if any(e.get("type") == "json_invalid" for e in errors):
-        return JSONResponse(error_body("malformed_json", pick(
-            lang, "Isi permintaan bukan JSON yang sah.", "The request body is not valid JSON.")),
-            status_code=400)
+        return JSONResponse(
+            error_body(
+                "malformed_json",
+                pick(lang, "Isi permintaan bukan JSON yang sah.", "The request body is not valid JSON."),
+            ),
+            status_code=400,
+        )
     fields: dict[str, str] = {}
     for e in errors:
         name = _field_name(tuple(e.get("loc", ())))
@@ -156,17 +179,29 @@ def validation_response(request: Request, exc: RequestValidationError) -> JSONRe
     naive = any(e.get("type") == "timezone_aware" for e in errors)
     code = "naive_datetime" if naive else "invalid_input"
     if naive:
-        message = pick(lang, "Waktu tanpa zona waktu: tambahkan selisih UTC (+07:00) atau zona waktu.",
-                       "Time without a time zone: add a UTC offset (+07:00) or a time zone.")
+        message = pick(
+            lang,
+            "Waktu tanpa zona waktu: tambahkan selisih UTC (+07:00) atau zona waktu.",
+            "Time without a time zone: add a UTC offset (+07:00) or a time zone.",
+        )
     else:
-        message = pick(lang, "Ada isian yang tidak sah; periksa kolom yang ditandai.",
-                       "Some input is not valid; check the marked fields.")
+        message = pick(
+            lang,
+            "Ada isian yang tidak sah; periksa kolom yang ditandai.",
+            "Some input is not valid; check the marked fields.",
+        )
     return JSONResponse(error_body(code, message, fields), status_code=422)
 
 
-_HTTP_CODES = {401: "unauthenticated", 403: "not_allowed", 404: "not_found",
-               405: "method_not_allowed", 406: "not_acceptable", 413: "payload_too_large",
-               415: "unsupported_media_type"}
+_HTTP_CODES = {
+    401: "unauthenticated",
+    403: "not_allowed",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+}
 _HTTP_MESSAGES = {
     404: ("Alamat tidak ditemukan.", "Not found."),
     405: ("Metode HTTP ini tidak didukung di alamat ini.", "This HTTP method is not allowed here."),
@@ -183,23 +218,35 @@ def http_response(request: Request, exc: StarletteHTTPException) -> Response:
             return Response(status_code=204, headers={"Allow": ", ".join(allow)})
         headers["Allow"] = ", ".join(allow)
     lang = language(request)
-    mid, men = _HTTP_MESSAGES.get(exc.status_code, ("Permintaan tidak bisa diproses.",
-                                                    "The request cannot be processed."))
+    mid, men = _HTTP_MESSAGES.get(
+        exc.status_code, ("Permintaan tidak bisa diproses.", "The request cannot be processed.")
+    )
     code = _HTTP_CODES.get(exc.status_code, "http_error")
-    return JSONResponse(error_body(code, pick(lang, mid, men)), status_code=exc.status_code,
-                        headers=headers or None)
+    return JSONResponse(error_body(code, pick(lang, mid, men)), status_code=exc.status_code, headers=headers or None)
 
 
 def internal_response(request: Request, exc: Exception) -> JSONResponse:
     error_id = uuid.uuid4().hex[:12]
     # The traceback goes to the log (with the id the user can quote), never to the answer.
-    log.error("unhandled error %s on %s %s", error_id, request.method, request.url.path,
-              exc_info=(type(exc), exc, exc.__traceback__))
+    log.error(
+        "unhandled error %s on %s %s",
+        error_id,
+        request.method,
+        request.url.path,
+        exc_info=(type(exc), exc, exc.__traceback__),
+    )
     lang = language(request)
-    return JSONResponse(error_body("internal_error", pick(
-        lang, f"Terjadi kesalahan di server. Sebutkan kode {error_id} saat melapor.",
-        f"Something went wrong on the server. Quote code {error_id} when reporting it.")),
-        status_code=500)
+    return JSONResponse(
+        error_body(
+            "internal_error",
+            pick(
+                lang,
+                f"Terjadi kesalahan di server. Sebutkan kode {error_id} saat melapor.",
+                f"Something went wrong on the server. Quote code {error_id} when reporting it.",
+            ),
+        ),
+        status_code=500,
+    )
 
 
 def install(app: FastAPI) -> None:

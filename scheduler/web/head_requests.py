@@ -10,6 +10,7 @@ GET handlers change nothing (the house rule for every GET), so running one
 for a HEAD is safe; the OpenAPI document is unchanged (no ``head``
 operations), since HEAD is the same operation as GET.
 """
+
 from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send

@@ -14,6 +14,7 @@ Page texts live in gettext catalogues, ``locale/{id,en}/LC_MESSAGES/messages.po`
 memory, so no build step is needed; ``translations(lang)`` returns the
 ``gettext.NullTranslations``-compatible object templates call ``_()`` on.
 """
+
 from __future__ import annotations
 
 import io

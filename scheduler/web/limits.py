@@ -3,22 +3,23 @@
 A declared ``Content-Length`` over the limit is refused at once; a body sent
 without one (chunked) is counted while it is read and cut off at the limit.
 """
+
 from __future__ import annotations
 
 import json
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from scheduler.web.i18n import from_header
 
 MB = 1024 * 1024
-MEDIA_MAX_BYTES = 100 * MB   # Instagram's feed-video ceiling; images are limited further in services.posts.media
-IMPORT_MAX_BYTES = 20 * MB   # a 10,000-row CSV is about 2 MB
-DEFAULT_MAX_BYTES = 1 * MB   # every JSON body
+MEDIA_MAX_BYTES = 100 * MB  # Instagram's feed-video ceiling; images are limited further in services.posts.media
+IMPORT_MAX_BYTES = 20 * MB  # a 10,000-row CSV is about 2 MB
+DEFAULT_MAX_BYTES = 1 * MB  # every JSON body
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
-ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]],
-                   Awaitable[None]]
+ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]
 
 
 def limit_for(path: str) -> int:
@@ -39,8 +40,9 @@ class BodyLimitMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[Message]],
-                       send: Callable[[Message], Awaitable[None]]) -> None:
+    async def __call__(
+        self, scope: Scope, receive: Callable[[], Awaitable[Message]], send: Callable[[Message], Awaitable[None]]
+    ) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -83,11 +85,21 @@ class BodyLimitMiddleware:
 
 async def _refuse(send: Callable[[Message], Awaitable[None]], limit: int, lang: str) -> None:
     mb = limit / MB
-    message = (f"The request body is too large (at most {mb:g} MB)." if lang == "en"
-               else f"Data yang dikirim terlalu besar (maksimal {mb:g} MB).")
+    message = (
+        f"The request body is too large (at most {mb:g} MB)."
+        if lang == "en"
+        else f"Data yang dikirim terlalu besar (maksimal {mb:g} MB)."
+    )
     body = json.dumps({"error": {"code": "payload_too_large", "message": message, "fields": {}}}).encode()
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

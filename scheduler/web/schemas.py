@@ -4,6 +4,7 @@ Inputs forbid unknown fields (a typo must not be silently ignored); outputs
 are separate models per resource, so nothing is returned by accident
 (credentials, hashes). Each router module holds its own In/Out models.
 """
+
 from __future__ import annotations
 
 import enum
@@ -56,11 +57,15 @@ _Zones = enum.StrEnum("TimeZoneName", {name: name for name in _ZONES})  # type: 
 TimeZoneName = Annotated[_Zones, AfterValidator(lambda zone: zone.value)]
 
 #: ``kim`` of a request that acts inside one KIM.
-KIM_TO_ACT_IN = ("KIM id or slug. Members and admins: optional, their own KIM by default (another "
-                 "KIM: 404). Superadmin (bound to no KIM): required, else 422 `kim_required`.")
+KIM_TO_ACT_IN = (
+    "KIM id or slug. Members and admins: optional, their own KIM by default (another "
+    "KIM: 404). Superadmin (bound to no KIM): required, else 422 `kim_required`."
+)
 #: ``kim`` of a list: a filter.
-KIM_FILTER = ("Only this KIM (id or slug; another KIM's: 404). Default: members and admins their "
-              "own KIM, staff and superadmin every KIM.")
+KIM_FILTER = (
+    "Only this KIM (id or slug; another KIM's: 404). Default: members and admins their "
+    "own KIM, staff and superadmin every KIM."
+)
 
 
 class InputModel(BaseModel):
@@ -95,7 +100,14 @@ class ErrorEnvelope(BaseModel):
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
     """OpenAPI ``responses`` entries documenting the error envelope for ``statuses``."""
-    text = {400: "Malformed request", 401: "Not signed in / bad token", 403: "Not allowed",
-            404: "Not found (or another KIM's)", 409: "Conflict or illegal state change",
-            413: "Body too large", 422: "Invalid input", 429: "Too many attempts"}
+    text = {
+        400: "Malformed request",
+        401: "Not signed in / bad token",
+        403: "Not allowed",
+        404: "Not found (or another KIM's)",
+        409: "Conflict or illegal state change",
+        413: "Body too large",
+        422: "Invalid input",
+        429: "Too many attempts",
+    }
     return {s: {"model": ErrorEnvelope, "description": text.get(s, "Error")} for s in statuses}

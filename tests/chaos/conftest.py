@@ -4,6 +4,7 @@
 within seconds; sweep and reconcile are also nudged through the real broker
 (``Site.nudge``) instead of waiting for beat's 10 s / 30 s ticks.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -17,8 +18,8 @@ from sandbox.pytest_plugin import clean_sandbox, sandbox  # noqa: F401
 
 if "pipeline_sitekit" not in sys.modules:
     _spec = importlib.util.spec_from_file_location(
-        "pipeline_sitekit",
-        Path(__file__).parents[1] / "integration" / "pipeline" / "sitekit.py")
+        "pipeline_sitekit", Path(__file__).parents[1] / "integration" / "pipeline" / "sitekit.py"
+    )
     _kit = importlib.util.module_from_spec(_spec)
     sys.modules["pipeline_sitekit"] = _kit
     _spec.loader.exec_module(_kit)

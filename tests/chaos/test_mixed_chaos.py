@@ -32,6 +32,7 @@ sandbox for its content, or ``failed`` with a reason; no target is left in
 scheduled/queued/publishing/unknown/retry_wait; the sandbox holds no post
 that no published target accounts for. The counts are printed.
 """
+
 from __future__ import annotations
 
 import collections
@@ -41,22 +42,19 @@ import subprocess
 import time
 import uuid
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-
-from pipeline_sitekit import (_flush_redis, _fresh_pg_database, build_site, utcnow,
-                              wait_until)
+from pipeline_sitekit import _flush_redis, _fresh_pg_database, build_site, utcnow, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(420)]
 
 ACCOUNTS = 100
 PER_ACCOUNT = 5
-SPREAD_S = 60          # the targets are due over this many seconds
-LEAD_S = 8             # the first one is due this long after set-up ends
-DEADLINE_S = 200       # after the last one is due, everything must have settled
-LEASE = "4"            # seconds: a killed worker's lease ends quickly
+SPREAD_S = 60  # the targets are due over this many seconds
+LEAD_S = 8  # the first one is due this long after set-up ends
+DEADLINE_S = 200  # after the last one is due, everything must have settled
+LEASE = "4"  # seconds: a killed worker's lease ends quickly
 # Per platform. The 429s all go to X (4% of X's creates, 2% of all): X's answer carries
 # x-rate-limit-reset (the sandbox says 60 s), while Facebook's throttle answer (code 4,
 # app level) carries no regain estimate, so the connector rightly pauses the page for
@@ -67,9 +65,24 @@ FAULTS = {
 }
 OPEN = ("scheduled", "queued", "publishing", "unknown", "retry_wait")
 
-REDIS_START = ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port",
-               "6379", "--save", "", "--appendonly", "no", "--dir", "/var/lib/redis",
-               "--logfile", "/var/log/redis/ci.log"]
+REDIS_START = [
+    "redis-server",
+    "--daemonize",
+    "yes",
+    "--bind",
+    "127.0.0.1",
+    "-::1",
+    "--port",
+    "6379",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    "/var/lib/redis",
+    "--logfile",
+    "/var/log/redis/ci.log",
+]
 
 
 def _run(*args: str, timeout: float = 60) -> None:
@@ -78,15 +91,13 @@ def _run(*args: str, timeout: float = 60) -> None:
 
 
 def _redis_answers() -> bool:
-    out = subprocess.run(["redis-cli", "-p", "6379", "ping"], capture_output=True, text=True,
-                         timeout=5)
+    out = subprocess.run(["redis-cli", "-p", "6379", "ping"], capture_output=True, text=True, timeout=5)
     return "PONG" in out.stdout
 
 
 def restart_redis() -> None:
     """Shut Redis down without saving (all data gone) and start it again."""
-    subprocess.run(["redis-cli", "-p", "6379", "shutdown", "nosave"], capture_output=True,
-                   timeout=20)
+    subprocess.run(["redis-cli", "-p", "6379", "shutdown", "nosave"], capture_output=True, timeout=20)
     wait_until(lambda: not _redis_answers(), 20, "Redis to stop")
     os.makedirs("/var/lib/redis", exist_ok=True)
     os.makedirs("/var/log/redis", exist_ok=True)
@@ -98,8 +109,11 @@ def restart_postgres() -> None:
     """Restart the PostgreSQL cluster; wait until it accepts connections."""
     version = sorted(os.listdir("/etc/postgresql"))[0]
     _run("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart", timeout=120)
-    wait_until(lambda: subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"],
-                                      timeout=10).returncode == 0, 60, "PostgreSQL to accept")
+    wait_until(
+        lambda: subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"], timeout=10).returncode == 0,
+        60,
+        "PostgreSQL to accept",
+    )
 
 
 class Supervisor:
@@ -125,7 +139,7 @@ def _quiet(action) -> None:  # type: ignore[no-untyped-def]
     """Run a poll/nudge; a server that is restarting right now only skips one round."""
     try:
         action()
-    except Exception:  # noqa: BLE001 - the next round asks again
+    except Exception:
         pass
 
 
@@ -141,14 +155,12 @@ def pg_redis_site(request, tmp_path, sandbox, restore_env):
         site.stop_all()
         site.engine.dispose()
         for platform in ("x", "facebook"):
-            _quiet(lambda: sandbox.hold(platform, enabled=False))
-            _quiet(lambda: sandbox.clear_faults(platform))
+            _quiet(lambda p=platform: sandbox.hold(p, enabled=False))
+            _quiet(lambda p=platform: sandbox.clear_faults(p))
         _quiet(lambda: _flush_redis(broker, site.broker_prefix()))
-        admin = sa.create_engine(request.getfixturevalue("postgres_url"),
-                                 isolation_level="AUTOCOMMIT")
+        admin = sa.create_engine(request.getfixturevalue("postgres_url"), isolation_level="AUTOCOMMIT")
         with admin.connect() as c:
-            c.execute(sa.text(f'DROP DATABASE IF EXISTS "{sa.make_url(db_url).database}" '
-                              "WITH (FORCE)"))
+            c.execute(sa.text(f'DROP DATABASE IF EXISTS "{sa.make_url(db_url).database}" WITH (FORCE)'))
         admin.dispose()
 
 
@@ -156,9 +168,10 @@ def test_mixed_chaos_every_target_published_once_or_failed(pg_redis_site):
     site = pg_redis_site
     sandbox = site.sandbox
     run = uuid.uuid4().hex[:6]
-    accounts = [site.add_account(("x", "facebook")[i % 2], f"mix{run}_{i}",
-                                 min_spacing_seconds=0, daily_cap=1000)
-                for i in range(ACCOUNTS)]
+    accounts = [
+        site.add_account(("x", "facebook")[i % 2], f"mix{run}_{i}", min_spacing_seconds=0, daily_cap=1000)
+        for i in range(ACCOUNTS)
+    ]
     handles = {f"mix{run}_{i}" for i in range(ACCOUNTS)}
     t0 = time.monotonic()
     # Set-up time is not known in advance: plan the times, shift them to start LEAD_S from now.
@@ -166,13 +179,14 @@ def test_mixed_chaos_every_target_published_once_or_failed(pg_redis_site):
     for i, account in enumerate(accounts):
         for j in range(PER_ACCOUNT):
             offset = j * (SPREAD_S / PER_ACCOUNT) + (i % 12)
-            text = (f"Siar uji campur {run}-{i}-{j}: jajanan khas Malang, bakso bakar "
-                    f"dan cwie mie, buka sampai malam")
+            text = f"Siar uji campur {run}-{i}-{j}: jajanan khas Malang, bakso bakar dan cwie mie, buka sampai malam"
             items.append((account, text, offset))
     base = (utcnow() + timedelta(seconds=LEAD_S + len(items) * 0.06)).replace(microsecond=0)
     plan = site.add_posts([(a, text, base + timedelta(seconds=o)) for a, text, o in items])
-    print(f"\n{len(plan)} targets on {ACCOUNTS} accounts set up in {time.monotonic() - t0:.1f}s; "
-          f"first due in {(base - utcnow()).total_seconds():.1f}s")
+    print(
+        f"\n{len(plan)} targets on {ACCOUNTS} accounts set up in {time.monotonic() - t0:.1f}s; "
+        f"first due in {(base - utcnow()).total_seconds():.1f}s"
+    )
     last_due = max(due for due, _ in plan.values())
 
     for platform in ("x", "facebook"):
@@ -180,8 +194,7 @@ def test_mixed_chaos_every_target_published_once_or_failed(pg_redis_site):
     sup = Supervisor(site)
     site.start_worker("w1", concurrency=2)
     site.start_beat()
-    wait_until(lambda: {h.kind for h in site.heartbeats()} >= {"worker", "beat"}, 60,
-               "worker and beat heartbeats")
+    wait_until(lambda: {h.kind for h in site.heartbeats()} >= {"worker", "beat"}, 60, "worker and beat heartbeats")
 
     # 1. SIGKILL the only worker while the sandbox holds its create; then apply that create.
     sandbox.hold("x", enabled=True, timeout_s=60)
@@ -192,8 +205,8 @@ def test_mixed_chaos_every_target_published_once_or_failed(pg_redis_site):
     finally:
         sandbox.hold("x", enabled=False)
     assert released >= 1
-    site.start_worker("w1", concurrency=2)   # the supervisor brings it back...
-    site.start_worker("w2", concurrency=2)   # ...and a second worker shares the load
+    site.start_worker("w1", concurrency=2)  # the supervisor brings it back...
+    site.start_worker("w2", concurrency=2)  # ...and a second worker shares the load
     print(f"killed w1 with {released} held create(s), applied them; w1 restarted, w2 added")
 
     def settle_for(seconds: float) -> None:
@@ -235,15 +248,22 @@ def test_mixed_chaos_every_target_published_once_or_failed(pg_redis_site):
             accounts = {a.id: a for a in c.execute(sa.select(A))}
             locks = c.exec_driver_sql(
                 "SELECT l.pid, a.state, a.xact_start, left(a.query, 80) FROM pg_locks l "
-                "JOIN pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory'").all()
-        detail = "\n".join([
-            f"  target {r.id} {r.state} due {r.scheduled_at} next {r.next_attempt_at} "
-            f"attempts {r.attempts} err {r.last_error_code}; account {r.account_id} "
-            f"{accounts[r.account_id].status} until {accounts[r.account_id].paused_until}"
-            for r in rows if r.state in OPEN][:40])
+                "JOIN pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory'"
+            ).all()
+        detail = "\n".join(
+            [
+                f"  target {r.id} {r.state} due {r.scheduled_at} next {r.next_attempt_at} "
+                f"attempts {r.attempts} err {r.last_error_code}; account {r.account_id} "
+                f"{accounts[r.account_id].status} until {accounts[r.account_id].paused_until}"
+                for r in rows
+                if r.state in OPEN
+            ][:40]
+        )
         logs = "\n".join(f"--- {n} ---\n{site.log(n)[-2500:]}" for n in site.logs)
-        return (f"every target to settle at {utcnow()}; still open: {dict(left)}\n{detail}\n"
-                f"advisory locks: {locks}\nrestarted: {sup.restarted}\n{logs}")
+        return (
+            f"every target to settle at {utcnow()}; still open: {dict(left)}\n{detail}\n"
+            f"advisory locks: {locks}\nrestarted: {sup.restarted}\n{logs}"
+        )
 
     rows = wait_until(settled, deadline, stuck, every=2.0)
     for platform in ("x", "facebook"):
@@ -259,12 +279,13 @@ def test_mixed_chaos_every_target_published_once_or_failed(pg_redis_site):
 
     with site.engine.connect() as c:
         outcomes = collections.Counter(str(o) for (o,) in c.execute(sa.select(PA.c.outcome)))
-        handle_of = {r.id: (str(r.platform), r.handle)
-                     for r in c.execute(sa.select(A.c.id, A.c.platform, A.c.handle))}
+        handle_of = {r.id: (str(r.platform), r.handle) for r in c.execute(sa.select(A.c.id, A.c.platform, A.c.handle))}
     print(f"targets: {dict(states)}")
     print(f"attempt outcomes: {dict(outcomes)}")
-    print(f"sandbox posts: {len(remote)}; create requests per post: "
-          f"{dict(collections.Counter(p['create_requests'] for p in remote))}")
+    print(
+        f"sandbox posts: {len(remote)}; create requests per post: "
+        f"{dict(collections.Counter(p['create_requests'] for p in remote))}"
+    )
     print(f"supervisor restarts after a process exited: {sup.restarted or 'none'}")
 
     assert len(rows) == len(plan)

@@ -14,6 +14,7 @@
   account paused until the reset. A revoked token: ``needs_reconnect`` for
   the target and the account, and the account's next post is held.
 """
+
 from __future__ import annotations
 
 import signal
@@ -23,7 +24,6 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-
 from pipeline_sitekit import running_site, utcnow, wait_until
 
 pytestmark = pytest.mark.slow
@@ -33,8 +33,7 @@ LEASE = {"SIAR_LEASE_SECONDS": "4"}
 
 @pytest.fixture(scope="module", params=["sqlite+filesystem", "postgresql+redis"])
 def site(request, tmp_path_factory, sandbox, restore_env):
-    with running_site(request, request.param, tmp_path_factory.mktemp("chaos"), sandbox,
-                      extra_env=LEASE) as s:
+    with running_site(request, request.param, tmp_path_factory.mktemp("chaos"), sandbox, extra_env=LEASE) as s:
         yield s
 
 
@@ -44,6 +43,7 @@ def _text(what: str) -> str:
 
 def _wait_published(site, post_id: int, timeout: float = 90):
     """Wait for the target to be published, nudging sweep and reconcile as beat would."""
+
     def published():
         (row,) = site.targets(post_id)
         if row.state == "published":
@@ -71,9 +71,15 @@ def _attempt_outcomes(site, post_id: int) -> list[str]:
     from scheduler.store.tables import publish_attempts as PA
 
     with site.engine.connect() as c:
-        return [str(r.outcome) for r in c.execute(
-            sa.select(PA.c.outcome).join(T, T.c.id == PA.c.target_id)
-            .where(T.c.post_id == post_id).order_by(PA.c.number))]
+        return [
+            str(r.outcome)
+            for r in c.execute(
+                sa.select(PA.c.outcome)
+                .join(T, T.c.id == PA.c.target_id)
+                .where(T.c.post_id == post_id)
+                .order_by(PA.c.number)
+            )
+        ]
 
 
 def test_worker_killed_while_its_create_is_in_flight(site):
@@ -86,7 +92,7 @@ def test_worker_killed_while_its_create_is_in_flight(site):
         sandbox.wait_held("x", 1, timeout=30)
         (row,) = site.targets(post_id)
         assert row.state == "publishing"
-        _kill_workers(site)                        # the worker dies mid-request
+        _kill_workers(site)  # the worker dies mid-request
         assert sandbox.release("x", "apply") == 1  # ...and the platform applies it anyway
     finally:
         sandbox.hold("x", enabled=False)
@@ -105,8 +111,7 @@ def test_applied_then_connection_dropped(site):
     sandbox.set_faults("facebook", drop_rate=1.0, only="create")
     try:
         post_id = site.post(account, text=text, at=utcnow() + timedelta(seconds=3))
-        wait_until(lambda: site.targets(post_id)[0].state in ("unknown", "published"), 30,
-                   "the ambiguous outcome")
+        wait_until(lambda: site.targets(post_id)[0].state in ("unknown", "published"), 30, "the ambiguous outcome")
     finally:
         sandbox.clear_faults("facebook")
     row = _wait_published(site, post_id)
@@ -124,7 +129,7 @@ def test_dropped_before_applying_is_published_again_once(site):
     try:
         post_id = site.post(account, text=text, at=utcnow() + timedelta(seconds=3))
         sandbox.wait_held("x", 1, timeout=30)
-        assert sandbox.release("x", "drop") == 1   # connection closed, nothing applied
+        assert sandbox.release("x", "drop") == 1  # connection closed, nothing applied
     finally:
         sandbox.hold("x", enabled=False)
     row = _wait_published(site, post_id)
@@ -140,15 +145,17 @@ def test_broker_flushed_with_a_claimed_message(site):
     due = utcnow() + timedelta(seconds=7)  # inside the 10 s look-ahead: claimed at once, ETA'd
     post_id = site.post(account, text=text, at=due)
     wait_until(lambda: site.targets(post_id)[0].state == "queued", 20, "the claim")
-    _kill_workers(site)                  # the worker holding the ETA message dies...
-    site.flush_broker()                  # ...and the broker forgets every message
+    _kill_workers(site)  # the worker holding the ETA message dies...
+    site.flush_broker()  # ...and the broker forgets every message
     site.start_worker(f"w{uuid.uuid4().hex[:4]}")
     row = _wait_published(site, post_id)
     assert row.attempts == 1
     assert _remote(site, text)["create_requests"] == 1
     assert _attempt_outcomes(site, post_id) == ["published"]
-    print(f"[{site.backend}] published {(row.published_at - due).total_seconds():+.1f}s after its"
-          f" time (lease {LEASE['SIAR_LEASE_SECONDS']} s + sweep)")
+    print(
+        f"[{site.backend}] published {(row.published_at - due).total_seconds():+.1f}s after its"
+        f" time (lease {LEASE['SIAR_LEASE_SECONDS']} s + sweep)"
+    )
 
 
 def test_platform_rate_limit_pauses_the_account_and_waits(site):
@@ -159,8 +166,9 @@ def test_platform_rate_limit_pauses_the_account_and_waits(site):
     sandbox.set_faults("x", rate_limit_rate=1.0, only="create")
     try:
         post_id = site.post(account, text=text, at=utcnow() + timedelta(seconds=3))
-        row = wait_until(lambda: (r := site.targets(post_id)[0]).state == "retry_wait" and r, 30,
-                         lambda: site.explain(post_id))
+        row = wait_until(
+            lambda: (r := site.targets(post_id)[0]).state == "retry_wait" and r, 30, lambda: site.explain(post_id)
+        )
     finally:
         sandbox.clear_faults("x")
     assert row.next_attempt_at > utcnow() and row.last_error_code
@@ -182,14 +190,15 @@ def test_revoked_token_flags_the_account_and_holds_its_posts(site):
     first = site.post(account, text=_text("token 1"), at=utcnow() + timedelta(seconds=3))
     due2 = utcnow() + timedelta(seconds=6)
     second = site.post(account, text=_text("token 2"), at=due2)
-    wait_until(lambda: site.targets(first)[0].state == "needs_reconnect", 30,
-               lambda: site.explain(first))
-    from scheduler.store.tables import audit_events, social_accounts as A
+    wait_until(lambda: site.targets(first)[0].state == "needs_reconnect", 30, lambda: site.explain(first))
+    from scheduler.store.tables import audit_events
+    from scheduler.store.tables import social_accounts as A
 
     with site.engine.connect() as c:
         acc = c.execute(sa.select(A).where(A.c.id == account)).one()
-        events = c.execute(sa.select(audit_events.c.action)
-                           .where(audit_events.c.action == "account.needs_reconnect")).all()
+        events = c.execute(
+            sa.select(audit_events.c.action).where(audit_events.c.action == "account.needs_reconnect")
+        ).all()
     assert str(acc.status) == "needs_reconnect" and events
     # A negative check cannot wait on a condition: let the second post's time pass by a
     # few dispatch ticks, then it must still be waiting (held, not sent, not lost).

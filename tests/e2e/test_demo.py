@@ -7,6 +7,7 @@ database for the engagement snapshots. After SIGINT nothing may be left:
 no process whose command line or environment names the temporary
 directory, and none in the demo's process group.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,17 +18,18 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import requests
 import sqlalchemy as sa
 
 SIAR = str(Path(sys.executable).with_name("siar"))
-START_DEADLINE = 150.0   # seconds until posts are published and engagement recorded
-STOP_DEADLINE = 40.0     # seconds until every process is gone after SIGINT
+START_DEADLINE = 150.0  # seconds until posts are published and engagement recorded
+STOP_DEADLINE = 40.0  # seconds until every process is gone after SIGINT
 
 pytestmark = pytest.mark.slow
 
@@ -38,8 +40,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until(condition: Callable[[], Any], deadline: float, what: str, log: Path,
-               proc: subprocess.Popen[bytes]) -> Any:
+def wait_until(
+    condition: Callable[[], Any], deadline: float, what: str, log: Path, proc: subprocess.Popen[bytes]
+) -> Any:
     """Poll ``condition`` until it is truthy; fail at the monotonic ``deadline`` or as soon
     as the demo has exited."""
     while True:
@@ -89,10 +92,13 @@ def demo_run(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIAR_")}
     with out.open("wb") as sink:
         proc = subprocess.Popen(
-            [SIAR, "demo", "--data-dir", str(data_dir), "--port", str(port),
-             "--sandbox-port", str(sandbox_port)],
-            cwd=tmp_path, env=env, stdout=sink, stderr=subprocess.STDOUT,
-            start_new_session=True)  # its own process group, like a terminal job
+            [SIAR, "demo", "--data-dir", str(data_dir), "--port", str(port), "--sandbox-port", str(sandbox_port)],
+            cwd=tmp_path,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # its own process group, like a terminal job
     try:
         yield proc, data_dir, port, sandbox_port, out
     finally:
@@ -113,15 +119,19 @@ def demo_run(tmp_path: Path):
 
 def test_demo_publishes_collects_engagement_and_stops_cleanly(demo_run, tmp_path: Path) -> None:
     proc, data_dir, port, sandbox_port, out = demo_run
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     deadline = time.monotonic() + START_DEADLINE
     api = f"http://127.0.0.1:{port}"
     sandbox = f"http://127.0.0.1:{sandbox_port}"
 
     # 1. The banner: logins of every role with passwords, and an API token.
-    token = wait_until(lambda: re.search(r"Token API staf Kominfo:\s+(siar_\S+)",
-                                         out.read_text(errors="replace")),
-                       deadline, "the printed API token", out, proc).group(1)
+    token = wait_until(
+        lambda: re.search(r"Token API staf Kominfo:\s+(siar_\S+)", out.read_text(errors="replace")),
+        deadline,
+        "the printed API token",
+        out,
+        proc,
+    ).group(1)
     text = out.read_text(errors="replace")
     for role in ("superadmin", "staf Kominfo", "admin KIM", "anggota KIM"):
         assert role in text
@@ -136,16 +146,19 @@ def test_demo_publishes_collects_engagement_and_stops_cleanly(demo_run, tmp_path
 
     def published_through_api() -> list[dict[str, Any]]:
         try:
-            response = requests.get(f"{api}/api/v1/posts", params={"state": "published",
-                                                                     "per_page": 100},
-                                    headers=headers, timeout=10)
+            response = requests.get(
+                f"{api}/api/v1/posts", params={"state": "published", "per_page": 100}, headers=headers, timeout=10
+            )
         except requests.RequestException:
             return []
         if response.status_code != 200:
             return []
-        return [t for post in response.json()["items"] for t in post["targets"]
-                if t["state"] == "published" and t["published_at"]
-                and datetime.fromisoformat(t["published_at"]) >= started]
+        return [
+            t
+            for post in response.json()["items"]
+            for t in post["targets"]
+            if t["state"] == "published" and t["published_at"] and datetime.fromisoformat(t["published_at"]) >= started
+        ]
 
     # 2. Posts published during this run, seen through the JSON API.
     targets = wait_until(published_through_api, deadline, "published posts in the API", out, proc)
@@ -165,20 +178,30 @@ def test_demo_publishes_collects_engagement_and_stops_cleanly(demo_run, tmp_path
     # 4. Engagement recorded for posts of this run (snapshots), and shown by the API.
     def fresh_snapshots() -> int:
         with engine.connect() as conn:
-            return conn.execute(sa.text(
-                "SELECT count(*) FROM engagement_snapshots s JOIN post_targets t "
-                "ON t.id = s.target_id WHERE t.remote_id NOT LIKE 'riwayat-%' "
-                "AND s.remote_missing = 0")).scalar_one()
+            return conn.execute(
+                sa.text(
+                    "SELECT count(*) FROM engagement_snapshots s JOIN post_targets t "
+                    "ON t.id = s.target_id WHERE t.remote_id NOT LIKE 'riwayat-%' "
+                    "AND s.remote_missing = 0"
+                )
+            ).scalar_one()
 
     wait_until(fresh_snapshots, deadline, "engagement snapshots of new posts", out, proc)
-    measured = wait_until(lambda: [t for t in published_through_api()
-                                   if t["metrics"]["captured_at"]],
-                          deadline, "engagement in the API", out, proc)
+    measured = wait_until(
+        lambda: [t for t in published_through_api() if t["metrics"]["captured_at"]],
+        deadline,
+        "engagement in the API",
+        out,
+        proc,
+    )
     assert measured
     with engine.connect() as conn:  # the back-filled history has engagement too
-        history = conn.execute(sa.text(
-            "SELECT count(*) FROM engagement_snapshots s JOIN post_targets t "
-            "ON t.id = s.target_id WHERE t.remote_id LIKE 'riwayat-%'")).scalar_one()
+        history = conn.execute(
+            sa.text(
+                "SELECT count(*) FROM engagement_snapshots s JOIN post_targets t "
+                "ON t.id = s.target_id WHERE t.remote_id LIKE 'riwayat-%'"
+            )
+        ).scalar_one()
         assert history > 100
     engine.dispose()
 
@@ -197,14 +220,19 @@ def test_sigterm_while_seeding_stops_at_once_and_the_next_run_starts_over(tmp_pa
     data_dir = tmp_path / "demo"
     out = tmp_path / "demo.out"
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIAR_")}
-    argv = [SIAR, "demo", "--data-dir", str(data_dir), "--port", str(free_port()),
-            "--sandbox-port", str(free_port())]
+    argv = [SIAR, "demo", "--data-dir", str(data_dir), "--port", str(free_port()), "--sandbox-port", str(free_port())]
     with out.open("wb") as sink:
-        proc = subprocess.Popen(argv, cwd=tmp_path, env=env, stdout=sink,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            argv, cwd=tmp_path, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
+        )
     try:
-        wait_until(lambda: "seeding..." in out.read_text(errors="replace"),
-                   time.monotonic() + 60, "the seeding to start", out, proc)
+        wait_until(
+            lambda: "seeding..." in out.read_text(errors="replace"),
+            time.monotonic() + 60,
+            "the seeding to start",
+            out,
+            proc,
+        )
         os.kill(proc.pid, signal.SIGTERM)
         try:
             code = proc.wait(STOP_DEADLINE)
@@ -219,8 +247,8 @@ def test_sigterm_while_seeding_stops_at_once_and_the_next_run_starts_over(tmp_pa
     while processes_of(tmp_path, proc.pid) and time.monotonic() < end:
         time.sleep(0.5)
     assert processes_of(tmp_path, proc.pid) == []
-    assert not (data_dir / "demo.json").exists()      # unfinished: no state file
+    assert not (data_dir / "demo.json").exists()  # unfinished: no state file
     from scheduler.demo import datadir
 
-    assert datadir.prepare(data_dir, fresh=False) is True   # so the next run starts over
+    assert datadir.prepare(data_dir, fresh=False) is True  # so the next run starts over
     assert not (data_dir / "siar.db").exists()

@@ -4,6 +4,7 @@ Fast (a few seconds): the catalog against the Malang seed and the platform
 rules, the data directory's refusal to wipe what is not a demo, and the
 supervisor's promise that stopping a child leaves none of its process group.
 """
+
 from __future__ import annotations
 
 import io
@@ -30,7 +31,7 @@ def test_every_demo_kim_is_in_a_real_kelurahan_once() -> None:
     codes = {k.code for k in read_malang()[1]}
     assert len(KIMS) == 12
     assert {k.kelurahan_code for k in KIMS} <= codes
-    assert len({k.kelurahan_code for k in KIMS}) == len(KIMS)   # one KIM per kelurahan
+    assert len({k.kelurahan_code for k in KIMS}) == len(KIMS)  # one KIM per kelurahan
     assert len({k.slug for k in KIMS}) == len({k.handle for k in KIMS}) == len(KIMS)
 
 
@@ -43,8 +44,7 @@ def test_demo_people_cover_every_role_with_unique_emails() -> None:
 
 @pytest.mark.parametrize("kim", KIMS, ids=lambda k: k.slug)
 def test_sample_texts_pass_the_rules_of_the_platforms_they_go_to(kim) -> None:
-    photo = MediaInfo(kind=MediaKind.IMAGE, mime_type="image/jpeg", size_bytes=200_000,
-                      width=1080, height=1080)
+    photo = MediaInfo(kind=MediaKind.IMAGE, mime_type="image/jpeg", size_bytes=200_000, width=1080, height=1080)
     for text, with_photo, about in kim.posts:
         assert about in kim.subject_names, about
         platforms = ("x", "facebook", "instagram") if with_photo else ("x", "facebook")
@@ -73,10 +73,10 @@ def test_data_dir_is_never_wiped_unless_it_is_a_demo_dir(tmp_path: Path) -> None
     assert datadir.prepare(demo, fresh=False) is True
     datadir.save_state(demo, sandbox_port=8765, logins=logins(), api_token="siar_x_y")
     (demo / "siar.db").write_text("")
-    assert datadir.prepare(demo, fresh=False) is False          # kept
+    assert datadir.prepare(demo, fresh=False) is False  # kept
     assert (demo / "siar.db").exists()
     assert oct((demo / datadir.STATE).stat().st_mode & 0o777) == "0o600"
-    assert datadir.prepare(demo, fresh=True) is True            # wiped
+    assert datadir.prepare(demo, fresh=True) is True  # wiped
     assert not (demo / "siar.db").exists()
 
 
@@ -85,7 +85,8 @@ def test_data_dir_is_never_wiped_unless_it_is_a_demo_dir(tmp_path: Path) -> None
 _FAMILY = """
 import os, signal, subprocess, sys, time
 grandchild = subprocess.Popen([sys.executable, "-c",
-    "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print('pool up', flush=True); time.sleep(300)"])
+    "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+    "print('pool up', flush=True); time.sleep(300)"])
 print("leader up", grandchild.pid, flush=True)
 time.sleep(300)
 """
@@ -99,24 +100,26 @@ def test_supervisor_prefixes_output_and_leaves_no_process_of_a_group(tmp_path: P
     while "pool up" not in out.getvalue() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert "[worker]  leader up" in out.getvalue()
-    assert os.getpgid(child.proc.pid) == child.proc.pid != os.getpgid(0)   # its own group
+    assert os.getpgid(child.proc.pid) == child.proc.pid != os.getpgid(0)  # its own group
     grandchild = int(out.getvalue().split("leader up ")[1].split()[0])
     assert os.getpgid(grandchild) == child.pgid
 
     started = time.monotonic()
     codes = sup.stop_all([["worker"]], deadline=3.0)
     assert codes["worker"] == -signal.SIGTERM
-    assert not group_alive(child.pgid)                 # the grandchild is gone too
+    assert not group_alive(child.pgid)  # the grandchild is gone too
     assert time.monotonic() - started < 10
     assert "leader up" in (tmp_path / "logs" / "worker.log").read_text()
-    assert sup.exited() == []                          # stopped on purpose: not "exited by itself"
+    assert sup.exited() == []  # stopped on purpose: not "exited by itself"
 
 
 def test_supervisor_restarts_an_exited_child_with_the_same_command(tmp_path: Path) -> None:
     marker = tmp_path / "runs"
-    script = (f"import pathlib, sys, time; p = pathlib.Path({str(marker)!r}); "
-              "n = len(p.read_text()) if p.exists() else 0; p.write_text('x' * (n + 1)); "
-              "print('run', n + 1, flush=True); sys.exit(3) if n == 0 else time.sleep(300)")
+    script = (
+        f"import pathlib, sys, time; p = pathlib.Path({str(marker)!r}); "
+        "n = len(p.read_text()) if p.exists() else 0; p.write_text('x' * (n + 1)); "
+        "print('run', n + 1, flush=True); sys.exit(3) if n == 0 else time.sleep(300)"
+    )
     out = io.StringIO()
     sup = Supervisor(env=dict(os.environ), log_dir=tmp_path / "logs", out=out, colour=False)
     sup.start("beat", [sys.executable, "-c", script])

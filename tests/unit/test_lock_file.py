@@ -6,6 +6,7 @@ installed at whatever version is newest that day. This test fails then, and
 when a pin no longer satisfies the range ``pyproject.toml`` asks for.
 Refresh: the command in the header of ``constraints.txt`` (also in the README).
 """
+
 from __future__ import annotations
 
 import tomllib
@@ -51,7 +52,8 @@ def test_every_declared_dependency_is_pinned_within_its_range(req):
     assert name in LOCK, f"{req.name} is in pyproject.toml but not in constraints.txt: refresh the lock"
     for version, _marker in LOCK[name]:
         assert req.specifier.contains(version, prereleases=True), (
-            f"constraints.txt pins {req.name}=={version}, outside pyproject.toml's {req.specifier}")
+            f"constraints.txt pins {req.name}=={version}, outside pyproject.toml's {req.specifier}"
+        )
 
 
 def test_the_check_can_fail():

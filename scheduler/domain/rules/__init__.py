@@ -6,6 +6,7 @@
 ``check_content`` returns the problems together with the parts the platform
 publishes (an X thread's tweets), computed once by the same rules.
 """
+
 from __future__ import annotations
 
 from ..errors import InvalidInput, Problem
@@ -31,11 +32,13 @@ def rules_for(platform: Platform | str) -> PlatformRules:
             "unknown_platform",
             f"Platform \u201c{platform}\u201d tidak dikenal. Pilih X, Facebook, atau Instagram.",
             f"Unknown platform \u201c{platform}\u201d. Choose X, Facebook or Instagram.",
-            field="platform") from None
+            field="platform",
+        ) from None
 
 
-def validate_content(platform: Platform | str, text: str, media: list[MediaInfo],
-                     as_thread: bool = False) -> list[Problem]:
+def validate_content(
+    platform: Platform | str, text: str, media: list[MediaInfo], as_thread: bool = False
+) -> list[Problem]:
     """Every problem of ``text`` + ``media`` on ``platform`` (empty list: all good).
 
     ``as_thread`` lets X split an over-long text into a thread (ignored by the
@@ -44,12 +47,23 @@ def validate_content(platform: Platform | str, text: str, media: list[MediaInfo]
     return rules_for(platform).validate(text, list(media), as_thread=as_thread)
 
 
-def check_content(platform: Platform | str, text: str, media: list[MediaInfo],
-                  as_thread: bool = False) -> Checked:
+def check_content(platform: Platform | str, text: str, media: list[MediaInfo], as_thread: bool = False) -> Checked:
     """The problems of ``text`` + ``media`` on ``platform`` and the parts it publishes."""
     return rules_for(platform).check(text, list(media), as_thread=as_thread)
 
 
-__all__ = ["RULES", "rules_for", "validate_content", "check_content", "Checked", "MediaInfo",
-           "PlatformRules", "MediaKindRules", "AspectRule", "utf16_length", "X_RULES",
-           "FACEBOOK_RULES", "INSTAGRAM_RULES"]
+__all__ = [
+    "RULES",
+    "rules_for",
+    "validate_content",
+    "check_content",
+    "Checked",
+    "MediaInfo",
+    "PlatformRules",
+    "MediaKindRules",
+    "AspectRule",
+    "utf16_length",
+    "X_RULES",
+    "FACEBOOK_RULES",
+    "INSTAGRAM_RULES",
+]

@@ -4,6 +4,7 @@ https://developers.facebook.com/docs/graph-api/reference/page/feed/ (message, at
 https://developers.facebook.com/docs/graph-api/reference/page/photos/
 https://developers.facebook.com/docs/video-api/guides/publishing
 """
+
 from __future__ import annotations
 
 from .base import MediaKindRules, PlatformRules, utf16_length
@@ -17,14 +18,21 @@ FACEBOOK_RULES = PlatformRules(
     count_text=utf16_length,
     image=MediaKindRules(
         mime_types=frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"}),
-        max_count=10, max_bytes=10_000_000, oversize_fixable=True),
+        max_count=10,
+        max_bytes=10_000_000,
+        oversize_fixable=True,
+    ),
     # Facebook takes far larger videos with resumable upload; facebook-sdk sends
     # one non-resumable multipart request, so Siar keeps videos to 1 GB.
     video=MediaKindRules(
         mime_types=frozenset({"video/mp4", "video/quicktime"}),
-        max_count=1, max_bytes=1_000_000_000, oversize_fixable=False,
-        min_seconds=1, max_seconds=240 * 60),
+        max_count=1,
+        max_bytes=1_000_000_000,
+        oversize_fixable=False,
+        min_seconds=1,
+        max_seconds=240 * 60,
+    ),
     max_media=10,
-    min_media=0,        # a text-only Page post is fine
+    min_media=0,  # a text-only Page post is fine
     mix_allowed=False,  # photos go as attached_media, a video alone via /videos
 )

@@ -4,11 +4,17 @@ https://docs.x.com/fundamentals/counting-characters
 https://docs.x.com/x-api/media/quickstart/media-upload-chunked (media limits)
 https://help.x.com/en/using-x/x-images, https://help.x.com/en/using-x/x-videos
 """
+
 from __future__ import annotations
 
 from ..errors import Problem
-from ..tweet_text import (X_MAX_WEIGHTED, invalid_characters_error, split_thread,
-                          x_has_invalid_characters, x_weighted_length)
+from ..tweet_text import (
+    X_MAX_WEIGHTED,
+    invalid_characters_error,
+    split_thread,
+    x_has_invalid_characters,
+    x_weighted_length,
+)
 from .base import AspectRule, MediaKindRules, PlatformRules
 
 
@@ -28,12 +34,19 @@ X_RULES = PlatformRules(
     count_text=x_weighted_length,
     image=MediaKindRules(
         mime_types=frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"}),
-        max_count=4, max_bytes=5_000_000, oversize_fixable=True),
+        max_count=4,
+        max_bytes=5_000_000,
+        oversize_fixable=True,
+    ),
     video=MediaKindRules(
         mime_types=frozenset({"video/mp4", "video/quicktime"}),
-        max_count=1, max_bytes=512_000_000, oversize_fixable=False,
+        max_count=1,
+        max_bytes=512_000_000,
+        oversize_fixable=False,
         aspect=AspectRule(1 / 3, 3.0, "1:3 dan 3:1", fixable=False),
-        min_seconds=0.5, max_seconds=140),
+        min_seconds=0.5,
+        max_seconds=140,
+    ),
     max_media=4,
     mix_allowed=False,
     solo_mime_types=frozenset({"image/gif"}),  # an animated GIF is posted alone

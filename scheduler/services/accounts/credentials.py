@@ -13,6 +13,7 @@ stored.
 The keys are what the connectors read (``connectors/x.py``, ``facebook.py``,
 ``instagram.py``) and what the sandbox issues (``sandbox/credentials.py``).
 """
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,12 @@ from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel, BeforeValidator, ConfigDict, StringConstraints, ValidationError, field_validator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    StringConstraints,
+    ValidationError,
+    field_validator,
 )
 
 from scheduler.domain.errors import InvalidInput
@@ -31,22 +37,50 @@ from scheduler.domain.model import Platform
 SANDBOX_ONLY_KEYS = frozenset({"sandbox_base_url"})
 
 #: Top-level keys of instagrapi 3.2's ``Client.get_settings()`` (a logged-in session).
-INSTAGRAPI_SETTINGS_KEYS = frozenset({
-    "uuids", "mid", "ig_u_rur", "ig_www_claim", "authorization_data", "cookies", "last_login",
-    "device_settings", "user_agent", "country", "country_code", "locale", "timezone_offset",
-    "timezone_name", "push_disabled", "request_timeout", "public_request_retries_count",
-    "public_request_retries_timeout", "session_retry_total", "session_retry_backoff_factor",
-    "session_retry_statuses", "public_transport", "public_user_agent", "public_graphql_user_agent",
-    "private_transport", "public_transport_impersonate", "tls_verify", "fbns_auth", "usdid",
-})
-SETTINGS_MAX_CHARS = 16_000   # a real session's settings are 2-4 KB
+INSTAGRAPI_SETTINGS_KEYS = frozenset(
+    {
+        "uuids",
+        "mid",
+        "ig_u_rur",
+        "ig_www_claim",
+        "authorization_data",
+        "cookies",
+        "last_login",
+        "device_settings",
+        "user_agent",
+        "country",
+        "country_code",
+        "locale",
+        "timezone_offset",
+        "timezone_name",
+        "push_disabled",
+        "request_timeout",
+        "public_request_retries_count",
+        "public_request_retries_timeout",
+        "session_retry_total",
+        "session_retry_backoff_factor",
+        "session_retry_statuses",
+        "public_transport",
+        "public_user_agent",
+        "public_graphql_user_agent",
+        "private_transport",
+        "public_transport_impersonate",
+        "tls_verify",
+        "fbns_auth",
+        "usdid",
+    }
+)
+SETTINGS_MAX_CHARS = 16_000  # a real session's settings are 2-4 KB
 SETTINGS_MAX_DEPTH = 4
-SETTINGS_TEXT_MAX = 2_000     # one string inside the settings (a cookie, the user agent)
+SETTINGS_TEXT_MAX = 2_000  # one string inside the settings (a cookie, the user agent)
 KEY_MAX = 100
 
 # A key that names a place to send requests to is refused with its own message.
-_ADDRESS_KEY = re.compile(r"url|uri|host|origin|endpoint|proxy|domain|server|address|base_?path"
-                          r"|(^|_)(ip|port|addr)($|_)", re.IGNORECASE)
+_ADDRESS_KEY = re.compile(
+    r"url|uri|host|origin|endpoint|proxy|domain|server|address|base_?path"
+    r"|(^|_)(ip|port|addr)($|_)",
+    re.IGNORECASE,
+)
 
 
 def _id_text(value: Any) -> Any:
@@ -56,8 +90,9 @@ def _id_text(value: Any) -> Any:
 
 # Printable ASCII without spaces: what the platforms' tokens and keys are made of.
 Token = Annotated[str, StringConstraints(min_length=1, max_length=1024, pattern=r"^[!-~]+$")]
-NumericId = Annotated[str, BeforeValidator(_id_text),
-                      StringConstraints(min_length=1, max_length=32, pattern=r"^[0-9]+$")]
+NumericId = Annotated[
+    str, BeforeValidator(_id_text), StringConstraints(min_length=1, max_length=32, pattern=r"^[0-9]+$")
+]
 Handle = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[!-~]+$")]
 Password = Annotated[str, StringConstraints(min_length=1, max_length=256, pattern=r"^[^\x00-\x1f\x7f]+$")]
 
@@ -154,8 +189,12 @@ def check_credentials(platform: Platform | str, credentials: Any) -> dict[str, A
     """
     platform = Platform(platform)
     if not isinstance(credentials, Mapping) or not credentials:
-        raise InvalidInput("credentials_invalid", "Kredensial harus objek JSON yang tidak kosong.",
-                           "The credentials must be a non-empty JSON object.", field="credentials")
+        raise InvalidInput(
+            "credentials_invalid",
+            "Kredensial harus objek JSON yang tidak kosong.",
+            "The credentials must be a non-empty JSON object.",
+            field="credentials",
+        )
     model = MODELS[platform]
     try:
         checked = model.model_validate(dict(credentials))
@@ -178,35 +217,62 @@ _GET_SETTINGS_EN = "'settings' must be instagrapi's Client.get_settings()"
 
 # message -> (code, Indonesian, English); {key} is a key's name, never a value.
 _MESSAGES = {
-    "address": ("credentials_address_not_allowed",
-                "Kredensial tidak boleh berisi alamat ('{key}'): tujuan permintaan ke platform diatur "
-                "oleh server Siar, bukan oleh kredensial.",
-                "Credentials may not hold an address ('{key}'): where requests to the platform go is "
-                "set by the Siar server, not by credentials."),
-    "unknown": ("credentials_unknown_key",
-                "Kunci '{key}' tidak dikenal untuk kredensial {name}. Kunci yang boleh: {allowed}.",
-                "Unknown key '{key}' in {name} credentials. Allowed keys: {allowed}."),
-    "unknown_setting": ("credentials_unknown_key",
-                        "Kunci '{key}' tidak dikenal: " + _GET_SETTINGS_ID + ".",
-                        "Unknown key '{key}': " + _GET_SETTINGS_EN + "."),
+    "address": (
+        "credentials_address_not_allowed",
+        "Kredensial tidak boleh berisi alamat ('{key}'): tujuan permintaan ke platform diatur "
+        "oleh server Siar, bukan oleh kredensial.",
+        "Credentials may not hold an address ('{key}'): where requests to the platform go is "
+        "set by the Siar server, not by credentials.",
+    ),
+    "unknown": (
+        "credentials_unknown_key",
+        "Kunci '{key}' tidak dikenal untuk kredensial {name}. Kunci yang boleh: {allowed}.",
+        "Unknown key '{key}' in {name} credentials. Allowed keys: {allowed}.",
+    ),
+    "unknown_setting": (
+        "credentials_unknown_key",
+        "Kunci '{key}' tidak dikenal: " + _GET_SETTINGS_ID + ".",
+        "Unknown key '{key}': " + _GET_SETTINGS_EN + ".",
+    ),
     "missing": ("credentials_missing_key", "Kredensial {name} perlu '{key}'.", "{name} credentials need '{key}'."),
-    "wrong_platform": ("credentials_wrong_platform", "Kredensial ini bukan untuk {name}.",
-                       "These credentials are not for {name}."),
-    "too_long": ("credentials_too_long", "Isi '{key}' terlalu panjang (maksimal {limit} karakter).",
-                 "The value of '{key}' is too long (at most {limit} characters)."),
+    "wrong_platform": (
+        "credentials_wrong_platform",
+        "Kredensial ini bukan untuk {name}.",
+        "These credentials are not for {name}.",
+    ),
+    "too_long": (
+        "credentials_too_long",
+        "Isi '{key}' terlalu panjang (maksimal {limit} karakter).",
+        "The value of '{key}' is too long (at most {limit} characters).",
+    ),
     "empty": ("credentials_empty_value", "Isi '{key}' tidak boleh kosong.", "The value of '{key}' must not be empty."),
-    "characters": ("credentials_bad_characters",
-                   "Isi '{key}' berisi karakter yang tidak boleh (misalnya spasi atau baris baru).",
-                   "The value of '{key}' holds characters that are not allowed (such as spaces or line breaks)."),
-    "invalid": ("credentials_invalid_value", "Isi '{key}' tidak sah (harus teks; id berupa angka).",
-                "The value of '{key}' is not valid (it must be text; ids are numbers)."),
-    "invalid_setting": ("credentials_invalid_value", "Isi '{key}' tidak sah: " + _GET_SETTINGS_ID + ".",
-                        "The value of '{key}' is not valid: " + _GET_SETTINGS_EN + "."),
+    "characters": (
+        "credentials_bad_characters",
+        "Isi '{key}' berisi karakter yang tidak boleh (misalnya spasi atau baris baru).",
+        "The value of '{key}' holds characters that are not allowed (such as spaces or line breaks).",
+    ),
+    "invalid": (
+        "credentials_invalid_value",
+        "Isi '{key}' tidak sah (harus teks; id berupa angka).",
+        "The value of '{key}' is not valid (it must be text; ids are numbers).",
+    ),
+    "invalid_setting": (
+        "credentials_invalid_value",
+        "Isi '{key}' tidak sah: " + _GET_SETTINGS_ID + ".",
+        "The value of '{key}' is not valid: " + _GET_SETTINGS_EN + ".",
+    ),
 }
 # pydantic's error types -> our messages (anything else: "invalid").
-_BY_TYPE = {"extra_forbidden": "unknown", "missing": "missing", "literal_error": "wrong_platform",
-            "string_too_long": "too_long", "too_long": "too_long", "string_too_short": "empty",
-            "too_short": "empty", "string_pattern_mismatch": "characters"}
+_BY_TYPE = {
+    "extra_forbidden": "unknown",
+    "missing": "missing",
+    "literal_error": "wrong_platform",
+    "string_too_long": "too_long",
+    "too_long": "too_long",
+    "string_too_short": "empty",
+    "too_short": "empty",
+    "string_pattern_mismatch": "characters",
+}
 _BY_SETTINGS_PROBLEM = {"unknown": "unknown_setting", "too_big": "too_long", "too_long": "too_long"}
 # The problem a message leads with: the cause, before what follows from it.
 _FIRST = {"credentials_wrong_platform": 0, "credentials_address_not_allowed": 1, "credentials_unknown_key": 2}
@@ -219,8 +285,10 @@ def _shown(key: Any) -> str:
 
 
 def _refusal(platform: Platform, model: type[_Credentials], exc: ValidationError) -> InvalidInput:
-    problems = sorted((_problem(platform, model, error) for error in exc.errors(include_input=False)),
-                      key=lambda problem: _FIRST.get(problem[1], len(_FIRST)))
+    problems = sorted(
+        (_problem(platform, model, error) for error in exc.errors(include_input=False)),
+        key=lambda problem: _FIRST.get(problem[1], len(_FIRST)),
+    )
     fields: dict[str, dict[str, str]] = {}
     for field, _code, message_id, message_en in problems:
         fields.setdefault(field, {"id": message_id, "en": message_en})
@@ -245,7 +313,6 @@ def _problem(platform: Platform, model: type[_Credentials], error: Any) -> tuple
     if message in ("unknown", "unknown_setting") and _ADDRESS_KEY.search(key):
         message = "address"
     code, text_id, text_en = _MESSAGES[message]
-    values = {"key": key, "name": _NAMES[platform], "allowed": ", ".join(sorted(model.model_fields)),
-              "limit": limit}
+    values = {"key": key, "name": _NAMES[platform], "allowed": ", ".join(sorted(model.model_fields)), "limit": limit}
     field = "credentials." + ".".join(loc) if loc else "credentials"
     return field, code, text_id.format(**values), text_en.format(**values)

@@ -1,5 +1,6 @@
 """Social accounts of a KIM: connect, posting slots, pacing, reconnect (KIM admins), and the
 account as a connector sees it (:func:`connector_account`)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
@@ -10,12 +11,12 @@ from connectors.base import AccountRef, AuthExpired
 from scheduler.domain import states
 from scheduler.domain.errors import Conflict
 from scheduler.domain.model import AccountStatus, Platform, PostingSlot, SocialAccount, TargetState
-from scheduler.services.audit import trail as audit
 from scheduler.services import input_checks as checks
 from scheduler.services.accounts import secrets
+from scheduler.services.accounts.credentials import check_credentials
+from scheduler.services.audit import trail as audit
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize, not_found
-from scheduler.services.accounts.credentials import check_credentials
 from scheduler.services.ports import AbstractUnitOfWork
 
 MAX_SLOTS = 7 * 24
@@ -25,17 +26,19 @@ def _platform(value: Platform | str) -> Platform:
     try:
         return Platform(value)
     except ValueError:
-        raise checks.invalid("platform", "unknown_platform",
-                             "Platform tidak dikenal (x, facebook, instagram).",
-                             "Unknown platform (x, facebook, instagram).") from None
+        raise checks.invalid(
+            "platform",
+            "unknown_platform",
+            "Platform tidak dikenal (x, facebook, instagram).",
+            "Unknown platform (x, facebook, instagram).",
+        ) from None
 
 
 def check_slots(slots: Iterable[PostingSlot | Mapping[str, Any]]) -> list[PostingSlot]:
     """Posting slots, validated, deduplicated and sorted by weekday and time."""
     out: set[PostingSlot] = set()
     for raw in slots:
-        slot = raw if isinstance(raw, PostingSlot) else PostingSlot(
-            weekday=raw.get("weekday"), at=raw.get("at"))  # type: ignore[arg-type]
+        slot = raw if isinstance(raw, PostingSlot) else PostingSlot(weekday=raw.get("weekday"), at=raw.get("at"))  # type: ignore[arg-type]
         at = slot.at
         if isinstance(at, str):
             try:
@@ -43,9 +46,12 @@ def check_slots(slots: Iterable[PostingSlot | Mapping[str, Any]]) -> list[Postin
             except ValueError:
                 at = None  # type: ignore[assignment]
         if not isinstance(slot.weekday, int) or not 0 <= slot.weekday <= 6 or not isinstance(at, time):
-            raise checks.invalid("slots", "invalid_slot",
-                                 "Slot harus berisi hari 0-6 (Senin=0) dan jam JJ:MM.",
-                                 "A slot needs a weekday 0-6 (Monday=0) and a time HH:MM.")
+            raise checks.invalid(
+                "slots",
+                "invalid_slot",
+                "Slot harus berisi hari 0-6 (Senin=0) dan jam JJ:MM.",
+                "A slot needs a weekday 0-6 (Monday=0) and a time HH:MM.",
+            )
         out.add(PostingSlot(weekday=slot.weekday, at=at.replace(second=0, microsecond=0, tzinfo=None)))
     if len(out) > MAX_SLOTS:
         raise checks.invalid("slots", "too_many_slots", "Terlalu banyak slot.", "Too many slots.")
@@ -81,8 +87,7 @@ def add_account(
     """
     authorize(actor, Cap.MANAGE_ACCOUNTS, kim_id, what="kim")
     platform = _platform(platform)
-    handle = checks.required_text((handle or "").strip().lstrip("@"), "handle", "Nama akun",
-                                  "Account handle", 100)
+    handle = checks.required_text((handle or "").strip().lstrip("@"), "handle", "Nama akun", "Account handle", 100)
     checked_slots = check_slots(slots)
     encrypted = secrets.encrypt_credentials(check_credentials(platform, credentials))
     with uow:
@@ -92,15 +97,36 @@ def add_account(
         zone = checks.zone(timezone or kim.timezone)
         for other in uow.accounts.list_by_kim(kim_id):
             if other.platform == platform and other.handle.lower() == handle.lower():
-                raise Conflict("account_exists", f"Akun {platform} @{handle} sudah tersambung.",
-                               f"The {platform} account @{handle} is already connected.",
-                               field="handle")
-        account = uow.accounts.add(SocialAccount(
-            kim_id=kim_id, platform=platform, handle=handle, credentials_encrypted=encrypted,
-            sandbox=bool(sandbox), timezone=zone, slots=checked_slots, created_at=now))
+                raise Conflict(
+                    "account_exists",
+                    f"Akun {platform} @{handle} sudah tersambung.",
+                    f"The {platform} account @{handle} is already connected.",
+                    field="handle",
+                )
+        account = uow.accounts.add(
+            SocialAccount(
+                kim_id=kim_id,
+                platform=platform,
+                handle=handle,
+                credentials_encrypted=encrypted,
+                sandbox=bool(sandbox),
+                timezone=zone,
+                slots=checked_slots,
+                created_at=now,
+            )
+        )
         uow.flush()
-        audit.record(uow, actor, "account.add", now, kim_id=kim_id, account_id=account.id,
-                     platform=platform.value, handle=handle, sandbox=bool(sandbox))
+        audit.record(
+            uow,
+            actor,
+            "account.add",
+            now,
+            kim_id=kim_id,
+            account_id=account.id,
+            platform=platform.value,
+            handle=handle,
+            sandbox=bool(sandbox),
+        )
         uow.commit()
         return account
 
@@ -121,61 +147,102 @@ def list_accounts(uow: AbstractUnitOfWork, actor: Actor, kim_id: int | None) -> 
             return uow.accounts.list_by_kim(kim_id)
         if actor.is_kim_bound:  # bound to no KIM at all: nothing to see
             return []
-        return [a for kim in uow.kims.list() if kim.id is not None
-                for a in uow.accounts.list_by_kim(kim.id)]
+        return [a for kim in uow.kims.list() if kim.id is not None for a in uow.accounts.list_by_kim(kim.id)]
 
 
-def set_slots(uow: AbstractUnitOfWork, actor: Actor, account_id: int,
-              slots: Iterable[PostingSlot | Mapping[str, Any]], *, now: datetime) -> SocialAccount:
+def set_slots(
+    uow: AbstractUnitOfWork,
+    actor: Actor,
+    account_id: int,
+    slots: Iterable[PostingSlot | Mapping[str, Any]],
+    *,
+    now: datetime,
+) -> SocialAccount:
     """Replace the account's weekly posting slots (local times in the account's zone)."""
     checked = check_slots(slots)
     with uow:
         account = _load(uow, actor, account_id, Cap.MANAGE_ACCOUNTS)
         account.slots = checked
-        audit.record(uow, actor, "account.slots", now, kim_id=account.kim_id,
-                     account_id=account.id, slots=[f"{s.weekday}@{s.at:%H:%M}" for s in checked])
+        audit.record(
+            uow,
+            actor,
+            "account.slots",
+            now,
+            kim_id=account.kim_id,
+            account_id=account.id,
+            slots=[f"{s.weekday}@{s.at:%H:%M}" for s in checked],
+        )
         uow.commit()
         return account
 
 
-def set_pacing(uow: AbstractUnitOfWork, actor: Actor, account_id: int, *, now: datetime,
-               min_spacing_seconds: int | None = None, daily_cap: int | None = None) -> SocialAccount:
+def set_pacing(
+    uow: AbstractUnitOfWork,
+    actor: Actor,
+    account_id: int,
+    *,
+    now: datetime,
+    min_spacing_seconds: int | None = None,
+    daily_cap: int | None = None,
+) -> SocialAccount:
     """Override the platform's default pacing; None goes back to the default."""
     if min_spacing_seconds is not None and not 0 <= min_spacing_seconds <= 7 * 86400:
-        raise checks.invalid("min_spacing_seconds", "invalid_spacing",
-                             "Jarak minimal harus antara 0 detik dan 7 hari.",
-                             "The minimum spacing must be between 0 seconds and 7 days.")
+        raise checks.invalid(
+            "min_spacing_seconds",
+            "invalid_spacing",
+            "Jarak minimal harus antara 0 detik dan 7 hari.",
+            "The minimum spacing must be between 0 seconds and 7 days.",
+        )
     if daily_cap is not None and not 1 <= daily_cap <= 1000:
-        raise checks.invalid("daily_cap", "invalid_daily_cap",
-                             "Batas harian harus antara 1 dan 1000.",
-                             "The daily cap must be between 1 and 1000.")
+        raise checks.invalid(
+            "daily_cap",
+            "invalid_daily_cap",
+            "Batas harian harus antara 1 dan 1000.",
+            "The daily cap must be between 1 and 1000.",
+        )
     with uow:
         account = _load(uow, actor, account_id, Cap.MANAGE_ACCOUNTS)
         account.min_spacing_seconds = min_spacing_seconds
         account.daily_cap = daily_cap
-        audit.record(uow, actor, "account.pacing", now, kim_id=account.kim_id,
-                     account_id=account.id, min_spacing_seconds=min_spacing_seconds,
-                     daily_cap=daily_cap)
+        audit.record(
+            uow,
+            actor,
+            "account.pacing",
+            now,
+            kim_id=account.kim_id,
+            account_id=account.id,
+            min_spacing_seconds=min_spacing_seconds,
+            daily_cap=daily_cap,
+        )
         uow.commit()
         return account
 
 
-def mark_needs_reconnect(uow: AbstractUnitOfWork, actor: Actor, account_id: int, *,
-                         reason: str, now: datetime) -> SocialAccount:
+def mark_needs_reconnect(
+    uow: AbstractUnitOfWork, actor: Actor, account_id: int, *, reason: str, now: datetime
+) -> SocialAccount:
     """Flag an account whose credentials stopped working (workers: ``Actor.system()``)."""
     with uow:
         account = _load(uow, actor, account_id, Cap.MANAGE_ACCOUNTS)
         if account.status != AccountStatus.NEEDS_RECONNECT:
             account.status = AccountStatus.NEEDS_RECONNECT
             account.status_reason = (reason or "").strip()[:500] or None
-            audit.record(uow, actor, "account.needs_reconnect", now, kim_id=account.kim_id,
-                         account_id=account.id, reason=account.status_reason)
+            audit.record(
+                uow,
+                actor,
+                "account.needs_reconnect",
+                now,
+                kim_id=account.kim_id,
+                account_id=account.id,
+                reason=account.status_reason,
+            )
             uow.commit()
         return account
 
 
-def reconnect(uow: AbstractUnitOfWork, actor: Actor, account_id: int, *,
-              credentials: Mapping[str, Any], now: datetime) -> SocialAccount:
+def reconnect(
+    uow: AbstractUnitOfWork, actor: Actor, account_id: int, *, credentials: Mapping[str, Any], now: datetime
+) -> SocialAccount:
     """Store fresh credentials, make the account active again, and reschedule its
     ``needs_reconnect`` targets (an instant already past moves to the next paced one)."""
     from scheduler.services.posts import scheduling  # scheduling imports accounts' neighbours
@@ -191,8 +258,9 @@ def reconnect(uow: AbstractUnitOfWork, actor: Actor, account_id: int, *,
         for target in sorted(waiting, key=lambda t: (t.scheduled_at is None, t.scheduled_at)):
             states.transition(target, TargetState.SCHEDULED, now)
             scheduling.repace_if_past(uow, account, target, now)
-        audit.record(uow, actor, "account.reconnect", now, kim_id=account.kim_id,
-                     account_id=account.id, rescheduled=len(waiting))
+        audit.record(
+            uow, actor, "account.reconnect", now, kim_id=account.kim_id, account_id=account.id, rescheduled=len(waiting)
+        )
         uow.commit()
         return account
 
@@ -218,11 +286,17 @@ def connector_account(
     """
     try:
         credentials = dict(decrypt(credentials_encrypted).items())
-    except Exception:  # noqa: BLE001 - unreadable credentials: the account must be reconnected
+    except Exception:
         raise AuthExpired(
             "Kredensial akun tidak bisa dibuka; sambungkan ulang akun ini.",
             "The account's credentials cannot be read; reconnect this account.",
-            code="credentials_unreadable", platform=str(platform),
+            code="credentials_unreadable",
+            platform=str(platform),
         ) from None
-    return AccountRef(platform=str(platform), handle=handle, credentials=credentials,
-                      sandbox=bool(sandbox), on_credentials_changed=on_credentials_changed)
+    return AccountRef(
+        platform=str(platform),
+        handle=handle,
+        credentials=credentials,
+        sandbox=bool(sandbox),
+        on_credentials_changed=on_credentials_changed,
+    )

@@ -8,6 +8,7 @@ platform's connector (``connector.check``), and flags the account
 (``POST /_sandbox/accounts``) for the credentials of a training account,
 which are then stored like any other (encrypted).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -19,9 +20,8 @@ import requests
 
 from connectors.base import AccountCheck, AuthExpired, ConnectorError
 from scheduler.domain.errors import InvalidInput
+from scheduler.services.accounts import credentials, secrets
 from scheduler.services.accounts import manage as accounts
-from scheduler.services.accounts import credentials
-from scheduler.services.accounts import secrets
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize, not_found
 from scheduler.services.ports import AbstractUnitOfWork
@@ -39,8 +39,9 @@ class CheckResult:
     status: str
 
 
-def check_account(uow: AbstractUnitOfWork, actor: Actor, account_id: int, *,
-                  connector_for: Callable[[str], Any], now: datetime) -> CheckResult:
+def check_account(
+    uow: AbstractUnitOfWork, actor: Actor, account_id: int, *, connector_for: Callable[[str], Any], now: datetime
+) -> CheckResult:
     """Ask the platform whether the account's credentials work (KIM admins)."""
     with uow:
         account = uow.accounts.get(account_id)
@@ -52,49 +53,68 @@ def check_account(uow: AbstractUnitOfWork, actor: Actor, account_id: int, *,
     result: AccountCheck | None = None
     error: ConnectorError | None
     try:
-        ref = accounts.connector_account(platform, handle, token, sandbox=sandbox,
-                                         decrypt=secrets.decrypt_credentials)
+        ref = accounts.connector_account(platform, handle, token, sandbox=sandbox, decrypt=secrets.decrypt_credentials)
         result = connector_for(platform).check(ref)
         error = result.error
     except ConnectorError as exc:
         result, error = None, exc
     status = "active"
     if error is not None and isinstance(error, AuthExpired):
-        updated = accounts.mark_needs_reconnect(uow, actor, account_id,
-                                                reason=error.message_id, now=now)
+        updated = accounts.mark_needs_reconnect(uow, actor, account_id, reason=error.message_id, now=now)
         status = str(updated.status)
     else:
         status = str(accounts.get_account(uow, actor, account_id).status)
     if error is None and result is not None and result.ok:
         return CheckResult(True, result.remote_user_id, None, None, None, status)
-    return CheckResult(False, None, getattr(error, "code", "check_failed"),
-                       getattr(error, "message_id", "Pemeriksaan akun gagal."),
-                       getattr(error, "message_en", "The account check failed."), status)
+    return CheckResult(
+        False,
+        None,
+        getattr(error, "code", "check_failed"),
+        getattr(error, "message_id", "Pemeriksaan akun gagal."),
+        getattr(error, "message_en", "The account check failed."),
+        status,
+    )
 
 
 def create_sandbox_credentials(sandbox_url: str | None, platform: str, handle: str) -> dict[str, Any]:
     """Credentials of a new (or existing) account of the configured sandbox, from its admin API,
     as Siar stores them (checked, without the sandbox's own address)."""
     if not sandbox_url:
-        raise InvalidInput("sandbox_not_configured",
-                           "Mode latihan (sandbox) belum diatur di server (SIAR_SANDBOX_URL).",
-                           "The sandbox (training mode) is not configured on the server (SIAR_SANDBOX_URL).",
-                           field="sandbox")
+        raise InvalidInput(
+            "sandbox_not_configured",
+            "Mode latihan (sandbox) belum diatur di server (SIAR_SANDBOX_URL).",
+            "The sandbox (training mode) is not configured on the server (SIAR_SANDBOX_URL).",
+            field="sandbox",
+        )
     try:
-        response = requests.post(sandbox_url.rstrip("/") + "/_sandbox/accounts",
-                                 json={"platform": platform, "handle": handle},
-                                 timeout=SANDBOX_TIMEOUT)
+        response = requests.post(
+            sandbox_url.rstrip("/") + "/_sandbox/accounts",
+            json={"platform": platform, "handle": handle},
+            timeout=SANDBOX_TIMEOUT,
+        )
     except requests.RequestException:
-        raise InvalidInput("sandbox_unreachable", "Server sandbox tidak bisa dihubungi.",
-                           "The sandbox server cannot be reached.", field="sandbox") from None
+        raise InvalidInput(
+            "sandbox_unreachable",
+            "Server sandbox tidak bisa dihubungi.",
+            "The sandbox server cannot be reached.",
+            field="sandbox",
+        ) from None
     if response.status_code >= 400:
-        raise InvalidInput("sandbox_refused", "Server sandbox menolak membuat akun ini.",
-                           "The sandbox server refused to create this account.", field="handle")
+        raise InvalidInput(
+            "sandbox_refused",
+            "Server sandbox menolak membuat akun ini.",
+            "The sandbox server refused to create this account.",
+            field="handle",
+        )
     try:
         data = response.json()
     except ValueError:
         data = None
     if not isinstance(data, dict):
-        raise InvalidInput("sandbox_refused", "Jawaban server sandbox tidak sah.",
-                           "The sandbox server's answer is not valid.", field="sandbox")
+        raise InvalidInput(
+            "sandbox_refused",
+            "Jawaban server sandbox tidak sah.",
+            "The sandbox server's answer is not valid.",
+            field="sandbox",
+        )
     return credentials.issued_by_sandbox(platform, data)

@@ -5,6 +5,7 @@ encrypts, all decrypt, so rotation is "put the new key first, run
 :func:`rotate_all`, then drop the old key". Clear credentials exist only in
 memory, inside :class:`Credentials`, whose repr and str never show values.
 """
+
 from __future__ import annotations
 
 import json
@@ -63,13 +64,21 @@ def _cipher(keys: list[str] | None = None) -> MultiFernet:
 def encrypt_credentials(data: Mapping[str, Any], keys: list[str] | None = None) -> str:
     """The Fernet token of ``data`` as JSON, with the newest key."""
     if not isinstance(data, Mapping) or not data:
-        raise InvalidInput("credentials_required", "Kredensial akun wajib diisi.",
-                           "Account credentials are required.", field="credentials")
+        raise InvalidInput(
+            "credentials_required",
+            "Kredensial akun wajib diisi.",
+            "Account credentials are required.",
+            field="credentials",
+        )
     try:
         payload = json.dumps(dict(data), sort_keys=True, separators=(",", ":"))
     except (TypeError, ValueError):
-        raise InvalidInput("credentials_invalid", "Kredensial harus berupa data JSON.",
-                           "Credentials must be JSON data.", field="credentials") from None
+        raise InvalidInput(
+            "credentials_invalid",
+            "Kredensial harus berupa data JSON.",
+            "Credentials must be JSON data.",
+            field="credentials",
+        ) from None
     return _cipher(keys).encrypt(payload.encode()).decode()
 
 
@@ -91,12 +100,13 @@ def rotate(token: str, keys: list[str] | None = None) -> str:
         return _cipher(keys).rotate(token.encode()).decode()
     except InvalidToken:
         raise CredentialsUnreadable(
-            None, "Kredensial akun tidak bisa dibuka dengan kunci yang ada.",
-            "The account credentials cannot be decrypted with the configured keys.") from None
+            None,
+            "Kredensial akun tidak bisa dibuka dengan kunci yang ada.",
+            "The account credentials cannot be decrypted with the configured keys.",
+        ) from None
 
 
-def rotate_all(uow: AbstractUnitOfWork, actor: Actor, *, now: datetime,
-               keys: list[str] | None = None) -> int:
+def rotate_all(uow: AbstractUnitOfWork, actor: Actor, *, now: datetime, keys: list[str] | None = None) -> int:
     """Re-encrypt every account's credentials with the newest key; returns how many.
 
     All or nothing: one unreadable account aborts the whole rotation.

@@ -3,6 +3,7 @@
 Members are refused (the trail names other members' actions and reviews).
 Filtering, counting and paging happen in the store (``AuditRepository.page``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,15 +25,23 @@ class AuditPage:
     per_page: int
 
 
-def list_events(uow: AbstractUnitOfWork, actor: Actor, *, kim_id: int | None = None,
-                post_id: int | None = None, action: str | None = None, page: int = 1,
-                per_page: int = 100) -> AuditPage:
+def list_events(
+    uow: AbstractUnitOfWork,
+    actor: Actor,
+    *,
+    kim_id: int | None = None,
+    post_id: int | None = None,
+    action: str | None = None,
+    page: int = 1,
+    per_page: int = 100,
+) -> AuditPage:
     """Events newest first; a KIM admin is always limited to their own KIM."""
     if actor.role == Role.MEMBER:
         authorize(actor, Cap.MANAGE_MEMBERS, actor.kim_id)  # members: NotAllowed
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        raise checks.invalid("page", "bad_page", "Nomor halaman atau ukuran halaman tidak sah.",
-                             "Invalid page number or page size.")
+        raise checks.invalid(
+            "page", "bad_page", "Nomor halaman atau ukuran halaman tidak sah.", "Invalid page number or page size."
+        )
     if actor.is_kim_bound:
         if kim_id is not None:
             authorize(actor, Cap.READ_KIM, kim_id, what="kim")  # another KIM -> NotFound
@@ -47,6 +56,7 @@ def list_events(uow: AbstractUnitOfWork, actor: Actor, *, kim_id: int | None = N
 
                 raise not_found("post", "post")
             authorize(actor, Cap.READ_KIM, post.kim_id, what="post")
-        events, total = uow.audit.page(kim_id=kim_id, post_id=post_id, action=action,
-                                       offset=(page - 1) * per_page, limit=per_page)
+        events, total = uow.audit.page(
+            kim_id=kim_id, post_id=post_id, action=action, offset=(page - 1) * per_page, limit=per_page
+        )
     return AuditPage(events, total, page, per_page)

@@ -5,6 +5,7 @@ failed call leaves no event either. ``detail`` holds ids, states and field
 names only: never passwords, tokens, credentials or their hashes
 (:func:`record` drops keys that look like secrets as a second line of defence).
 """
+
 from __future__ import annotations
 
 from datetime import datetime

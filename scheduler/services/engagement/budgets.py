@@ -5,10 +5,11 @@ default (SQLite, file broker) and across worker processes. Rows are read
 ``FOR UPDATE`` on PostgreSQL inside the round's planning transaction; SQLite
 serialises writers anyway (``BEGIN IMMEDIATE``).
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Iterable
 
 import sqlalchemy as sa
 
@@ -26,18 +27,21 @@ def load(conn: sa.Connection, account_ids: Iterable[int]) -> dict[int, BudgetSta
     query = sa.select(engagement_budgets).where(B.account_id.in_(ids))
     if conn.dialect.name == "postgresql":
         query = query.with_for_update()
-    found = {row.account_id: BudgetState(row.window_start, row.calls_used, row.paused_until)
-             for row in conn.execute(query)}
+    found = {
+        row.account_id: BudgetState(row.window_start, row.calls_used, row.paused_until) for row in conn.execute(query)
+    }
     return {i: found.get(i, BudgetState()) for i in ids}
 
 
 def save(conn: sa.Connection, account_id: int, state: BudgetState, now: datetime) -> None:
     """Store ``state`` for ``account_id`` (insert or update)."""
-    values = {"window_start": state.window_start, "calls_used": state.used,
-              "paused_until": state.paused_until, "updated_at": now}
-    updated = conn.execute(
-        sa.update(engagement_budgets).where(B.account_id == account_id).values(**values)
-    ).rowcount
+    values = {
+        "window_start": state.window_start,
+        "calls_used": state.used,
+        "paused_until": state.paused_until,
+        "updated_at": now,
+    }
+    updated = conn.execute(sa.update(engagement_budgets).where(B.account_id == account_id).values(**values)).rowcount
     if not updated:
         conn.execute(sa.insert(engagement_budgets).values(account_id=account_id, **values))
 
@@ -53,5 +57,4 @@ def refund(conn: sa.Connection, account_id: int, calls: int, now: datetime) -> N
     if calls <= 0:
         return
     current = load(conn, [account_id])[account_id]
-    save(conn, account_id, BudgetState(current.window_start, max(0, current.used - calls),
-                                       current.paused_until), now)
+    save(conn, account_id, BudgetState(current.window_start, max(0, current.used - calls), current.paused_until), now)

@@ -20,13 +20,15 @@
    time. Other failures put the batch back ``error_backoff`` later. A round
    never raises because of one account.
 """
+
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -38,7 +40,7 @@ from scheduler.services.engagement.config import EngagementConfig
 from scheduler.services.engagement.recording import DueTarget, record_results
 from scheduler.services.wiring import Pipeline
 from scheduler.store import claims
-from scheduler.store.tables import kims, posts, post_targets, social_accounts
+from scheduler.store.tables import kims, post_targets, posts, social_accounts
 
 log = logging.getLogger(__name__)
 
@@ -106,18 +108,34 @@ def _schedule_new(conn: sa.Connection) -> None:
     """Published targets never read get due at their publication instant (read at once)."""
     conn.execute(
         sa.update(post_targets)
-        .where(PUBLISHED, T.engagement_due_at.is_(None), T.metrics_captured_at.is_(None),
-               T.remote_id.is_not(None), T.published_at.is_not(None))
+        .where(
+            PUBLISHED,
+            T.engagement_due_at.is_(None),
+            T.metrics_captured_at.is_(None),
+            T.remote_id.is_not(None),
+            T.published_at.is_not(None),
+        )
         .values(engagement_due_at=T.published_at)
     )
 
 
-def _select_due(conn: sa.Connection, now: datetime, config: EngagementConfig, *,
-                kim_slug: str | None, force: bool) -> list[DueTarget]:
+def _select_due(
+    conn: sa.Connection, now: datetime, config: EngagementConfig, *, kim_slug: str | None, force: bool
+) -> list[DueTarget]:
     query = (
-        sa.select(T.id, T.account_id, A.platform, T.remote_id, T.published_at, T.engagement_due_at,
-                  T.remote_missing, posts.c.kim_id, kims.c.timezone, posts.c.subject_kind,
-                  posts.c.subject_id)
+        sa.select(
+            T.id,
+            T.account_id,
+            A.platform,
+            T.remote_id,
+            T.published_at,
+            T.engagement_due_at,
+            T.remote_missing,
+            posts.c.kim_id,
+            kims.c.timezone,
+            posts.c.subject_kind,
+            posts.c.subject_id,
+        )
         .join(social_accounts, A.id == T.account_id)
         .join(posts, posts.c.id == T.post_id)
         .join(kims, kims.c.id == posts.c.kim_id)
@@ -133,30 +151,47 @@ def _select_due(conn: sa.Connection, now: datetime, config: EngagementConfig, *,
     if conn.dialect.name == "postgresql":
         query = query.with_for_update(of=post_targets, skip_locked=True)
     return [
-        DueTarget(r.id, r.account_id, str(r.platform), str(r.remote_id), r.published_at,
-                  r.engagement_due_at, bool(r.remote_missing), r.kim_id, r.timezone,
-                  None if r.subject_kind is None else str(r.subject_kind), r.subject_id)
+        DueTarget(
+            r.id,
+            r.account_id,
+            str(r.platform),
+            str(r.remote_id),
+            r.published_at,
+            r.engagement_due_at,
+            bool(r.remote_missing),
+            r.kim_id,
+            r.timezone,
+            None if r.subject_kind is None else str(r.subject_kind),
+            r.subject_id,
+        )
         for r in conn.execute(query)
     ]
 
 
-def _plan(conn: sa.Connection, now: datetime, config: EngagementConfig, due: list[DueTarget],
-          report: RoundReport) -> list[AccountPlan]:
+def _plan(
+    conn: sa.Connection, now: datetime, config: EngagementConfig, due: list[DueTarget], report: RoundReport
+) -> list[AccountPlan]:
     by_account: dict[int, list[DueTarget]] = defaultdict(list)
     for target in due:
         by_account[target.account_id].append(target)
     if not by_account:
         return []
-    accounts = {row.id: row for row in conn.execute(
-        sa.select(A.id, A.platform, A.handle, A.credentials_encrypted, A.sandbox, A.status,
-                  A.paused_until).where(A.id.in_(list(by_account))))}
+    accounts = {
+        row.id: row
+        for row in conn.execute(
+            sa.select(A.id, A.platform, A.handle, A.credentials_encrypted, A.sandbox, A.status, A.paused_until).where(
+                A.id.in_(list(by_account))
+            )
+        )
+    }
     states = budgets.load(conn, by_account)
     plans: list[AccountPlan] = []
     leased: list[dict[str, Any]] = []
     for account_id, targets in sorted(by_account.items()):
         account = accounts[account_id]
         usable = str(account.status) != "needs_reconnect" and not (
-            account.paused_until is not None and account.paused_until > now)
+            account.paused_until is not None and account.paused_until > now
+        )
         profile = config.profile(str(account.platform))
         state = states[account_id]
         calls = calls_available(state, profile, now) if usable else 0
@@ -172,14 +207,24 @@ def _plan(conn: sa.Connection, now: datetime, config: EngagementConfig, due: lis
         reserved = sum(b.cost for b in batches)
         budgets.save(conn, account_id, spend(state, reserved, profile, now), now)
         lease_until = now + config.lease
-        leased.extend({"tid": t.id, "due": lease_until}
-                      for b in batches for r in b.ids for t in by_remote[r])
-        plans.append(AccountPlan(account_id, str(account.platform), account.handle,
-                                 account.credentials_encrypted, bool(account.sandbox),
-                                 batches, dict(by_remote), reserved))
+        leased.extend({"tid": t.id, "due": lease_until} for b in batches for r in b.ids for t in by_remote[r])
+        plans.append(
+            AccountPlan(
+                account_id,
+                str(account.platform),
+                account.handle,
+                account.credentials_encrypted,
+                bool(account.sandbox),
+                batches,
+                dict(by_remote),
+                reserved,
+            )
+        )
     if leased:
-        conn.execute(sa.update(post_targets).where(T.id == sa.bindparam("tid"))
-                     .values(engagement_due_at=sa.bindparam("due")), leased)
+        conn.execute(
+            sa.update(post_targets).where(T.id == sa.bindparam("tid")).values(engagement_due_at=sa.bindparam("due")),
+            leased,
+        )
     report.accounts = len(plans)
     return plans
 
@@ -190,23 +235,33 @@ def _account_ref(p: Pipeline, plan: AccountPlan) -> AccountRef:
             with p.transaction() as conn:
                 claims.store_credentials(conn, plan.account_id, p.encrypt(new_credentials))
 
-    return connector_account(plan.platform, plan.handle, plan.credentials_encrypted,
-                             sandbox=plan.sandbox, decrypt=p.decrypt, on_credentials_changed=store)
+    return connector_account(
+        plan.platform,
+        plan.handle,
+        plan.credentials_encrypted,
+        sandbox=plan.sandbox,
+        decrypt=p.decrypt,
+        on_credentials_changed=store,
+    )
 
 
 def _put_back(p: Pipeline, plan: AccountPlan, batches: list[Batch], due: datetime | None) -> int:
     """Un-lease the targets of ``batches``: their old due time (``due`` None) or ``due``."""
-    rows = [{"tid": t.id, "due": due or t.due_at}
-            for b in batches for r in b.ids for t in plan.targets[r]]
+    rows = [{"tid": t.id, "due": due or t.due_at} for b in batches for r in b.ids for t in plan.targets[r]]
     if rows:
         with p.transaction() as conn:
-            conn.execute(sa.update(post_targets).where(T.id == sa.bindparam("tid"), PUBLISHED)
-                         .values(engagement_due_at=sa.bindparam("due")), rows)
+            conn.execute(
+                sa.update(post_targets)
+                .where(T.id == sa.bindparam("tid"), PUBLISHED)
+                .values(engagement_due_at=sa.bindparam("due")),
+                rows,
+            )
     return len(rows)
 
 
-def _too_deep_to_tell(p: Pipeline, config: EngagementConfig, plan: AccountPlan,
-                      targets: list[DueTarget], results: Mapping[str, Any]) -> set[int]:
+def _too_deep_to_tell(
+    p: Pipeline, config: EngagementConfig, plan: AccountPlan, targets: list[DueTarget], results: Mapping[str, Any]
+) -> set[int]:
     """Targets a feed-based answer did not contain although they may still exist.
 
     Instagram is read from the account's feed of its newest posts: a post
@@ -219,17 +274,28 @@ def _too_deep_to_tell(p: Pipeline, config: EngagementConfig, plan: AccountPlan,
     if depth is None or not absent:
         return set()
     with p.engine.connect() as conn:
-        newest = {row.id for row in conn.execute(
-            sa.select(T.id).where(T.account_id == plan.account_id, PUBLISHED, T.published_at.is_not(None))
-            .order_by(T.published_at.desc()).limit(depth))}
+        newest = {
+            row.id
+            for row in conn.execute(
+                sa.select(T.id)
+                .where(T.account_id == plan.account_id, PUBLISHED, T.published_at.is_not(None))
+                .order_by(T.published_at.desc())
+                .limit(depth)
+            )
+        }
     unseen = {t.id for t in absent if t.id not in newest}
     if unseen:
         now = p.now()
-        rows = [{"tid": t.id, "due": next_refresh_at(t.published_at, now, config.policy)}
-                for t in absent if t.id in unseen]
+        rows = [
+            {"tid": t.id, "due": next_refresh_at(t.published_at, now, config.policy)} for t in absent if t.id in unseen
+        ]
         with p.transaction() as conn:
-            conn.execute(sa.update(post_targets).where(T.id == sa.bindparam("tid"), PUBLISHED)
-                         .values(engagement_due_at=sa.bindparam("due")), rows)
+            conn.execute(
+                sa.update(post_targets)
+                .where(T.id == sa.bindparam("tid"), PUBLISHED)
+                .values(engagement_due_at=sa.bindparam("due")),
+                rows,
+            )
     return unseen
 
 
@@ -261,7 +327,7 @@ def _run_account(p: Pipeline, config: EngagementConfig, plan: AccountPlan, repor
             report.failed += _put_back(p, plan, plan.batches[index:], p.now() + config.error_backoff)
             report.errors.append(f"account {plan.account_id}: {error.code}")
             return
-        except Exception as error:  # noqa: BLE001 - one bad batch must not stop the round
+        except Exception as error:
             report.calls += 1
             spent += batch.cost
             report.failed += _put_back(p, plan, [batch], p.now() + config.error_backoff)

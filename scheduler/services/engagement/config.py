@@ -1,12 +1,16 @@
 """Knobs of engagement collection (defaults are production values; tests shrink them)."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Mapping
 
 from scheduler.domain.engagement import (
-    DEFAULT_PROFILES, FALLBACK_PROFILE, PlatformProfile, RefreshPolicy,
+    DEFAULT_PROFILES,
+    FALLBACK_PROFILE,
+    PlatformProfile,
+    RefreshPolicy,
 )
 
 

@@ -5,17 +5,24 @@ snapshot without its rollup. A post the platform no longer returns is marked
 ``remote_missing`` (snapshot values NULL, not 0) and keeps its last values
 seen on the target and in the rollup.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
 from connectors.base import Metrics, Missing
 from scheduler.domain.engagement import (
-    METRIC_NAMES, RefreshPolicy, deltas, interactions, local_day, next_refresh_at,
+    METRIC_NAMES,
+    RefreshPolicy,
+    deltas,
+    interactions,
+    local_day,
+    next_refresh_at,
 )
 from scheduler.store.engagement_tables import engagement_daily
 from scheduler.store.tables import engagement_snapshots, post_targets
@@ -48,8 +55,7 @@ class Recorded:
 
 
 def _values(metrics: Metrics) -> dict[str, int | None]:
-    values = {name: (None if getattr(metrics, name) is None else int(getattr(metrics, name)))
-              for name in METRIC_NAMES}
+    values = {name: (None if getattr(metrics, name) is None else int(getattr(metrics, name))) for name in METRIC_NAMES}
     # An audience of 0 for a post that has interactions is "not given", not zero: instagrapi
     # reports view_count 0 for every photo. Counting it would put those posts' interactions
     # over other posts' views in the engagement rate.
@@ -96,25 +102,34 @@ def record_results(
         result = results.get(target.remote_id) or Missing(target.remote_id)
         missing = isinstance(result, Missing)
         values = None if missing else _values(result)  # type: ignore[arg-type]
-        snapshots.append({
-            "target_id": target.id, "captured_at": now, "remote_missing": missing, "raw": _raw(result),
-            **(values or {name: None for name in METRIC_NAMES}),
-        })
+        snapshots.append(
+            {
+                "target_id": target.id,
+                "captured_at": now,
+                "remote_missing": missing,
+                "raw": _raw(result),
+                **(values or {name: None for name in METRIC_NAMES}),
+            }
+        )
         due = next_refresh_at(target.published_at, now, policy, missing=missing)
         if missing:
             missing_count += 1
             missing_updates.append({"tid": target.id, "due": due, "now": now})
         else:
-            measured_updates.append({"tid": target.id, "due": due, "now": now,
-                                     **{f"v_{k}": v for k, v in (values or {}).items()}})
+            measured_updates.append(
+                {"tid": target.id, "due": due, "now": now, **{f"v_{k}": v for k, v in (values or {}).items()}}
+            )
         day = local_day(now, target.timezone)
         _rollup(target, day, now, values, latest.get(target.id), daily_inserts, daily_updates, unlatest)
 
     conn.execute(sa.insert(engagement_snapshots), snapshots)
     if measured_updates:
         conn.execute(
-            sa.update(post_targets).where(T.id == sa.bindparam("tid")).values(
-                remote_missing=False, metrics_captured_at=sa.bindparam("now"),
+            sa.update(post_targets)
+            .where(T.id == sa.bindparam("tid"))
+            .values(
+                remote_missing=False,
+                metrics_captured_at=sa.bindparam("now"),
                 engagement_due_at=sa.bindparam("due"),
                 **{name: sa.bindparam(f"v_{name}") for name in METRIC_NAMES},
             ),
@@ -122,8 +137,11 @@ def record_results(
         )
     if missing_updates:
         conn.execute(
-            sa.update(post_targets).where(T.id == sa.bindparam("tid")).values(
-                remote_missing=True, metrics_captured_at=sa.bindparam("now"),
+            sa.update(post_targets)
+            .where(T.id == sa.bindparam("tid"))
+            .values(
+                remote_missing=True,
+                metrics_captured_at=sa.bindparam("now"),
                 engagement_due_at=sa.bindparam("due"),
             ),
             missing_updates,
@@ -140,7 +158,8 @@ def record_results(
             sa.update(engagement_daily)
             .where(D.target_id == sa.bindparam("tid"), D.day == sa.bindparam("the_day"))
             .values(
-                remote_missing=sa.bindparam("missing"), captured_at=sa.bindparam("now"),
+                remote_missing=sa.bindparam("missing"),
+                captured_at=sa.bindparam("now"),
                 **{name: sa.bindparam(f"v_{name}") for name in METRIC_NAMES},
                 **{f"d_{name}": sa.bindparam(f"dv_{name}") for name in METRIC_NAMES},
             ),
@@ -156,8 +175,13 @@ def _cumulative(row: Any) -> dict[str, int | None]:
 
 
 def _rollup(
-    target: DueTarget, day: date, now: datetime, values: dict[str, int | None] | None,
-    previous: Any, inserts: list[dict[str, Any]], updates: list[dict[str, Any]],
+    target: DueTarget,
+    day: date,
+    now: datetime,
+    values: dict[str, int | None] | None,
+    previous: Any,
+    inserts: list[dict[str, Any]],
+    updates: list[dict[str, Any]],
     unlatest: list[dict[str, Any]],
 ) -> None:
     """Stage the rollup change for one answer (``values`` None: the post is missing)."""
@@ -168,16 +192,26 @@ def _rollup(
             cumulative = _cumulative(previous)
             growth = {name: getattr(previous, f"d_{name}") for name in METRIC_NAMES}
         else:
-            start = {name: (None if getattr(previous, name) is None
-                            else getattr(previous, name) - getattr(previous, f"d_{name}"))
-                     for name in METRIC_NAMES}
+            start = {
+                name: (
+                    None
+                    if getattr(previous, name) is None
+                    else getattr(previous, name) - getattr(previous, f"d_{name}")
+                )
+                for name in METRIC_NAMES
+            }
             cumulative = values
             growth = deltas(values, start)
-        updates.append({
-            "tid": target.id, "the_day": day, "missing": values is None, "now": now,
-            **{f"v_{k}": v for k, v in cumulative.items()},
-            **{f"dv_{k}": v for k, v in growth.items()},
-        })
+        updates.append(
+            {
+                "tid": target.id,
+                "the_day": day,
+                "missing": values is None,
+                "now": now,
+                **{f"v_{k}": v for k, v in cumulative.items()},
+                **{f"dv_{k}": v for k, v in growth.items()},
+            }
+        )
         return
     if values is None:
         cumulative = _cumulative(previous) if previous is not None else {n: None for n in METRIC_NAMES}
@@ -187,11 +221,21 @@ def _rollup(
         growth = deltas(values, _cumulative(previous) if previous is not None else {})
     if previous is not None:
         unlatest.append({"tid": target.id, "old_day": previous.day})
-    inserts.append({
-        "target_id": target.id, "day": day, "kim_id": target.kim_id, "account_id": target.account_id,
-        "platform": str(target.platform), "subject_kind": target.subject_kind,
-        "subject_id": target.subject_id, "published_at": target.published_at,
-        "published_day": local_day(target.published_at, target.timezone),
-        **cumulative, **{f"d_{k}": v for k, v in growth.items()},
-        "remote_missing": values is None, "is_latest": True, "captured_at": now,
-    })
+    inserts.append(
+        {
+            "target_id": target.id,
+            "day": day,
+            "kim_id": target.kim_id,
+            "account_id": target.account_id,
+            "platform": str(target.platform),
+            "subject_kind": target.subject_kind,
+            "subject_id": target.subject_id,
+            "published_at": target.published_at,
+            "published_day": local_day(target.published_at, target.timezone),
+            **cumulative,
+            **{f"d_{k}": v for k, v in growth.items()},
+            "remote_missing": values is None,
+            "is_latest": True,
+            "captured_at": now,
+        }
+    )

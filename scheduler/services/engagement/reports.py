@@ -12,23 +12,29 @@
   one sheet per grouping; rates are real numbers formatted as percentages.
 * Table: aligned text for the terminal.
 """
+
 from __future__ import annotations
 
 import csv
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
 from scheduler.domain.errors import InvalidInput
 from scheduler.domain.timezones import get_zone
-from scheduler.services.people.actors import Actor
 from scheduler.services.engagement.summaries import (
-    GROUP_LABELS, Summary, SummaryRow, check_group, engagement_summary,
+    GROUP_LABELS,
+    Summary,
+    SummaryRow,
+    check_group,
+    engagement_summary,
 )
+from scheduler.services.people.actors import Actor
 
 FORMATS = ("csv", "xlsx", "table")
 
@@ -65,25 +71,41 @@ class Report:
     generated_at: datetime
 
 
-def build_report(engine: sa.Engine, actor: Actor, *, first: date, last: date, groups: Sequence[str],
-                 now: datetime, kim: str | None = None, platform: str | None = None) -> Report:
+def build_report(
+    engine: sa.Engine,
+    actor: Actor,
+    *,
+    first: date,
+    last: date,
+    groups: Sequence[str],
+    now: datetime,
+    kim: str | None = None,
+    platform: str | None = None,
+) -> Report:
     """The summaries of the period in each of ``groups`` (checked before anything is read)."""
     groups = [g for g in dict.fromkeys(groups)]
     if not groups:
-        raise InvalidInput("group_required", "Pilih sedikitnya satu pengelompokan.",
-                           "Choose at least one grouping.", field="by")
+        raise InvalidInput(
+            "group_required", "Pilih sedikitnya satu pengelompokan.", "Choose at least one grouping.", field="by"
+        )
     for group in groups:
         check_group(group)
-    summaries = [engagement_summary(engine, actor, group_by=g, first=first, last=last, kim=kim,
-                                    platform=platform) for g in groups]
+    summaries = [
+        engagement_summary(engine, actor, group_by=g, first=first, last=last, kim=kim, platform=platform)
+        for g in groups
+    ]
     captured = max((s.captured_at for s in summaries if s.captured_at), default=None)
     return Report(summaries, summaries[0].scope.filters(), captured, now)
 
 
 def check_format(fmt: str) -> str:
     if fmt not in FORMATS:
-        raise InvalidInput("unknown_format", "Format harus csv, xlsx atau table.",
-                           "The format must be csv, xlsx or table.", field="format")
+        raise InvalidInput(
+            "unknown_format",
+            "Format harus csv, xlsx atau table.",
+            "The format must be csv, xlsx or table.",
+            field="format",
+        )
     return fmt
 
 
@@ -121,8 +143,12 @@ def _info_lines(report: Report) -> list[tuple[str, str]]:
 def to_csv(report: Report, dialect: str = "id") -> bytes:
     """UTF-8 with BOM; ``dialect`` "id" (``;`` and decimal comma) or "intl" (``,`` and point)."""
     if dialect not in ("id", "intl"):
-        raise InvalidInput("unknown_csv_dialect", "Dialek CSV harus id atau intl.",
-                           "The CSV dialect must be id or intl.", field="csv_dialect")
+        raise InvalidInput(
+            "unknown_csv_dialect",
+            "Dialek CSV harus id atau intl.",
+            "The CSV dialect must be id or intl.",
+            field="csv_dialect",
+        )
     delimiter, decimal = (";", ",") if dialect == "id" else (",", ".")
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
@@ -194,9 +220,19 @@ def to_xlsx(report: Report) -> bytes:
 # -- terminal table --------------------------------------------------------------
 
 
-SHORT = {"label": "Kelompok", "posts": "Unggahan", "likes": "Suka", "comments": "Komentar",
-         "shares": "Dibagikan", "saves": "Disimpan", "views": "Tayangan", "reach": "Jangkauan",
-         "interactions": "Interaksi", "engagement_rate": "Rate %", "missing": "Hilang"}
+SHORT = {
+    "label": "Kelompok",
+    "posts": "Unggahan",
+    "likes": "Suka",
+    "comments": "Komentar",
+    "shares": "Dibagikan",
+    "saves": "Disimpan",
+    "views": "Tayangan",
+    "reach": "Jangkauan",
+    "interactions": "Interaksi",
+    "engagement_rate": "Rate %",
+    "missing": "Hilang",
+}
 
 
 def to_table(report: Report) -> str:
@@ -210,13 +246,15 @@ def to_table(report: Report) -> str:
             cells = []
             for name, _ in COLUMNS:
                 value = _value(row, name)
-                cells.append("-" if value is None else f"{value:.2f}" if isinstance(value, float)
-                             else str(value))
+                cells.append("-" if value is None else f"{value:.2f}" if isinstance(value, float) else str(value))
             table.append(cells)
         widths = [max(len(r[i]) for r in table) for i in range(len(COLUMNS))]
         for index, cells in enumerate(table):
-            lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                                   for i, (c, w) in enumerate(zip(cells, widths))))
+            lines.append(
+                "  ".join(
+                    c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+                )
+            )
             if index == 0:
                 lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines) + "\n"

@@ -11,16 +11,24 @@ the platform count with their last values seen and are counted in
 Authorization: staff and superadmin see every KIM; admins and members only
 their own (asking for another KIM is "not found", like everywhere else).
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
 from scheduler.domain.engagement import (
-    HourStat, best_hours as rank_hours, bucket, engagement_rate, local_hour,
+    HourStat,
+    bucket,
+    engagement_rate,
+    local_hour,
+)
+from scheduler.domain.engagement import (
+    best_hours as rank_hours,
 )
 from scheduler.domain.errors import InvalidInput
 from scheduler.services.people.actors import Actor
@@ -34,18 +42,24 @@ METRICS = ("likes", "comments", "shares", "views", "reach", "saves")
 
 DEFINITIONS = {
     "id": "Interaksi = suka + komentar + dibagikan + disimpan. Tingkat keterlibatan = interaksi / tayangan, "
-          "hanya atas unggahan yang tayangannya diketahui. Unggahan dihitung pada hari terbitnya menurut "
-          "zona waktu KIM (WIB); unggahan yang hilang di platform memakai angka terakhir yang terlihat.",
+    "hanya atas unggahan yang tayangannya diketahui. Unggahan dihitung pada hari terbitnya menurut "
+    "zona waktu KIM (WIB); unggahan yang hilang di platform memakai angka terakhir yang terlihat.",
     "en": "Interactions = likes + comments + shares + saves. Engagement rate = interactions / views, only "
-          "over posts whose views are known. Posts count on their publication day in the KIM's time zone "
-          "(WIB); posts missing on the platform keep their last values seen.",
+    "over posts whose views are known. Posts count on their publication day in the KIM's time zone "
+    "(WIB); posts missing on the platform keep their last values seen.",
 }
 
 GROUP_LABELS = {
-    "kim": ("KIM", "KIM"), "kelurahan": ("Kelurahan", "Kelurahan"), "kecamatan": ("Kecamatan", "Kecamatan"),
-    "platform": ("Platform", "Platform"), "account": ("Akun", "Account"),
-    "subject": ("Produk/destinasi", "Product/destination"), "category": ("Kategori", "Category"),
-    "day": ("Hari", "Day"), "week": ("Minggu", "Week"), "month": ("Bulan", "Month"),
+    "kim": ("KIM", "KIM"),
+    "kelurahan": ("Kelurahan", "Kelurahan"),
+    "kecamatan": ("Kecamatan", "Kecamatan"),
+    "platform": ("Platform", "Platform"),
+    "account": ("Akun", "Account"),
+    "subject": ("Produk/destinasi", "Product/destination"),
+    "category": ("Kategori", "Category"),
+    "day": ("Hari", "Day"),
+    "week": ("Minggu", "Week"),
+    "month": ("Bulan", "Month"),
 }
 
 
@@ -60,8 +74,12 @@ class Scope:
     kim_slug: str | None
 
     def filters(self) -> dict[str, str]:
-        return {"from": self.first.isoformat(), "to": self.last.isoformat(),
-                "kim": self.kim_slug or "semua / all", "platform": self.platform or "semua / all"}
+        return {
+            "from": self.first.isoformat(),
+            "to": self.last.isoformat(),
+            "kim": self.kim_slug or "semua / all",
+            "platform": self.platform or "semua / all",
+        }
 
 
 @dataclass
@@ -103,10 +121,15 @@ class Summary:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: filters, capture time, rows, total, and how many posts are missing."""
-        return {"group_by": self.group_by, "filters": self.scope.filters(),
-                "captured_at": self.captured_at.isoformat() if self.captured_at else None,
-                "missing": self.missing, "rows": [r.as_dict() for r in self.rows],
-                "total": self.total.as_dict(), "definitions": DEFINITIONS}
+        return {
+            "group_by": self.group_by,
+            "filters": self.scope.filters(),
+            "captured_at": self.captured_at.isoformat() if self.captured_at else None,
+            "missing": self.missing,
+            "rows": [r.as_dict() for r in self.rows],
+            "total": self.total.as_dict(),
+            "definitions": DEFINITIONS,
+        }
 
 
 def period(first: date | None, last: date | None, today: date) -> tuple[date, date]:
@@ -121,21 +144,35 @@ def period(first: date | None, last: date | None, today: date) -> tuple[date, da
     return first, last
 
 
-def resolve_scope(conn: sa.Connection, actor: Actor, first: date, last: date, *,
-                  kim: str | None = None, platform: str | None = None) -> Scope:
+def resolve_scope(
+    conn: sa.Connection, actor: Actor, first: date, last: date, *, kim: str | None = None, platform: str | None = None
+) -> Scope:
     """Check the period and filters and narrow them to the actor's KIMs."""
     if not isinstance(first, date) or not isinstance(last, date):
-        raise InvalidInput("period_required", "Tanggal awal dan akhir wajib diisi.",
-                           "Start and end dates are required.", field="from")
+        raise InvalidInput(
+            "period_required", "Tanggal awal dan akhir wajib diisi.", "Start and end dates are required.", field="from"
+        )
     if last < first:
-        raise InvalidInput("period_reversed", "Tanggal akhir tidak boleh sebelum tanggal awal.",
-                           "The end date cannot be before the start date.", field="to")
+        raise InvalidInput(
+            "period_reversed",
+            "Tanggal akhir tidak boleh sebelum tanggal awal.",
+            "The end date cannot be before the start date.",
+            field="to",
+        )
     if (last - first).days > MAX_PERIOD_DAYS:
-        raise InvalidInput("period_too_long", f"Periode paling panjang {MAX_PERIOD_DAYS} hari.",
-                           f"The period can be at most {MAX_PERIOD_DAYS} days.", field="to")
+        raise InvalidInput(
+            "period_too_long",
+            f"Periode paling panjang {MAX_PERIOD_DAYS} hari.",
+            f"The period can be at most {MAX_PERIOD_DAYS} days.",
+            field="to",
+        )
     if platform is not None and platform not in ("x", "facebook", "instagram"):
-        raise InvalidInput("unknown_platform", "Platform harus x, facebook atau instagram.",
-                           "The platform must be x, facebook or instagram.", field="platform")
+        raise InvalidInput(
+            "unknown_platform",
+            "Platform harus x, facebook atau instagram.",
+            "The platform must be x, facebook or instagram.",
+            field="platform",
+        )
     authorize(actor, Cap.READ_KIM, actor.kim_id if actor.is_kim_bound else None)
     kim_ids: tuple[int, ...] | None = None
     if kim:
@@ -151,9 +188,12 @@ def resolve_scope(conn: sa.Connection, actor: Actor, first: date, last: date, *,
 
 def check_group(group: str) -> str:
     if group not in q.GROUPS:
-        raise InvalidInput("unknown_group",
-                           f"Pengelompokan harus salah satu dari: {', '.join(q.GROUPS)}.",
-                           f"Grouping must be one of: {', '.join(q.GROUPS)}.", field="group_by")
+        raise InvalidInput(
+            "unknown_group",
+            f"Pengelompokan harus salah satu dari: {', '.join(q.GROUPS)}.",
+            f"Grouping must be one of: {', '.join(q.GROUPS)}.",
+            field="group_by",
+        )
     return group
 
 
@@ -162,16 +202,21 @@ def _row(key: str, label: str, r: Any, extra: dict[str, Any] | None = None) -> S
     values = {m: (None if getattr(r, m, None) is None else int(getattr(r, m))) for m in METRICS}
     with_views = int(getattr(r, "interactions_with_views", 0) or 0)
     return SummaryRow(
-        key=key, label=label, posts=int(r.posts or 0),
-        likes=int(values["likes"] or 0), comments=int(values["comments"] or 0),
+        key=key,
+        label=label,
+        posts=int(r.posts or 0),
+        likes=int(values["likes"] or 0),
+        comments=int(values["comments"] or 0),
         shares=int(values["shares"] or 0),
         views=None if values["views"] is None else int(values["views"]),
         reach=None if values["reach"] is None else int(values["reach"]),
         saves=None if values["saves"] is None else int(values["saves"]),
-        interactions=int(r.interactions or 0), interactions_with_views=with_views,
+        interactions=int(r.interactions or 0),
+        interactions_with_views=with_views,
         posts_with_views=int(getattr(r, "posts_with_views", 0) or 0),
         engagement_rate=engagement_rate(with_views, values["views"]),
-        missing=int(getattr(r, "missing", 0) or 0), extra=extra or {},
+        missing=int(getattr(r, "missing", 0) or 0),
+        extra=extra or {},
     )
 
 
@@ -180,8 +225,7 @@ class _Acc:
 
     def __init__(self) -> None:
         self.values: dict[str, Any] = {m: None for m in METRICS}
-        self.values.update(posts=0, interactions=0, interactions_with_views=0, posts_with_views=0,
-                           missing=0)
+        self.values.update(posts=0, interactions=0, interactions_with_views=0, posts_with_views=0, missing=0)
 
     def add(self, r: Any) -> None:
         for name in list(self.values):
@@ -234,8 +278,9 @@ def summarise(conn: sa.Connection, group: str, scope: Scope, growth: bool = Fals
     """
     build = q.growth_query if growth else q.totals_query
     source_group = "day" if group in q.TIME_GROUPS else group
-    result = list(conn.execute(build(source_group, scope.first, scope.last,
-                                      kim_ids=scope.kim_ids, platform=scope.platform)))
+    result = list(
+        conn.execute(build(source_group, scope.first, scope.last, kim_ids=scope.kim_ids, platform=scope.platform))
+    )
     if group in q.TIME_GROUPS:
         rows = _fold(group, result, _label_time(group))
     else:
@@ -254,8 +299,16 @@ def summarise(conn: sa.Connection, group: str, scope: Scope, growth: bool = Fals
 _summarise = summarise  # the name the web read model first used
 
 
-def engagement_summary(engine: sa.Engine, actor: Actor, *, group_by: str, first: date, last: date,
-                       kim: str | None = None, platform: str | None = None) -> Summary:
+def engagement_summary(
+    engine: sa.Engine,
+    actor: Actor,
+    *,
+    group_by: str,
+    first: date,
+    last: date,
+    kim: str | None = None,
+    platform: str | None = None,
+) -> Summary:
     """Totals of the posts published ``first``..``last`` (local days), grouped by ``group_by``.
 
     Groups: kim, kelurahan, kecamatan, platform, account, subject (product or
@@ -289,17 +342,25 @@ class Growth:
         return {"current": current, "previous": self.previous.as_dict()}
 
 
-def engagement_growth(engine: sa.Engine, actor: Actor, *, group_by: str, first: date, last: date,
-                      kim: str | None = None, platform: str | None = None) -> Growth:
+def engagement_growth(
+    engine: sa.Engine,
+    actor: Actor,
+    *,
+    group_by: str,
+    first: date,
+    last: date,
+    kim: str | None = None,
+    platform: str | None = None,
+) -> Growth:
     """What every group gained during ``first``..``last`` (local measurement days) and the period before."""
     check_group(group_by)
     span = (last - first).days + 1
     with engine.connect() as conn:
         scope = resolve_scope(conn, actor, first, last, kim=kim, platform=platform)
-        before = Scope(first - timedelta(days=span), first - timedelta(days=1), scope.kim_ids,
-                       scope.platform, scope.kim_slug)
-        return Growth(summarise(conn, group_by, scope, growth=True),
-                      summarise(conn, group_by, before, growth=True))
+        before = Scope(
+            first - timedelta(days=span), first - timedelta(days=1), scope.kim_ids, scope.platform, scope.kim_slug
+        )
+        return Growth(summarise(conn, group_by, scope, growth=True), summarise(conn, group_by, before, growth=True))
 
 
 @dataclass(frozen=True)
@@ -320,25 +381,57 @@ class TopPost:
     text: str
 
 
-def top_posts(engine: sa.Engine, actor: Actor, *, first: date, last: date, limit: int = 10,
-              kim: str | None = None, platform: str | None = None) -> list[TopPost]:
+def top_posts(
+    engine: sa.Engine,
+    actor: Actor,
+    *,
+    first: date,
+    last: date,
+    limit: int = 10,
+    kim: str | None = None,
+    platform: str | None = None,
+) -> list[TopPost]:
     """The posts with the most interactions among those published in the period."""
     limit = max(1, min(int(limit), 100))
     with engine.connect() as conn:
         scope = resolve_scope(conn, actor, first, last, kim=kim, platform=platform)
-        rows = conn.execute(q.top_posts_query(first, last, limit, kim_ids=scope.kim_ids,
-                                              platform=scope.platform))
-        return [TopPost(r.target_id, r.kim_slug, str(r.platform), r.handle, r.published_at,
-                        r.published_day, int(r.interactions), r.likes, r.comments, r.shares, r.views,
-                        bool(r.remote_missing), r.permalink, r.text[:140]) for r in rows]
+        rows = conn.execute(q.top_posts_query(first, last, limit, kim_ids=scope.kim_ids, platform=scope.platform))
+        return [
+            TopPost(
+                r.target_id,
+                r.kim_slug,
+                str(r.platform),
+                r.handle,
+                r.published_at,
+                r.published_day,
+                int(r.interactions),
+                r.likes,
+                r.comments,
+                r.shares,
+                r.views,
+                bool(r.remote_missing),
+                r.permalink,
+                r.text[:140],
+            )
+            for r in rows
+        ]
 
 
-def best_posting_hours(engine: sa.Engine, actor: Actor, account_id: int, *, now: datetime,
-                       days: int = 180, min_posts: int = 2, top: int = 3) -> list[HourStat]:
+def best_posting_hours(
+    engine: sa.Engine,
+    actor: Actor,
+    account_id: int,
+    *,
+    now: datetime,
+    days: int = 180,
+    min_posts: int = 2,
+    top: int = 3,
+) -> list[HourStat]:
     """The local hours at which this account's own posts did best (median interactions)."""
     with engine.connect() as conn:
-        account = conn.execute(sa.select(social_accounts.c.kim_id, social_accounts.c.timezone)
-                               .where(social_accounts.c.id == account_id)).first()
+        account = conn.execute(
+            sa.select(social_accounts.c.kim_id, social_accounts.c.timezone).where(social_accounts.c.id == account_id)
+        ).first()
         if account is None:
             raise not_found("account")
         authorize(actor, Cap.READ_KIM, account.kim_id, what="account")

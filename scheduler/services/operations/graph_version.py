@@ -9,10 +9,11 @@ refuses every call, nothing reaches the Pages. A version newer than the table
 has no known end: a warning, so the operator checks Meta's changelog (or
 updates Siar). The clock is an argument, like everywhere in the services.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Literal
 
 from connectors import graph_versions
@@ -54,7 +55,7 @@ def _id_day(day: date) -> str:
 
 def notice(version: str, now: datetime, *, warn_days: int = WARN_DAYS) -> GraphVersionNotice:
     """The notice for ``version`` at ``now`` (the day is taken in UTC, as Meta's end dates are)."""
-    today = now.astimezone(timezone.utc).date()
+    today = now.astimezone(UTC).date()
     newest = graph_versions.newest()
     ends_on = graph_versions.ends_on(version)
     state = graph_versions.lifecycle(version, today)
@@ -64,7 +65,10 @@ def notice(version: str, now: datetime, *, warn_days: int = WARN_DAYS) -> GraphV
         since_id = f"sejak {_id_day(ends_on)}" if ends_on else "sejak lama"
         since_en = f"since {ends_on.isoformat()}" if ends_on else "long ago"
         return GraphVersionNotice(
-            version, "ended", ends_on, (ends_on - today).days if ends_on else None,
+            version,
+            "ended",
+            ends_on,
+            (ends_on - today).days if ends_on else None,
             f"Versi Graph API Facebook {version} sudah berhenti dilayani {since_id}: tidak ada unggahan yang "
             f"sampai ke Facebook. Segera {fix_id}, lalu mulai ulang web dan worker.",
             f"Facebook Graph API {version} stopped working {since_en}: nothing reaches Facebook. "
@@ -72,7 +76,10 @@ def notice(version: str, now: datetime, *, warn_days: int = WARN_DAYS) -> GraphV
         )
     if state == "unreleased":
         return GraphVersionNotice(
-            version, "unknown", None, None,
+            version,
+            "unknown",
+            None,
+            None,
             f"Siar tidak mengenal versi Graph API Facebook {version} (terbaru yang dikenal: {newest}), jadi "
             "tidak tahu kapan versi ini berakhir; periksa changelog Meta atau perbarui Siar.",
             f"Siar does not know Facebook Graph API {version} (newest known: {newest}), so it cannot tell "
@@ -84,7 +91,10 @@ def notice(version: str, now: datetime, *, warn_days: int = WARN_DAYS) -> GraphV
     if days_left > warn_days:
         return GraphVersionNotice(version, "ok", ends_on, days_left)
     return GraphVersionNotice(
-        version, "ending", ends_on, days_left,
+        version,
+        "ending",
+        ends_on,
+        days_left,
         f"Versi Graph API Facebook {version} berhenti dilayani pada {_id_day(ends_on)} ({days_left} hari "
         f"lagi); {fix_id} sebelum tanggal itu.",
         f"Facebook Graph API {version} stops working on {ends_on.isoformat()} (in {days_left} days); "

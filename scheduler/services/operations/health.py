@@ -6,6 +6,7 @@ from :mod:`liveness` (heartbeats in the database); the Graph API version's
 notice from :mod:`graph_version` (a version that has ended makes the site
 unhealthy; one ending within 60 days is only a warning).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -33,8 +34,13 @@ class Health:
 
     @property
     def ok(self) -> bool:
-        return (self.database and self.broker and bool(self.live_workers) and self.beat_alive
-                and not self.facebook_graph.alert)
+        return (
+            self.database
+            and self.broker
+            and bool(self.live_workers)
+            and self.beat_alive
+            and not self.facebook_graph.alert
+        )
 
 
 def _reason(exc: BaseException) -> str:
@@ -42,11 +48,18 @@ def _reason(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def check(engine: sa.Engine, broker_url: str, transport_options: dict[str, Any], now: datetime,
-          *, facebook_graph_version: str, worker_ttl: float = 30.0, beat_ttl: float = 15.0) -> Health:
+def check(
+    engine: sa.Engine,
+    broker_url: str,
+    transport_options: dict[str, Any],
+    now: datetime,
+    *,
+    facebook_graph_version: str,
+    worker_ttl: float = 30.0,
+    beat_ttl: float = 15.0,
+) -> Health:
     """Run every check (a few seconds at most)."""
-    health = Health(database=True, broker=True,
-                    facebook_graph=graph_version.notice(facebook_graph_version, now))
+    health = Health(database=True, broker=True, facebook_graph=graph_version.notice(facebook_graph_version, now))
     try:
         with engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
@@ -56,13 +69,13 @@ def check(engine: sa.Engine, broker_url: str, transport_options: dict[str, Any],
         health.beat_alive = status.beat_alive
         health.overdue = sum(1 for o in status.overdue if not o.held)
         health.unknown = status.unknown
-    except Exception as exc:  # noqa: BLE001 - reported, not raised
+    except Exception as exc:
         health.database, health.database_error = False, _reason(exc)
     try:
         from kombu import Connection
 
         with Connection(broker_url, transport_options=transport_options, connect_timeout=3) as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=3)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         health.broker, health.broker_error = False, _reason(exc)
     return health

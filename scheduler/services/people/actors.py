@@ -5,6 +5,7 @@ those into an :class:`Actor` and passes it in. ``Actor.system()`` stands for
 Siar itself (CLI run by the operator on the server, workers): it may do
 everything and is recorded in the audit log with ``actor_id=None``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

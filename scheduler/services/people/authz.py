@@ -6,6 +6,7 @@ are bound to their own KIM; an object of another KIM is reported as
 :class:`NotFound`, never :class:`NotAllowed`, so its existence does not leak.
 Inside a visible KIM a missing permission is :class:`NotAllowed`.
 """
+
 from __future__ import annotations
 
 import enum
@@ -16,14 +17,14 @@ from scheduler.services.people.actors import Actor
 
 
 class Cap(enum.Enum):
-    READ_KIM = "read_kim"                # see a KIM's posts, queue, accounts, media
-    WRITE_POST = "write_post"            # compose, edit own posts, attach media, submit
-    REVIEW_POST = "review_post"          # approve / reject
-    MANAGE_POSTS = "manage_posts"        # schedule, cancel or edit anyone's post in the KIM
+    READ_KIM = "read_kim"  # see a KIM's posts, queue, accounts, media
+    WRITE_POST = "write_post"  # compose, edit own posts, attach media, submit
+    REVIEW_POST = "review_post"  # approve / reject
+    MANAGE_POSTS = "manage_posts"  # schedule, cancel or edit anyone's post in the KIM
     MANAGE_ACCOUNTS = "manage_accounts"  # social accounts, slots, pacing, reconnect
-    MANAGE_MEMBERS = "manage_members"    # users of one KIM
+    MANAGE_MEMBERS = "manage_members"  # users of one KIM
     MANAGE_REGISTRY = "manage_registry"  # KIMs and kelurahan
-    MANAGE_USERS = "manage_users"        # any user, staff included
+    MANAGE_USERS = "manage_users"  # any user, staff included
 
 
 _M, _A, _S, _SU = Role.MEMBER, Role.ADMIN, Role.STAFF, Role.SUPERADMIN
@@ -53,12 +54,24 @@ def not_found(what: str = "data", field: str | None = None) -> NotFound:
 
 
 _LABEL_ID = {
-    "kim": "KIM", "post": "Unggahan", "account": "Akun media sosial", "user": "Pengguna",
-    "media": "Media", "kelurahan": "Kelurahan", "token": "Token", "subject": "Produk/destinasi",
+    "kim": "KIM",
+    "post": "Unggahan",
+    "account": "Akun media sosial",
+    "user": "Pengguna",
+    "media": "Media",
+    "kelurahan": "Kelurahan",
+    "token": "Token",
+    "subject": "Produk/destinasi",
 }
 _LABEL_EN = {
-    "kim": "KIM", "post": "Post", "account": "Social account", "user": "User",
-    "media": "Media", "kelurahan": "Kelurahan", "token": "Token", "subject": "Product/destination",
+    "kim": "KIM",
+    "post": "Post",
+    "account": "Social account",
+    "user": "User",
+    "media": "Media",
+    "kelurahan": "Kelurahan",
+    "token": "Token",
+    "subject": "Product/destination",
 }
 
 
@@ -94,9 +107,11 @@ def authorize(actor: Actor, cap: Cap, kim_id: int | None = None, *, what: str = 
     require_role(actor, cap)
     if kim_id is None and actor.is_kim_bound and cap not in (Cap.READ_KIM,):
         # A KIM-bound role acting outside any KIM (e.g. the registry) is refused.
-        raise NotAllowed(f"{cap.value}_not_allowed",
-                         "Peran Anda tidak mengizinkan tindakan ini.",
-                         "Your role does not allow this action.")
+        raise NotAllowed(
+            f"{cap.value}_not_allowed",
+            "Peran Anda tidak mengizinkan tindakan ini.",
+            "Your role does not allow this action.",
+        )
 
 
 def authorize_post_change(actor: Actor, post: Post) -> None:

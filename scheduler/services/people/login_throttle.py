@@ -7,6 +7,7 @@ would be right: otherwise the throttle would only slow down wrong guesses.
 Failures are stored in the database (``login_failures``), so every web
 process shares the count; the key is a hash, so the table holds no e-mail.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -45,9 +46,18 @@ def check(engine: sa.Engine, key: str, now: datetime) -> None:
     """Raise LoginThrottled if ``key`` has used up its failures in the window."""
     since = now - WINDOW
     with engine.connect() as conn:
-        rows = conn.execute(sa.select(web_tables.login_failures.c.at).where(
-            web_tables.login_failures.c.key_hash == key, web_tables.login_failures.c.at >= since,
-        ).order_by(web_tables.login_failures.c.at)).scalars().all()
+        rows = (
+            conn.execute(
+                sa.select(web_tables.login_failures.c.at)
+                .where(
+                    web_tables.login_failures.c.key_hash == key,
+                    web_tables.login_failures.c.at >= since,
+                )
+                .order_by(web_tables.login_failures.c.at)
+            )
+            .scalars()
+            .all()
+        )
     if len(rows) >= MAX_FAILURES:
         oldest = rows[len(rows) - MAX_FAILURES]
         retry_after = max(1, int((oldest + WINDOW - now).total_seconds()) + 1)

@@ -11,6 +11,7 @@ without storage): ``HMAC-SHA256(id, "csrf")``. A page on another site can
 make the browser send the cookie but can read neither the cookie nor the
 token, so it cannot forge the ``X-CSRF-Token`` header or form field.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -23,8 +24,7 @@ import sqlalchemy as sa
 
 from scheduler.domain.errors import NotAllowed
 from scheduler.domain.model import User
-from scheduler.services.people import login_throttle
-from scheduler.services.people import users
+from scheduler.services.people import login_throttle, users
 from scheduler.services.people.actors import Actor
 from scheduler.services.ports import AbstractUnitOfWork
 from scheduler.store import web_tables
@@ -69,8 +69,9 @@ def csrf_matches(session_id: str, candidate: str | None) -> bool:
     return bool(candidate) and hmac.compare_digest(csrf_token_for(session_id), candidate or "")
 
 
-def sign_in(uow: AbstractUnitOfWork, engine: sa.Engine, *, email: str, password: str,
-            client: str, now: datetime) -> IssuedSession:
+def sign_in(
+    uow: AbstractUnitOfWork, engine: sa.Engine, *, email: str, password: str, client: str, now: datetime
+) -> IssuedSession:
     """Check the password (argon2, via :func:`users.authenticate`) and open a session.
 
     Throttled per (e-mail, client address): see :mod:`login_throttle`.
@@ -88,25 +89,23 @@ def sign_in(uow: AbstractUnitOfWork, engine: sa.Engine, *, email: str, password:
     expires = now + ABSOLUTE_LIFETIME
     with engine.begin() as conn:
         # Housekeeping on the way: ended sessions and old failures are of no use to anyone.
-        web_tables.purge(conn, sessions_ended_before=now,
-                         failures_before=now - login_throttle.WINDOW)
-        web_tables.insert_session(conn, token_hash=_hash(session_id), user_id=user.id,
-                                  now=now, expires_at=expires)
-    return IssuedSession(user=user, session_id=session_id, csrf_token=csrf_token_for(session_id),
-                         expires_at=expires)
+        web_tables.purge(conn, sessions_ended_before=now, failures_before=now - login_throttle.WINDOW)
+        web_tables.insert_session(conn, token_hash=_hash(session_id), user_id=user.id, now=now, expires_at=expires)
+    return IssuedSession(user=user, session_id=session_id, csrf_token=csrf_token_for(session_id), expires_at=expires)
 
 
-def resolve(uow: AbstractUnitOfWork, engine: sa.Engine, session_id: str, *,
-            now: datetime) -> ActiveSession:
+def resolve(uow: AbstractUnitOfWork, engine: sa.Engine, session_id: str, *, now: datetime) -> ActiveSession:
     """The signed-in user behind a cookie; NotAllowed if unknown, expired, revoked or inactive."""
-    refused = NotAllowed("session_invalid", "Sesi Anda tidak sah atau sudah berakhir; silakan masuk lagi.",
-                         "Your session is invalid or has ended; please sign in again.")
+    refused = NotAllowed(
+        "session_invalid",
+        "Sesi Anda tidak sah atau sudah berakhir; silakan masuk lagi.",
+        "Your session is invalid or has ended; please sign in again.",
+    )
     if not session_id or len(session_id) > 200:
         raise refused
     with engine.connect() as conn:
         row = web_tables.find_session(conn, _hash(session_id))
-    if (row is None or row.revoked_at is not None or now >= row.expires_at
-            or now - row.last_seen_at >= IDLE_TIMEOUT):
+    if row is None or row.revoked_at is not None or now >= row.expires_at or now - row.last_seen_at >= IDLE_TIMEOUT:
         raise refused
     with uow:
         user = uow.users.get(row.user_id)
@@ -116,8 +115,7 @@ def resolve(uow: AbstractUnitOfWork, engine: sa.Engine, session_id: str, *,
     if now - row.last_seen_at >= TOUCH_EVERY:
         with engine.begin() as conn:
             web_tables.touch_session(conn, row.id, now)
-    return ActiveSession(actor=actor, language=language, user_id=row.user_id,
-                         csrf_token=csrf_token_for(session_id))
+    return ActiveSession(actor=actor, language=language, user_id=row.user_id, csrf_token=csrf_token_for(session_id))
 
 
 def sign_out(engine: sa.Engine, session_id: str, *, now: datetime) -> bool:

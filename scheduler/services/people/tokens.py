@@ -8,6 +8,7 @@ API checks a token on every request, where an argon2 verification (tens of
 milliseconds and tens of megabytes each) would be a denial-of-service lever.
 Comparison uses :func:`hmac.compare_digest`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,8 +19,8 @@ from datetime import datetime, timedelta
 
 from scheduler.domain.errors import NotAllowed
 from scheduler.domain.model import ApiToken, Role
-from scheduler.services.audit import trail as audit
 from scheduler.services import input_checks as checks
+from scheduler.services.audit import trail as audit
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize, not_found
 from scheduler.services.ports import AbstractUnitOfWork
@@ -64,37 +65,39 @@ def _authorize_for(actor: Actor, uow: AbstractUnitOfWork, user_id: int) -> None:
         raise NotAllowed()
 
 
-def create_token(uow: AbstractUnitOfWork, actor: Actor, user: int | str, *, now: datetime,
-                 name: str = "") -> IssuedToken:
+def create_token(
+    uow: AbstractUnitOfWork, actor: Actor, user: int | str, *, now: datetime, name: str = ""
+) -> IssuedToken:
     """Create an API token for ``user`` (id or e-mail); the clear token is returned once."""
     with uow:
-        target = (uow.users.get(user) if isinstance(user, int)
-                  else uow.users.get_by_email(checks.email(user)))
-        if target is None or (actor.is_kim_bound and target.kim_id != actor.kim_id
-                              and target.id != actor.user_id):
+        target = uow.users.get(user) if isinstance(user, int) else uow.users.get_by_email(checks.email(user))
+        if target is None or (actor.is_kim_bound and target.kim_id != actor.kim_id and target.id != actor.user_id):
             raise not_found("user", "user")
         if not target.active:
-            raise checks.invalid("user", "user_inactive", "Pengguna ini tidak aktif.",
-                                 "This user is not active.")
+            raise checks.invalid("user", "user_inactive", "Pengguna ini tidak aktif.", "This user is not active.")
         _authorize_for(actor, uow, target.id)
         prefix = _random.token_hex(4)
         while uow.tokens.get_by_prefix(prefix) is not None:  # 32 bits: rare, but check
             prefix = _random.token_hex(4)
         secret = _random.token_urlsafe(32)
-        row = uow.tokens.add(ApiToken(user_id=target.id, token_hash=_hash(secret), prefix=prefix,
-                                      name=(name or "").strip()[:100], created_at=now))
+        row = uow.tokens.add(
+            ApiToken(
+                user_id=target.id,
+                token_hash=_hash(secret),
+                prefix=prefix,
+                name=(name or "").strip()[:100],
+                created_at=now,
+            )
+        )
         uow.flush()
-        audit.record(uow, actor, "token.create", now, kim_id=target.kim_id,
-                     user_id=target.id, prefix=prefix)
+        audit.record(uow, actor, "token.create", now, kim_id=target.kim_id, user_id=target.id, prefix=prefix)
         uow.commit()
-        return IssuedToken(id=row.id, prefix=prefix, user_id=target.id,
-                           token=f"{TOKEN_SCHEME}_{prefix}_{secret}")
+        return IssuedToken(id=row.id, prefix=prefix, user_id=target.id, token=f"{TOKEN_SCHEME}_{prefix}_{secret}")
 
 
 def authenticate_token(uow: AbstractUnitOfWork, token: str, *, now: datetime) -> Actor:
     """The actor behind a bearer token; NotAllowed for unknown, revoked or mangled tokens."""
-    refused = NotAllowed("bad_token", "Token API tidak sah atau sudah dicabut.",
-                         "The API token is invalid or revoked.")
+    refused = NotAllowed("bad_token", "Token API tidak sah atau sudah dicabut.", "The API token is invalid or revoked.")
     parts = _split(token)
     if parts is None:
         raise refused
@@ -123,14 +126,20 @@ def revoke_token(uow: AbstractUnitOfWork, actor: Actor, prefix: str, *, now: dat
         if row is None:
             raise not_found("token", "prefix")
         user = uow.users.get(row.user_id)
-        if actor.is_kim_bound and actor.user_id != row.user_id and (
-                user is None or user.kim_id != actor.kim_id):
+        if actor.is_kim_bound and actor.user_id != row.user_id and (user is None or user.kim_id != actor.kim_id):
             raise not_found("token", "prefix")
         _authorize_for(actor, uow, row.user_id)
         if row.revoked_at is None:
             row.revoked_at = now
-            audit.record(uow, actor, "token.revoke", now,
-                         kim_id=user.kim_id if user else None, user_id=row.user_id, prefix=row.prefix)
+            audit.record(
+                uow,
+                actor,
+                "token.revoke",
+                now,
+                kim_id=user.kim_id if user else None,
+                user_id=row.user_id,
+                prefix=row.prefix,
+            )
             uow.commit()
         return row.id
 

@@ -1,4 +1,5 @@
 """Users: adding them (password hashed with argon2id) and signing them in."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,8 +10,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from scheduler.domain.errors import Conflict, NotAllowed
 from scheduler.domain.model import Role, User
-from scheduler.services.audit import trail as audit
 from scheduler.services import input_checks as checks
+from scheduler.services.audit import trail as audit
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize, not_found
 from scheduler.services.ports import AbstractUnitOfWork
@@ -29,12 +30,16 @@ def _dummy_hash() -> str:
 def check_password(password: str | None) -> str:
     """Refuse an empty, short or absurdly long password."""
     if not password or len(password) < MIN_PASSWORD_LENGTH:
-        raise checks.invalid("password", "password_too_short",
-                             f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.",
-                             f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
+        raise checks.invalid(
+            "password",
+            "password_too_short",
+            f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.",
+            f"The password needs at least {MIN_PASSWORD_LENGTH} characters.",
+        )
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise checks.invalid("password", "password_too_long",
-                             "Kata sandi terlalu panjang.", "The password is too long.")
+        raise checks.invalid(
+            "password", "password_too_long", "Kata sandi terlalu panjang.", "The password is too long."
+        )
     return password
 
 
@@ -42,9 +47,12 @@ def _role(value: Role | str) -> Role:
     try:
         return Role(value)
     except ValueError:
-        raise checks.invalid("role", "unknown_role",
-                             "Peran tidak dikenal (member, admin, staff, superadmin).",
-                             "Unknown role (member, admin, staff, superadmin).") from None
+        raise checks.invalid(
+            "role",
+            "unknown_role",
+            "Peran tidak dikenal (member, admin, staff, superadmin).",
+            "Unknown role (member, admin, staff, superadmin).",
+        ) from None
 
 
 def add_user(
@@ -71,8 +79,9 @@ def add_user(
     display = checks.required_text(name or address.split("@")[0], "name", "Nama", "Name", 120)
     check_password(password)
     if language not in ("id", "en"):
-        raise checks.invalid("language", "unknown_language",
-                             "Bahasa harus 'id' atau 'en'.", "Language must be 'id' or 'en'.")
+        raise checks.invalid(
+            "language", "unknown_language", "Bahasa harus 'id' atau 'en'.", "Language must be 'id' or 'en'."
+        )
     with uow:
         if kim_slug is not None and kim_id is None:
             kim = uow.kims.get_by_slug(kim_slug.strip())
@@ -81,31 +90,47 @@ def add_user(
             kim_id = kim.id
         if role in (Role.MEMBER, Role.ADMIN):
             if kim_id is None:
-                raise checks.invalid("kim", "kim_required",
-                                     "Anggota dan admin KIM harus terdaftar pada sebuah KIM.",
-                                     "Members and KIM admins must belong to a KIM.")
+                raise checks.invalid(
+                    "kim",
+                    "kim_required",
+                    "Anggota dan admin KIM harus terdaftar pada sebuah KIM.",
+                    "Members and KIM admins must belong to a KIM.",
+                )
             if uow.kims.get(kim_id) is None:
                 raise not_found("kim", "kim")
             authorize(actor, Cap.MANAGE_MEMBERS, kim_id, what="kim")
         else:
             if kim_id is not None:
-                raise checks.invalid("kim", "kim_not_allowed",
-                                     "Staf dan superadmin tidak terikat pada KIM.",
-                                     "Staff and superadmins do not belong to a KIM.")
+                raise checks.invalid(
+                    "kim",
+                    "kim_not_allowed",
+                    "Staf dan superadmin tidak terikat pada KIM.",
+                    "Staff and superadmins do not belong to a KIM.",
+                )
             authorize(actor, Cap.MANAGE_USERS)
             if role == Role.SUPERADMIN and actor.role != Role.SUPERADMIN:
-                raise NotAllowed("superadmin_only",
-                                 "Hanya superadmin yang bisa menambah superadmin.",
-                                 "Only a superadmin can add a superadmin.")
+                raise NotAllowed(
+                    "superadmin_only",
+                    "Hanya superadmin yang bisa menambah superadmin.",
+                    "Only a superadmin can add a superadmin.",
+                )
         if uow.users.get_by_email(address) is not None:
-            raise Conflict("email_taken", "Email ini sudah terdaftar.",
-                           "This e-mail address is already registered.", field="email")
-        user = uow.users.add(User(email=address, name=display, role=role,
-                                  password_hash=_hasher.hash(password), kim_id=kim_id,
-                                  language=language, created_at=now))
+            raise Conflict(
+                "email_taken", "Email ini sudah terdaftar.", "This e-mail address is already registered.", field="email"
+            )
+        user = uow.users.add(
+            User(
+                email=address,
+                name=display,
+                role=role,
+                password_hash=_hasher.hash(password),
+                kim_id=kim_id,
+                language=language,
+                created_at=now,
+            )
+        )
         uow.flush()
-        audit.record(uow, actor, "user.add", now, kim_id=kim_id,
-                     user_id=user.id, email=address, role=role.value)
+        audit.record(uow, actor, "user.add", now, kim_id=kim_id, user_id=user.id, email=address, role=role.value)
         uow.commit()
         return user
 
@@ -115,8 +140,7 @@ def authenticate(uow: AbstractUnitOfWork, *, email: str, password: str, now: dat
 
     A hash made with older argon2 parameters is upgraded on the way.
     """
-    refused = NotAllowed("bad_credentials", "Email atau kata sandi salah.",
-                         "Wrong e-mail or password.")
+    refused = NotAllowed("bad_credentials", "Email atau kata sandi salah.", "Wrong e-mail or password.")
     address = (email or "").strip().lower()
     with uow:
         user = uow.users.get_by_email(address) if address else None
@@ -136,12 +160,10 @@ def authenticate(uow: AbstractUnitOfWork, *, email: str, password: str, now: dat
         return user
 
 
-def get_user(uow: AbstractUnitOfWork, actor: Actor, *, user_id: int | None = None,
-             email: str | None = None) -> User:
+def get_user(uow: AbstractUnitOfWork, actor: Actor, *, user_id: int | None = None, email: str | None = None) -> User:
     """A user by id or e-mail, if the actor may see them (own KIM, or staff)."""
     with uow:
-        user = uow.users.get(user_id) if user_id is not None else uow.users.get_by_email(
-            (email or "").strip().lower())
+        user = uow.users.get(user_id) if user_id is not None else uow.users.get_by_email((email or "").strip().lower())
         if user is None:
             raise not_found("user", "user")
         if actor.user_id != user.id:
@@ -164,30 +186,43 @@ def _manageable(uow: AbstractUnitOfWork, actor: Actor, user_id: int) -> User:
             raise not_found("user", "user")
         authorize(actor, Cap.MANAGE_USERS)
     if user.role == Role.SUPERADMIN and actor.role != Role.SUPERADMIN:
-        raise NotAllowed("superadmin_only", "Hanya superadmin yang bisa mengubah superadmin.",
-                         "Only a superadmin can change a superadmin.")
+        raise NotAllowed(
+            "superadmin_only",
+            "Hanya superadmin yang bisa mengubah superadmin.",
+            "Only a superadmin can change a superadmin.",
+        )
     return user
 
 
-def set_user_active(uow: AbstractUnitOfWork, actor: Actor, user_id: int, *, active: bool,
-                    now: datetime) -> User:
+def set_user_active(uow: AbstractUnitOfWork, actor: Actor, user_id: int, *, active: bool, now: datetime) -> User:
     """Deactivate (or reactivate) a user; a deactivated user cannot sign in or use tokens."""
     with uow:
         user = _manageable(uow, actor, user_id)
         if user.id == actor.user_id and not active:
-            raise checks.invalid("user", "cannot_deactivate_self",
-                                 "Anda tidak bisa menonaktifkan akun Anda sendiri.",
-                                 "You cannot deactivate your own account.")
+            raise checks.invalid(
+                "user",
+                "cannot_deactivate_self",
+                "Anda tidak bisa menonaktifkan akun Anda sendiri.",
+                "You cannot deactivate your own account.",
+            )
         if user.active != active:
             user.active = active
-            audit.record(uow, actor, "user.activate" if active else "user.deactivate", now,
-                         kim_id=user.kim_id, user_id=user.id)
+            audit.record(
+                uow, actor, "user.activate" if active else "user.deactivate", now, kim_id=user.kim_id, user_id=user.id
+            )
             uow.commit()
         return user
 
 
-def change_password(uow: AbstractUnitOfWork, actor: Actor, user_id: int, *, new_password: str,
-                    now: datetime, current_password: str | None = None) -> User:
+def change_password(
+    uow: AbstractUnitOfWork,
+    actor: Actor,
+    user_id: int,
+    *,
+    new_password: str,
+    now: datetime,
+    current_password: str | None = None,
+) -> User:
     """Set a new password: the user themself (with the current one) or someone who manages them."""
     check_password(new_password)
     with uow:
@@ -198,9 +233,9 @@ def change_password(uow: AbstractUnitOfWork, actor: Actor, user_id: int, *, new_
             try:
                 _hasher.verify(user.password_hash, current_password or "")
             except (VerificationError, InvalidHashError):
-                raise checks.invalid("current_password", "wrong_password",
-                                     "Kata sandi saat ini salah.",
-                                     "The current password is wrong.") from None
+                raise checks.invalid(
+                    "current_password", "wrong_password", "Kata sandi saat ini salah.", "The current password is wrong."
+                ) from None
         else:
             user = _manageable(uow, actor, user_id)
         user.password_hash = _hasher.hash(new_password)

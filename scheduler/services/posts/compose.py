@@ -4,6 +4,7 @@ Each function opens its own unit of work, checks everything first (role,
 tenancy, content against every target platform, schedule), and only then
 changes state, writes an audit event and commits; any refusal writes nothing.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -14,28 +15,39 @@ from typing import Any
 from scheduler.domain import states
 from scheduler.domain.errors import Conflict, IllegalTransition, InvalidInput, NotAllowed, Problem
 from scheduler.domain.model import (
-    MediaAsset, Post, PostTarget, ReviewState, Role, ScheduleKind, SocialAccount, SubjectKind,
+    MediaAsset,
+    Post,
+    PostTarget,
+    ReviewState,
+    Role,
+    ScheduleKind,
+    SocialAccount,
+    SubjectKind,
     TargetState,
 )
 from scheduler.domain.rules import MediaInfo, check_content
-from scheduler.services.audit import trail as audit
 from scheduler.services import input_checks as checks
-from scheduler.services.posts import scheduling
+from scheduler.services.audit import trail as audit
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import (
-    Cap, authorize, authorize_post_change, authorize_review, not_found,
+    Cap,
+    authorize,
+    authorize_post_change,
+    authorize_review,
+    not_found,
 )
 from scheduler.services.ports import AbstractUnitOfWork
+from scheduler.services.posts import scheduling
 from scheduler.services.posts.scheduling import ScheduleIntent
 
 MAX_TEXT = 20_000  # far above every platform; the per-platform limit is checked by the rules
 MAX_TAGS = 30
 #: A target in one of these states has been claimed: its content can no longer change.
-CLAIMED_STATES = frozenset({TargetState.QUEUED, TargetState.PUBLISHING, TargetState.PUBLISHED,
-                            TargetState.UNKNOWN})
+CLAIMED_STATES = frozenset({TargetState.QUEUED, TargetState.PUBLISHING, TargetState.PUBLISHED, TargetState.UNKNOWN})
 #: Canceling a post cancels its targets in these states; the others keep their state.
-CANCELABLE_STATES = frozenset({TargetState.PENDING, TargetState.SCHEDULED, TargetState.RETRY_WAIT,
-                               TargetState.NEEDS_RECONNECT})
+CANCELABLE_STATES = frozenset(
+    {TargetState.PENDING, TargetState.SCHEDULED, TargetState.RETRY_WAIT, TargetState.NEEDS_RECONNECT}
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,7 @@ UNSET: Any = _Unset()
 
 # -- checks shared by compose and edit ---------------------------------------
 
+
 def _target_specs(raw: Iterable[TargetSpec | Mapping[str, Any] | int]) -> list[TargetSpec]:
     specs: list[TargetSpec] = []
     for item in raw:
@@ -74,16 +87,23 @@ def _target_specs(raw: Iterable[TargetSpec | Mapping[str, Any] | int]) -> list[T
         elif isinstance(item, Mapping) and isinstance(item.get("account_id"), int):
             specs.append(TargetSpec(item["account_id"], item.get("text")))
         else:
-            raise checks.invalid("targets", "invalid_target", "Tujuan unggahan tidak sah.",
-                                 "A post target is not valid.")
+            raise checks.invalid(
+                "targets", "invalid_target", "Tujuan unggahan tidak sah.", "A post target is not valid."
+            )
     if not specs:
-        raise checks.invalid("targets", "targets_required",
-                             "Pilih minimal satu akun media sosial.",
-                             "Choose at least one social account.")
+        raise checks.invalid(
+            "targets",
+            "targets_required",
+            "Pilih minimal satu akun media sosial.",
+            "Choose at least one social account.",
+        )
     if len({s.account_id for s in specs}) != len(specs):
-        raise checks.invalid("targets", "duplicate_target",
-                             "Satu akun hanya boleh dipilih sekali.",
-                             "Each account can be chosen only once.")
+        raise checks.invalid(
+            "targets",
+            "duplicate_target",
+            "Satu akun hanya boleh dipilih sekali.",
+            "Each account can be chosen only once.",
+        )
     return specs
 
 
@@ -100,8 +120,9 @@ def _accounts(uow: AbstractUnitOfWork, kim_id: int, specs: list[TargetSpec]) -> 
 def _media(uow: AbstractUnitOfWork, kim_id: int, media_ids: Sequence[int]) -> list[MediaAsset]:
     ids = list(media_ids)
     if len(set(ids)) != len(ids):
-        raise checks.invalid("media_ids", "duplicate_media", "Media yang sama dilampirkan dua kali.",
-                             "The same media is attached twice.")
+        raise checks.invalid(
+            "media_ids", "duplicate_media", "Media yang sama dilampirkan dua kali.", "The same media is attached twice."
+        )
     by_id = {m.id: m for m in uow.media.get_many(ids)}
     for media_id in ids:
         asset = by_id.get(media_id)
@@ -136,8 +157,7 @@ def _tags(tags: Iterable[str]) -> list[str]:
         if clean and clean.lower() not in (t.lower() for t in out):
             out.append(clean[:100])
     if len(out) > MAX_TAGS:
-        raise checks.invalid("tags", "too_many_tags", f"Paling banyak {MAX_TAGS} tag.",
-                             f"At most {MAX_TAGS} tags.")
+        raise checks.invalid("tags", "too_many_tags", f"Paling banyak {MAX_TAGS} tag.", f"At most {MAX_TAGS} tags.")
     return out
 
 
@@ -148,8 +168,12 @@ def _text(text: str | None) -> str:
     return value
 
 
-def _check_content(targets: Iterable[tuple[PostTarget | TargetSpec, SocialAccount]], text: str,
-                   media: list[MediaAsset], as_thread: bool) -> list[list[str]]:
+def _check_content(
+    targets: Iterable[tuple[PostTarget | TargetSpec, SocialAccount]],
+    text: str,
+    media: list[MediaAsset],
+    as_thread: bool,
+) -> list[list[str]]:
     """Every target's text and media against its platform; all errors raised together.
 
     Returns, target by target, the parts the check counted (an X thread's
@@ -160,8 +184,7 @@ def _check_content(targets: Iterable[tuple[PostTarget | TargetSpec, SocialAccoun
     parts: list[list[str]] = []
     for target, account in targets:
         own = target.text if isinstance(target, TargetSpec) else target.text_override
-        checked = check_content(account.platform, own if own is not None else text, infos,
-                                as_thread=as_thread)
+        checked = check_content(account.platform, own if own is not None else text, infos, as_thread=as_thread)
         problems += checked.problems
         parts.append(list(checked.parts or ()))
     if any(p.is_error for p in problems):
@@ -174,9 +197,12 @@ def _require_slots(accounts: Iterable[SocialAccount]) -> None:
     bare = [f"@{a.handle}" for a in accounts if not a.slots]
     if bare:
         names = ", ".join(bare)
-        raise checks.invalid("schedule", "no_slots",
-                             f"Akun {names} belum punya jadwal posting rutin; pilih waktu sendiri.",
-                             f"Account(s) {names} have no posting slots yet; pick a time instead.")
+        raise checks.invalid(
+            "schedule",
+            "no_slots",
+            f"Akun {names} belum punya jadwal posting rutin; pilih waktu sendiri.",
+            f"Account(s) {names} have no posting slots yet; pick a time instead.",
+        )
 
 
 def _load_post(uow: AbstractUnitOfWork, actor: Actor, post_id: int, *, lock: bool = False) -> Post:
@@ -197,6 +223,7 @@ def _loaded(post: Post) -> Post:
 
 # -- use cases ----------------------------------------------------------------
 
+
 def compose_post(
     uow: AbstractUnitOfWork,
     actor: Actor,
@@ -215,8 +242,7 @@ def compose_post(
     """Write a draft post with one target per account (``submit=True``: and submit it)."""
     authorize(actor, Cap.WRITE_POST, kim_id, what="kim")
     if actor.user_id is None:
-        raise NotAllowed("author_required", "Unggahan harus punya penulis.",
-                         "A post needs an author.")
+        raise NotAllowed("author_required", "Unggahan harus punya penulis.", "A post needs an author.")
     body = _text(text)
     specs = _target_specs(targets)
     clean_tags = _tags(tags)
@@ -230,22 +256,44 @@ def compose_post(
         parts = _check_content([(s, accounts[s.account_id]) for s in specs], body, media, as_thread)
         if intent.kind == ScheduleKind.NEXT_SLOT:
             _require_slots(accounts.values())
-        post = Post(kim_id=kim_id, author_id=actor.user_id, text=body, tags=clean_tags,
-                    subject_kind=subject.kind if subject else None,
-                    subject_id=subject.id if subject else None, as_thread=as_thread,
-                    created_at=now, updated_at=now)
+        post = Post(
+            kim_id=kim_id,
+            author_id=actor.user_id,
+            text=body,
+            tags=clean_tags,
+            subject_kind=subject.kind if subject else None,
+            subject_id=subject.id if subject else None,
+            as_thread=as_thread,
+            created_at=now,
+            updated_at=now,
+        )
         scheduling.apply_intent(post, intent)
         post = uow.posts.add(post)
         post.media_ids = [m.id for m in media]
-        for spec, own_parts in zip(specs, parts):
-            post.targets.append(PostTarget(
-                account_id=spec.account_id, text_override=spec.text, thread_parts=own_parts,
-                scheduled_at=scheduling.provisional_instant(intent),
-                scheduled_zone=intent.zone, created_at=now, updated_at=now))
+        for spec, own_parts in zip(specs, parts, strict=True):
+            post.targets.append(
+                PostTarget(
+                    account_id=spec.account_id,
+                    text_override=spec.text,
+                    thread_parts=own_parts,
+                    scheduled_at=scheduling.provisional_instant(intent),
+                    scheduled_zone=intent.zone,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
         uow.flush()
-        audit.record(uow, actor, "post.create", now, kim_id=kim_id, post_id=post.id,
-                     targets=[s.account_id for s in specs], media=len(media),
-                     schedule=str(intent.kind))
+        audit.record(
+            uow,
+            actor,
+            "post.create",
+            now,
+            kim_id=kim_id,
+            post_id=post.id,
+            targets=[s.account_id for s in specs],
+            media=len(media),
+            schedule=str(intent.kind),
+        )
         if submit:
             states.review_transition(post, ReviewState.PENDING_APPROVAL, now, actor.user_id)
             audit.record(uow, actor, "post.submit", now, kim_id=kim_id, post_id=post.id)
@@ -259,8 +307,7 @@ def get_post(uow: AbstractUnitOfWork, actor: Actor, post_id: int) -> Post:
         return _loaded(_load_post(uow, actor, post_id))
 
 
-def list_posts(uow: AbstractUnitOfWork, actor: Actor, kim_id: int,
-               state: ReviewState | None = None) -> list[Post]:
+def list_posts(uow: AbstractUnitOfWork, actor: Actor, kim_id: int, state: ReviewState | None = None) -> list[Post]:
     """A KIM's posts (optionally in one review state)."""
     authorize(actor, Cap.READ_KIM, kim_id, what="kim")
     with uow:
@@ -292,16 +339,19 @@ def edit_post(
         post = _load_post(uow, actor, post_id, lock=True)
         authorize_post_change(actor, post)
         if post.review_state == ReviewState.CANCELED:
-            raise Conflict("post_canceled", "Unggahan ini sudah dibatalkan.",
-                           "This post has been canceled.", field="post")
+            raise Conflict(
+                "post_canceled", "Unggahan ini sudah dibatalkan.", "This post has been canceled.", field="post"
+            )
         shared_change = any(v is not UNSET for v in (text, media_ids, as_thread, schedule))
         live = [t for t in post.targets if t.state != TargetState.CANCELED]
         claimed = [t for t in live if t.state in CLAIMED_STATES]
         if shared_change and claimed:
-            raise Conflict("post_claimed",
-                           "Unggahan ini sudah mulai diterbitkan; isinya tidak bisa diubah lagi.",
-                           "Publishing of this post has started; its content can no longer change.",
-                           field="text")
+            raise Conflict(
+                "post_claimed",
+                "Unggahan ini sudah mulai diterbitkan; isinya tidak bisa diubah lagi.",
+                "Publishing of this post has started; its content can no longer change.",
+                field="text",
+            )
         overrides = dict(target_texts) if target_texts is not UNSET else {}
         by_account: dict[int, list[PostTarget]] = {}
         for t in live:  # a recurring post has one target per account and occurrence
@@ -310,18 +360,27 @@ def edit_post(
             if account_id not in by_account:
                 raise not_found("account", "targets")
             if any(t.state in CLAIMED_STATES for t in by_account[account_id]):
-                raise Conflict("target_claimed",
-                               "Unggahan di akun ini sudah mulai diterbitkan.",
-                               "Publishing on this account has started.", field="targets")
+                raise Conflict(
+                    "target_claimed",
+                    "Unggahan di akun ini sudah mulai diterbitkan.",
+                    "Publishing on this account has started.",
+                    field="targets",
+                )
         if post.review_state == ReviewState.APPROVED and any(
-                t.state in (TargetState.RETRY_WAIT, TargetState.NEEDS_RECONNECT) for t in live):
-            raise Conflict("target_waiting",
-                           "Ada akun yang sedang menunggu dicoba ulang; batalkan dulu atau tunggu.",
-                           "An account is waiting to retry; cancel it first or wait.",
-                           field="targets")
+            t.state in (TargetState.RETRY_WAIT, TargetState.NEEDS_RECONNECT) for t in live
+        ):
+            raise Conflict(
+                "target_waiting",
+                "Ada akun yang sedang menunggu dicoba ulang; batalkan dulu atau tunggu.",
+                "An account is waiting to retry; cancel it first or wait.",
+                field="targets",
+            )
         body = _text(text) if text is not UNSET else post.text
-        media = (_media(uow, post.kim_id, media_ids) if media_ids is not UNSET
-                 else _media(uow, post.kim_id, list(post.media_ids)))
+        media = (
+            _media(uow, post.kim_id, media_ids)
+            if media_ids is not UNSET
+            else _media(uow, post.kim_id, list(post.media_ids))
+        )
         thread = bool(as_thread) if as_thread is not UNSET else post.as_thread
         intent = scheduling.check_intent(schedule, now) if schedule is not UNSET else None
         new_subject = _subject(uow, post.kim_id, subject) if subject not in (UNSET, None) else None
@@ -336,13 +395,22 @@ def edit_post(
         if intent is not None and intent.kind == ScheduleKind.NEXT_SLOT:
             _require_slots(a for a in accounts.values() if a is not None)
         # -- all checks passed: change the post
-        changed = [name for name, value in (("text", text), ("media_ids", media_ids),
-                                            ("tags", tags), ("subject", subject),
-                                            ("as_thread", as_thread), ("schedule", schedule),
-                                            ("target_texts", target_texts)) if value is not UNSET]
+        changed = [
+            name
+            for name, value in (
+                ("text", text),
+                ("media_ids", media_ids),
+                ("tags", tags),
+                ("subject", subject),
+                ("as_thread", as_thread),
+                ("schedule", schedule),
+                ("target_texts", target_texts),
+            )
+            if value is not UNSET
+        ]
         post.text = body
         post.as_thread = thread
-        for target, own_parts in zip(editable, parts):
+        for target, own_parts in zip(editable, parts, strict=True):
             target.thread_parts = own_parts
         if media_ids is not UNSET:
             post.media_ids = [m.id for m in media]
@@ -363,8 +431,16 @@ def edit_post(
                     target.scheduled_at = scheduling.provisional_instant(intent)
                     target.scheduled_zone = intent.zone
         post.updated_at = now
-        audit.record(uow, actor, "post.edit", now, kim_id=post.kim_id, post_id=post.id,
-                     changed=changed, review_state=str(post.review_state))
+        audit.record(
+            uow,
+            actor,
+            "post.edit",
+            now,
+            kim_id=post.kim_id,
+            post_id=post.id,
+            changed=changed,
+            review_state=str(post.review_state),
+        )
         uow.commit()
         return _loaded(post)
 
@@ -398,29 +474,37 @@ def approve_post(uow: AbstractUnitOfWork, actor: Actor, post_id: int, *, now: da
         scheduled = scheduling.assign_instants(uow, post, now)
         audit.record(uow, actor, "post.approve", now, kim_id=post.kim_id, post_id=post.id)
         for target in scheduled:
-            audit.record(uow, actor, "post.schedule", now, kim_id=post.kim_id, post_id=post.id,
-                         target_id=target.id, account_id=target.account_id,
-                         scheduled_at=target.scheduled_at, occurrence=target.occurrence)
+            audit.record(
+                uow,
+                actor,
+                "post.schedule",
+                now,
+                kim_id=post.kim_id,
+                post_id=post.id,
+                target_id=target.id,
+                account_id=target.account_id,
+                scheduled_at=target.scheduled_at,
+                occurrence=target.occurrence,
+            )
         uow.commit()
         return _loaded(post)
 
 
-def reject_post(uow: AbstractUnitOfWork, actor: Actor, post_id: int, *, reason: str,
-                now: datetime) -> Post:
+def reject_post(uow: AbstractUnitOfWork, actor: Actor, post_id: int, *, reason: str, now: datetime) -> Post:
     """Send a submitted post back to its author with a reason."""
     why = checks.required_text(reason, "reason", "Alasan penolakan", "The rejection reason", 1000)
     with uow:
         post = _load_post(uow, actor, post_id, lock=True)
         authorize(actor, Cap.REVIEW_POST, post.kim_id, what="post")
         states.review_transition(post, ReviewState.REJECTED, now, actor.user_id, reason=why)
-        audit.record(uow, actor, "post.reject", now, kim_id=post.kim_id, post_id=post.id,
-                     reason=why)
+        audit.record(uow, actor, "post.reject", now, kim_id=post.kim_id, post_id=post.id, reason=why)
         uow.commit()
         return _loaded(post)
 
 
-def reschedule_post(uow: AbstractUnitOfWork, actor: Actor, post_id: int, *,
-                    schedule: ScheduleIntent, now: datetime) -> Post:
+def reschedule_post(
+    uow: AbstractUnitOfWork, actor: Actor, post_id: int, *, schedule: ScheduleIntent, now: datetime
+) -> Post:
     """An admin moves an approved post: unclaimed scheduled targets get new instants.
 
     Content is unchanged, so no new review; claimed targets keep theirs.
@@ -431,22 +515,36 @@ def reschedule_post(uow: AbstractUnitOfWork, actor: Actor, post_id: int, *,
         authorize(actor, Cap.MANAGE_POSTS, post.kim_id, what="post")
         if post.review_state != ReviewState.APPROVED:
             raise IllegalTransition(
-                str(post.review_state), str(ReviewState.APPROVED), code="post_not_approved",
+                str(post.review_state),
+                str(ReviewState.APPROVED),
+                code="post_not_approved",
                 message_id="Hanya unggahan yang sudah disetujui yang bisa dijadwalkan ulang.",
-                message_en="Only an approved post can be rescheduled.")
+                message_en="Only an approved post can be rescheduled.",
+            )
         if ScheduleKind.RECURRING in (intent.kind, post.schedule_kind):
-            raise checks.invalid("schedule", "recurring_reschedule",
-                                 "Ubah unggahan berulang lewat sunting, lalu setujui lagi.",
-                                 "Change a recurring post by editing it and approving it again.")
+            raise checks.invalid(
+                "schedule",
+                "recurring_reschedule",
+                "Ubah unggahan berulang lewat sunting, lalu setujui lagi.",
+                "Change a recurring post by editing it and approving it again.",
+            )
         movable = [t for t in post.targets if t.state == TargetState.SCHEDULED]
         scheduling.apply_intent(post, intent)
         for target in movable:
             states.transition(target, TargetState.PENDING, now)
         moved = scheduling.assign_instants(uow, post, now)
         for target in moved:
-            audit.record(uow, actor, "post.schedule", now, kim_id=post.kim_id, post_id=post.id,
-                         target_id=target.id, account_id=target.account_id,
-                         scheduled_at=target.scheduled_at)
+            audit.record(
+                uow,
+                actor,
+                "post.schedule",
+                now,
+                kim_id=post.kim_id,
+                post_id=post.id,
+                target_id=target.id,
+                account_id=target.account_id,
+                scheduled_at=target.scheduled_at,
+            )
         uow.commit()
         return _loaded(post)
 
@@ -459,8 +557,11 @@ def cancel_post(uow: AbstractUnitOfWork, actor: Actor, post_id: int, *, now: dat
     """
     with uow:
         post = _load_post(uow, actor, post_id, lock=True)
-        own_unapproved = (post.author_id == actor.user_id and post.review_state in
-                          (ReviewState.DRAFT, ReviewState.PENDING_APPROVAL, ReviewState.REJECTED))
+        own_unapproved = post.author_id == actor.user_id and post.review_state in (
+            ReviewState.DRAFT,
+            ReviewState.PENDING_APPROVAL,
+            ReviewState.REJECTED,
+        )
         if own_unapproved:
             authorize_post_change(actor, post)
         else:
@@ -471,9 +572,16 @@ def cancel_post(uow: AbstractUnitOfWork, actor: Actor, post_id: int, *, now: dat
             if target.state in CANCELABLE_STATES:
                 states.cancel(target, now)
                 canceled.append(target.id)
-        audit.record(uow, actor, "post.cancel", now, kim_id=post.kim_id, post_id=post.id,
-                     canceled_targets=canceled,
-                     kept=[f"{t.id}:{t.state}" for t in post.targets if t.id not in canceled])
+        audit.record(
+            uow,
+            actor,
+            "post.cancel",
+            now,
+            kim_id=post.kim_id,
+            post_id=post.id,
+            canceled_targets=canceled,
+            kept=[f"{t.id}:{t.state}" for t in post.targets if t.id not in canceled],
+        )
         uow.commit()
         return _loaded(post)
 
@@ -492,15 +600,26 @@ def retry_target(uow: AbstractUnitOfWork, actor: Actor, target_id: int, *, now: 
         target = next(t for t in post.targets if t.id == target_id)
         if post.review_state != ReviewState.APPROVED:
             raise IllegalTransition(
-                str(post.review_state), str(ReviewState.APPROVED), code="post_not_approved",
+                str(post.review_state),
+                str(ReviewState.APPROVED),
+                code="post_not_approved",
                 message_id="Unggahan ini belum disetujui; setujui dulu sebelum dicoba ulang.",
-                message_en="This post is not approved; approve it before retrying.")
+                message_en="This post is not approved; approve it before retrying.",
+            )
         account = uow.accounts.get(target.account_id)
         assert account is not None
         states.transition(target, TargetState.SCHEDULED, now)  # only from failed
         target.scheduled_at = scheduling.paced_instant(uow, account, now, now, exclude=[target])
         target.scheduled_zone = account.timezone
-        audit.record(uow, actor, "post.retry", now, kim_id=post.kim_id, post_id=post.id,
-                     target_id=target.id, scheduled_at=target.scheduled_at)
+        audit.record(
+            uow,
+            actor,
+            "post.retry",
+            now,
+            kim_id=post.kim_id,
+            post_id=post.id,
+            target_id=target.id,
+            scheduled_at=target.scheduled_at,
+        )
         uow.commit()
         return _loaded(post)

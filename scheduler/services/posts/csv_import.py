@@ -14,6 +14,7 @@ each problem names its line. Each row gets a dedupe key (SHA-256 of KIM,
 text, accounts and schedule), stored on the post: a row already imported is
 skipped, so importing the same file twice creates nothing new.
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,18 +22,18 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from scheduler.domain.errors import DomainError, InvalidInput
 from scheduler.domain.model import ScheduleKind, SocialAccount
 from scheduler.domain.rules import validate_content
 from scheduler.domain.timezones import get_zone, local_to_utc
-from scheduler.services.posts import compose as post_service
-from scheduler.services.posts import scheduling
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import GRANTS, Cap, authorize
 from scheduler.services.ports import AbstractUnitOfWork
+from scheduler.services.posts import compose as post_service
+from scheduler.services.posts import scheduling
 from scheduler.services.posts.compose import TargetSpec
 from scheduler.services.posts.scheduling import ScheduleIntent
 
@@ -44,7 +45,7 @@ _SPLIT = re.compile(r"[\s,|]+")
 
 @dataclass(frozen=True)
 class RowProblem:
-    line: int            # line in the file (the header is line 1)
+    line: int  # line in the file (the header is line 1)
     field: str | None
     code: str
     message_id: str
@@ -85,9 +86,11 @@ def decode(data: bytes) -> str:
     if not data.strip():
         raise _bad_file("csv_empty", "Berkas CSV kosong.", "The CSV file is empty.")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
-        raise _bad_file("csv_encoding",
-                        "Berkas ini bukan CSV teks (UTF-16 atau biner); simpan sebagai 'CSV UTF-8'.",
-                        "This is not a text CSV (UTF-16 or binary); save it as 'CSV UTF-8'.")
+        raise _bad_file(
+            "csv_encoding",
+            "Berkas ini bukan CSV teks (UTF-16 atau biner); simpan sebagai 'CSV UTF-8'.",
+            "This is not a text CSV (UTF-16 or binary); save it as 'CSV UTF-8'.",
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -97,9 +100,11 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
-        raise _bad_file("csv_encoding",
-                        "Pengodean berkas tidak dikenali; simpan sebagai 'CSV UTF-8'.",
-                        "The file's encoding is not recognised; save it as 'CSV UTF-8'.") from None
+        raise _bad_file(
+            "csv_encoding",
+            "Pengodean berkas tidak dikenali; simpan sebagai 'CSV UTF-8'.",
+            "The file's encoding is not recognised; save it as 'CSV UTF-8'.",
+        ) from None
 
 
 def read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
@@ -113,25 +118,38 @@ def read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
         raise _bad_file("csv_header", "Baris judul kolom tidak ada.", "The header row is missing.") from None
     missing = [c for c in REQUIRED if c not in names]
     if missing:
-        raise _bad_file("csv_columns", f"Kolom wajib tidak ada: {', '.join(missing)}.",
-                        f"Required columns are missing: {', '.join(missing)}.")
+        raise _bad_file(
+            "csv_columns",
+            f"Kolom wajib tidak ada: {', '.join(missing)}.",
+            f"Required columns are missing: {', '.join(missing)}.",
+        )
     unknown = [n for n in names if n and n not in KNOWN]
     if unknown:
-        raise _bad_file("csv_columns", f"Kolom tidak dikenal: {', '.join(unknown[:5])}.",
-                        f"Unknown columns: {', '.join(unknown[:5])}.")
+        raise _bad_file(
+            "csv_columns",
+            f"Kolom tidak dikenal: {', '.join(unknown[:5])}.",
+            f"Unknown columns: {', '.join(unknown[:5])}.",
+        )
     rows: list[tuple[int, dict[str, str]]] = []
     try:
         for values in reader:
             if not any(v.strip() for v in values):
                 continue
             if len(rows) >= MAX_ROWS:
-                raise _bad_file("csv_too_many_rows", f"Paling banyak {MAX_ROWS} baris per berkas.",
-                                f"At most {MAX_ROWS} rows per file.")
-            rows.append((reader.line_num, {n: (values[i].strip() if i < len(values) else "")
-                                           for i, n in enumerate(names) if n}))
+                raise _bad_file(
+                    "csv_too_many_rows",
+                    f"Paling banyak {MAX_ROWS} baris per berkas.",
+                    f"At most {MAX_ROWS} rows per file.",
+                )
+            rows.append(
+                (reader.line_num, {n: (values[i].strip() if i < len(values) else "") for i, n in enumerate(names) if n})
+            )
     except csv.Error:
-        raise _bad_file("csv_malformed", f"CSV rusak di sekitar baris {reader.line_num}.",
-                        f"The CSV is malformed near line {reader.line_num}.") from None
+        raise _bad_file(
+            "csv_malformed",
+            f"CSV rusak di sekitar baris {reader.line_num}.",
+            f"The CSV is malformed near line {reader.line_num}.",
+        ) from None
     if not rows:
         raise _bad_file("csv_no_rows", "Berkas CSV tidak berisi baris data.", "The CSV file has no data rows.")
     return rows
@@ -145,21 +163,31 @@ def _intent(raw: dict[str, str], default_zone: str) -> ScheduleIntent:
     try:
         at = datetime.fromisoformat(value.replace(" ", "T", 1) if "T" not in value else value)
     except ValueError:
-        raise InvalidInput("bad_datetime", "Format waktu tidak sah (contoh: 2026-12-01T09:00:00+07:00).",
-                           "Invalid time (e.g. 2026-12-01T09:00:00+07:00).", field="at") from None
+        raise InvalidInput(
+            "bad_datetime",
+            "Format waktu tidak sah (contoh: 2026-12-01T09:00:00+07:00).",
+            "Invalid time (e.g. 2026-12-01T09:00:00+07:00).",
+            field="at",
+        ) from None
     if at.tzinfo is None and not zone:
-        raise InvalidInput("naive_datetime",
-                           "Waktu tanpa zona waktu: tambahkan +07:00 atau isi kolom timezone.",
-                           "Time without a time zone: add +07:00 or fill the timezone column.",
-                           field="at")
+        raise InvalidInput(
+            "naive_datetime",
+            "Waktu tanpa zona waktu: tambahkan +07:00 atau isi kolom timezone.",
+            "Time without a time zone: add +07:00 or fill the timezone column.",
+            field="at",
+        )
     try:
         if at.tzinfo is None:
             assert zone  # checked just above
             return ScheduleIntent.at_instant(local_to_utc(at, get_zone(zone, field="timezone")), zone)
-        return ScheduleIntent.at_instant(at.astimezone(timezone.utc), zone or default_zone)
+        return ScheduleIntent.at_instant(at.astimezone(UTC), zone or default_zone)
     except OverflowError:
-        raise InvalidInput("datetime_out_of_range", "Tanggal di luar jangkauan; periksa tahunnya.",
-                           "The date is out of range; check the year.", field="at") from None
+        raise InvalidInput(
+            "datetime_out_of_range",
+            "Tanggal di luar jangkauan; periksa tahunnya.",
+            "The date is out of range; check the year.",
+            field="at",
+        ) from None
 
 
 def _key(kim_id: int, text: str, targets: list[TargetSpec], intent: ScheduleIntent) -> str:
@@ -194,8 +222,13 @@ class _SharedTransaction:
         self._inner.flush()
 
 
-def _check_rows(uow: AbstractUnitOfWork, actor: Actor, rows: list[tuple[int, dict[str, str]]],
-                default_kim_id: int | None, now: datetime) -> tuple[list[_Row], list[RowProblem]]:
+def _check_rows(
+    uow: AbstractUnitOfWork,
+    actor: Actor,
+    rows: list[tuple[int, dict[str, str]]],
+    default_kim_id: int | None,
+    now: datetime,
+) -> tuple[list[_Row], list[RowProblem]]:
     kims: dict[str, Any] = {}
     accounts: dict[int, list[SocialAccount]] = {}
     checked: list[_Row] = []
@@ -208,8 +241,9 @@ def _check_rows(uow: AbstractUnitOfWork, actor: Actor, rows: list[tuple[int, dic
                     kims[slug] = uow.kims.get_by_slug(slug)
                 kim = kims[slug]
                 if kim is None:
-                    raise InvalidInput("unknown_kim", f"KIM '{slug}' tidak ditemukan.",
-                                       f"KIM '{slug}' not found.", field="kim")
+                    raise InvalidInput(
+                        "unknown_kim", f"KIM '{slug}' tidak ditemukan.", f"KIM '{slug}' not found.", field="kim"
+                    )
                 kim_id, zone = kim.id, kim.timezone
             else:
                 if default_kim_id is None:
@@ -229,37 +263,59 @@ def _check_rows(uow: AbstractUnitOfWork, actor: Actor, rows: list[tuple[int, dic
                     match = next((a for a in owned if a.id == int(token)), None)
                 elif ":" in token:
                     platform, handle = token.split(":", 1)
-                    match = next((a for a in owned if str(a.platform) == platform.lower()
-                                  and a.handle.lower() == handle.lstrip("@").lower()), None)
+                    match = next(
+                        (
+                            a
+                            for a in owned
+                            if str(a.platform) == platform.lower() and a.handle.lower() == handle.lstrip("@").lower()
+                        ),
+                        None,
+                    )
                 if match is None:
-                    raise InvalidInput("unknown_account", f"Akun '{token}' tidak ditemukan di KIM ini.",
-                                       f"Account '{token}' not found in this KIM.", field="accounts")
+                    raise InvalidInput(
+                        "unknown_account",
+                        f"Akun '{token}' tidak ditemukan di KIM ini.",
+                        f"Account '{token}' not found in this KIM.",
+                        field="accounts",
+                    )
                 if all(s.account_id != match.id for s in specs):
                     specs.append(TargetSpec(match.id))
             if not specs:
-                raise InvalidInput("accounts_required", "Isi kolom accounts.", "Fill the accounts column.",
-                                   field="accounts")
+                raise InvalidInput(
+                    "accounts_required", "Isi kolom accounts.", "Fill the accounts column.", field="accounts"
+                )
             intent = scheduling.check_intent(_intent(raw, zone or "Asia/Jakarta"), now)
             as_thread = raw.get("as_thread", "").lower() in ("1", "true", "ya", "yes", "y")
             by_id = {a.id: a for a in owned}
-            errors = [p for s in specs for p in validate_content(by_id[s.account_id].platform, text, [],
-                                                                  as_thread=as_thread) if p.is_error]
+            errors = [
+                p
+                for s in specs
+                for p in validate_content(by_id[s.account_id].platform, text, [], as_thread=as_thread)
+                if p.is_error
+            ]
             if errors:
                 first = errors[0]
                 raise InvalidInput(first.code, first.message_id, first.message_en, field="text")
             if intent.kind == ScheduleKind.NEXT_SLOT and any(not by_id[s.account_id].slots for s in specs):
-                raise InvalidInput("no_slots", "Akun belum punya jadwal posting rutin.",
-                                   "An account has no posting slots.", field="at")
+                raise InvalidInput(
+                    "no_slots", "Akun belum punya jadwal posting rutin.", "An account has no posting slots.", field="at"
+                )
             tags = [t for t in _SPLIT.split(raw.get("tags", "")) if t]
-            checked.append(_Row(line, kim_id, text, specs, intent, tags, as_thread,
-                                _key(kim_id, text, specs, intent)))
+            checked.append(_Row(line, kim_id, text, specs, intent, tags, as_thread, _key(kim_id, text, specs, intent)))
         except DomainError as error:
             problems.append(RowProblem(line, error.field, error.code, error.message_id, error.message_en))
     return checked, problems
 
 
-def import_posts(uow: AbstractUnitOfWork, actor: Actor, data: bytes, *, now: datetime,
-                 dry_run: bool = False, default_kim_id: int | None = None) -> ImportResult:
+def import_posts(
+    uow: AbstractUnitOfWork,
+    actor: Actor,
+    data: bytes,
+    *,
+    now: datetime,
+    dry_run: bool = False,
+    default_kim_id: int | None = None,
+) -> ImportResult:
     """Check every row; unless ``dry_run`` or a row has a problem, create all posts in one transaction.
 
     With problems and ``dry_run=False`` -> InvalidInput carrying ``problems`` (nothing written).
@@ -295,8 +351,16 @@ def import_posts(uow: AbstractUnitOfWork, actor: Actor, data: bytes, *, now: dat
         pinned = [(uow.kims.get(k), uow.accounts.list_by_kim(k)) for k in {r.kim_id for r in fresh}]
         for row in fresh:
             post = post_service.compose_post(
-                shared, actor, kim_id=row.kim_id, text=row.text, targets=row.targets,  # type: ignore[arg-type]
-                schedule=row.intent, now=now, tags=row.tags, as_thread=row.as_thread)
+                shared,
+                actor,
+                kim_id=row.kim_id,
+                text=row.text,
+                targets=row.targets,  # type: ignore[arg-type]
+                schedule=row.intent,
+                now=now,
+                tags=row.tags,
+                as_thread=row.as_thread,
+            )
             post.dedupe_key = row.dedupe_key
             result.post_ids.append(post.id or 0)
         uow.flush()
@@ -312,10 +376,14 @@ class ImportRefused(InvalidInput):
     def __init__(self, result: ImportResult) -> None:
         first = result.problems[0]
         count = len(result.problems)
-        fields = {f"line {p.line}" + (f" {p.field}" if p.field else ""): {"id": p.message_id, "en": p.message_en}
-                  for p in result.problems[:200]}
-        super().__init__("import_rows_invalid",
-                         f"{count} baris bermasalah (pertama: baris {first.line}); tidak ada yang diimpor.",
-                         f"{count} row(s) have problems (first: line {first.line}); nothing was imported.",
-                         fields=fields)
+        fields = {
+            f"line {p.line}" + (f" {p.field}" if p.field else ""): {"id": p.message_id, "en": p.message_en}
+            for p in result.problems[:200]
+        }
+        super().__init__(
+            "import_rows_invalid",
+            f"{count} baris bermasalah (pertama: baris {first.line}); tidak ada yang diimpor.",
+            f"{count} row(s) have problems (first: line {first.line}); nothing was imported.",
+            fields=fields,
+        )
         self.result = result

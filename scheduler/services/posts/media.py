@@ -10,6 +10,7 @@ The same bytes uploaded twice in one KIM give the same asset (no new row).
 Files are written before the row is committed; a failed commit leaves an
 unreferenced, content-addressed file, never a row without its file.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -23,16 +24,20 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from scheduler.domain.model import MediaAsset, MediaKind
-from scheduler.services.audit import trail as audit
 from scheduler.services import input_checks as checks
+from scheduler.services.audit import trail as audit
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize, not_found
 from scheduler.services.ports import AbstractUnitOfWork
 
 MAX_IMAGE_BYTES = 30 * 1024 * 1024
 MAX_VIDEO_BYTES = 512 * 1024 * 1024  # X's limit; Instagram and Facebook accept less or as much
-_IMAGE_MIME = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png"),
-               "GIF": ("image/gif", ".gif"), "WEBP": ("image/webp", ".webp")}
+_IMAGE_MIME = {
+    "JPEG": ("image/jpeg", ".jpg"),
+    "PNG": ("image/png", ".png"),
+    "GIF": ("image/gif", ".gif"),
+    "WEBP": ("image/webp", ".webp"),
+}
 _VIDEO_BRANDS = {b"qt  ": ("video/quicktime", ".mov")}  # everything else with ftyp: MP4
 
 
@@ -47,16 +52,27 @@ def _identify(data: bytes) -> tuple[MediaKind, str, str, int | None, int | None]
             with Image.open(io.BytesIO(data)) as image:
                 image.verify()  # a truncated or corrupt file fails here, not at publish time
                 fmt, (width, height) = image.format or "", image.size
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
-            Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise checks.invalid("file", "unsupported_media",
-                             "Berkas bukan foto (JPEG, PNG, GIF, WebP) atau video (MP4, MOV) yang sah.",
-                             "The file is not a valid photo (JPEG, PNG, GIF, WebP) or video (MP4, MOV).",
-                             ) from None
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ):
+        raise checks.invalid(
+            "file",
+            "unsupported_media",
+            "Berkas bukan foto (JPEG, PNG, GIF, WebP) atau video (MP4, MOV) yang sah.",
+            "The file is not a valid photo (JPEG, PNG, GIF, WebP) or video (MP4, MOV).",
+        ) from None
     if fmt not in _IMAGE_MIME:
-        raise checks.invalid("file", "unsupported_media",
-                             f"Format gambar {fmt} tidak didukung; pakai JPEG, PNG, GIF atau WebP.",
-                             f"Image format {fmt} is not supported; use JPEG, PNG, GIF or WebP.")
+        raise checks.invalid(
+            "file",
+            "unsupported_media",
+            f"Format gambar {fmt} tidak didukung; pakai JPEG, PNG, GIF atau WebP.",
+            f"Image format {fmt} is not supported; use JPEG, PNG, GIF or WebP.",
+        )
     mime, ext = _IMAGE_MIME[fmt]
     return MediaKind.IMAGE, mime, ext, width, height
 
@@ -76,19 +92,32 @@ def _write(root: Path, key: str, data: bytes) -> None:
         raise
 
 
-def upload_media(uow: AbstractUnitOfWork, actor: Actor, *, kim_id: int, filename: str,
-                 data: bytes, now: datetime, media_dir: Path | None = None) -> MediaAsset:
+def upload_media(
+    uow: AbstractUnitOfWork,
+    actor: Actor,
+    *,
+    kim_id: int,
+    filename: str,
+    data: bytes,
+    now: datetime,
+    media_dir: Path | None = None,
+) -> MediaAsset:
     """Store an uploaded photo or video for a KIM; returns the (possibly existing) asset."""
     authorize(actor, Cap.WRITE_POST, kim_id, what="kim")
     if not data:
         raise checks.invalid("file", "empty_file", "Berkas kosong.", "The file is empty.")
     if len(data) > MAX_VIDEO_BYTES:
-        raise checks.invalid("file", "file_too_large", "Berkas terlalu besar (maksimal 512 MB).",
-                             "The file is too large (at most 512 MB).")
+        raise checks.invalid(
+            "file",
+            "file_too_large",
+            "Berkas terlalu besar (maksimal 512 MB).",
+            "The file is too large (at most 512 MB).",
+        )
     kind, mime, ext, width, height = _identify(data)
     if kind == MediaKind.IMAGE and len(data) > MAX_IMAGE_BYTES:
-        raise checks.invalid("file", "file_too_large", "Foto terlalu besar (maksimal 30 MB).",
-                             "The photo is too large (at most 30 MB).")
+        raise checks.invalid(
+            "file", "file_too_large", "Foto terlalu besar (maksimal 30 MB).", "The photo is too large (at most 30 MB)."
+        )
     digest = hashlib.sha256(data).hexdigest()
     if media_dir is None:
         from config.settings import get_settings
@@ -102,12 +131,31 @@ def upload_media(uow: AbstractUnitOfWork, actor: Actor, *, kim_id: int, filename
             return existing
         key = f"kim-{kim_id}/{digest[:2]}/{digest}{ext}"
         _write(Path(media_dir), key, data)
-        asset = uow.media.add(MediaAsset(kim_id=kim_id, content_hash=digest, kind=kind,
-                                         mime_type=mime, size_bytes=len(data), storage_key=key,
-                                         width=width, height=height, uploaded_by=actor.user_id,
-                                         created_at=now))
+        asset = uow.media.add(
+            MediaAsset(
+                kim_id=kim_id,
+                content_hash=digest,
+                kind=kind,
+                mime_type=mime,
+                size_bytes=len(data),
+                storage_key=key,
+                width=width,
+                height=height,
+                uploaded_by=actor.user_id,
+                created_at=now,
+            )
+        )
         uow.flush()
-        audit.record(uow, actor, "media.upload", now, kim_id=kim_id, media_id=asset.id,
-                     kind=kind.value, size_bytes=len(data), filename=(filename or "")[:200])
+        audit.record(
+            uow,
+            actor,
+            "media.upload",
+            now,
+            kim_id=kim_id,
+            media_id=asset.id,
+            kind=kind.value,
+            size_bytes=len(data),
+            filename=(filename or "")[:200],
+        )
         uow.commit()
         return asset

@@ -5,6 +5,7 @@ staff); filtering, counting and paging happen in the store
 (``PostRepository.page``), so a Kominfo analyst listing the whole city
 loads one page, not every post.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,8 +15,8 @@ from scheduler.domain.model import Post, PublishAttempt, ReviewState, TargetStat
 from scheduler.services import input_checks as checks
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize
-from scheduler.services.posts.compose import _load_post, _loaded
 from scheduler.services.ports import AbstractUnitOfWork, PostQuery
+from scheduler.services.posts.compose import _load_post, _loaded
 
 MAX_PER_PAGE = 200
 
@@ -38,13 +39,22 @@ def _state_filter(state: str | None) -> tuple[ReviewState | None, TargetState | 
     try:
         return None, TargetState(state)
     except ValueError:
-        raise checks.invalid("state", "unknown_state",
-                             f"Status '{state}' tidak dikenal.", f"Unknown state '{state}'.") from None
+        raise checks.invalid(
+            "state", "unknown_state", f"Status '{state}' tidak dikenal.", f"Unknown state '{state}'."
+        ) from None
 
 
-def list_posts(uow: AbstractUnitOfWork, actor: Actor, *, kim_id: int | None = None,
-               state: str | None = None, start: datetime | None = None,
-               end: datetime | None = None, page: int = 1, per_page: int = 50) -> PostPage:
+def list_posts(
+    uow: AbstractUnitOfWork,
+    actor: Actor,
+    *,
+    kim_id: int | None = None,
+    state: str | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> PostPage:
     """Posts the actor may see, newest first.
 
     ``state`` is a review state (draft, pending_approval, ...) or a target
@@ -53,8 +63,9 @@ def list_posts(uow: AbstractUnitOfWork, actor: Actor, *, kim_id: int | None = No
     """
     review, target_state = _state_filter(state)
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        raise checks.invalid("page", "bad_page", "Nomor halaman atau ukuran halaman tidak sah.",
-                             "Invalid page number or page size.")
+        raise checks.invalid(
+            "page", "bad_page", "Nomor halaman atau ukuran halaman tidak sah.", "Invalid page number or page size."
+        )
     with uow:
         kim_ids: tuple[int, ...] | None
         if kim_id is not None:
@@ -64,18 +75,29 @@ def list_posts(uow: AbstractUnitOfWork, actor: Actor, *, kim_id: int | None = No
             kim_ids = (actor.kim_id,) if actor.kim_id is not None else ()
         else:
             kim_ids = None  # staff: every KIM
-        items, total = uow.posts.page(PostQuery(
-            kim_ids=kim_ids, review=review, target_state=target_state, start=start, end=end,
-            offset=(page - 1) * per_page, limit=per_page))
-        return PostPage(items=[_loaded(p) for p in items], total=total, page=page,
-                        per_page=per_page)
+        items, total = uow.posts.page(
+            PostQuery(
+                kim_ids=kim_ids,
+                review=review,
+                target_state=target_state,
+                start=start,
+                end=end,
+                offset=(page - 1) * per_page,
+                limit=per_page,
+            )
+        )
+        return PostPage(items=[_loaded(p) for p in items], total=total, page=page, per_page=per_page)
 
 
-def get_post_with_attempts(uow: AbstractUnitOfWork, actor: Actor,
-                           post_id: int) -> tuple[Post, dict[int, list[PublishAttempt]]]:
+def get_post_with_attempts(
+    uow: AbstractUnitOfWork, actor: Actor, post_id: int
+) -> tuple[Post, dict[int, list[PublishAttempt]]]:
     """A post, its targets, and every publish attempt of each target (oldest first)."""
     with uow:
         post = _loaded(_load_post(uow, actor, post_id))
-        attempts = {t.id: sorted(uow.attempts.list_for_target(t.id), key=lambda a: a.number)
-                    for t in post.targets if t.id is not None}
+        attempts = {
+            t.id: sorted(uow.attempts.list_for_target(t.id), key=lambda a: a.number)
+            for t in post.targets
+            if t.id is not None
+        }
         return post, attempts

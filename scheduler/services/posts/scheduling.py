@@ -12,21 +12,31 @@ Recurring posts are expanded over a bounded horizon (``RECURRENCE_HORIZON``,
 at most ``RECURRENCE_MAX`` occurrences); :func:`extend_recurring` adds the
 next stretch later, and ``Post.expanded_until`` records how far it went.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Iterable
 
 from scheduler.domain import states
 from scheduler.domain.errors import InvalidInput
 from scheduler.domain.model import (
-    DEFAULT_TIMEZONE, Post, PostTarget, ReviewState, ScheduleKind, SocialAccount, TargetState,
+    DEFAULT_TIMEZONE,
+    Post,
+    PostTarget,
+    ReviewState,
+    ScheduleKind,
+    SocialAccount,
+    TargetState,
 )
 from scheduler.domain.pacing import next_paced_instant, pacing_for
 from scheduler.domain.recurrence import occurrences
 from scheduler.domain.scheduling import (
-    DEFAULT_GRACE, plan_instant, plan_next_slot, validate_schedule,
+    DEFAULT_GRACE,
+    plan_instant,
+    plan_next_slot,
+    validate_schedule,
 )
 from scheduler.domain.timezones import get_zone, local_to_utc, require_aware, utc_to_local
 from scheduler.services.audit import trail as audit
@@ -37,8 +47,16 @@ RECURRENCE_MAX = 50
 #: How far ahead approval looks for a series' next occurrence (as check_intent does).
 _RULE_SEARCH = timedelta(days=3660)
 #: Target states that occupy an instant on an account (for pacing).
-TAKEN_STATES = frozenset({TargetState.SCHEDULED, TargetState.QUEUED, TargetState.PUBLISHING,
-                          TargetState.RETRY_WAIT, TargetState.PUBLISHED, TargetState.UNKNOWN})
+TAKEN_STATES = frozenset(
+    {
+        TargetState.SCHEDULED,
+        TargetState.QUEUED,
+        TargetState.PUBLISHING,
+        TargetState.RETRY_WAIT,
+        TargetState.PUBLISHED,
+        TargetState.UNKNOWN,
+    }
+)
 _PACING_LOOKBACK = timedelta(days=1)
 _PACING_LOOKAHEAD = timedelta(days=800)
 
@@ -74,8 +92,9 @@ class ScheduleIntent:
         return cls(ScheduleKind.NEXT_SLOT)
 
     @classmethod
-    def recurring(cls, rule: str, start: datetime, zone: str = DEFAULT_TIMEZONE,
-                  until: datetime | None = None) -> ScheduleIntent:
+    def recurring(
+        cls, rule: str, start: datetime, zone: str = DEFAULT_TIMEZONE, until: datetime | None = None
+    ) -> ScheduleIntent:
         return cls(ScheduleKind.RECURRING, at=start, zone=zone, rule=rule, until=until)
 
 
@@ -86,31 +105,40 @@ def check_intent(intent: ScheduleIntent, now: datetime) -> ScheduleIntent:
     unknown zone or a rule that never fires are refused.
     """
     if not isinstance(intent, ScheduleIntent):
-        raise InvalidInput("schedule_required", "Jadwal wajib diisi.", "A schedule is required.",
-                           field="schedule")
+        raise InvalidInput("schedule_required", "Jadwal wajib diisi.", "A schedule is required.", field="schedule")
     kind = ScheduleKind(intent.kind)
     zone = intent.zone or DEFAULT_TIMEZONE
     get_zone(zone, field="timezone")
     if kind == ScheduleKind.NEXT_SLOT:
         return ScheduleIntent(kind, zone=zone)
     if intent.at is None:
-        raise InvalidInput("schedule_at_required", "Tanggal dan jam wajib diisi.",
-                           "A date and time are required.", field="schedule_at")
+        raise InvalidInput(
+            "schedule_at_required", "Tanggal dan jam wajib diisi.", "A date and time are required.", field="schedule_at"
+        )
     at = validate_schedule(intent.at, now, zone=zone, field="schedule_at")
     if kind == ScheduleKind.AT:
         return ScheduleIntent(kind, at=at, zone=zone)
     until = require_aware(intent.until, "recurrence_until") if intent.until else None
     if until is not None and until <= at:
-        raise InvalidInput("until_before_start", "Tanggal akhir harus setelah tanggal mulai.",
-                           "The end date must be after the start.", field="recurrence_until")
+        raise InvalidInput(
+            "until_before_start",
+            "Tanggal akhir harus setelah tanggal mulai.",
+            "The end date must be after the start.",
+            field="recurrence_until",
+        )
     checked = ScheduleIntent(kind, at=at, zone=zone, rule=(intent.rule or "").strip(), until=until)
     zone_info = get_zone(zone)
     end = until + timedelta(microseconds=1) if until else at + timedelta(days=3660)
-    first = occurrences(checked.rule or "", utc_to_local(at, zone_info).replace(tzinfo=None),
-                        zone_info, at, end, max_count=1)
+    first = occurrences(
+        checked.rule or "", utc_to_local(at, zone_info).replace(tzinfo=None), zone_info, at, end, max_count=1
+    )
     if not first:
-        raise InvalidInput("rule_never_fires", "Aturan pengulangan ini tidak pernah terjadi.",
-                           "This recurrence rule never occurs.", field="recurrence_rule")
+        raise InvalidInput(
+            "rule_never_fires",
+            "Aturan pengulangan ini tidak pernah terjadi.",
+            "This recurrence rule never occurs.",
+            field="recurrence_rule",
+        )
     return checked
 
 
@@ -124,9 +152,13 @@ def apply_intent(post: Post, intent: ScheduleIntent) -> None:
 
 
 def intent_of(post: Post) -> ScheduleIntent:
-    return ScheduleIntent(ScheduleKind(post.schedule_kind), at=post.schedule_at,
-                          zone=post.schedule_zone, rule=post.recurrence_rule,
-                          until=post.recurrence_until)
+    return ScheduleIntent(
+        ScheduleKind(post.schedule_kind),
+        at=post.schedule_at,
+        zone=post.schedule_zone,
+        rule=post.recurrence_rule,
+        until=post.recurrence_until,
+    )
 
 
 def provisional_instant(intent: ScheduleIntent) -> datetime | None:
@@ -134,8 +166,7 @@ def provisional_instant(intent: ScheduleIntent) -> datetime | None:
     return intent.at if intent.kind in (ScheduleKind.AT, ScheduleKind.RECURRING) else None
 
 
-def _series(intent: ScheduleIntent, after: datetime, until: datetime,
-            limit: int) -> list[tuple[int, datetime]]:
+def _series(intent: ScheduleIntent, after: datetime, until: datetime, limit: int) -> list[tuple[int, datetime]]:
     """(occurrence number, instant) of a recurring intent in [after, until], counted from its start.
 
     ``until`` is included: an expansion up to ``expanded_until`` covers that
@@ -149,22 +180,28 @@ def _series(intent: ScheduleIntent, after: datetime, until: datetime,
     if end <= after:
         return []
     # Numbers count from the start of the series, so they stay stable across extensions.
-    every = occurrences(intent.rule, start_local, zone, intent.at, end,
-                        max_count=100_000)
+    every = occurrences(intent.rule, start_local, zone, intent.at, end, max_count=100_000)
     numbered = [(n, inst) for n, inst in enumerate(every) if inst >= after]
     return numbered[:limit]
 
 
-def _taken(uow: AbstractUnitOfWork, account: SocialAccount, around: datetime,
-           exclude: Iterable[PostTarget] = ()) -> list[datetime]:
+def _taken(
+    uow: AbstractUnitOfWork, account: SocialAccount, around: datetime, exclude: Iterable[PostTarget] = ()
+) -> list[datetime]:
     skip = {id(t) for t in exclude}
-    rows = uow.targets.for_account_between(account.id, around - _PACING_LOOKBACK,
-                                           around + _PACING_LOOKAHEAD, TAKEN_STATES)
+    rows = uow.targets.for_account_between(
+        account.id, around - _PACING_LOOKBACK, around + _PACING_LOOKAHEAD, TAKEN_STATES
+    )
     return [t.scheduled_at for t in rows if id(t) not in skip and t.scheduled_at is not None]
 
 
-def paced_instant(uow: AbstractUnitOfWork, account: SocialAccount, wanted: datetime | None,
-                  now: datetime, exclude: Iterable[PostTarget] = ()) -> datetime:
+def paced_instant(
+    uow: AbstractUnitOfWork,
+    account: SocialAccount,
+    wanted: datetime | None,
+    now: datetime,
+    exclude: Iterable[PostTarget] = (),
+) -> datetime:
     """Where a target for ``account`` goes: ``wanted`` if free and not past, else the next
     instant that keeps the account's pacing; ``wanted=None`` means its next free slot."""
     taken = _taken(uow, account, now, exclude)
@@ -176,12 +213,12 @@ def paced_instant(uow: AbstractUnitOfWork, account: SocialAccount, wanted: datet
     return plan_instant(wanted, now, taken, pacing, account.timezone)
 
 
-def repace_if_past(uow: AbstractUnitOfWork, account: SocialAccount, target: PostTarget,
-                   now: datetime) -> None:
+def repace_if_past(uow: AbstractUnitOfWork, account: SocialAccount, target: PostTarget, now: datetime) -> None:
     """A target whose instant passed while it waited (e.g. for a reconnect) gets a paced one."""
     if target.scheduled_at is None or target.scheduled_at < now:
-        target.scheduled_at = paced_instant(uow, account, None if target.scheduled_at is None
-                                            else target.scheduled_at, now, exclude=[target])
+        target.scheduled_at = paced_instant(
+            uow, account, None if target.scheduled_at is None else target.scheduled_at, now, exclude=[target]
+        )
         target.scheduled_zone = account.timezone
 
 
@@ -208,8 +245,9 @@ def assign_instants(uow: AbstractUnitOfWork, post: Post, now: datetime) -> list[
     return scheduled
 
 
-def _expand(uow: AbstractUnitOfWork, post: Post, templates: list[PostTarget], now: datetime, *,
-            first: bool) -> list[PostTarget]:
+def _expand(
+    uow: AbstractUnitOfWork, post: Post, templates: list[PostTarget], now: datetime, *, first: bool
+) -> list[PostTarget]:
     """Scheduled targets for the occurrences in the horizon, per account.
 
     First expansion (approval, also a re-approval after an edit): from now,
@@ -226,10 +264,12 @@ def _expand(uow: AbstractUnitOfWork, post: Post, templates: list[PostTarget], no
     if first:
         upcoming = _series(intent, start, now + _RULE_SEARCH, 1)
         if not upcoming:
-            raise InvalidInput("rule_exhausted",
-                               "Pengulangan ini tidak punya jadwal lagi di masa depan.",
-                               "This recurrence has no future occurrences left.",
-                               field="recurrence_rule")
+            raise InvalidInput(
+                "rule_exhausted",
+                "Pengulangan ini tidak punya jadwal lagi di masa depan.",
+                "This recurrence has no future occurrences left.",
+                field="recurrence_rule",
+            )
         # A series that starts beyond the horizon (a market day in three months)
         # gets its first occurrences now: the horizon counts from its start.
         if upcoming[0][1] >= horizon_end:
@@ -243,9 +283,16 @@ def _expand(uow: AbstractUnitOfWork, post: Post, templates: list[PostTarget], no
         model = pool[0]
         reusable = list(pool) if first else []
         for number, instant in series:
-            target = reusable.pop(0) if reusable else PostTarget(
-                account_id=account_id, text_override=model.text_override,
-                thread_parts=list(model.thread_parts), created_at=now)
+            target = (
+                reusable.pop(0)
+                if reusable
+                else PostTarget(
+                    account_id=account_id,
+                    text_override=model.text_override,
+                    thread_parts=list(model.thread_parts),
+                    created_at=now,
+                )
+            )
             if target not in post.targets:
                 post.targets.append(target)
             target.occurrence = number
@@ -270,8 +317,7 @@ def extend_recurring(uow: AbstractUnitOfWork, post_id: int, now: datetime) -> in
     """
     with uow:
         post = uow.posts.get(post_id)
-        if (post is None or post.review_state != ReviewState.APPROVED
-                or post.schedule_kind != ScheduleKind.RECURRING):
+        if post is None or post.review_state != ReviewState.APPROVED or post.schedule_kind != ScheduleKind.RECURRING:
             return 0
         if post.expanded_until and post.expanded_until >= now + RECURRENCE_HORIZON:
             return 0
@@ -279,7 +325,6 @@ def extend_recurring(uow: AbstractUnitOfWork, post_id: int, now: datetime) -> in
         templates = {t.account_id: t for t in sorted(live, key=lambda t: -t.occurrence)}
         added = _expand(uow, post, list(templates.values()), now, first=False)
         if added:
-            audit.record(uow, None, "post.extend", now, kim_id=post.kim_id,
-                         post_id=post.id, targets=len(added))
+            audit.record(uow, None, "post.extend", now, kim_id=post.kim_id, post_id=post.id, targets=len(added))
         uow.commit()
         return len(added)

@@ -10,13 +10,15 @@ fails, the claim is released at once (and, should even that fail, the
 sweeper releases it when the lease runs out): nothing is lost, nothing is
 sent twice.
 """
+
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Callable, Protocol
+from typing import Protocol
 
 from scheduler.services.publishing import pacing as pacing_runtime
 from scheduler.services.wiring import Pipeline
@@ -44,8 +46,7 @@ class DispatchReport:
     skipped_busy: bool = False  # another dispatcher held the lock this tick
 
 
-def dispatch_due(p: Pipeline, enqueue: Enqueue,
-                 enqueue_many: EnqueueMany | None = None) -> DispatchReport:
+def dispatch_due(p: Pipeline, enqueue: Enqueue, enqueue_many: EnqueueMany | None = None) -> DispatchReport:
     """Claim what is due (or due within the look-ahead window) and enqueue it.
 
     With ``enqueue_many``, targets due at the same instant (all those due
@@ -64,7 +65,8 @@ def dispatch_due(p: Pipeline, enqueue: Enqueue,
         if not candidates:
             return report
         activity = claims.recent_activity(
-            conn, (c.account_id for c in candidates),
+            conn,
+            (c.account_id for c in candidates),
             now - pacing_runtime.lookback(candidates) - horizon_gap(p),
         )
         chosen = pacing_runtime.choose(candidates, activity, now, p.config.claim_batch)
@@ -82,33 +84,36 @@ def dispatch_due(p: Pipeline, enqueue: Enqueue,
         size = max(1, p.config.publish_batch)
         for eta, same in by_eta.items():
             for i in range(0, len(same), size):
-                group = same[i:i + size]
-                _send(p, report, group, lambda group=group, eta=eta: enqueue_many(
-                    [(c.target_id, c.lease_token) for c in group], eta))
+                group = same[i : i + size]
+                _send(
+                    p,
+                    report,
+                    group,
+                    lambda group=group, eta=eta: enqueue_many([(c.target_id, c.lease_token) for c in group], eta),
+                )
     if report.claimed:
         log.info("dispatch claimed %d target(s)", len(report.claimed))
     return report
 
 
-def _send(p: Pipeline, report: DispatchReport, group: list[claims.Claim],
-          send: Callable[[], None]) -> None:
+def _send(p: Pipeline, report: DispatchReport, group: list[claims.Claim], send: Callable[[], None]) -> None:
     """Send one message for ``group``; if the broker refuses it, give the claims back."""
     try:
         send()
-    except Exception:  # noqa: BLE001 - broker down: give the targets back, keep going
-        log.exception("enqueue failed for target(s) %s; releasing their claims",
-                      [c.target_id for c in group])
+    except Exception:
+        log.exception("enqueue failed for target(s) %s; releasing their claims", [c.target_id for c in group])
         for c in group:
             try:
                 with p.transaction() as conn:
                     if claims.release(conn, c.target_id, c.lease_token, p.now()):
                         report.released.append(c.target_id)
-            except Exception:  # noqa: BLE001 - the sweeper releases it when the lease expires
+            except Exception:
                 log.exception("could not release target %s", c.target_id)
 
 
-def dispatch_while_full(p: Pipeline, enqueue: Enqueue, budget_seconds: float,
-                        max_in_flight: int, enqueue_many: EnqueueMany | None = None) -> int:
+def dispatch_while_full(
+    p: Pipeline, enqueue: Enqueue, budget_seconds: float, max_in_flight: int, enqueue_many: EnqueueMany | None = None
+) -> int:
     """:func:`dispatch_due` again while it claims full batches; returns how many were claimed.
 
     One batch per beat tick caps a burst at ``claim_batch`` targets a second,

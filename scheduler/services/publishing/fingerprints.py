@@ -5,9 +5,11 @@ Reconciliation can only compare what a platform lists back: the text (by
 ``text_fingerprint``) and the number of media. For an X thread the platform
 lists the first tweet: its text is the target's first stored part.
 """
+
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from scheduler.domain.fingerprint import content_fingerprint, normalize_text, text_fingerprint
 
@@ -24,8 +26,7 @@ def of_publish_input(job: PublishInput) -> str:
     return content_fingerprint(job.text, [m.content_hash for m in job.media])
 
 
-def matches(remote: RemotePost, text: str, media_count: int, parts: Sequence[str] = (),
-            thread: bool = False) -> bool:
+def matches(remote: RemotePost, text: str, media_count: int, parts: Sequence[str] = (), thread: bool = False) -> bool:
     """Is ``remote`` the post we sent with ``text`` and ``media_count`` media?
 
     Same text fingerprint as our whole text or as our first part (``parts``:

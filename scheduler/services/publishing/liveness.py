@@ -6,6 +6,7 @@ they shut down cleanly; beat refreshes its row on every scheduler tick
 (``workers/beat.py``). :func:`status` reads them together with the targets
 that should have moved by now; ``siar status`` and ``/api/v1/health`` show it.
 """
+
 from __future__ import annotations
 
 import os
@@ -36,10 +37,10 @@ class Heartbeat:
 class OverdueTarget:
     target_id: int
     post_id: int
-    account: str          # "x:@handle"
+    account: str  # "x:@handle"
     state: str
     due_at: datetime | None
-    held: bool            # the account needs reconnecting or is paused: waiting on purpose
+    held: bool  # the account needs reconnecting or is paused: waiting on purpose
 
 
 @dataclass
@@ -61,20 +62,20 @@ class LivenessStatus:
     @property
     def healthy(self) -> bool:
         """Workers and beat alive, nothing late that is not held on purpose."""
-        return bool(self.live_workers) and self.beat_alive and not any(
-            not o.held for o in self.overdue
-        )
+        return bool(self.live_workers) and self.beat_alive and not any(not o.held for o in self.overdue)
 
 
 def record(
-    engine: sa.Engine, name: str, kind: str, now: datetime,
-    hostname: str | None = None, pid: int | None = None,
+    engine: sa.Engine,
+    name: str,
+    kind: str,
+    now: datetime,
+    hostname: str | None = None,
+    pid: int | None = None,
 ) -> None:
     """Refresh the heartbeat ``name`` of kind ``worker`` or ``beat``."""
     with engine.begin() as conn:
-        claims.record_heartbeat(
-            conn, name, kind, hostname or socket.gethostname(), pid or os.getpid(), now
-        )
+        claims.record_heartbeat(conn, name, kind, hostname or socket.gethostname(), pid or os.getpid(), now)
 
 
 def forget(engine: sa.Engine, name: str) -> None:
@@ -99,8 +100,7 @@ def status(
     result = LivenessStatus(now=now, unknown=unknown)
     for r in rows:
         ttl = worker_ttl if r.kind == WORKER else beat_ttl
-        beat = Heartbeat(r.name, r.kind, r.hostname, r.pid, r.seen_at,
-                         alive=now - r.seen_at <= timedelta(seconds=ttl))
+        beat = Heartbeat(r.name, r.kind, r.hostname, r.pid, r.seen_at, alive=now - r.seen_at <= timedelta(seconds=ttl))
         if r.kind == WORKER:
             result.workers.append(beat)
         elif result.beat is None or beat.seen_at > result.beat.seen_at:
@@ -109,10 +109,17 @@ def status(
         state = TargetState(r.state)
         due = r.next_attempt_at if state is TargetState.RETRY_WAIT else r.scheduled_at
         held = AccountStatus(r.account_status) is not AccountStatus.ACTIVE and state in (
-            TargetState.SCHEDULED, TargetState.RETRY_WAIT
+            TargetState.SCHEDULED,
+            TargetState.RETRY_WAIT,
         )
-        result.overdue.append(OverdueTarget(
-            target_id=r.id, post_id=r.post_id, account=f"{r.platform}:@{r.handle}",
-            state=state.value, due_at=due, held=held,
-        ))
+        result.overdue.append(
+            OverdueTarget(
+                target_id=r.id,
+                post_id=r.post_id,
+                account=f"{r.platform}:@{r.handle}",
+                state=state.value,
+                due_at=due,
+                held=held,
+            )
+        )
     return result

@@ -10,10 +10,11 @@ day of the account's zone), applied to the instant the target would go out,
 A held target stays ``scheduled`` and is looked at again on the next tick.
 Candidates are taken earliest first, and a chosen one counts for the next.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Iterable
 
 from scheduler.domain.model import Platform
 from scheduler.domain.pacing import DEFAULT_PACING, Pacing, check_pacing
@@ -26,8 +27,11 @@ DAY = timedelta(hours=26)
 def pacing_for(candidate: Candidate) -> Pacing:
     """The account's own pacing, or its platform's default."""
     base = DEFAULT_PACING[Platform(candidate.platform)]
-    spacing = (timedelta(seconds=candidate.min_spacing_seconds)
-               if candidate.min_spacing_seconds is not None else base.min_spacing)
+    spacing = (
+        timedelta(seconds=candidate.min_spacing_seconds)
+        if candidate.min_spacing_seconds is not None
+        else base.min_spacing
+    )
     cap = candidate.daily_cap if candidate.daily_cap is not None else base.daily_cap
     return Pacing(spacing, max(cap, 1))
 

@@ -31,24 +31,26 @@ Ambiguous (or any  ``unknown``: reconcile decides
 unexpected error)
 =================  =====================================================
 """
+
 from __future__ import annotations
 
 import enum
 import logging
 import os
 import threading
+from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from connectors.base import (
     AccountRef,
     Ambiguous,
     AuthExpired,
-    Content,
     ConnectorError,
+    Content,
     MediaFile,
     PublishResult,
     RateLimited,
@@ -70,14 +72,14 @@ S = TargetState
 class Outcome(str, enum.Enum):
     """What :func:`publish_target` did (for logs and tests)."""
 
-    STALE = "stale"                  # lease token did not match: nothing done
-    HELD = "held"                    # account not usable: released back to scheduled
+    STALE = "stale"  # lease token did not match: nothing done
+    HELD = "held"  # account not usable: released back to scheduled
     PUBLISHED = "published"
     RETRY_WAIT = "retry_wait"
     FAILED = "failed"
     NEEDS_RECONNECT = "needs_reconnect"
     UNKNOWN = "unknown"
-    LOST = "lost"                    # our lease was taken away before we could record
+    LOST = "lost"  # our lease was taken away before we could record
 
 
 def publish_target(p: Pipeline, target_id: int, lease_token: str) -> Outcome:
@@ -113,8 +115,7 @@ def publish_targets(p: Pipeline, items: Sequence[tuple[int, str]]) -> dict[int, 
                 outcomes[target_id] = Outcome.HELD if released else Outcome.STALE
                 continue
             fingerprint = fingerprints.of_publish_input(job)
-            to_start.append((target_id, lease_token,
-                             fingerprint if job.content_fingerprint != fingerprint else None))
+            to_start.append((target_id, lease_token, fingerprint if job.content_fingerprint != fingerprint else None))
         started = claims.start_many(conn, to_start, now, p.config.lease_seconds)
     # -- committed: the attempt rows exist before anything leaves the process --
 
@@ -155,12 +156,12 @@ def _call(p: Pipeline, job: claims.PublishInput) -> PublishResult | BaseExceptio
         connector = p.connector_for(job.platform)
     except ConnectorError as exc:
         return exc
-    except Exception as exc:  # noqa: BLE001 - nothing was sent yet: safe to retry
+    except Exception as exc:
         log.exception("target %s: could not prepare the publish", job.target_id)
         return Transient(code="prepare_failed", detail=type(exc).__name__)
     try:
         return connector.publish(account, content)
-    except Exception as exc:  # noqa: BLE001 - every answer is classified in _decide
+    except Exception as exc:
         return exc
 
 
@@ -183,9 +184,14 @@ def _calls(wanted: int) -> ThreadPoolExecutor:
 
 def account_ref(p: Pipeline, job: claims.PublishInput) -> AccountRef:
     """The connector's view of the account, with credentials decrypted (never logged)."""
-    return accounts.connector_account(job.platform, job.handle, job.credentials_encrypted,
-                                      sandbox=job.sandbox, decrypt=p.decrypt,
-                                      on_credentials_changed=_store_credentials(p, job.account_id))
+    return accounts.connector_account(
+        job.platform,
+        job.handle,
+        job.credentials_encrypted,
+        sandbox=job.sandbox,
+        decrypt=p.decrypt,
+        on_credentials_changed=_store_credentials(p, job.account_id),
+    )
 
 
 def _store_credentials(p: Pipeline, account_id: int):  # type: ignore[no-untyped-def]
@@ -224,8 +230,7 @@ def publish_parts(job: claims.PublishInput) -> tuple[str, ...]:
     try:
         return rules_for(job.platform).parts(job.text, job.as_thread) or ()
     except DomainError as error:  # characters the platform refuses: sending cannot help
-        raise Rejected(error.message_id, error.message_en, code=error.code,
-                       platform=job.platform) from None
+        raise Rejected(error.message_id, error.message_en, code=error.code, platform=job.platform) from None
 
 
 def backoff(p: Pipeline, attempt: int) -> timedelta:
@@ -235,9 +240,7 @@ def backoff(p: Pipeline, attempt: int) -> timedelta:
     return timedelta(seconds=ceiling / 2 + p.rng.uniform(0, ceiling / 2))
 
 
-def _record(
-    p: Pipeline, answers: Sequence[tuple[_Started, PublishResult | BaseException]]
-) -> dict[int, Outcome]:
+def _record(p: Pipeline, answers: Sequence[tuple[_Started, PublishResult | BaseException]]) -> dict[int, Outcome]:
     """Record the outcome of each answered attempt, all in one transaction."""
     now = p.now()
     outcomes: dict[int, Outcome] = {}
@@ -245,14 +248,11 @@ def _record(
         for s, result in answers:
             outcomes[s.job.target_id] = _record_one(p, conn, now, s, result)
     for s, _ in answers:
-        log.info("target %s attempt %s: %s", s.job.target_id, s.started.attempt,
-                 outcomes[s.job.target_id].value)
+        log.info("target %s attempt %s: %s", s.job.target_id, s.started.attempt, outcomes[s.job.target_id].value)
     return outcomes
 
 
-def _record_one(
-    p: Pipeline, conn: Any, now: datetime, s: _Started, result: PublishResult | BaseException
-) -> Outcome:
+def _record_one(p: Pipeline, conn: Any, now: datetime, s: _Started, result: PublishResult | BaseException) -> Outcome:
     started, job = s.started, s.job
     outcome, values, attempt_outcome, code, message = _decide(p, started, result, now)
     values["updated_at"] = now
@@ -268,14 +268,23 @@ def _record_one(
     elif isinstance(result, AuthExpired):
         if claims.flag_needs_reconnect(conn, job.account_id, message or ""):
             claims.add_audit(
-                conn, now, "account.needs_reconnect", kim_id=job.kim_id,
-                post_id=job.post_id, target_id=job.target_id,
+                conn,
+                now,
+                "account.needs_reconnect",
+                kim_id=job.kim_id,
+                post_id=job.post_id,
+                target_id=job.target_id,
                 detail={"account_id": job.account_id, "platform": job.platform, "code": code},
             )
     elif outcome is Outcome.FAILED:
         claims.add_audit(
-            conn, now, "target.failed", kim_id=job.kim_id, post_id=job.post_id,
-            target_id=job.target_id, detail={"code": code, "attempt": started.attempt},
+            conn,
+            now,
+            "target.failed",
+            kim_id=job.kim_id,
+            post_id=job.post_id,
+            target_id=job.target_id,
+            detail={"code": code, "attempt": started.attempt},
         )
     return outcome
 
@@ -288,64 +297,104 @@ def _decide(
         return (
             Outcome.PUBLISHED,
             {
-                "state": S.PUBLISHED, "remote_id": result.remote_id,
-                "permalink": result.permalink, "published_at": result.published_at or now,
-                "lease_token": None, "lease_until": None,
-                "last_error_code": None, "last_error_message": None,
+                "state": S.PUBLISHED,
+                "remote_id": result.remote_id,
+                "permalink": result.permalink,
+                "published_at": result.published_at or now,
+                "lease_token": None,
+                "lease_until": None,
+                "last_error_code": None,
+                "last_error_message": None,
             },
-            AttemptOutcome.PUBLISHED, None, None,
+            AttemptOutcome.PUBLISHED,
+            None,
+            None,
         )
     if not isinstance(result, ConnectorError):
         # A bug or an unmapped library error after the call began: it may have applied.
-        log.error("target %s: unexpected %s from connector", started.target_id,
-                  type(result).__name__)
+        log.error("target %s: unexpected %s from connector", started.target_id, type(result).__name__)
         result = Ambiguous(code="unexpected_error", detail=type(result).__name__)
     code, message = result.code, result.message_id
     if isinstance(result, RateLimited):
         retry_at = result.retry_at or now + timedelta(seconds=p.config.rate_limit_default_seconds)
         return (
             Outcome.RETRY_WAIT,
-            {"state": S.RETRY_WAIT, "next_attempt_at": max(retry_at, now), "lease_token": None,
-             "lease_until": None, "last_error_code": code, "last_error_message": message},
-            AttemptOutcome.RATE_LIMITED, code, message,
+            {
+                "state": S.RETRY_WAIT,
+                "next_attempt_at": max(retry_at, now),
+                "lease_token": None,
+                "lease_until": None,
+                "last_error_code": code,
+                "last_error_message": message,
+            },
+            AttemptOutcome.RATE_LIMITED,
+            code,
+            message,
         )
     if isinstance(result, Transient):
         if started.attempt >= p.config.max_attempts:
-            message = (
-                f"Gagal terbit setelah {started.attempt} percobaan: {result.message_id}"
-            )
+            message = f"Gagal terbit setelah {started.attempt} percobaan: {result.message_id}"
             return (
                 Outcome.FAILED,
-                {"state": S.FAILED, "lease_token": None, "lease_until": None,
-                 "last_error_code": "too_many_attempts", "last_error_message": message},
-                AttemptOutcome.TRANSIENT, code, message,
+                {
+                    "state": S.FAILED,
+                    "lease_token": None,
+                    "lease_until": None,
+                    "last_error_code": "too_many_attempts",
+                    "last_error_message": message,
+                },
+                AttemptOutcome.TRANSIENT,
+                code,
+                message,
             )
         return (
             Outcome.RETRY_WAIT,
-            {"state": S.RETRY_WAIT, "next_attempt_at": now + backoff(p, started.attempt),
-             "lease_token": None, "lease_until": None,
-             "last_error_code": code, "last_error_message": message},
-            AttemptOutcome.TRANSIENT, code, message,
+            {
+                "state": S.RETRY_WAIT,
+                "next_attempt_at": now + backoff(p, started.attempt),
+                "lease_token": None,
+                "lease_until": None,
+                "last_error_code": code,
+                "last_error_message": message,
+            },
+            AttemptOutcome.TRANSIENT,
+            code,
+            message,
         )
     if isinstance(result, AuthExpired):
         return (
             Outcome.NEEDS_RECONNECT,
-            {"state": S.NEEDS_RECONNECT, "lease_token": None, "lease_until": None,
-             "last_error_code": code, "last_error_message": message},
-            AttemptOutcome.AUTH_EXPIRED, code, message,
+            {
+                "state": S.NEEDS_RECONNECT,
+                "lease_token": None,
+                "lease_until": None,
+                "last_error_code": code,
+                "last_error_message": message,
+            },
+            AttemptOutcome.AUTH_EXPIRED,
+            code,
+            message,
         )
     if isinstance(result, Rejected):
         return (
             Outcome.FAILED,
-            {"state": S.FAILED, "lease_token": None, "lease_until": None,
-             "last_error_code": code, "last_error_message": result.user_message},
-            AttemptOutcome.REJECTED, code, result.user_message,
+            {
+                "state": S.FAILED,
+                "lease_token": None,
+                "lease_until": None,
+                "last_error_code": code,
+                "last_error_message": result.user_message,
+            },
+            AttemptOutcome.REJECTED,
+            code,
+            result.user_message,
         )
     # Ambiguous (or any other taxonomy member): only the platform knows. The
     # lease token stays so reconcile can tie the target to this attempt.
     return (
         Outcome.UNKNOWN,
-        {"state": S.UNKNOWN, "lease_until": None,
-         "last_error_code": code, "last_error_message": message},
-        AttemptOutcome.AMBIGUOUS, code, message,
+        {"state": S.UNKNOWN, "lease_until": None, "last_error_code": code, "last_error_message": message},
+        AttemptOutcome.AMBIGUOUS,
+        code,
+        message,
     )

@@ -10,6 +10,7 @@ whose lease the sweeper expired could otherwise still be sending it.
 Rescheduling clears the lease token, so that worker's late answer can no
 longer land. A platform error leaves the target ``unknown`` for the next run.
 """
+
 from __future__ import annotations
 
 import logging
@@ -20,8 +21,8 @@ from datetime import timedelta
 from connectors.base import AccountRef, ConnectorError, RemotePost
 from scheduler.domain.model import TargetState
 from scheduler.services.publishing import fingerprints
-from scheduler.services.wiring import Pipeline
 from scheduler.services.publishing.publish import account_ref
+from scheduler.services.wiring import Pipeline
 from scheduler.store import claims
 
 log = logging.getLogger(__name__)
@@ -30,10 +31,10 @@ S = TargetState
 
 @dataclass
 class ReconcileReport:
-    found: dict[int, str] = field(default_factory=dict)   # target id -> remote id
+    found: dict[int, str] = field(default_factory=dict)  # target id -> remote id
     rescheduled: list[int] = field(default_factory=list)
-    waiting: list[int] = field(default_factory=list)      # not found yet, too early to retry
-    errors: list[int] = field(default_factory=list)       # platform could not be asked
+    waiting: list[int] = field(default_factory=list)  # not found yet, too early to retry
+    errors: list[int] = field(default_factory=list)  # platform could not be asked
 
 
 def reconcile_unknown(p: Pipeline) -> ReconcileReport:
@@ -69,7 +70,7 @@ def _reconcile_account(
         log.warning("reconcile: account %s not checked: %s", first.account_id, exc.code)
         report.errors.extend(t.target_id for t in targets)
         return
-    except Exception:  # noqa: BLE001 - try again next run
+    except Exception:
         log.exception("reconcile: account %s not checked", first.account_id)
         report.errors.extend(t.target_id for t in targets)
         return
@@ -83,22 +84,27 @@ def _reconcile_account(
             if match is not None:
                 claimed_remote.add(match.remote_id)
                 values = {
-                    "state": S.PUBLISHED, "remote_id": match.remote_id,
+                    "state": S.PUBLISHED,
+                    "remote_id": match.remote_id,
                     "permalink": match.permalink,
                     "published_at": match.created_at or t.started_at or now,
-                    "lease_token": None, "lease_until": None,
-                    "last_error_code": None, "last_error_message": None, "updated_at": now,
+                    "lease_token": None,
+                    "lease_until": None,
+                    "last_error_code": None,
+                    "last_error_message": None,
+                    "updated_at": now,
                 }
-                if claims.finish(conn, t.target_id, t.lease_token, from_states=(S.UNKNOWN,),
-                                 values=values):
+                if claims.finish(conn, t.target_id, t.lease_token, from_states=(S.UNKNOWN,), values=values):
                     report.found[t.target_id] = match.remote_id
             elif t.started_at is None or now - t.started_at >= settle:
                 values = {
-                    "state": S.SCHEDULED, "lease_token": None, "lease_until": None,
-                    "last_error_code": "not_found_after_unknown", "updated_at": now,
+                    "state": S.SCHEDULED,
+                    "lease_token": None,
+                    "lease_until": None,
+                    "last_error_code": "not_found_after_unknown",
+                    "updated_at": now,
                 }
-                if claims.finish(conn, t.target_id, t.lease_token, from_states=(S.UNKNOWN,),
-                                 values=values):
+                if claims.finish(conn, t.target_id, t.lease_token, from_states=(S.UNKNOWN,), values=values):
                     report.rescheduled.append(t.target_id)
             else:
                 report.waiting.append(t.target_id)
@@ -106,9 +112,7 @@ def _reconcile_account(
         log.warning("reconcile: %d found, %d rescheduled", len(report.found), len(report.rescheduled))
 
 
-def _find(
-    remote: list[RemotePost], job: claims.PublishInput, taken: set[str]
-) -> RemotePost | None:
+def _find(remote: list[RemotePost], job: claims.PublishInput, taken: set[str]) -> RemotePost | None:
     """The listed post that is this target's content (and not already matched)."""
     for post in remote:
         if post.remote_id in taken:
@@ -116,4 +120,3 @@ def _find(
         if fingerprints.matches(post, job.text, len(job.media), job.thread_parts, job.as_thread):
             return post
     return None
-

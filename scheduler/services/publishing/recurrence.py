@@ -6,14 +6,15 @@ before the last target is reached, through the scheduling service's own
 :func:`~scheduler.services.posts.scheduling.extend_recurring` (pacing and audit
 included). Posts whose series has ended simply add nothing.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
-from scheduler.services.wiring import Pipeline
 from scheduler.services.ports import AbstractUnitOfWork
 from scheduler.services.posts.scheduling import RECURRENCE_HORIZON, extend_recurring
+from scheduler.services.wiring import Pipeline
 from scheduler.store import claims
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ def extend_due_recurring(p: Pipeline, new_uow: Callable[[], AbstractUnitOfWork])
     for post_id in post_ids:
         try:
             added += extend_recurring(new_uow(), post_id, now)
-        except Exception:  # noqa: BLE001 - one bad post must not stop the others
+        except Exception:
             log.exception("recurring post %s not extended", post_id)
     if added:
         log.info("recurrence: %d target(s) added", added)

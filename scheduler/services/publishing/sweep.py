@@ -7,6 +7,7 @@
   have applied; reconcile asks the platform.
 * accounts paused by a rate limit whose reset time passed -> ``active``.
 """
+
 from __future__ import annotations
 
 import logging
@@ -36,8 +37,9 @@ def sweep(p: Pipeline) -> SweepReport:
         )
     if report.rescheduled or report.unknown or report.unpaused:
         log.warning(
-            "sweep: %d queued target(s) back to scheduled, %d publishing target(s) unknown, "
-            "%d account(s) unpaused",
-            len(report.rescheduled), len(report.unknown), len(report.unpaused),
+            "sweep: %d queued target(s) back to scheduled, %d publishing target(s) unknown, %d account(s) unpaused",
+            len(report.rescheduled),
+            len(report.unknown),
+            len(report.unpaused),
         )
     return report

@@ -5,6 +5,7 @@ sees their own KIM, staff and superadmin every KIM (or one they filter on).
 Engagement comes from ``services.engagement.summaries`` (the same numbers
 as the engagement page and the reports).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -14,10 +15,15 @@ import sqlalchemy as sa
 
 from scheduler.domain.model import AccountStatus, TargetState
 from scheduler.domain.timezones import get_zone
-from scheduler.services.people.actors import Actor
 from scheduler.services.engagement import summaries
+from scheduler.services.people.actors import Actor
 from scheduler.services.read.queue import (
-    PendingPost, TargetRow, _base, _row, calendar_targets, pending_approval,
+    PendingPost,
+    TargetRow,
+    _base,
+    _row,
+    calendar_targets,
+    pending_approval,
 )
 from scheduler.services.read.scope import kim_scope, restrict
 from scheduler.store.tables import kims, post_targets, posts, social_accounts
@@ -60,8 +66,7 @@ def local_day_bounds(day: date, zone: str) -> tuple[datetime, datetime]:
     return start, end
 
 
-def dashboard(engine: sa.Engine, actor: Actor, *, now: datetime, zone: str,
-              kim: int | str | None = None) -> Dashboard:
+def dashboard(engine: sa.Engine, actor: Actor, *, now: datetime, zone: str, kim: int | str | None = None) -> Dashboard:
     """Everything the dashboard shows, for ``actor`` at ``now`` (days are local to ``zone``)."""
     today = now.astimezone(get_zone(zone)).date()
     start, end = local_day_bounds(today, zone)
@@ -69,18 +74,25 @@ def dashboard(engine: sa.Engine, actor: Actor, *, now: datetime, zone: str,
     pending, pending_total = pending_approval(engine, actor, kim=kim, limit=10)
     with engine.connect() as conn:
         scope = kim_scope(conn, actor, kim)
-        failed_q = (restrict(_base(), P.kim_id, scope)
-                    .where(T.state.in_(PROBLEM_STATES), T.updated_at >= now - timedelta(days=30))
-                    .order_by(T.updated_at.desc()).limit(20))
+        failed_q = (
+            restrict(_base(), P.kim_id, scope)
+            .where(T.state.in_(PROBLEM_STATES), T.updated_at >= now - timedelta(days=30))
+            .order_by(T.updated_at.desc())
+            .limit(20)
+        )
         failed = [_row(r) for r in conn.execute(failed_q)]
-        acc_q = restrict(sa.select(A.id, kims.c.slug, A.platform, A.handle, A.status, A.status_reason,
-                                   A.paused_until, A.sandbox)
-                         .select_from(social_accounts.join(kims, kims.c.id == A.kim_id)),
-                         A.kim_id, scope).order_by(A.id)
+        acc_q = restrict(
+            sa.select(
+                A.id, kims.c.slug, A.platform, A.handle, A.status, A.status_reason, A.paused_until, A.sandbox
+            ).select_from(social_accounts.join(kims, kims.c.id == A.kim_id)),
+            A.kim_id,
+            scope,
+        ).order_by(A.id)
         alerts, sandbox = [], []
         for r in conn.execute(acc_q):
-            alert = AccountAlert(r.id, r.slug, str(r.platform), r.handle, str(r.status),
-                                 r.status_reason, r.paused_until, bool(r.sandbox))
+            alert = AccountAlert(
+                r.id, r.slug, str(r.platform), r.handle, str(r.status), r.status_reason, r.paused_until, bool(r.sandbox)
+            )
             if alert.sandbox:
                 sandbox.append(alert)
             if alert.status != AccountStatus.ACTIVE.value:
@@ -89,10 +101,9 @@ def dashboard(engine: sa.Engine, actor: Actor, *, now: datetime, zone: str,
     if kim not in (None, ""):
         slug = _slug(engine, kim)
     engagement = summaries.engagement_summary(
-        engine, actor, group_by="day", first=today - timedelta(days=RECENT_DAYS - 1), last=today,
-        kim=slug)
-    return Dashboard(today, due, failed, alerts, pending, pending_total, engagement,
-                     engagement.rows, sandbox)
+        engine, actor, group_by="day", first=today - timedelta(days=RECENT_DAYS - 1), last=today, kim=slug
+    )
+    return Dashboard(today, due, failed, alerts, pending, pending_total, engagement, engagement.rows, sandbox)
 
 
 def _slug(engine: sa.Engine, kim: int | str) -> str | None:

@@ -5,6 +5,7 @@ Definitions and authorization are those of ``services.engagement.summaries``
 kelurahan or kecamatan (a kecamatan holds several KIMs, so the narrowed scope
 is a set of KIM ids). Every number on the page comes from the same scope.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -15,8 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from scheduler.domain.engagement import HourStat, best_hours, local_hour
-from scheduler.services.people.actors import Actor
 from scheduler.services.engagement import summaries
+from scheduler.services.people.actors import Actor
 from scheduler.store import summary_queries as q
 from scheduler.store.tables import kecamatan as kecamatan_t
 from scheduler.store.tables import kelurahan as kelurahan_t
@@ -31,8 +32,8 @@ class EngagementView:
     by_day: summaries.Summary
     by_group: summaries.Summary
     top: list[Any]
-    hours: list[HourStat]          # every hour with posts, by hour
-    best: list[HourStat]           # the three best hours
+    hours: list[HourStat]  # every hour with posts, by hour
+    best: list[HourStat]  # the three best hours
 
 
 @dataclass(frozen=True)
@@ -48,13 +49,16 @@ def filter_choices(engine: sa.Engine, actor: Actor) -> dict[str, list[Choice]]:
         own = [r for r in kim_rows if not actor.is_kim_bound or r.id == actor.kim_id]
         kel = conn.execute(sa.select(kelurahan_t.c.code, kelurahan_t.c.name).order_by(kelurahan_t.c.name))
         kec = conn.execute(sa.select(kecamatan_t.c.code, kecamatan_t.c.name).order_by(kecamatan_t.c.name))
-        return {"kim": [Choice(r.slug, r.name) for r in own],
-                "kelurahan": [Choice(r.code, r.name) for r in kel] if not actor.is_kim_bound else [],
-                "kecamatan": [Choice(r.code, r.name) for r in kec] if not actor.is_kim_bound else []}
+        return {
+            "kim": [Choice(r.slug, r.name) for r in own],
+            "kelurahan": [Choice(r.code, r.name) for r in kel] if not actor.is_kim_bound else [],
+            "kecamatan": [Choice(r.code, r.name) for r in kec] if not actor.is_kim_bound else [],
+        }
 
 
-def _narrow(conn: sa.Connection, scope: summaries.Scope, kelurahan: str | None,
-            kecamatan: str | None) -> summaries.Scope:
+def _narrow(
+    conn: sa.Connection, scope: summaries.Scope, kelurahan: str | None, kecamatan: str | None
+) -> summaries.Scope:
     if not kelurahan and not kecamatan:
         return scope
     query = sa.select(kims.c.id).join(kelurahan_t, kelurahan_t.c.code == kims.c.kelurahan_code)
@@ -68,9 +72,19 @@ def _narrow(conn: sa.Connection, scope: summaries.Scope, kelurahan: str | None,
     return dataclasses.replace(scope, kim_ids=tuple(sorted(ids)))
 
 
-def engagement_view(engine: sa.Engine, actor: Actor, *, first: date, last: date, group_by: str = "kim",
-                    kim: str | None = None, kelurahan: str | None = None, kecamatan: str | None = None,
-                    platform: str | None = None, top: int = 10) -> EngagementView:
+def engagement_view(
+    engine: sa.Engine,
+    actor: Actor,
+    *,
+    first: date,
+    last: date,
+    group_by: str = "kim",
+    kim: str | None = None,
+    kelurahan: str | None = None,
+    kecamatan: str | None = None,
+    platform: str | None = None,
+    top: int = 10,
+) -> EngagementView:
     """Everything the engagement page shows for one filter."""
     summaries.check_group(group_by)
     with engine.connect() as conn:
@@ -79,11 +93,15 @@ def engagement_view(engine: sa.Engine, actor: Actor, *, first: date, last: date,
         # The summaries module's own folding (definitions live there, not here).
         by_day = summaries._summarise(conn, "day", scope, growth=False)
         by_group = summaries._summarise(conn, group_by, scope, growth=False)
-        top_rows = list(conn.execute(q.top_posts_query(first, last, max(1, min(top, 50)),
-                                                       kim_ids=scope.kim_ids, platform=scope.platform)))
-        history = [(local_hour(r.published_at, r.account_timezone or r.timezone), int(r.interactions))
-                   for r in conn.execute(q.post_rows_query(first, last, kim_ids=scope.kim_ids,
-                                                           platform=scope.platform))]
+        top_rows = list(
+            conn.execute(
+                q.top_posts_query(first, last, max(1, min(top, 50)), kim_ids=scope.kim_ids, platform=scope.platform)
+            )
+        )
+        history = [
+            (local_hour(r.published_at, r.account_timezone or r.timezone), int(r.interactions))
+            for r in conn.execute(q.post_rows_query(first, last, kim_ids=scope.kim_ids, platform=scope.platform))
+        ]
     hours = sorted(best_hours(history, min_posts=1, top=24), key=lambda h: h.hour)
     best = best_hours(history, min_posts=2, top=3)
     return EngagementView(scope, by_day, by_group, top_rows, hours, best)
@@ -98,17 +116,42 @@ def days_filled(summary: summaries.Summary, first: date, last: date) -> list[sum
     day = first
     while day <= last:
         key = day.isoformat()
-        out.append(known.get(key) or summaries.SummaryRow(
-            key=key, label=key, posts=0, likes=0, comments=0, shares=0, views=None, reach=None,
-            saves=None, interactions=0, interactions_with_views=0, posts_with_views=0,
-            engagement_rate=None, missing=0))
+        out.append(
+            known.get(key)
+            or summaries.SummaryRow(
+                key=key,
+                label=key,
+                posts=0,
+                likes=0,
+                comments=0,
+                shares=0,
+                views=None,
+                reach=None,
+                saves=None,
+                interactions=0,
+                interactions_with_views=0,
+                posts_with_views=0,
+                engagement_rate=None,
+                missing=0,
+            )
+        )
         day += timedelta(days=1)
     return out
 
 
-def export_report(engine: sa.Engine, actor: Actor, *, first: date, last: date, group_by: str,
-                  now: Any, kim: str | None = None, kelurahan: str | None = None,
-                  kecamatan: str | None = None, platform: str | None = None) -> Any:
+def export_report(
+    engine: sa.Engine,
+    actor: Actor,
+    *,
+    first: date,
+    last: date,
+    group_by: str,
+    now: Any,
+    kim: str | None = None,
+    kelurahan: str | None = None,
+    kecamatan: str | None = None,
+    platform: str | None = None,
+) -> Any:
     """The page's filter as a report (``services.engagement.reports``): by the chosen group and by day."""
     from scheduler.services.engagement import reports
 

@@ -1,4 +1,5 @@
 """Read models for the media library, and the one place a stored file is opened for display."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,19 +31,41 @@ class MediaRow:
     used_in: int  # posts using it
 
 
-def library(engine: sa.Engine, actor: Actor, *, kim: int | str | None = None,
-            limit: int = 120) -> list[MediaRow]:
+def library(engine: sa.Engine, actor: Actor, *, kim: int | str | None = None, limit: int = 120) -> list[MediaRow]:
     """The newest media of the visible KIMs, with how many posts use each."""
-    used = (sa.select(sa.func.count()).select_from(post_media)
-            .where(post_media.c.media_id == M.id).scalar_subquery())
+    used = sa.select(sa.func.count()).select_from(post_media).where(post_media.c.media_id == M.id).scalar_subquery()
     with engine.connect() as conn:
         scope = kim_scope(conn, actor, kim)
-        query = restrict(sa.select(M.id, kims.c.slug, M.kind, M.mime_type, M.size_bytes, M.width,
-                                   M.height, M.created_at, used.label("used"))
-                         .select_from(media_assets.join(kims, kims.c.id == M.kim_id)), M.kim_id, scope)
+        query = restrict(
+            sa.select(
+                M.id,
+                kims.c.slug,
+                M.kind,
+                M.mime_type,
+                M.size_bytes,
+                M.width,
+                M.height,
+                M.created_at,
+                used.label("used"),
+            ).select_from(media_assets.join(kims, kims.c.id == M.kim_id)),
+            M.kim_id,
+            scope,
+        )
         rows = conn.execute(query.order_by(M.id.desc()).limit(max(1, min(limit, 500))))
-        return [MediaRow(r.id, r.slug, str(r.kind), r.mime_type, int(r.size_bytes), r.width, r.height,
-                         r.created_at, int(r.used or 0)) for r in rows]
+        return [
+            MediaRow(
+                r.id,
+                r.slug,
+                str(r.kind),
+                r.mime_type,
+                int(r.size_bytes),
+                r.width,
+                r.height,
+                r.created_at,
+                int(r.used or 0),
+            )
+            for r in rows
+        ]
 
 
 def media_file(uow: AbstractUnitOfWork, actor: Actor, media_id: int, media_dir: Path) -> tuple[Path, MediaAsset]:

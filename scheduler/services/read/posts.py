@@ -3,13 +3,23 @@
 Built through the unit of work's repositories (the same tenancy checks as
 the services: another KIM's post is "not found").
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from scheduler.domain.model import (
-    Destination, EngagementSnapshot, Kim, MediaAsset, Post, PostTarget, Product, PublishAttempt,
-    SocialAccount, SubjectKind, User,
+    Destination,
+    EngagementSnapshot,
+    Kim,
+    MediaAsset,
+    Post,
+    PostTarget,
+    Product,
+    PublishAttempt,
+    SocialAccount,
+    SubjectKind,
+    User,
 )
 from scheduler.domain.rules import rules_for
 from scheduler.services.people.actors import Actor
@@ -38,7 +48,7 @@ class TargetDetail:
 @dataclass(frozen=True)
 class ThreadPart:
     text: str
-    count: int   # as the platform counts it (X: weighted)
+    count: int  # as the platform counts it (X: weighted)
     limit: int
 
 
@@ -54,7 +64,7 @@ class PostDetail:
 
 
 def subject_label(uow: AbstractUnitOfWork, kind: SubjectKind | str | None, subject_id: int | None) -> str | None:
-    """"Keripik Tempe Bu Sri (UMKM Sanan)" / "Kampung Warna-Warni Jodipan" for a subject reference."""
+    """ "Keripik Tempe Bu Sri (UMKM Sanan)" / "Kampung Warna-Warni Jodipan" for a subject reference."""
     if not kind or not subject_id:
         return None
     if str(kind) == SubjectKind.PRODUCT.value:
@@ -75,19 +85,26 @@ def post_detail(uow: AbstractUnitOfWork, actor: Actor, post_id: int) -> PostDeta
         assert kim is not None
         by_id = {m.id: m for m in uow.media.get_many(post.media_ids)}
         detail = PostDetail(
-            post=post, kim=kim, author=uow.users.get(post.author_id),
+            post=post,
+            kim=kim,
+            author=uow.users.get(post.author_id),
             reviewer=uow.users.get(post.reviewed_by) if post.reviewed_by else None,
             media=[by_id[i] for i in post.media_ids if i in by_id],
-            subject_label=subject_label(uow, post.subject_kind, post.subject_id))
+            subject_label=subject_label(uow, post.subject_kind, post.subject_id),
+        )
         accounts: dict[int, SocialAccount | None] = {}
         for target in sorted(post.targets, key=lambda t: (t.occurrence, t.account_id)):
             if target.account_id not in accounts:
                 accounts[target.account_id] = uow.accounts.get(target.account_id)
             tid = target.id or 0
-            detail.targets.append(TargetDetail(
-                target, accounts[target.account_id],
-                sorted(uow.attempts.list_for_target(tid), key=lambda a: a.number),
-                uow.snapshots.list_for_target(tid)))
+            detail.targets.append(
+                TargetDetail(
+                    target,
+                    accounts[target.account_id],
+                    sorted(uow.attempts.list_for_target(tid), key=lambda a: a.number),
+                    uow.snapshots.list_for_target(tid),
+                )
+            )
         return detail
 
 
@@ -95,7 +112,7 @@ def post_detail(uow: AbstractUnitOfWork, actor: Actor, post_id: int) -> PostDeta
 class ComposeOptions:
     kim: Kim
     accounts: list[SocialAccount]
-    products: list[tuple[Product, str]]   # (product, UMKM name)
+    products: list[tuple[Product, str]]  # (product, UMKM name)
     destinations: list[Destination]
 
 
@@ -113,5 +130,6 @@ def compose_options(uow: AbstractUnitOfWork, actor: Actor, kim_id: int) -> Compo
                 umkm = uow.subjects.get_umkm(product.umkm_id)
                 umkm_names[product.umkm_id] = umkm.name if umkm else ""
             products.append((product, umkm_names[product.umkm_id]))
-        return ComposeOptions(kim, list(uow.accounts.list_by_kim(kim_id)), products,
-                              list(uow.subjects.list_destinations(kim_id)))
+        return ComposeOptions(
+            kim, list(uow.accounts.list_by_kim(kim_id)), products, list(uow.subjects.list_destinations(kim_id))
+        )

@@ -6,6 +6,7 @@ member or admin sees only their own KIM (asking for another is "not found",
 as everywhere else); staff and superadmin see every KIM, or the one they
 filter on.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa

@@ -1,4 +1,5 @@
 """The KIM registry: one KIM per kelurahan at most (staff and superadmin)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -6,8 +7,8 @@ from datetime import date, datetime
 from scheduler.domain.errors import Conflict, NotFound
 from scheduler.domain.model import DEFAULT_TIMEZONE, Kim
 from scheduler.domain.timezones import get_zone
-from scheduler.services.audit import trail as audit
 from scheduler.services import input_checks as checks
+from scheduler.services.audit import trail as audit
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize, not_found
 from scheduler.services.ports import AbstractUnitOfWork
@@ -37,41 +38,57 @@ def create_kim(
     name = checks.required_text(name, "name", "Nama KIM", "KIM name", max_length=120)
     zone = checks.zone(timezone)
     if slug and not checks.slugify(slug):
-        raise checks.invalid("slug", "invalid_slug",
-                             "Slug harus berisi huruf atau angka.",
-                             "The slug must contain letters or digits.")
+        raise checks.invalid(
+            "slug", "invalid_slug", "Slug harus berisi huruf atau angka.", "The slug must contain letters or digits."
+        )
     if formed_on is not None and formed_on > now.astimezone(get_zone(zone)).date():  # today there
-        raise checks.invalid("formed_on", "formed_in_future",
-                             "Tanggal pembentukan tidak boleh di masa depan.",
-                             "The formation date cannot be in the future.")
+        raise checks.invalid(
+            "formed_on",
+            "formed_in_future",
+            "Tanggal pembentukan tidak boleh di masa depan.",
+            "The formation date cannot be in the future.",
+        )
     with uow:
         wanted = (kelurahan_code or "").strip()
         # The code, or the kelurahan's name ("Oro-oro Dowo" -> code "oro-oro-dowo").
         kelurahan = uow.kelurahan.get(wanted) or uow.kelurahan.get(checks.slugify(wanted))
         if kelurahan is None:
-            raise NotFound("unknown_kelurahan", f"Kelurahan '{kelurahan_code}' tidak dikenal.",
-                           f"Unknown kelurahan '{kelurahan_code}'.", field="kelurahan")
+            raise NotFound(
+                "unknown_kelurahan",
+                f"Kelurahan '{kelurahan_code}' tidak dikenal.",
+                f"Unknown kelurahan '{kelurahan_code}'.",
+                field="kelurahan",
+            )
         slug = checks.slugify(slug or name) or kelurahan.code
         if uow.kims.get_by_kelurahan(kelurahan.code) is not None:
-            raise Conflict("kim_exists_for_kelurahan",
-                           f"Kelurahan {kelurahan.name} sudah punya KIM.",
-                           f"Kelurahan {kelurahan.name} already has a KIM.",
-                           field="kelurahan")
+            raise Conflict(
+                "kim_exists_for_kelurahan",
+                f"Kelurahan {kelurahan.name} sudah punya KIM.",
+                f"Kelurahan {kelurahan.name} already has a KIM.",
+                field="kelurahan",
+            )
         if uow.kims.get_by_slug(slug) is not None:
-            raise Conflict("slug_taken", f"Slug '{slug}' sudah dipakai.",
-                           f"The slug '{slug}' is already taken.", field="slug")
-        kim = uow.kims.add(Kim(kelurahan_code=kelurahan.code, name=name, slug=slug,
-                               formed_on=formed_on, timezone=zone,
-                               allow_self_approval=allow_self_approval, created_at=now))
+            raise Conflict(
+                "slug_taken", f"Slug '{slug}' sudah dipakai.", f"The slug '{slug}' is already taken.", field="slug"
+            )
+        kim = uow.kims.add(
+            Kim(
+                kelurahan_code=kelurahan.code,
+                name=name,
+                slug=slug,
+                formed_on=formed_on,
+                timezone=zone,
+                allow_self_approval=allow_self_approval,
+                created_at=now,
+            )
+        )
         uow.flush()
-        audit.record(uow, actor, "kim.create", now, kim_id=kim.id,
-                     kelurahan=kelurahan.code, slug=slug)
+        audit.record(uow, actor, "kim.create", now, kim_id=kim.id, kelurahan=kelurahan.code, slug=slug)
         uow.commit()
         return kim
 
 
-def get_kim(uow: AbstractUnitOfWork, actor: Actor, *, kim_id: int | None = None,
-            slug: str | None = None) -> Kim:
+def get_kim(uow: AbstractUnitOfWork, actor: Actor, *, kim_id: int | None = None, slug: str | None = None) -> Kim:
     """A KIM by id or slug, if the actor may see it (else NotFound)."""
     with uow:
         kim = uow.kims.get(kim_id) if kim_id is not None else uow.kims.get_by_slug(slug or "")

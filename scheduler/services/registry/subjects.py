@@ -3,13 +3,14 @@
 KIM admins register those of their own KIM; staff and superadmins any (a
 subject without a KIM is shared city data every KIM may pick).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
 
 from scheduler.domain.model import Destination, Product, Umkm
-from scheduler.services.audit import trail as audit
 from scheduler.services import input_checks as checks
+from scheduler.services.audit import trail as audit
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize, not_found
 from scheduler.services.ports import AbstractUnitOfWork
@@ -24,28 +25,41 @@ def _place(uow: AbstractUnitOfWork, actor: Actor, kelurahan_code: str, kim_id: i
         authorize(actor, Cap.MANAGE_REGISTRY)
     kelurahan = uow.kelurahan.get((kelurahan_code or "").strip())
     if kelurahan is None:
-        raise checks.invalid("kelurahan", "unknown_kelurahan",
-                             f"Kelurahan '{kelurahan_code}' tidak dikenal.",
-                             f"Unknown kelurahan '{kelurahan_code}'.")
+        raise checks.invalid(
+            "kelurahan",
+            "unknown_kelurahan",
+            f"Kelurahan '{kelurahan_code}' tidak dikenal.",
+            f"Unknown kelurahan '{kelurahan_code}'.",
+        )
     return kelurahan.code
 
 
-def add_umkm(uow: AbstractUnitOfWork, actor: Actor, *, kelurahan_code: str, name: str,
-             now: datetime, owner: str = "", kim_id: int | None = None) -> Umkm:
+def add_umkm(
+    uow: AbstractUnitOfWork,
+    actor: Actor,
+    *,
+    kelurahan_code: str,
+    name: str,
+    now: datetime,
+    owner: str = "",
+    kim_id: int | None = None,
+) -> Umkm:
     """Register a UMKM (small business) of a kelurahan."""
     name = checks.required_text(name, "name", "Nama UMKM", "Business name", 200)
     with uow:
         code = _place(uow, actor, kelurahan_code, kim_id)
-        umkm = uow.subjects.add_umkm(Umkm(kelurahan_code=code, name=name,
-                                          owner=(owner or "").strip()[:200], kim_id=kim_id))
+        umkm = uow.subjects.add_umkm(
+            Umkm(kelurahan_code=code, name=name, owner=(owner or "").strip()[:200], kim_id=kim_id)
+        )
         uow.flush()
         audit.record(uow, actor, "umkm.add", now, kim_id=kim_id, umkm_id=umkm.id)
         uow.commit()
         return umkm
 
 
-def add_product(uow: AbstractUnitOfWork, actor: Actor, *, umkm_id: int, name: str,
-                now: datetime, category: str = "") -> Product:
+def add_product(
+    uow: AbstractUnitOfWork, actor: Actor, *, umkm_id: int, name: str, now: datetime, category: str = ""
+) -> Product:
     """Add a product (e.g. keripik tempe) to a UMKM."""
     name = checks.required_text(name, "name", "Nama produk", "Product name", 200)
     with uow:
@@ -56,24 +70,31 @@ def add_product(uow: AbstractUnitOfWork, actor: Actor, *, umkm_id: int, name: st
             authorize(actor, Cap.MANAGE_POSTS, umkm.kim_id, what="subject")
         else:
             authorize(actor, Cap.MANAGE_REGISTRY)
-        product = uow.subjects.add_product(Product(umkm_id=umkm.id, name=name,
-                                                   category=(category or "").strip()[:100]))
+        product = uow.subjects.add_product(Product(umkm_id=umkm.id, name=name, category=(category or "").strip()[:100]))
         uow.flush()
         audit.record(uow, actor, "product.add", now, kim_id=umkm.kim_id, product_id=product.id)
         uow.commit()
         return product
 
 
-def add_destination(uow: AbstractUnitOfWork, actor: Actor, *, kelurahan_code: str, name: str,
-                    now: datetime, category: str = "", kim_id: int | None = None) -> Destination:
+def add_destination(
+    uow: AbstractUnitOfWork,
+    actor: Actor,
+    *,
+    kelurahan_code: str,
+    name: str,
+    now: datetime,
+    category: str = "",
+    kim_id: int | None = None,
+) -> Destination:
     """Register a tourist destination of a kelurahan."""
     name = checks.required_text(name, "name", "Nama destinasi", "Destination name", 200)
     with uow:
         code = _place(uow, actor, kelurahan_code, kim_id)
-        destination = uow.subjects.add_destination(Destination(
-            kelurahan_code=code, name=name, category=(category or "").strip()[:100], kim_id=kim_id))
+        destination = uow.subjects.add_destination(
+            Destination(kelurahan_code=code, name=name, category=(category or "").strip()[:100], kim_id=kim_id)
+        )
         uow.flush()
-        audit.record(uow, actor, "destination.add", now, kim_id=kim_id,
-                     destination_id=destination.id)
+        audit.record(uow, actor, "destination.add", now, kim_id=kim_id, destination_id=destination.id)
         uow.commit()
         return destination

@@ -4,6 +4,7 @@ Run through ``scheduler.store.migrate`` (which passes an open connection in
 ``config.attributes["connection"]``); there is no alembic.ini. Migrations are
 rendered in batch mode so SQLite can alter tables.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -33,7 +34,7 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
         return "sa.DateTime(timezone=True)"
     if isinstance(obj, (store_types.StrEnum, store_types.LowerCaseString)):
         return f"sa.String(length={obj.impl.length})"
-    if isinstance(obj, store_types._Json):  # noqa: SLF001 - the store's own type
+    if isinstance(obj, store_types._Json):
         autogen_context.imports.add("from sqlalchemy.dialects import postgresql")
         return "sa.JSON().with_variant(postgresql.JSONB(), 'postgresql')"
     return False

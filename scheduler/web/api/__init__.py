@@ -1,12 +1,21 @@
 """The JSON API ``/api/v1``: one router per resource."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter
 
 from scheduler.web.api import (
-    accounts, audit, engagement, health, imports, kelurahan, kims, me, media, posts,
+    accounts,
+    audit,
+    engagement,
+    health,
+    imports,
+    kelurahan,
+    kims,
+    me,
+    media,
+    posts,
 )
-
 from scheduler.web.schemas import error_responses
 
 api_router = APIRouter(prefix="/api/v1", responses=error_responses(400, 401, 403, 404, 409, 413, 422))

@@ -3,6 +3,7 @@
 Credentials are write-only: accepted in ``POST``, stored encrypted, never
 returned (no output schema has a field for them).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -12,13 +13,21 @@ from fastapi import APIRouter, Query
 from pydantic import Field, model_validator
 
 from scheduler.domain.model import Platform, SocialAccount
-from scheduler.services.accounts import platform_check as account_checks
 from scheduler.services.accounts import manage as accounts
-from scheduler.web.api.kims import resolve_kim_id
+from scheduler.services.accounts import platform_check as account_checks
 from scheduler.services.people.authz import Cap
+from scheduler.web.api.kims import resolve_kim_id
 from scheduler.web.deps import ActorDep, ContextDep, LanguageDep, NowDep, SettingsDep, UowDep, only
 from scheduler.web.schemas import (
-    KIM_FILTER, KIM_TO_ACT_IN, Flag, Id, IdPath, InputModel, Int, OutputModel, TimeZoneName,
+    KIM_FILTER,
+    KIM_TO_ACT_IN,
+    Flag,
+    Id,
+    IdPath,
+    InputModel,
+    Int,
+    OutputModel,
+    TimeZoneName,
 )
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
@@ -26,8 +35,9 @@ router = APIRouter(prefix="/accounts", tags=["accounts"])
 
 class SlotIO(InputModel):
     weekday: Int = Field(ge=0, le=6, description="0 = Senin / Monday")
-    at: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
-                    description="HH:MM (00:00-23:59), local to the account's zone")
+    at: str = Field(
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="HH:MM (00:00-23:59), local to the account's zone"
+    )
 
 
 class AccountIn(InputModel):
@@ -69,12 +79,21 @@ class AccountOut(OutputModel):
     @classmethod
     def of(cls, a: SocialAccount) -> AccountOut:
         assert a.id is not None
-        return cls(id=a.id, kim_id=a.kim_id, platform=str(a.platform), handle=a.handle,
-                   status=str(a.status), status_reason=a.status_reason, paused_until=a.paused_until,
-                   timezone=a.timezone,
-                   slots=[SlotOut(weekday=s.weekday, at=s.at.strftime("%H:%M")) for s in a.slots],
-                   min_spacing_seconds=a.min_spacing_seconds, daily_cap=a.daily_cap,
-                   sandbox=a.sandbox, created_at=a.created_at)
+        return cls(
+            id=a.id,
+            kim_id=a.kim_id,
+            platform=str(a.platform),
+            handle=a.handle,
+            status=str(a.status),
+            status_reason=a.status_reason,
+            paused_until=a.paused_until,
+            timezone=a.timezone,
+            slots=[SlotOut(weekday=s.weekday, at=s.at.strftime("%H:%M")) for s in a.slots],
+            min_spacing_seconds=a.min_spacing_seconds,
+            daily_cap=a.daily_cap,
+            sandbox=a.sandbox,
+            created_at=a.created_at,
+        )
 
 
 class SlotsIn(InputModel):
@@ -94,8 +113,7 @@ class CheckOut(OutputModel):
 
 
 @router.post("", status_code=201, response_model=AccountOut, **only(Cap.MANAGE_ACCOUNTS))
-def add_account(body: AccountIn, actor: ActorDep, uow: UowDep, now: NowDep,
-                settings: SettingsDep) -> AccountOut:
+def add_account(body: AccountIn, actor: ActorDep, uow: UowDep, now: NowDep, settings: SettingsDep) -> AccountOut:
     """Connect an account to a KIM (KIM admins). ``{"sandbox": true}`` makes a training account.
 
     Credentials hold the platform's known keys only (scheduler/services/accounts/credentials.py): an
@@ -108,18 +126,29 @@ def add_account(body: AccountIn, actor: ActorDep, uow: UowDep, now: NowDep,
     credentials = body.credentials
     if body.sandbox:
         credentials = account_checks.create_sandbox_credentials(
-            settings.sandbox_url, body.platform.value, body.handle.lstrip("@"))
+            settings.sandbox_url, body.platform.value, body.handle.lstrip("@")
+        )
     account = accounts.add_account(
-        uow, actor, kim_id=kim_id, platform=body.platform, handle=body.handle,
-        credentials=credentials or {}, now=now, sandbox=body.sandbox,
-        timezone=body.timezone, slots=[s.model_dump() for s in body.slots])
+        uow,
+        actor,
+        kim_id=kim_id,
+        platform=body.platform,
+        handle=body.handle,
+        credentials=credentials or {},
+        now=now,
+        sandbox=body.sandbox,
+        timezone=body.timezone,
+        slots=[s.model_dump() for s in body.slots],
+    )
     return AccountOut.of(account)
 
 
 @router.get("", response_model=list[AccountOut])
-def list_accounts(actor: ActorDep, uow: UowDep,
-                  kim: str | None = Query(default=None, max_length=100, description=KIM_FILTER),
-                  ) -> list[AccountOut]:
+def list_accounts(
+    actor: ActorDep,
+    uow: UowDep,
+    kim: str | None = Query(default=None, max_length=100, description=KIM_FILTER),
+) -> list[AccountOut]:
     """The accounts of the visible KIMs, by KIM and id."""
     kim_id = resolve_kim_id(uow, actor, kim) if kim else None
     return [AccountOut.of(a) for a in accounts.list_accounts(uow, actor, kim_id)]
@@ -131,31 +160,34 @@ def get_account(account_id: IdPath, actor: ActorDep, uow: UowDep) -> AccountOut:
 
 
 @router.post("/{account_id:int}/check", response_model=CheckOut, **only(Cap.MANAGE_ACCOUNTS))
-def check_account(account_id: IdPath, actor: ActorDep, uow: UowDep, now: NowDep,
-                  ctx: ContextDep, lang: LanguageDep) -> CheckOut:
+def check_account(
+    account_id: IdPath, actor: ActorDep, uow: UowDep, now: NowDep, ctx: ContextDep, lang: LanguageDep
+) -> CheckOut:
     """Ask the platform whether the stored credentials still work."""
     assert ctx.connector_for is not None
-    result = account_checks.check_account(uow, actor, account_id,
-                                          connector_for=ctx.connector_for, now=now)
-    error = None if result.ok else {
-        "code": result.error_code or "check_failed",
-        "message": (result.message_en if lang == "en" else result.message_id) or ""}
-    return CheckOut(ok=result.ok, status=result.status, remote_user_id=result.remote_user_id,
-                    error=error)
+    result = account_checks.check_account(uow, actor, account_id, connector_for=ctx.connector_for, now=now)
+    error = (
+        None
+        if result.ok
+        else {
+            "code": result.error_code or "check_failed",
+            "message": (result.message_en if lang == "en" else result.message_id) or "",
+        }
+    )
+    return CheckOut(ok=result.ok, status=result.status, remote_user_id=result.remote_user_id, error=error)
 
 
 @router.put("/{account_id:int}/slots", response_model=AccountOut, **only(Cap.MANAGE_ACCOUNTS))
-def set_slots(account_id: IdPath, body: SlotsIn, actor: ActorDep, uow: UowDep,
-              now: NowDep) -> AccountOut:
+def set_slots(account_id: IdPath, body: SlotsIn, actor: ActorDep, uow: UowDep, now: NowDep) -> AccountOut:
     """Replace the weekly posting slots."""
-    return AccountOut.of(accounts.set_slots(uow, actor, account_id,
-                                            [s.model_dump() for s in body.slots], now=now))
+    return AccountOut.of(accounts.set_slots(uow, actor, account_id, [s.model_dump() for s in body.slots], now=now))
 
 
 @router.put("/{account_id:int}/pacing", response_model=AccountOut, **only(Cap.MANAGE_ACCOUNTS))
-def set_pacing(account_id: IdPath, body: PacingIn, actor: ActorDep, uow: UowDep,
-               now: NowDep) -> AccountOut:
+def set_pacing(account_id: IdPath, body: PacingIn, actor: ActorDep, uow: UowDep, now: NowDep) -> AccountOut:
     """Minimum spacing and daily cap (null: the platform's default)."""
-    return AccountOut.of(accounts.set_pacing(uow, actor, account_id, now=now,
-                                             min_spacing_seconds=body.min_spacing_seconds,
-                                             daily_cap=body.daily_cap))
+    return AccountOut.of(
+        accounts.set_pacing(
+            uow, actor, account_id, now=now, min_spacing_seconds=body.min_spacing_seconds, daily_cap=body.daily_cap
+        )
+    )

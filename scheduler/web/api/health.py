@@ -6,6 +6,7 @@ the body rather than guessing from a status code. ``facebook_graph`` warns
 60 days before the configured Graph API version ends (``ok`` stays true) and
 turns ``ok`` false once it has ended.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -29,11 +30,13 @@ class CheckOut(OutputModel):
 class GraphVersionOut(OutputModel):
     version: str = Field(description="SIAR_FACEBOOK_GRAPH_VERSION, e.g. v25.0")
     state: Literal["ok", "ending", "ended", "unknown"] = Field(
-        description="ending: ends within 60 days; ended: Facebook refuses it; unknown: not in Siar's table")
+        description="ending: ends within 60 days; ended: Facebook refuses it; unknown: not in Siar's table"
+    )
     ends_on: date | None = Field(description="The first day Meta no longer serves it (UTC), when known")
     days_left: int | None
     message: dict[str, str] | None = Field(
-        description="What to do, in Indonesian (id) and English (en); null when nothing is needed")
+        description="What to do, in Indonesian (id) and English (en); null when nothing is needed"
+    )
 
 
 class HealthOut(OutputModel):
@@ -51,14 +54,25 @@ class HealthOut(OutputModel):
 
 @router.get("/health", response_model=HealthOut)
 def get_health(engine: EngineDep, settings: SettingsDep, now: NowDep) -> HealthOut:
-    h = health.check(engine, settings.broker, settings.broker_transport_options, now,
-                     facebook_graph_version=settings.facebook_graph_version)
+    h = health.check(
+        engine,
+        settings.broker,
+        settings.broker_transport_options,
+        now,
+        facebook_graph_version=settings.facebook_graph_version,
+    )
     g = h.facebook_graph
-    return HealthOut(ok=h.ok, database=CheckOut(ok=h.database, error=h.database_error),
-                     broker=CheckOut(ok=h.broker, error=h.broker_error),
-                     live_workers=len(h.live_workers), workers=h.live_workers,
-                     beat_alive=h.beat_alive, beat_last_tick=h.beat_last_tick,
-                     overdue_targets=h.overdue, unknown_targets=h.unknown,
-                     facebook_graph=GraphVersionOut(
-                         version=g.version, state=g.level, ends_on=g.ends_on, days_left=g.days_left,
-                         message=g.message))
+    return HealthOut(
+        ok=h.ok,
+        database=CheckOut(ok=h.database, error=h.database_error),
+        broker=CheckOut(ok=h.broker, error=h.broker_error),
+        live_workers=len(h.live_workers),
+        workers=h.live_workers,
+        beat_alive=h.beat_alive,
+        beat_last_tick=h.beat_last_tick,
+        overdue_targets=h.overdue,
+        unknown_targets=h.unknown,
+        facebook_graph=GraphVersionOut(
+            version=g.version, state=g.level, ends_on=g.ends_on, days_left=g.days_left, message=g.message
+        ),
+    )

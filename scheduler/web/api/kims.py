@@ -1,4 +1,5 @@
 """KIMs: register one (staff), list the visible ones."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -7,10 +8,10 @@ from fastapi import APIRouter
 from pydantic import Field
 
 from scheduler.domain.model import DEFAULT_TIMEZONE, Kim
-from scheduler.services.registry import kims
 from scheduler.services.people.actors import Actor
-from scheduler.services.ports import AbstractUnitOfWork
 from scheduler.services.people.authz import Cap
+from scheduler.services.ports import AbstractUnitOfWork
+from scheduler.services.registry import kims
 from scheduler.web.dates import IsoDate
 from scheduler.web.deps import ActorDep, NowDep, UowDep, only
 from scheduler.web.schemas import MAX_ID, Flag, IdPath, InputModel, OutputModel, TimeZoneName
@@ -19,12 +20,18 @@ router = APIRouter(prefix="/kims", tags=["kims"])
 
 
 class KimIn(InputModel):
-    kelurahan: str = Field(min_length=1, max_length=100,
-                           description="Kode atau nama kelurahan / the kelurahan's code or name "
-                                       "(`GET /api/v1/kelurahan`); unknown: 404")
+    kelurahan: str = Field(
+        min_length=1,
+        max_length=100,
+        description="Kode atau nama kelurahan / the kelurahan's code or name (`GET /api/v1/kelurahan`); unknown: 404",
+    )
     name: str = Field(min_length=1, max_length=120, pattern=r"\S", description="Not only spaces")
-    slug: str | None = Field(default=None, max_length=80, pattern="[A-Za-z0-9]",
-                             description="Default: made from the name (or the kelurahan's code)")
+    slug: str | None = Field(
+        default=None,
+        max_length=80,
+        pattern="[A-Za-z0-9]",
+        description="Default: made from the name (or the kelurahan's code)",
+    )
     formed_on: IsoDate | None = Field(default=None, description="Not after today in the KIM's time zone")
     timezone: TimeZoneName = DEFAULT_TIMEZONE
     allow_self_approval: Flag = False
@@ -63,9 +70,17 @@ def resolve_kim_id(uow: AbstractUnitOfWork, actor: Actor, kim: int | str | None)
 @router.post("", status_code=201, response_model=KimOut, **only(Cap.MANAGE_REGISTRY))
 def create_kim(body: KimIn, actor: ActorDep, uow: UowDep, now: NowDep) -> Kim:
     """Register the KIM of a kelurahan (staff, superadmin)."""
-    return kims.create_kim(uow, actor, kelurahan_code=body.kelurahan, name=body.name, now=now,
-                           slug=body.slug, formed_on=body.formed_on, timezone=body.timezone,
-                           allow_self_approval=body.allow_self_approval)
+    return kims.create_kim(
+        uow,
+        actor,
+        kelurahan_code=body.kelurahan,
+        name=body.name,
+        now=now,
+        slug=body.slug,
+        formed_on=body.formed_on,
+        timezone=body.timezone,
+        allow_self_approval=body.allow_self_approval,
+    )
 
 
 @router.get("", response_model=list[KimOut])

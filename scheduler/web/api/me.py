@@ -1,4 +1,5 @@
 """``GET /api/v1/me``: who the caller is (role, KIM, language)."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter

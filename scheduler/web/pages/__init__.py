@@ -9,6 +9,7 @@ through the JSON API with the session cookie and the CSRF header.
 
 ``install(app)`` mounts the static files and every page router.
 """
+
 from __future__ import annotations
 
 from fastapi import FastAPI

@@ -1,4 +1,5 @@
 """A KIM's social accounts (connect, check, slots, pacing, reconnect) and the CSV import page."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from scheduler.domain.errors import InvalidInput
 from scheduler.domain.pacing import pacing_for
-from scheduler.services.accounts import platform_check as account_checks
 from scheduler.services.accounts import manage as account_service
+from scheduler.services.accounts import platform_check as account_checks
 from scheduler.services.people.authz import Cap, authorize
 from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 from scheduler.web.pages.rendering import Page, PageDep, PageRoute, render
@@ -25,8 +26,7 @@ def _uow(page: Page) -> SqlAlchemyUnitOfWork:
 def _kim_of(page: Page) -> int:
     authorize(page.actor, Cap.READ_KIM, page.actor.kim_id)
     if page.actor.kim_id is None:
-        raise InvalidInput("kim_required", "Halaman ini untuk akun sebuah KIM.",
-                           "This page is for a KIM's accounts.")
+        raise InvalidInput("kim_required", "Halaman ini untuk akun sebuah KIM.", "This page is for a KIM's accounts.")
     return page.actor.kim_id
 
 
@@ -36,13 +36,16 @@ def accounts_page(page: PageDep) -> Response:
     kim_id = _kim_of(page)
     items = account_service.list_accounts(_uow(page), page.actor, kim_id)
     pacing = {a.id: pacing_for(a) for a in items}
-    return render(page, "accounts.html", accounts=items, pacing=pacing,
-                  sandbox_ready=bool(page.settings.sandbox_url))
+    return render(page, "accounts.html", accounts=items, pacing=pacing, sandbox_ready=bool(page.settings.sandbox_url))
 
 
 @router.post("/accounts/{account_id}/reconnect")
-def reconnect(account_id: int, page: PageDep, credentials: str = Form(default="", max_length=20_000),
-              sandbox: str | None = Form(default=None)) -> Response:
+def reconnect(
+    account_id: int,
+    page: PageDep,
+    credentials: str = Form(default="", max_length=20_000),
+    sandbox: str | None = Form(default=None),
+) -> Response:
     """Store fresh credentials (or new sandbox credentials) and reactivate the account.
 
     The credentials are checked like on connecting (known keys only, no address): a
@@ -53,18 +56,27 @@ def reconnect(account_id: int, page: PageDep, credentials: str = Form(default=""
     data: dict[str, Any]
     if sandbox:
         if not account.sandbox:
-            raise InvalidInput("not_a_sandbox_account", "Akun ini bukan akun latihan (sandbox).",
-                               "This account is not a training (sandbox) account.", field="sandbox")
+            raise InvalidInput(
+                "not_a_sandbox_account",
+                "Akun ini bukan akun latihan (sandbox).",
+                "This account is not a training (sandbox) account.",
+                field="sandbox",
+            )
         data = account_checks.create_sandbox_credentials(
-            page.settings.sandbox_url, str(account.platform), account.handle)
+            page.settings.sandbox_url, str(account.platform), account.handle
+        )
     else:
         try:
             data = json.loads(credentials)
         except ValueError:
             data = None  # type: ignore[assignment]
         if not isinstance(data, dict) or not data:
-            raise InvalidInput("credentials_invalid", "Kredensial harus objek JSON yang tidak kosong.",
-                               "The credentials must be a non-empty JSON object.", field="credentials")
+            raise InvalidInput(
+                "credentials_invalid",
+                "Kredensial harus objek JSON yang tidak kosong.",
+                "The credentials must be a non-empty JSON object.",
+                field="credentials",
+            )
     account_service.reconnect(_uow(page), page.actor, account_id, credentials=data, now=page.now)
     return RedirectResponse(f"/accounts#account-{account_id}", status_code=303)
 

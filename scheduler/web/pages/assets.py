@@ -3,6 +3,7 @@
 ``/static/<name>?v=<hash>`` (and ``/charts.css?v=<hash>``) may be cached by
 browsers for a year (``IMMUTABLE``): a change of content changes the URL.
 """
+
 from __future__ import annotations
 
 import hashlib

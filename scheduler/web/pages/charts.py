@@ -17,11 +17,13 @@ own hook for that, an XML filter), and
 series a chart has (one colour rule each); the stylesheet has rules for
 ``MAX_SERIES``.
 """
+
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import Any
 
 import pygal
 from fastapi import APIRouter
@@ -33,15 +35,34 @@ from scheduler.web.i18n import translations
 from scheduler.web.pages.assets import IMMUTABLE, versioned
 
 STYLE = Style(
-    background="transparent", plot_background="#ffffff", foreground="#1c2321",
-    foreground_strong="#1c2321", foreground_subtle="#56615c", opacity=".85", opacity_hover=".95",
+    background="transparent",
+    plot_background="#ffffff",
+    foreground="#1c2321",
+    foreground_strong="#1c2321",
+    foreground_subtle="#56615c",
+    opacity=".85",
+    opacity_hover=".95",
     colors=("#0b6e4f", "#1877f2", "#dd2a7b", "#e0a100", "#6b4fa0", "#b3261e", "#2a9d8f"),
-    font_family="system-ui, sans-serif", label_font_size=12, major_label_font_size=12,
-    legend_font_size=13, title_font_size=15, value_font_size=11,
+    font_family="system-ui, sans-serif",
+    label_font_size=12,
+    major_label_font_size=12,
+    legend_font_size=13,
+    title_font_size=15,
+    value_font_size=11,
 )
-COMMON: dict[str, Any] = dict(style=STYLE, js=[], disable_xml_declaration=True, explicit_size=False,
-                              width=640, height=340, legend_at_bottom=True, show_y_guides=True,
-                              truncate_legend=40, print_values=False, margin=12)
+COMMON: dict[str, Any] = dict(
+    style=STYLE,
+    js=[],
+    disable_xml_declaration=True,
+    explicit_size=False,
+    width=640,
+    height=340,
+    legend_at_bottom=True,
+    show_y_guides=True,
+    truncate_legend=40,
+    print_values=False,
+    margin=12,
+)
 
 
 CHARTS_CSS = "/charts.css"
@@ -96,9 +117,16 @@ def charts_css() -> Response:
 def engagement_over_time(rows: Sequence[Any], lang: str, labels: Sequence[str]) -> Markup:
     """Interactions and views per local day (rows of a ``group_by="day"`` summary)."""
     _ = translations(lang).gettext
-    chart = pygal.Line(title=_("Interactions and views per day"), x_label_rotation=30,
-                       show_minor_x_labels=False, x_labels_major_every=max(1, len(rows) // 10),
-                       dots_size=3, value_formatter=_whole, min_scale=2, **COMMON)
+    chart = pygal.Line(
+        title=_("Interactions and views per day"),
+        x_label_rotation=30,
+        show_minor_x_labels=False,
+        x_labels_major_every=max(1, len(rows) // 10),
+        dots_size=3,
+        value_formatter=_whole,
+        min_scale=2,
+        **COMMON,
+    )
     chart.x_labels = list(labels)
     chart.add(_("Interactions"), [r.interactions for r in rows])
     views = [r.views for r in rows]
@@ -113,8 +141,7 @@ def by_group(rows: Sequence[Any], lang: str, title: str, limit: int = 15) -> Mar
     """Interactions per group (KIM, kelurahan, platform, ...), best first."""
     _ = translations(lang).gettext
     shown = list(rows)[:limit]
-    chart = pygal.HorizontalBar(title=title, show_legend=False,
-                                **{**COMMON, "height": max(220, 40 + 28 * len(shown))})
+    chart = pygal.HorizontalBar(title=title, show_legend=False, **{**COMMON, "height": max(220, 40 + 28 * len(shown))})
     chart.x_labels = [r.label[:40] for r in shown][::-1]
     chart.add(_("Interactions"), [r.interactions for r in shown][::-1])
     return _svg(chart)
@@ -123,8 +150,12 @@ def by_group(rows: Sequence[Any], lang: str, title: str, limit: int = 15) -> Mar
 def hours(stats: Sequence[tuple[int, int, float]], lang: str) -> Markup:
     """Median interactions per local publication hour: (hour, posts, median)."""
     _ = translations(lang).gettext
-    chart = pygal.Bar(title=_("Median interactions by publication hour"), show_legend=False,
-                      value_formatter=_whole, **{**COMMON, "height": 300})
+    chart = pygal.Bar(
+        title=_("Median interactions by publication hour"),
+        show_legend=False,
+        value_formatter=_whole,
+        **{**COMMON, "height": 300},
+    )
     by_hour = {h: m for h, _n, m in stats}
     chart.x_labels = [f"{h:02d}" for h in range(24)]
     chart.x_labels_major_every = 3
@@ -137,9 +168,13 @@ def post_engagement(detail: Any, page: Any) -> Markup:
     """One post's engagement over time: interactions per target from its snapshots."""
     _ = translations(page.lang).gettext
     fmt_zone = page.zone
-    chart = pygal.DateTimeLine(title=_("Engagement over time"), x_label_rotation=30,
-                               x_value_formatter=lambda d: _local(d, fmt_zone), dots_size=3,
-                               **{**COMMON, "height": 320})
+    chart = pygal.DateTimeLine(
+        title=_("Engagement over time"),
+        x_label_rotation=30,
+        x_value_formatter=lambda d: _local(d, fmt_zone),
+        dots_size=3,
+        **{**COMMON, "height": 320},
+    )
     for t in detail.targets:
         if not t.snapshots:
             continue
@@ -157,10 +192,9 @@ def _interactions(s: Any) -> int:
 
 
 def _local(value: datetime, zone: str) -> str:
-    from datetime import timezone
 
     from scheduler.domain.timezones import get_zone
 
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(get_zone(zone)).strftime("%d/%m %H:%M")

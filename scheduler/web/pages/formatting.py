@@ -4,6 +4,7 @@ Every instant on a page is shown in the page's zone (the KIM's, WIB by
 default) with the zone's Indonesian abbreviation, so "09.00 WIB" means the
 same to a member in Malang and to Kominfo staff.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -13,8 +14,7 @@ from babel.numbers import format_decimal, format_percent
 
 from scheduler.domain.timezones import get_zone
 
-ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA",
-              "Asia/Jayapura": "WIT"}
+ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 
 
 class Formatter:

@@ -1,4 +1,5 @@
 """Sign-in page, language switch, and the dashboard."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
@@ -21,8 +22,9 @@ def safe_next(value: str | None) -> str:
     return "/"
 
 
-def sign_in_form(request: Request, next: str | None, *, error: DomainError | None = None,
-                 email: str = "") -> HTMLResponse:
+def sign_in_form(
+    request: Request, next: str | None, *, error: DomainError | None = None, email: str = ""
+) -> HTMLResponse:
     """The sign-in page; with ``error`` (a refused form sign-in) its message, status and headers."""
     lang = page_language(request)
     context = base_values(request, lang, None)
@@ -39,20 +41,17 @@ def login_page(request: Request, next: str | None = Query(default=None, max_leng
 
 
 @router.get("/lang/{code}")
-def switch_language(code: str, request: Request,
-                    next: str | None = Query(default=None, max_length=500)) -> Response:
+def switch_language(code: str, request: Request, next: str | None = Query(default=None, max_length=500)) -> Response:
     """Remember the chosen language in a cookie and go back to the page."""
     response = RedirectResponse(safe_next(next), status_code=303)
     if code in SUPPORTED:
-        response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, path="/", samesite="lax",
-                            httponly=True)
+        response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, path="/", samesite="lax", httponly=True)
     return response
 
 
 @router.get("/")
 def dashboard(page: PageDep, kim: str | None = Query(default=None, max_length=100)) -> Response:
     """What is due today, what failed and why, accounts to reconnect, recent engagement."""
-    board = views_dashboard.dashboard(page.engine, page.actor, now=page.now, zone=page.zone,
-                                      kim=kim or None)
+    board = views_dashboard.dashboard(page.engine, page.actor, now=page.now, zone=page.zone, kim=kim or None)
     kims = views_engagement.filter_choices(page.engine, page.actor)["kim"] if page.is_staff else []
     return render(page, "dashboard.html", board=board, kims=kims, kim=kim or "")

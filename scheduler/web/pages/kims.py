@@ -1,4 +1,5 @@
 """The KIM registry page (staff): every KIM, and the kelurahan that have none yet."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter

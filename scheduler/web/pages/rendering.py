@@ -10,14 +10,16 @@ Errors raised while a page is built become pages, not JSON: not signed in
 -> redirect to the sign-in page; another KIM's object -> 404 page; a missing
 permission -> 403 page; bad input -> 400 page with the service's message.
 """
+
 from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Callable, Coroutine
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, Request
@@ -28,10 +30,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from scheduler.domain.errors import Conflict, DomainError, IllegalTransition, NotAllowed, NotFound
 from scheduler.domain.model import DEFAULT_TIMEZONE, Kim, Role, User
-from scheduler.services.registry import kims as kim_service
 from scheduler.services.people import sessions
 from scheduler.services.people import users as user_service
 from scheduler.services.people.actors import Actor
+from scheduler.services.registry import kims as kim_service
 from scheduler.web.deps import ActorDep, ContextDep, UowDep
 from scheduler.web.errors import Unauthenticated
 from scheduler.web.i18n import page_language, translations
@@ -45,9 +47,13 @@ TEMPLATES_DIR = WEB_DIR / "templates"
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)),
-                      autoescape=select_autoescape(["html", "svg"]),
-                      trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=select_autoescape(["html", "svg"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
     env.globals["static"] = static_url
     env.globals["charts_css"] = charts.stylesheet_url
     return env
@@ -122,13 +128,22 @@ PageDep = Annotated[Page, Depends(get_page)]
 def base_values(request: Request, lang: str, page: Page | None) -> dict[str, Any]:
     t = translations(lang)
     fmt = formatting.Formatter(lang, page.zone if page else DEFAULT_TIMEZONE)
+
     def ngettext(singular: str, plural: str, n: int, **values: Any) -> str:
         # Like Jinja's i18n extension (newstyle): the count fills %(num)d.
         return t.ngettext(singular, plural, n) % {"num": n, **values}
 
-    return {"_": t.gettext, "gettext": t.gettext, "ngettext": ngettext, "lang": lang,
-            "page": page, "fmt": fmt, "request": request,
-            "path": request.url.path, "full_path": _full_path(request)}
+    return {
+        "_": t.gettext,
+        "gettext": t.gettext,
+        "ngettext": ngettext,
+        "lang": lang,
+        "page": page,
+        "fmt": fmt,
+        "request": request,
+        "path": request.url.path,
+        "full_path": _full_path(request),
+    }
 
 
 def _full_path(request: Request) -> str:
@@ -141,8 +156,9 @@ def render(page: Page, template: str, status_code: int = 200, **values: Any) -> 
     context = base_values(page.request, page.lang, page)
     context.update(values)
     html = environment().get_template(template).render(context)
-    return HTMLResponse(html, status_code=status_code,
-                        headers={"Cache-Control": "no-store", "Content-Language": page.lang})
+    return HTMLResponse(
+        html, status_code=status_code, headers={"Cache-Control": "no-store", "Content-Language": page.lang}
+    )
 
 
 def error_page(request: Request, status: int, message: str | None, code: str | None = None) -> HTMLResponse:
@@ -175,7 +191,7 @@ class PageRoute(APIRoute):
                 return error_page(request, status, error.message(lang), error.code)
             except RequestValidationError:
                 return error_page(request, 400, None, "invalid_input")
-            except Exception:  # noqa: BLE001 - logged with an id, never shown
+            except Exception:
                 error_id = uuid.uuid4().hex[:12]
                 log.exception("page error %s on %s %s", error_id, request.method, request.url.path)
                 return error_page(request, 500, None, error_id)

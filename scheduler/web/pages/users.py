@@ -1,4 +1,5 @@
 """The users page: every user for staff, a KIM admin's own members; add, deactivate, reactivate."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Form
@@ -25,15 +26,30 @@ def users_page(page: PageDep) -> Response:
 
 
 @router.post("/users")
-def add_user(page: PageDep, email: str = Form(max_length=254), name: str = Form(max_length=200),
-             role: str = Form(max_length=20), password: str = Form(max_length=1024),
-             kim: str = Form(default="", max_length=100), language: str = Form(default="id", max_length=2)) -> Response:
+def add_user(
+    page: PageDep,
+    email: str = Form(max_length=254),
+    name: str = Form(max_length=200),
+    role: str = Form(max_length=20),
+    password: str = Form(max_length=1024),
+    kim: str = Form(default="", max_length=100),
+    language: str = Form(default="id", max_length=2),
+) -> Response:
     """Create a user (a KIM admin can only add to their own KIM)."""
     kim_slug = kim or None
     kim_id = page.actor.kim_id if page.actor.is_kim_bound else None
-    user_service.add_user(_uow(page), page.actor, email=email, role=role, password=password, now=page.now,
-                          name=name, kim_id=kim_id, kim_slug=None if kim_id else kim_slug,
-                          language=language)
+    user_service.add_user(
+        _uow(page),
+        page.actor,
+        email=email,
+        role=role,
+        password=password,
+        now=page.now,
+        name=name,
+        kim_id=kim_id,
+        kim_slug=None if kim_id else kim_slug,
+        language=language,
+    )
     return RedirectResponse("/users", status_code=303)
 
 

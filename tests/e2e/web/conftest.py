@@ -12,6 +12,7 @@ package; nothing is downloaded. Every page a test opens goes through
 error; the ``guard`` checks after each test that no request left 127.0.0.1
 and that the console stayed clean.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -22,11 +23,12 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -34,15 +36,23 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PASSWORD = "rahasia-sekali-123"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 
 if "pipeline_sitekit" not in sys.modules:
     _spec = importlib.util.spec_from_file_location(
-        "pipeline_sitekit", ROOT / "tests" / "integration" / "pipeline" / "sitekit.py")
+        "pipeline_sitekit", ROOT / "tests" / "integration" / "pipeline" / "sitekit.py"
+    )
     _kit = importlib.util.module_from_spec(_spec)
     sys.modules["pipeline_sitekit"] = _kit
     _spec.loader.exec_module(_kit)
@@ -59,8 +69,8 @@ def free_port() -> int:
 class WebSite:
     site: Any
     base_url: str
-    users: dict[str, str]                  # role -> e-mail
-    accounts: dict[str, int]               # platform -> account id
+    users: dict[str, str]  # role -> e-mail
+    accounts: dict[str, int]  # platform -> account id
     other_kim_slug: str
     other_post_id: int
     other_media_id: int
@@ -79,58 +89,98 @@ def _png() -> bytes:
 def _populate(site: Any) -> dict[str, Any]:
     """Users, accounts, a product, and another KIM with a post and a photo."""
     from scheduler.services.people.actors import Actor
-    from scheduler.services.registry.kims import create_kim
-    from scheduler.services.posts.media import upload_media
-    from scheduler.services.posts.compose import TargetSpec, compose_post
-    from scheduler.services.posts.scheduling import ScheduleIntent
-    from scheduler.services.registry.subjects import add_product, add_umkm
     from scheduler.services.people.users import add_user
+    from scheduler.services.posts.compose import TargetSpec, compose_post
+    from scheduler.services.posts.media import upload_media
+    from scheduler.services.posts.scheduling import ScheduleIntent
+    from scheduler.services.registry.kims import create_kim
+    from scheduler.services.registry.subjects import add_product, add_umkm
     from scheduler.store.seed import read_malang
     from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 
     def uow() -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork.from_url(site.db_url)
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     system = Actor.system()
     tag = uuid.uuid4().hex[:6]
-    users = {"admin": f"admin2-{tag}@kim.id", "member": f"anggota-{tag}@kim.id",
-             "staff": f"staf-{tag}@kominfo.id"}
-    add_user(uow(), system, email=users["admin"], role="admin", password=PASSWORD, now=now,
-             name="Budi Admin", kim_id=site.kim_id)
-    add_user(uow(), system, email=users["member"], role="member", password=PASSWORD, now=now,
-             name="Ani Anggota", kim_id=site.kim_id)
-    add_user(uow(), system, email=users["staff"], role="staff", password=PASSWORD, now=now,
-             name="Sri Kominfo")
+    users = {"admin": f"admin2-{tag}@kim.id", "member": f"anggota-{tag}@kim.id", "staff": f"staf-{tag}@kominfo.id"}
+    add_user(
+        uow(),
+        system,
+        email=users["admin"],
+        role="admin",
+        password=PASSWORD,
+        now=now,
+        name="Budi Admin",
+        kim_id=site.kim_id,
+    )
+    add_user(
+        uow(),
+        system,
+        email=users["member"],
+        role="member",
+        password=PASSWORD,
+        now=now,
+        name="Ani Anggota",
+        kim_id=site.kim_id,
+    )
+    add_user(uow(), system, email=users["staff"], role="staff", password=PASSWORD, now=now, name="Sri Kominfo")
     accounts = {p: site.add_account(p, f"kim{p[:2]}_{tag}") for p in ("x", "facebook", "instagram")}
     with uow() as u:
         kim = u.kims.get(site.kim_id)
         kelurahan_code = kim.kelurahan_code
-    umkm = add_umkm(uow(), system, kelurahan_code=kelurahan_code, name="UMKM Sanan Jaya",
-                    now=now, kim_id=site.kim_id)
-    product = add_product(uow(), system, umkm_id=umkm.id, name="Keripik Tempe Sanan", now=now,
-                          category="keripik")
+    umkm = add_umkm(uow(), system, kelurahan_code=kelurahan_code, name="UMKM Sanan Jaya", now=now, kim_id=site.kim_id)
+    product = add_product(uow(), system, umkm_id=umkm.id, name="Keripik Tempe Sanan", now=now, category="keripik")
     _, kelurahan = read_malang()
     other = create_kim(uow(), system, kelurahan_code=kelurahan[1].code, name="KIM Tetangga", now=now)
-    other_admin = add_user(uow(), system, email=f"lain-{tag}@kim.id", role="admin", password=PASSWORD,
-                           now=now, name="Admin Lain", kim_id=other.id)
-    from scheduler.services.accounts.manage import add_account
+    other_admin = add_user(
+        uow(),
+        system,
+        email=f"lain-{tag}@kim.id",
+        role="admin",
+        password=PASSWORD,
+        now=now,
+        name="Admin Lain",
+        kim_id=other.id,
+    )
     from scheduler.services.accounts.credentials import issued_by_sandbox
+    from scheduler.services.accounts.manage import add_account
 
     creds = issued_by_sandbox("x", site.sandbox.create_account("x", f"lain_{tag}"))
-    other_account = add_account(uow(), system, kim_id=other.id, platform="x", handle=f"lain_{tag}",
-                                credentials=creds, now=now, sandbox=True)
+    other_account = add_account(
+        uow(), system, kim_id=other.id, platform="x", handle=f"lain_{tag}", credentials=creds, now=now, sandbox=True
+    )
     from config.settings import get_settings
 
     media_dir = get_settings().media_dir
-    asset = upload_media(uow(), Actor(other_admin.id, other_admin.role, other.id), kim_id=other.id,
-                         filename="lain.png", data=_png(), now=now, media_dir=media_dir)
-    post = compose_post(uow(), Actor(other_admin.id, other_admin.role, other.id), kim_id=other.id,
-                        text="Unggahan KIM lain", targets=[TargetSpec(other_account.id)],
-                        schedule=ScheduleIntent.at_instant(now.replace(year=now.year + 1), "Asia/Jakarta"),
-                        now=now)
-    return dict(users=users, accounts=accounts, other_kim_slug=other.slug, other_post_id=post.id,
-                other_media_id=asset.id, product_name=product.name, product_id=product.id)
+    asset = upload_media(
+        uow(),
+        Actor(other_admin.id, other_admin.role, other.id),
+        kim_id=other.id,
+        filename="lain.png",
+        data=_png(),
+        now=now,
+        media_dir=media_dir,
+    )
+    post = compose_post(
+        uow(),
+        Actor(other_admin.id, other_admin.role, other.id),
+        kim_id=other.id,
+        text="Unggahan KIM lain",
+        targets=[TargetSpec(other_account.id)],
+        schedule=ScheduleIntent.at_instant(now.replace(year=now.year + 1), "Asia/Jakarta"),
+        now=now,
+    )
+    return dict(
+        users=users,
+        accounts=accounts,
+        other_kim_slug=other.slug,
+        other_post_id=post.id,
+        other_media_id=asset.id,
+        product_name=product.name,
+        product_id=product.id,
+    )
 
 
 @contextmanager
@@ -139,8 +189,7 @@ def serving(app: Any) -> Iterator[str]:
     import uvicorn
 
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", access_log=False))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     kit.wait_until(lambda: server.started, 30, "the web server to start")
@@ -172,9 +221,13 @@ def web(request: pytest.FixtureRequest, sandbox: Any, tmp_path_factory: pytest.T
     saved = {k: v for k, v in os.environ.items() if k.startswith("SIAR_")}
     tmp = tmp_path_factory.mktemp("web")
     try:
-        with kit.running_site(request, "postgresql+redis", tmp, sandbox,
-                              extra_env={"SIAR_SESSION_COOKIE_SECURE": "false",
-                                         "SIAR_SANDBOX_URL": sandbox.base_url}) as site:
+        with kit.running_site(
+            request,
+            "postgresql+redis",
+            tmp,
+            sandbox,
+            extra_env={"SIAR_SESSION_COOKIE_SECURE": "false", "SIAR_SANDBOX_URL": sandbox.base_url},
+        ) as site:
             data = _populate(site)
             from scheduler.web.app import create_app
 
@@ -201,8 +254,7 @@ class Browser:
 
     def new_page(self) -> Any:
         page = self.context.new_page()
-        page.on("console", lambda m: m.type == "error" and self.console_errors.append(
-            f"{page.url}: {m.text}"))
+        page.on("console", lambda m: m.type == "error" and self.console_errors.append(f"{page.url}: {m.text}"))
         page.on("pageerror", lambda e: self.console_errors.append(f"{page.url}: {e}"))
         return page
 
@@ -253,9 +305,9 @@ KERIPIK = "Keripik tempe Sanan, renyah dan gurih! Pesan lewat KIM kami. #UMKMMal
 @dataclass(frozen=True)
 class SitePost:
     id: int
-    text: str                # unique: this post's copies in the sandbox are found by it
+    text: str  # unique: this post's copies in the sandbox are found by it
     scheduled_at: datetime
-    admin: str               # e-mail of an admin of the post's KIM
+    admin: str  # e-mail of an admin of the post's KIM
 
 
 def _new_kim(web: WebSite) -> tuple[int, str, str]:
@@ -264,8 +316,8 @@ def _new_kim(web: WebSite) -> tuple[int, str, str]:
     the test puts there (the month view shows six targets a day: other tests' posts of the
     same day would push this one's out)."""
     from scheduler.services.people.actors import Actor
-    from scheduler.services.registry.kims import create_kim
     from scheduler.services.people.users import add_user
+    from scheduler.services.registry.kims import create_kim
     from scheduler.store.seed import read_malang
     from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -275,19 +327,28 @@ def _new_kim(web: WebSite) -> tuple[int, str, str]:
     with uow() as u:
         taken = {k.kelurahan_code for k in u.kims.list()}
     code = next(k.code for k in read_malang()[1] if k.code not in taken)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     kim = create_kim(uow(), Actor.system(), kelurahan_code=code, name=f"KIM Uji {code}", now=now)
     emails = []
     for role in ("admin", "member"):
         email = f"{role}-{uuid.uuid4().hex[:6]}@kim.id"
-        add_user(uow(), Actor.system(), email=email, role=role, password=PASSWORD, now=now,
-                 name=f"{role.title()} {code}", kim_id=kim.id)
+        add_user(
+            uow(),
+            Actor.system(),
+            email=email,
+            role=role,
+            password=PASSWORD,
+            now=now,
+            name=f"{role.title()} {code}",
+            kim_id=kim.id,
+        )
         emails.append(email)
     return kim.id, emails[0], emails[1]
 
 
-def compose_as_member(web: WebSite, at: datetime, kim_id: int, member: str, admin: str,
-                      product_id: int | None = None) -> SitePost:
+def compose_as_member(
+    web: WebSite, at: datetime, kim_id: int, member: str, admin: str, product_id: int | None = None
+) -> SitePost:
     """What the compose page makes: ``member``'s post (about the product, if given) with a
     photo, on X, Facebook and Instagram, submitted for review, due at ``at``.
 
@@ -296,11 +357,11 @@ def compose_as_member(web: WebSite, at: datetime, kim_id: int, member: str, admi
     """
     from config.settings import get_settings
     from scheduler.domain.model import SubjectKind
-    from scheduler.services.accounts.manage import add_account
     from scheduler.services.accounts.credentials import issued_by_sandbox
+    from scheduler.services.accounts.manage import add_account
     from scheduler.services.people.actors import Actor
-    from scheduler.services.posts.media import upload_media
     from scheduler.services.posts.compose import SubjectRef, TargetSpec, compose_post
+    from scheduler.services.posts.media import upload_media
     from scheduler.services.posts.scheduling import ScheduleIntent
     from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -313,21 +374,40 @@ def compose_as_member(web: WebSite, at: datetime, kim_id: int, member: str, admi
         user = u.users.get_by_email(member)
         assert user is not None
         author = Actor.of(user)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     accounts = []
     for platform in ("x", "facebook", "instagram"):
         handle = f"kim{platform[:2]}_{uuid.uuid4().hex[:6]}"
         creds = issued_by_sandbox(platform, site.sandbox.create_account(platform, handle))
-        accounts.append(add_account(uow(), Actor.system(), kim_id=kim_id, platform=platform, handle=handle,
-                                    credentials=creds, now=now, sandbox=True).id)
-    photo = upload_media(uow(), author, kim_id=kim_id, filename="keripik.png", data=_png(),
-                         now=now, media_dir=get_settings().media_dir)
+        accounts.append(
+            add_account(
+                uow(),
+                Actor.system(),
+                kim_id=kim_id,
+                platform=platform,
+                handle=handle,
+                credentials=creds,
+                now=now,
+                sandbox=True,
+            ).id
+        )
+    photo = upload_media(
+        uow(), author, kim_id=kim_id, filename="keripik.png", data=_png(), now=now, media_dir=get_settings().media_dir
+    )
     text = f"{KERIPIK} Kode {uuid.uuid4().hex[:6]}."
     subject = SubjectRef(SubjectKind.PRODUCT, product_id) if product_id is not None else None
-    post = compose_post(uow(), author, kim_id=kim_id, text=text,
-                        targets=[TargetSpec(a) for a in accounts],
-                        schedule=ScheduleIntent.at_instant(at, "Asia/Jakarta"), now=now,
-                        media_ids=[photo.id], subject=subject, submit=True)
+    post = compose_post(
+        uow(),
+        author,
+        kim_id=kim_id,
+        text=text,
+        targets=[TargetSpec(a) for a in accounts],
+        schedule=ScheduleIntent.at_instant(at, "Asia/Jakarta"),
+        now=now,
+        media_ids=[photo.id],
+        subject=subject,
+        submit=True,
+    )
     return SitePost(post.id, text, at, admin)
 
 
@@ -339,7 +419,7 @@ def submitted_post(web: WebSite) -> SitePost:
     30 s in the past can no longer be approved (``schedule_in_past``).
     """
     kim_id, admin, member = _new_kim(web)
-    at = (datetime.now(timezone.utc) + timedelta(seconds=45)).replace(microsecond=0)
+    at = (datetime.now(UTC) + timedelta(seconds=45)).replace(microsecond=0)
     return compose_as_member(web, at, kim_id, member, admin)
 
 
@@ -354,19 +434,28 @@ def measured_post(web: WebSite) -> SitePost:
     from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 
     site = web.site
-    post = compose_as_member(web, datetime.now(timezone.utc) + timedelta(seconds=5), site.kim_id,
-                             web.users["member"], web.users["admin"], product_id=web.product_id)
-    approve_post(SqlAlchemyUnitOfWork.from_url(site.db_url), Actor.system(), post.id,
-                 now=datetime.now(timezone.utc))
-    kit.wait_until(lambda: all(t.state == "published" for t in site.targets(post.id)), 120,
-                   lambda: site.explain(post.id), every=0.5)
+    post = compose_as_member(
+        web,
+        datetime.now(UTC) + timedelta(seconds=5),
+        site.kim_id,
+        web.users["member"],
+        web.users["admin"],
+        product_id=web.product_id,
+    )
+    approve_post(SqlAlchemyUnitOfWork.from_url(site.db_url), Actor.system(), post.id, now=datetime.now(UTC))
+    kit.wait_until(
+        lambda: all(t.state == "published" for t in site.targets(post.id)),
+        120,
+        lambda: site.explain(post.id),
+        every=0.5,
+    )
     copies = [p for p in site.sandbox.posts() if p.get("text") == post.text]
     assert sorted(p["platform"] for p in copies) == ["facebook", "instagram", "x"], copies
     for copy in copies:
-        site.sandbox.set_metrics(copy["platform"], copy["id"], likes=40, comments=7, shares=3,
-                                 views=900, reach=700)
-    out = subprocess.run([kit.SIAR, "engagement", "refresh", "--now"], env=site.env,
-                         capture_output=True, text=True, timeout=120)
+        site.sandbox.set_metrics(copy["platform"], copy["id"], likes=40, comments=7, shares=3, views=900, reach=700)
+    out = subprocess.run(
+        [kit.SIAR, "engagement", "refresh", "--now"], env=site.env, capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     return post
 

@@ -9,17 +9,19 @@ document is listed, ``GET /api/v1/posts`` can be tried from the page with the
 browser's session, and nothing on the way breaks the Content-Security-Policy.
 Screenshots at 1280x900 and 390x844 go to ``artifacts/screenshots/api-docs-*``.
 """
+
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
-from typing import Any, Iterator
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 import pytest
 from playwright.sync_api import expect
 
-PASSWORD = "rahasia-sekali-123"   # the conftest's Browser.sign_in types this one
+PASSWORD = "rahasia-sekali-123"  # the conftest's Browser.sign_in types this one
 STAFF = "staf@kominfo.id"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -47,14 +49,26 @@ def docs_site(serve: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
     tmp = tmp_path_factory.mktemp("api-docs")
     saved = {k: v for k, v in os.environ.items() if k.startswith("SIAR_")}
-    os.environ.update(SIAR_ENV="test", SIAR_DATA_DIR=str(tmp), SIAR_DATABASE_URL=f"sqlite:///{tmp / 's.db'}",
-                      SIAR_SECRET_KEY=Fernet.generate_key().decode(), SIAR_SESSION_COOKIE_SECURE="false")
+    os.environ.update(
+        SIAR_ENV="test",
+        SIAR_DATA_DIR=str(tmp),
+        SIAR_DATABASE_URL=f"sqlite:///{tmp / 's.db'}",
+        SIAR_SECRET_KEY=Fernet.generate_key().decode(),
+        SIAR_SESSION_COOKIE_SECURE="false",
+    )
     get_settings.cache_clear()
     try:
         url = get_settings().db_url
         upgrade(url)
-        add_user(SqlAlchemyUnitOfWork.from_url(url), Actor.system(), email=STAFF, role="staff",
-                 password=PASSWORD, now=datetime.now(timezone.utc), name="Sri Kominfo")
+        add_user(
+            SqlAlchemyUnitOfWork.from_url(url),
+            Actor.system(),
+            email=STAFF,
+            role="staff",
+            password=PASSWORD,
+            now=datetime.now(UTC),
+            name="Sri Kominfo",
+        )
         with serve(create_app()) as base_url:
             yield base_url
     finally:
@@ -83,7 +97,7 @@ def test_the_api_docs_list_every_operation_and_work_under_the_policy(new_browser
     response = b.open("/api/docs")
     assert response is not None and response.status == 200
     page.wait_for_selector("#swagger-ui .opblock, #swagger-ui .version-pragma")  # listed, or refused
-    versions = page.evaluate("JSON.stringify(window.versions)")   # Swagger UI's build, for the messages
+    versions = page.evaluate("JSON.stringify(window.versions)")  # Swagger UI's build, for the messages
     body = page.inner_text("#swagger-ui")
     assert "Unable to render" not in body, (versions, body[:500])
     assert page.evaluate("window.versions.swaggerUI.version").startswith("5."), versions
@@ -117,7 +131,7 @@ def test_the_api_docs_list_every_operation_and_work_under_the_policy(new_browser
     schemas.scroll_into_view_if_needed()
     shown = set(page.locator("section.models .json-schema-2020-12__title").all_inner_texts())
     wanted = {schema.get("title", name) for name, schema in document["components"]["schemas"].items()}
-    assert wanted <= shown, sorted(wanted - shown)   # a schema is shown by its title, else by its name
+    assert wanted <= shown, sorted(wanted - shown)  # a schema is shown by its title, else by its name
     schemas.locator(".json-schema-2020-12-expand-deep-button").first.click()
     expect(schemas.locator(".json-schema-2020-12-body").first).to_be_visible()
 

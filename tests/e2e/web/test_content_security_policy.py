@@ -10,14 +10,16 @@ and as nobody for the sign-in page and the API docs. On each: no
 apply (Siar's stylesheet, pygal's stylesheet for the charts, Swagger UI).
 Screenshots at 1280x900 and 390x844 go to ``artifacts/screenshots/csp-*``.
 """
+
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -28,8 +30,8 @@ from fastapi.routing import iter_route_contexts
 PASSWORD = "rahasia-sekali-123"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-BRAND = "rgb(11, 110, 79)"            # --brand in siar.css
-FIRST_SERIES = "rgb(11, 110, 79)"     # charts.STYLE.colors[0]
+BRAND = "rgb(11, 110, 79)"  # --brand in siar.css
+FIRST_SERIES = "rgb(11, 110, 79)"  # charts.STYLE.colors[0]
 # Recorded before any page script runs (Playwright's init scripts are not subject to the page's CSP).
 RECORD_VIOLATIONS = """
 window.__csp = [];
@@ -43,8 +45,8 @@ document.addEventListener("securitypolicyviolation", function (e) {
 class DemoWeb:
     base_url: str
     app: Any
-    emails: dict[str, str]     # role -> e-mail
-    values: dict[str, str]     # path parameter -> a value that answers for every role
+    emails: dict[str, str]  # role -> e-mail
+    values: dict[str, str]  # path parameter -> a value that answers for every role
 
 
 @pytest.fixture(scope="module")
@@ -63,9 +65,14 @@ def demo_web(sandbox: Any, serve: Any, tmp_path_factory: pytest.TempPathFactory)
 
     tmp = tmp_path_factory.mktemp("csp")
     saved = {k: v for k, v in os.environ.items() if k.startswith("SIAR_")}
-    os.environ.update(SIAR_ENV="test", SIAR_DATA_DIR=str(tmp), SIAR_DATABASE_URL=f"sqlite:///{tmp / 's.db'}",
-                      SIAR_SECRET_KEY=Fernet.generate_key().decode(), SIAR_SESSION_COOKIE_SECURE="false",
-                      SIAR_SANDBOX_URL=sandbox.base_url)
+    os.environ.update(
+        SIAR_ENV="test",
+        SIAR_DATA_DIR=str(tmp),
+        SIAR_DATABASE_URL=f"sqlite:///{tmp / 's.db'}",
+        SIAR_SECRET_KEY=Fernet.generate_key().decode(),
+        SIAR_SESSION_COOKIE_SECURE="false",
+        SIAR_SANDBOX_URL=sandbox.base_url,
+    )
     get_settings.cache_clear()
     settings = get_settings()
     try:
@@ -74,29 +81,42 @@ def demo_web(sandbox: Any, serve: Any, tmp_path_factory: pytest.TempPathFactory)
         factory = make_session_factory(engine)
         with factory.begin() as session:
             seed_malang(session)
-        now = datetime.now(timezone.utc)
-        site = seeding.seed_site(lambda: SqlAlchemyUnitOfWork(factory), SandboxAdmin(sandbox.base_url), now,
-                                 password_for=lambda _: PASSWORD)
+        now = datetime.now(UTC)
+        site = seeding.seed_site(
+            lambda: SqlAlchemyUnitOfWork(factory), SandboxAdmin(sandbox.base_url), now, password_for=lambda _: PASSWORD
+        )
         history.backfill(lambda: SqlAlchemyUnitOfWork(factory), site, now, settings.media_dir)
         samples.submit_for_review(lambda: SqlAlchemyUnitOfWork(factory), site, now, settings.media_dir)
-        kim = site.kims[0]   # has a post awaiting approval (submit_for_review: the first two KIMs)
+        kim = site.kims[0]  # has a post awaiting approval (submit_for_review: the first two KIMs)
         with engine.connect() as conn:
             post_id = conn.execute(
                 sa.select(tables.post_targets.c.post_id)
-                .join(tables.engagement_snapshots,
-                      tables.engagement_snapshots.c.target_id == tables.post_targets.c.id)
+                .join(tables.engagement_snapshots, tables.engagement_snapshots.c.target_id == tables.post_targets.c.id)
                 .join(tables.posts, tables.posts.c.id == tables.post_targets.c.post_id)
-                .where(tables.posts.c.kim_id == kim.id).limit(1)).scalar_one()
-            media_id = conn.execute(sa.select(tables.media_assets.c.id)
-                                    .where(tables.media_assets.c.kim_id == kim.id).limit(1)).scalar_one()
+                .where(tables.posts.c.kim_id == kim.id)
+                .limit(1)
+            ).scalar_one()
+            media_id = conn.execute(
+                sa.select(tables.media_assets.c.id).where(tables.media_assets.c.kim_id == kim.id).limit(1)
+            ).scalar_one()
             member_id = kim.member_id
         engine.dispose()
         emails = {p.role: p.email for p in site.logins if p.kim_slug in (None, kim.spec.slug)}
         app = create_app()
         with serve(app) as base_url:
-            yield DemoWeb(base_url, app, emails,
-                          {"post_id": str(post_id), "media_id": str(media_id), "user_id": str(member_id),
-                           "kim_id": str(kim.id), "account_id": str(kim.accounts["x"]), "code": "id"})
+            yield DemoWeb(
+                base_url,
+                app,
+                emails,
+                {
+                    "post_id": str(post_id),
+                    "media_id": str(media_id),
+                    "user_id": str(member_id),
+                    "kim_id": str(kim.id),
+                    "account_id": str(kim.accounts["x"]),
+                    "code": "id",
+                },
+            )
     finally:
         for key in [k for k in os.environ if k.startswith("SIAR_")]:
             del os.environ[key]
@@ -131,8 +151,9 @@ def _name(url: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", url.lower()).strip("-") or "dashboard"
 
 
-def _open_and_check(page: Any, base_url: str, url: str, label: str, errors: list[str],
-                    screenshots: Path, status: int = 200) -> None:
+def _open_and_check(
+    page: Any, base_url: str, url: str, label: str, errors: list[str], screenshots: Path, status: int = 200
+) -> None:
     """Open ``url`` (answering ``status``: a role's 403 page is checked too) and check it."""
     response = page.goto(base_url + url, wait_until="networkidle")
     assert response is not None and response.status == status, (label, url, response and response.status)

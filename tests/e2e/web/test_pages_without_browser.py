@@ -3,12 +3,13 @@
 A small SQLite site (no worker) is enough here; the browser tests in
 ``test_web_pages.py`` cover what needs a real browser.
 """
+
 from __future__ import annotations
 
 import re
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,13 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[3]
 LOCALE = ROOT / "scheduler" / "web" / "locale"
 PASSWORD = "rahasia-sekali-123"
-X_CREDENTIALS = {"consumer_key": "ck", "consumer_secret": "cs", "access_token": "1-at",
-                 "access_token_secret": "ats", "user_id": "1"}
+X_CREDENTIALS = {
+    "consumer_key": "ck",
+    "consumer_secret": "cs",
+    "access_token": "1-at",
+    "access_token_secret": "ats",
+    "user_id": "1",
+}
 
 
 def _catalog(lang: str):
@@ -28,9 +34,27 @@ def _catalog(lang: str):
 
 def test_every_extracted_message_is_in_the_catalogues_and_translated(tmp_path):
     pot = tmp_path / "messages.pot"
-    subprocess.run([str(Path(sys.executable).with_name("pybabel")), "-q", "extract", "-F",
-                    str(LOCALE / "babel.cfg"), "-k", "_", "-k", "gettext", "-k", "ngettext:1,2",
-                    "--no-location", "-o", str(pot), "."], cwd=ROOT, check=True)
+    subprocess.run(
+        [
+            str(Path(sys.executable).with_name("pybabel")),
+            "-q",
+            "extract",
+            "-F",
+            str(LOCALE / "babel.cfg"),
+            "-k",
+            "_",
+            "-k",
+            "gettext",
+            "-k",
+            "ngettext:1,2",
+            "--no-location",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
     with pot.open("rb") as fh:
         wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}
     assert len(wanted) > 200
@@ -39,8 +63,9 @@ def test_every_extracted_message_is_in_the_catalogues_and_translated(tmp_path):
         have = {m.id if isinstance(m.id, str) else m.id[0]: m for m in catalog if m.id}
         missing = sorted(wanted - set(have))
         assert missing == [], f"{lang}: run the catalogue update (docs/web.md): {missing[:5]}"
-        untranslated = sorted(k for k in wanted if not (have[k].string if isinstance(have[k].string, str)
-                                                         else all(have[k].string)))
+        untranslated = sorted(
+            k for k in wanted if not (have[k].string if isinstance(have[k].string, str) else all(have[k].string))
+        )
         assert untranslated == [], f"{lang}: untranslated {untranslated[:5]}"
 
 
@@ -50,8 +75,10 @@ def test_catalogues_translate_and_keep_placeholders():
     assert translations("id").gettext("Dashboard") == "Dasbor"
     assert translations("en").gettext("Dashboard") == "Dashboard"
     assert translations("xx").gettext("Calendar") == "Kalender"  # unknown -> Indonesian
-    assert translations("id").ngettext("used in %(num)d post", "used in %(num)d posts", 2) % {"num": 2} \
+    assert (
+        translations("id").ngettext("used in %(num)d post", "used in %(num)d posts", 2) % {"num": 2}
         == "dipakai di 2 unggahan"
+    )
     import re
 
     for message in _catalog("id"):
@@ -76,7 +103,7 @@ def test_page_language_is_switch_then_user_then_indonesian():
             r.state.user_language = user
         return r
 
-    assert page_language(request()) == "id"          # the browser's English is not enough
+    assert page_language(request()) == "id"  # the browser's English is not enough
     assert page_language(request(user="en")) == "en"
     assert page_language(request(cookie="id", user="en")) == "id"
     assert page_language(request(cookie="fr")) == "id"
@@ -92,10 +119,10 @@ def small_site(tmp_path_factory):
     from config.settings import get_settings
     from scheduler.services.accounts.manage import add_account
     from scheduler.services.people.actors import Actor
-    from scheduler.services.registry.kims import create_kim
+    from scheduler.services.people.users import add_user
     from scheduler.services.posts.compose import TargetSpec, compose_post
     from scheduler.services.posts.scheduling import ScheduleIntent
-    from scheduler.services.people.users import add_user
+    from scheduler.services.registry.kims import create_kim
     from scheduler.store.db import make_engine, make_session_factory
     from scheduler.store.migrate import upgrade
     from scheduler.store.seed import read_malang, seed_malang
@@ -103,8 +130,13 @@ def small_site(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("pages")
     saved = {k: v for k, v in os.environ.items() if k.startswith("SIAR_")}
-    os.environ.update(SIAR_ENV="test", SIAR_DATA_DIR=str(tmp), SIAR_DATABASE_URL=f"sqlite:///{tmp / 's.db'}",
-                      SIAR_SECRET_KEY=Fernet.generate_key().decode(), SIAR_SESSION_COOKIE_SECURE="false")
+    os.environ.update(
+        SIAR_ENV="test",
+        SIAR_DATA_DIR=str(tmp),
+        SIAR_DATABASE_URL=f"sqlite:///{tmp / 's.db'}",
+        SIAR_SECRET_KEY=Fernet.generate_key().decode(),
+        SIAR_SESSION_COOKIE_SECURE="false",
+    )
     get_settings.cache_clear()
     url = get_settings().db_url
     upgrade(url)
@@ -114,27 +146,48 @@ def small_site(tmp_path_factory):
         session.commit()
     engine.dispose()
     _, kelurahan = read_malang()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
 
     def uow() -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork.from_url(url)
 
     system = Actor.system()
-    kims = [create_kim(uow(), system, kelurahan_code=kelurahan[i].code, name=f"KIM {i}", now=now)
-            for i in range(2)]
+    kims = [create_kim(uow(), system, kelurahan_code=kelurahan[i].code, name=f"KIM {i}", now=now) for i in range(2)]
     people = {}
     for role, kim in (("member", kims[0]), ("admin", kims[0]), ("staff", None), ("other", kims[1])):
-        user = add_user(uow(), system, email=f"{role}@kim.id", role="admin" if role == "other" else role,
-                        password=PASSWORD, now=now, name=role.title(), kim_id=kim.id if kim else None)
+        user = add_user(
+            uow(),
+            system,
+            email=f"{role}@kim.id",
+            role="admin" if role == "other" else role,
+            password=PASSWORD,
+            now=now,
+            name=role.title(),
+            kim_id=kim.id if kim else None,
+        )
         people[role] = user
     post_ids = []
     for kim, author in ((kims[0], people["member"]), (kims[1], people["other"])):
-        account = add_account(uow(), system, kim_id=kim.id, platform="x", handle=f"kim{kim.id}",
-                              credentials=X_CREDENTIALS, now=now, sandbox=True)
-        post = compose_post(uow(), Actor.of(author), kim_id=kim.id, text="Keripik tempe", now=now,
-                            targets=[TargetSpec(account.id)],
-                            schedule=ScheduleIntent.at_instant(now + timedelta(hours=2), "Asia/Jakarta"),
-                            submit=True)
+        account = add_account(
+            uow(),
+            system,
+            kim_id=kim.id,
+            platform="x",
+            handle=f"kim{kim.id}",
+            credentials=X_CREDENTIALS,
+            now=now,
+            sandbox=True,
+        )
+        post = compose_post(
+            uow(),
+            Actor.of(author),
+            kim_id=kim.id,
+            text="Keripik tempe",
+            now=now,
+            targets=[TargetSpec(account.id)],
+            schedule=ScheduleIntent.at_instant(now + timedelta(hours=2), "Asia/Jakarta"),
+            submit=True,
+        )
         post_ids.append(post.id)
     yield {"kims": kims, "posts": post_ids}
     for key in [k for k in os.environ if k.startswith("SIAR_")]:
@@ -155,12 +208,35 @@ def _client(email: str | None):
 
 
 EXPECTED = {
-    "member": {"/": 200, "/compose": 200, "/calendar": 200, "/calendar?view=week": 200, "/queue": 200,
-               "/media": 200, "/accounts": 200, "/engagement": 200, "/leaderboard": 200,
-               "/approvals": 403, "/import": 403, "/users": 403, "/coverage": 403, "/kims": 403},
+    "member": {
+        "/": 200,
+        "/compose": 200,
+        "/calendar": 200,
+        "/calendar?view=week": 200,
+        "/queue": 200,
+        "/media": 200,
+        "/accounts": 200,
+        "/engagement": 200,
+        "/leaderboard": 200,
+        "/approvals": 403,
+        "/import": 403,
+        "/users": 403,
+        "/coverage": 403,
+        "/kims": 403,
+    },
     "admin": {"/approvals": 200, "/import": 200, "/users": 200, "/accounts": 200, "/coverage": 403},
-    "staff": {"/": 200, "/calendar": 200, "/queue": 200, "/engagement": 200, "/leaderboard": 200,
-              "/coverage": 200, "/kims": 200, "/users": 200, "/approvals": 200, "/compose": 403},
+    "staff": {
+        "/": 200,
+        "/calendar": 200,
+        "/queue": 200,
+        "/engagement": 200,
+        "/leaderboard": 200,
+        "/coverage": 200,
+        "/kims": 200,
+        "/users": 200,
+        "/approvals": 200,
+        "/compose": 403,
+    },
 }
 
 
@@ -188,8 +264,13 @@ def test_another_kims_objects_are_not_found(small_site):
     client = _client("member@kim.id")
     other_post = small_site["posts"][1]
     other_kim = small_site["kims"][1].slug
-    for path in (f"/posts/{other_post}", f"/calendar?kim={other_kim}", f"/queue?kim={other_kim}",
-                 f"/engagement?kim={other_kim}", "/media/999999/file"):
+    for path in (
+        f"/posts/{other_post}",
+        f"/calendar?kim={other_kim}",
+        f"/queue?kim={other_kim}",
+        f"/engagement?kim={other_kim}",
+        "/media/999999/file",
+    ):
         assert client.get(path).status_code == 404, path
     own = client.get(f"/posts/{small_site['posts'][0]}")
     assert own.status_code == 200 and "Keripik tempe" in own.text
@@ -221,20 +302,29 @@ def test_dashboard_kim_filter_for_staff_only(small_site):
 
 def test_charts_have_no_inline_style_or_script_and_their_stylesheet_covers_them():
     """The Content-Security-Policy refuses inline code: pygal's goes, /charts.css replaces its style."""
-    from datetime import datetime, timezone
+    from datetime import datetime
     from types import SimpleNamespace
 
     from scheduler.web.pages import charts
 
     rows = [SimpleNamespace(label=f"KIM {i}", interactions=10 * i, views=100 * i) for i in range(5)]
-    snapshot = SimpleNamespace(captured_at=datetime(2026, 12, 1, 3, tzinfo=timezone.utc), likes=3,
-                               comments=1, shares=0, saves=0)
-    detail = SimpleNamespace(targets=[SimpleNamespace(
-        snapshots=[snapshot], account=SimpleNamespace(platform="x", handle=f"kim{i}"),
-        target=SimpleNamespace(account_id=i)) for i in range(3)])
-    drawn = [charts.engagement_over_time(rows, "id", [f"{i}" for i in range(5)]),
-             charts.by_group(rows, "en", "Per KIM"), charts.hours([(9, 2, 4.0), (19, 3, 7.5)], "id"),
-             charts.post_engagement(detail, SimpleNamespace(lang="id", zone="Asia/Jakarta"))]
+    snapshot = SimpleNamespace(captured_at=datetime(2026, 12, 1, 3, tzinfo=UTC), likes=3, comments=1, shares=0, saves=0)
+    detail = SimpleNamespace(
+        targets=[
+            SimpleNamespace(
+                snapshots=[snapshot],
+                account=SimpleNamespace(platform="x", handle=f"kim{i}"),
+                target=SimpleNamespace(account_id=i),
+            )
+            for i in range(3)
+        ]
+    )
+    drawn = [
+        charts.engagement_over_time(rows, "id", [f"{i}" for i in range(5)]),
+        charts.by_group(rows, "en", "Per KIM"),
+        charts.hours([(9, 2, 4.0), (19, 3, 7.5)], "id"),
+        charts.post_engagement(detail, SimpleNamespace(lang="id", zone="Asia/Jakarta")),
+    ]
     for svg in drawn:
         assert 'class="pygal-chart"' in svg
         assert not re.search(r"<style|<script|\sstyle=|\son\w+=", svg), svg[:300]

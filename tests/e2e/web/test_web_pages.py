@@ -4,17 +4,19 @@ The tests share the module's site (``web``) but nothing else: each one gets the 
 needs from its own fixture (``submitted_post``, ``measured_post`` in conftest.py), so any
 one of them passes alone, in any order.
 """
+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pipeline_sitekit import wait_until as wait_for  # loaded by this directory's conftest
 
 WIB = ZoneInfo("Asia/Jakarta")
-LONG_TEXT = ("Keripik tempe Sanan renyah dan gurih, dibuat dari kedelai pilihan oleh UMKM Kelurahan "
-             "Purwantoro. ") * 4  # ~ 380 characters: over X's 280
+LONG_TEXT = (
+    "Keripik tempe Sanan renyah dan gurih, dibuat dari kedelai pilihan oleh UMKM Kelurahan Purwantoro. "
+) * 4  # ~ 380 characters: over X's 280
 GOOD_TEXT = "Keripik tempe Sanan, renyah dan gurih! Pesan lewat KIM kami. #UMKMMalang"
 
 
@@ -65,7 +67,7 @@ def test_compose_with_image_three_platforms_and_x_counter_refuses_long_text(brow
     page.fill("#text", GOOD_TEXT)
     option = page.locator("#subject option", has_text=web.product_name)
     page.select_option("#subject", value=option.get_attribute("value"))
-    at = (datetime.now(timezone.utc) + timedelta(minutes=2)).astimezone(WIB)
+    at = (datetime.now(UTC) + timedelta(minutes=2)).astimezone(WIB)
     page.fill("#at", at.strftime("%Y-%m-%dT%H:%M"))
     wait_for(lambda: not page.locator("#submit").is_disabled(), 20, "the live check to pass")
     assert page.locator("#problems-x li.error").count() == 0
@@ -124,7 +126,9 @@ def test_staff_sees_engagement_chart_leaderboard_and_coverage(browse, web, measu
     assert int(page.locator("[data-total-interactions]").get_attribute("data-total-interactions")) >= 100
     assert "Keripik tempe Sanan" in page.locator("#top-posts").inner_text()
     b.screenshot("engagement-staff")
-    csv = page.request.get(web.base_url + page.locator("a[href^='/engagement/export?format=csv']").get_attribute("href"))
+    csv = page.request.get(
+        web.base_url + page.locator("a[href^='/engagement/export?format=csv']").get_attribute("href")
+    )
     assert csv.status == 200 and "text/csv" in csv.headers["content-type"]
     b.open("/engagement?group_by=platform")
     assert page.locator("#chart-group svg").count() == 1
@@ -173,9 +177,13 @@ def urlsplit_path(url: str) -> str:
 def test_member_cannot_reach_another_kims_pages(browse, web):
     b = browse("member")
     page = b.page
-    for path in (f"/posts/{web.other_post_id}", f"/media/{web.other_media_id}/file",
-                 f"/calendar?kim={web.other_kim_slug}", f"/queue?kim={web.other_kim_slug}",
-                 f"/engagement?kim={web.other_kim_slug}"):
+    for path in (
+        f"/posts/{web.other_post_id}",
+        f"/media/{web.other_media_id}/file",
+        f"/calendar?kim={web.other_kim_slug}",
+        f"/queue?kim={web.other_kim_slug}",
+        f"/engagement?kim={web.other_kim_slug}",
+    ):
         response = page.request.get(web.base_url + path)
         assert response.status == 404, (path, response.status)
     b.context.on("console", lambda m: None)
@@ -188,8 +196,17 @@ def test_member_cannot_reach_another_kims_pages(browse, web):
 
 
 PAGES = {
-    "member": ["/", "/compose", "/calendar", "/calendar?view=week", "/queue", "/media", "/accounts",
-               "/engagement", "/leaderboard"],
+    "member": [
+        "/",
+        "/compose",
+        "/calendar",
+        "/calendar?view=week",
+        "/queue",
+        "/media",
+        "/accounts",
+        "/engagement",
+        "/leaderboard",
+    ],
     "admin": ["/", "/approvals", "/accounts", "/import", "/users", "/media"],
     "staff": ["/", "/calendar", "/queue", "/engagement", "/leaderboard", "/coverage", "/kims", "/users"],
 }
@@ -209,7 +226,7 @@ def test_every_main_page_by_role_phone_and_desktop(browse, web):
                 'input:not([type=hidden]), select, textarea')).filter(el =>
                 !(el.labels && el.labels.length) && !el.getAttribute('aria-label')).map(el => el.id || el.name)""")
             assert unlabeled == [], (path, unlabeled)
-            name = (path.strip("/").replace("/", "-").replace("?", "-").replace("=", "-") or "dashboard")
+            name = path.strip("/").replace("/", "-").replace("?", "-").replace("=", "-") or "dashboard"
             b.screenshot(f"{name}-{role}")
             page.set_viewport_size({"width": 390, "height": 844})
             overflow = page.evaluate("() => document.documentElement.scrollWidth")
@@ -256,8 +273,10 @@ def test_admin_checks_an_account_sets_slots_and_imports_csv(browse, web, tmp_pat
     handle = page.locator(f"#account-{account} h2 .handle").inner_text().lstrip("@")
     target = f"facebook:{handle}"
     bad = tmp_path / "bad.csv"
-    bad.write_text("text,accounts,at\nPromo kopi Sanan,%s,next_slot\nTanpa akun,,2020-01-01T09:00:00+07:00\n"
-                   % target, encoding="utf-8")
+    bad.write_text(
+        f"text,accounts,at\nPromo kopi Sanan,{target},next_slot\nTanpa akun,,2020-01-01T09:00:00+07:00\n",
+        encoding="utf-8",
+    )
     b.open("/import")
     page.set_input_files("#csv", str(bad))
     page.click("#dry-run")
@@ -265,7 +284,7 @@ def test_admin_checks_an_account_sets_slots_and_imports_csv(browse, web, tmp_pat
     assert "Baris 3" in page.locator("#import-problems").inner_text()
     assert page.locator("#do-import").is_disabled()
     good = tmp_path / "good.csv"
-    good.write_text("text,accounts,at\nPromo kopi Sanan dari KIM,%s,next_slot\n" % target, encoding="utf-8")
+    good.write_text(f"text,accounts,at\nPromo kopi Sanan dari KIM,{target},next_slot\n", encoding="utf-8")
     page.set_input_files("#csv", str(good))
     page.click("#dry-run")
     wait_for(lambda: not page.locator("#do-import").is_disabled(), 20, "a clean dry run")
@@ -277,14 +296,21 @@ def test_admin_checks_an_account_sets_slots_and_imports_csv(browse, web, tmp_pat
 THREAD_TEXT = "\n\n".join(
     f"Bagian {n}: Keripik tempe Sanan renyah dan gurih, dibuat dari kedelai pilihan oleh UMKM "
     f"Kelurahan Purwantoro. Mampir ke Kampung Warna-Warni Jodipan, kopi Dampit menunggu. ꦩꦭꦁ 🙂"
-    for n in range(1, 5))
+    for n in range(1, 5)
+)
 
 
 def _thread_cards(page, scope: str) -> list[tuple[str, str, str]]:
     """(number, count, text) of each part shown in ``scope``."""
     cards = page.locator(f"{scope} .thread-part")
-    return [(cards.nth(i).locator(".part-no").inner_text(), cards.nth(i).locator(".counter").inner_text(),
-             cards.nth(i).locator(".pv-text").inner_text()) for i in range(cards.count())]
+    return [
+        (
+            cards.nth(i).locator(".part-no").inner_text(),
+            cards.nth(i).locator(".counter").inner_text(),
+            cards.nth(i).locator(".pv-text").inner_text(),
+        )
+        for i in range(cards.count())
+    ]
 
 
 def test_compose_previews_an_x_thread_part_by_part_and_the_post_page_keeps_them(browse, web):

@@ -4,14 +4,16 @@
 each, an X account per KIM, a submitted post per KIM and an image per KIM,
 all through the services, so the API tests start from real rows.
 """
+
 from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -20,21 +22,20 @@ from fastapi.testclient import TestClient
 
 from connectors.fake import FakeConnector
 from scheduler.services.accounts import manage as accounts
-from scheduler.services.registry import kims
-from scheduler.services.posts import media
-from scheduler.services.posts import compose as posts
-from scheduler.services.people import tokens
-from scheduler.services.people import users
+from scheduler.services.people import tokens, users
 from scheduler.services.people.actors import Actor
+from scheduler.services.posts import compose as posts
+from scheduler.services.posts import media
 from scheduler.services.posts.compose import TargetSpec
 from scheduler.services.posts.scheduling import ScheduleIntent
+from scheduler.services.registry import kims
 from scheduler.store.db import make_engine, make_session_factory
 from scheduler.store.migrate import upgrade
 from scheduler.store.seed import seed_malang
 from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 
 sys.path.insert(0, str(Path(__file__).parent))
-from siar_api_kit import PASSWORD, count_rows, future, png_bytes  # noqa: E402
+from siar_api_kit import PASSWORD, count_rows, future, png_bytes
 
 KEEP = {"kecamatan", "kelurahan", "alembic_version"}
 
@@ -47,7 +48,7 @@ SECRET_KEY = Fernet.generate_key().decode()
 class Template:
     db: Path
     data_dir: Path
-    world: "World"
+    world: World
 
 
 @pytest.fixture(scope="session")
@@ -74,8 +75,7 @@ def template(tmp_path_factory) -> Template:
 
 
 def _env(data_dir: Path, url: str) -> dict[str, str]:
-    return {"SIAR_DATA_DIR": str(data_dir), "SIAR_DATABASE_URL": url, "SIAR_SECRET_KEY": SECRET_KEY,
-            "SIAR_ENV": "test"}
+    return {"SIAR_DATA_DIR": str(data_dir), "SIAR_DATABASE_URL": url, "SIAR_SECRET_KEY": SECRET_KEY, "SIAR_ENV": "test"}
 
 
 @pytest.fixture(scope="session")
@@ -95,8 +95,9 @@ def _empty_postgres(url: str) -> None:
     try:
         names = [n for n in sa.inspect(engine).get_table_names() if n not in KEEP]
         with engine.begin() as conn:
-            conn.execute(sa.text(f"TRUNCATE {', '.join(chr(34) + n + chr(34) for n in names)} "
-                                 "RESTART IDENTITY CASCADE"))
+            conn.execute(
+                sa.text(f"TRUNCATE {', '.join(chr(34) + n + chr(34) for n in names)} RESTART IDENTITY CASCADE")
+            )
     finally:
         engine.dispose()
 
@@ -161,7 +162,6 @@ def client(app) -> Iterator[TestClient]:
         yield c
 
 
-
 @dataclass
 class Kim:
     id: int
@@ -175,7 +175,7 @@ class Kim:
 class World:
     a: Kim
     b: Kim
-    tokens: dict[str, str] = field(default_factory=dict)   # "member_a" -> token
+    tokens: dict[str, str] = field(default_factory=dict)  # "member_a" -> token
     user_ids: dict[str, int] = field(default_factory=dict)
     emails: dict[str, str] = field(default_factory=dict)
 
@@ -184,7 +184,6 @@ class World:
 
     def kim(self, name: str) -> Kim:
         return self.a if name == "a" else self.b
-
 
 
 @pytest.fixture
@@ -196,7 +195,7 @@ def world(request, settings) -> World:
 
 
 def build_world(uow: SqlAlchemyUnitOfWork, settings: Any) -> World:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     system = Actor.system()
     made: dict[str, Kim] = {}
     w = World(a=None, b=None)  # type: ignore[arg-type]
@@ -204,22 +203,53 @@ def build_world(uow: SqlAlchemyUnitOfWork, settings: Any) -> World:
         kim = kims.create_kim(uow, system, kelurahan_code=kelurahan, name=f"KIM {kelurahan}", now=now)
         for role in ("member", "admin", "admin2"):
             email = f"{role}_{name}@siar.test"
-            user = users.add_user(uow, system, email=email, role="admin" if role == "admin2" else role,
-                                  password=PASSWORD, now=now, kim_id=kim.id)
+            user = users.add_user(
+                uow,
+                system,
+                email=email,
+                role="admin" if role == "admin2" else role,
+                password=PASSWORD,
+                now=now,
+                kim_id=kim.id,
+            )
             w.user_ids[f"{role}_{name}"], w.emails[f"{role}_{name}"] = user.id, email
             w.tokens[f"{role}_{name}"] = tokens.create_token(uow, system, user.id, now=now).token
-        account = accounts.add_account(uow, system, kim_id=kim.id, platform="x", handle=f"kim_{name}",
-                                       credentials={"consumer_key": f"ck-{name}-SECRETVALUE",
-                                                    "consumer_secret": "cs", "access_token": "1-at",
-                                                    "access_token_secret": "ats", "user_id": "1"},
-                                       now=now, slots=[{"weekday": d, "at": "09:00"} for d in range(7)])
+        account = accounts.add_account(
+            uow,
+            system,
+            kim_id=kim.id,
+            platform="x",
+            handle=f"kim_{name}",
+            credentials={
+                "consumer_key": f"ck-{name}-SECRETVALUE",
+                "consumer_secret": "cs",
+                "access_token": "1-at",
+                "access_token_secret": "ats",
+                "user_id": "1",
+            },
+            now=now,
+            slots=[{"weekday": d, "at": "09:00"} for d in range(7)],
+        )
         member = Actor(w.user_ids[f"member_{name}"], users.Role.MEMBER, kim.id)
-        asset = media.upload_media(uow, member, kim_id=kim.id, filename="a.png",
-                                   data=png_bytes(color="blue" if name == "a" else "green"), now=now,
-                                   media_dir=settings.media_dir)
-        post = posts.compose_post(uow, member, kim_id=kim.id, text=f"Keripik tempe {name}",
-                                  targets=[TargetSpec(account.id)],
-                                  schedule=ScheduleIntent.at_instant(future()), now=now, submit=True)
+        asset = media.upload_media(
+            uow,
+            member,
+            kim_id=kim.id,
+            filename="a.png",
+            data=png_bytes(color="blue" if name == "a" else "green"),
+            now=now,
+            media_dir=settings.media_dir,
+        )
+        post = posts.compose_post(
+            uow,
+            member,
+            kim_id=kim.id,
+            text=f"Keripik tempe {name}",
+            targets=[TargetSpec(account.id)],
+            schedule=ScheduleIntent.at_instant(future()),
+            now=now,
+            submit=True,
+        )
         made[name] = Kim(kim.id, kim.slug, account.id, post.id, asset.id)
     for role in ("staff", "superadmin"):
         email = f"{role}@siar.test"
@@ -228,7 +258,6 @@ def build_world(uow: SqlAlchemyUnitOfWork, settings: Any) -> World:
         w.tokens[role] = tokens.create_token(uow, system, user.id, now=now).token
     w.a, w.b = made["a"], made["b"]
     return w
-
 
 
 @pytest.fixture

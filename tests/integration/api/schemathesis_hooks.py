@@ -14,9 +14,10 @@ for ``schemathesis run`` from the repository root (and for any in-process
 run that finds that file); ``test_openapi_conformance.py`` imports it. The
 mapping is idempotent, so a hook registered twice changes nothing.
 """
+
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import schemathesis
@@ -58,12 +59,11 @@ def within_period_rules(query: dict[str, Any], today: date) -> dict[str, Any]:
 
 @schemathesis.hook
 def map_case(ctx: Any, case: Any) -> Any:
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     path = ctx.operation.path if ctx.operation is not None else None
     if path in PERIOD_PATHS and isinstance(case.query, dict):
         case.query = within_period_rules(dict(case.query), today)
-    elif path == "/api/v1/kims" and ctx.operation.method.upper() == "POST" \
-            and isinstance(case.body, dict):
+    elif path == "/api/v1/kims" and ctx.operation.method.upper() == "POST" and isinstance(case.body, dict):
         formed = _day(case.body.get("formed_on"))
         if formed is not None and formed > today - MARGIN:
             case.body = {**case.body, "formed_on": (today - MARGIN).isoformat()}

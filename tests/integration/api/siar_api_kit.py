@@ -1,8 +1,9 @@
 """Helpers shared by the API tests (imported through sys.path set in conftest.py)."""
+
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,15 +19,18 @@ def png_bytes(size: tuple[int, int] = (64, 48), color: str = "red") -> bytes:
 
 
 def future(hours: int = 48) -> datetime:
-    return datetime.now(timezone.utc) + timedelta(hours=hours)
+    return datetime.now(UTC) + timedelta(hours=hours)
 
 
 def count_rows(engine: sa.Engine) -> dict[str, int]:
     """Rows in every table: "nothing was written" checks."""
     inspector = sa.inspect(engine)
     with engine.connect() as conn:
-        return {name: conn.execute(sa.text(f'SELECT COUNT(*) FROM "{name}"')).scalar_one()
-                for name in inspector.get_table_names() if name != "alembic_version"}
+        return {
+            name: conn.execute(sa.text(f'SELECT COUNT(*) FROM "{name}"')).scalar_one()
+            for name in inspector.get_table_names()
+            if name != "alembic_version"
+        }
 
 
 def error_of(response: Any) -> dict[str, Any]:

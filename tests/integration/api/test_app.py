@@ -1,4 +1,5 @@
 """The application shell: 500 handler, languages, unknown routes, `siar serve`."""
+
 from __future__ import annotations
 
 import logging
@@ -7,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -35,9 +36,10 @@ def test_unexpected_error_is_a_generic_500_with_a_logged_id(app, world, caplog):
 
 
 def test_user_language_unless_header_says_otherwise(client, world, uow):
-    now = datetime.now(timezone.utc)
-    users.add_user(uow, Actor.system(), email="english@siar.test", role="staff", password="password-123",
-                   now=now, language="en")
+    now = datetime.now(UTC)
+    users.add_user(
+        uow, Actor.system(), email="english@siar.test", role="staff", password="password-123", now=now, language="en"
+    )
     from scheduler.services.people import tokens
 
     token = tokens.create_token(uow, Actor.system(), "english@siar.test", now=now).token
@@ -63,10 +65,20 @@ def _free_port() -> int:
 
 def test_siar_serve_answers_health(settings):
     port = _free_port()
-    env = {**os.environ, "SIAR_DATA_DIR": str(settings.data_dir), "SIAR_DATABASE_URL": settings.db_url,
-           "SIAR_SECRET_KEY": settings.secret_key or "", "SIAR_ENV": "test", "SIAR_LOG_LEVEL": "WARNING"}
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "siar"), "serve", "--port", str(port)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    env = {
+        **os.environ,
+        "SIAR_DATA_DIR": str(settings.data_dir),
+        "SIAR_DATABASE_URL": settings.db_url,
+        "SIAR_SECRET_KEY": settings.secret_key or "",
+        "SIAR_ENV": "test",
+        "SIAR_LOG_LEVEL": "WARNING",
+    }
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "siar"), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -75,8 +87,11 @@ def test_siar_serve_answers_health(settings):
                 break
             except httpx.TransportError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(proc.stderr.read().decode()[-2000:] if proc.poll() is not None
-                                         else "siar serve did not answer within 30 s") from None
+                    raise AssertionError(
+                        proc.stderr.read().decode()[-2000:]
+                        if proc.poll() is not None
+                        else "siar serve did not answer within 30 s"
+                    ) from None
                 time.sleep(0.1)
         assert r.status_code == 200 and r.json()["database"]["ok"] is True
         assert httpx.get(f"http://127.0.0.1:{port}/api/openapi.json", timeout=5).status_code == 200

@@ -1,4 +1,5 @@
 """Bad input gets a clear 4xx in the error envelope and leaves the database unchanged."""
+
 from __future__ import annotations
 
 import struct
@@ -11,16 +12,25 @@ from scheduler.web.limits import DEFAULT_MAX_BYTES, MEDIA_MAX_BYTES
 
 def _bomb_png(width: int = 30_000, height: int = 30_000) -> bytes:
     """A tiny PNG that declares 900 megapixels (Pillow refuses it before decoding)."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
     raw = zlib.compress(b"\x00" * 1024)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", raw)
+        + chunk(b"IEND", b"")
+    )
 
 
 def _post(world, **changes):
-    body = {"text": "Keripik tempe", "targets": [{"account_id": world.a.account_id}],
-            "schedule": {"at": future().isoformat()}}
+    body = {
+        "text": "Keripik tempe",
+        "targets": [{"account_id": world.a.account_id}],
+        "schedule": {"at": future().isoformat()},
+    }
     body.update(changes)
     return body
 
@@ -64,8 +74,9 @@ def test_json_bodies(client, world, rows):
     assert err["code"] == "naive_datetime" and "waktu tanpa zona waktu" in err["message"].lower()
     r = client.post("/api/v1/posts", json=_post(world, schedule={"at": "besok pagi"}), headers=auth)
     assert r.status_code == 422
-    r = client.post("/api/v1/posts", json=_post(world, schedule={"at": future().isoformat(), "next_slot": True}),
-                    headers=auth)
+    r = client.post(
+        "/api/v1/posts", json=_post(world, schedule={"at": future().isoformat(), "next_slot": True}), headers=auth
+    )
     assert r.status_code == 422 and error_of(r)["code"] == "schedule_form"
     r = client.post("/api/v1/posts", json=_post(world, text="x" * 300), headers=auth)  # too long for X
     assert r.status_code == 422 and "text" in error_of(r)["fields"]
@@ -74,16 +85,22 @@ def test_json_bodies(client, world, rows):
     huge = b'{"text": "' + b"a" * (DEFAULT_MAX_BYTES + 10) + b'"}'
     r = client.post("/api/v1/posts", content=huge, headers={**auth, "content-type": "application/json"})
     assert r.status_code == 413
-    r = client.put(f"/api/v1/accounts/{world.a.account_id}/slots", json={"slots": [{"weekday": 9, "at": "25:00"}]},
-                   headers=world.auth("admin_a"))
+    r = client.put(
+        f"/api/v1/accounts/{world.a.account_id}/slots",
+        json={"slots": [{"weekday": 9, "at": "25:00"}]},
+        headers=world.auth("admin_a"),
+    )
     assert r.status_code == 422
     assert rows() == before
 
 
 def test_local_time_with_zone_is_accepted(client, world):
     local = future(72).replace(tzinfo=None, microsecond=0).isoformat()
-    r = client.post("/api/v1/posts", json=_post(world, schedule={"at": local, "timezone": "Asia/Makassar"}),
-                    headers=world.auth("member_a"))
+    r = client.post(
+        "/api/v1/posts",
+        json=_post(world, schedule={"at": local, "timezone": "Asia/Makassar"}),
+        headers=world.auth("member_a"),
+    )
     assert r.status_code == 201, r.text
     assert r.json()["schedule"]["timezone"] == "Asia/Makassar"
 
@@ -93,14 +110,16 @@ def _csv(rows: list[str], header: str = "text,accounts,at", sep: str = ",") -> s
 
 
 def _import(client, world, data: bytes, dry_run: bool = False, who: str = "member_a"):
-    return client.post(f"/api/v1/import/posts?dry_run={'true' if dry_run else 'false'}",
-                       files={"file": ("impor.csv", data, "text/csv")}, headers=world.auth(who))
+    return client.post(
+        f"/api/v1/import/posts?dry_run={'true' if dry_run else 'false'}",
+        files={"file": ("impor.csv", data, "text/csv")},
+        headers=world.auth(who),
+    )
 
 
 def test_csv_import_excel_flavours_and_dedupe(client, world, rows):
     at = future(24 * 5).isoformat()
-    text = _csv([f"Keripik apel Batu,{world.a.account_id},{at}", f"Kopi Dampit,x:kim_a,{at}"],
-                sep=";")
+    text = _csv([f"Keripik apel Batu,{world.a.account_id},{at}", f"Kopi Dampit,x:kim_a,{at}"], sep=";")
     r = _import(client, world, b"\xef\xbb\xbf" + text.encode("utf-8"), dry_run=True)
     assert r.status_code == 200 and r.json()["created"] == 2 and r.json()["problems"] == []
     before = rows()
@@ -128,8 +147,13 @@ def test_csv_import_refusals_write_nothing(client, world, rows):
     assert r.status_code == 422
     r = _import(client, world, b"judul,lain\n1,2\n")
     assert r.status_code == 422 and error_of(r)["code"] == "csv_columns"
-    bad = _csv([f"Baik,{world.a.account_id},{at}", f"Tanpa zona,{world.a.account_id},2026-12-01 09:00",
-                f"Akun asing,{world.b.account_id},{at}"])
+    bad = _csv(
+        [
+            f"Baik,{world.a.account_id},{at}",
+            f"Tanpa zona,{world.a.account_id},2026-12-01 09:00",
+            f"Akun asing,{world.b.account_id},{at}",
+        ]
+    )
     dry = _import(client, world, bad.encode(), dry_run=True)
     assert dry.status_code == 200
     assert [(p["line"], p["code"]) for p in dry.json()["problems"]] == [(3, "naive_datetime"), (4, "unknown_account")]
@@ -155,10 +179,15 @@ def test_csv_import_ten_thousand_rows(client, world, rows):
 
 def test_credentials_cannot_point_an_account_at_another_server(client, world, rows):
     before = rows()
-    r = client.post("/api/v1/accounts", json={
-        "platform": "x", "handle": "intip", "credentials": {"access_token": "t",
-                                                            "sandbox_base_url": "http://169.254.169.254"}},
-        headers=world.auth("admin_a"))
+    r = client.post(
+        "/api/v1/accounts",
+        json={
+            "platform": "x",
+            "handle": "intip",
+            "credentials": {"access_token": "t", "sandbox_base_url": "http://169.254.169.254"},
+        },
+        headers=world.auth("admin_a"),
+    )
     assert r.status_code == 422 and error_of(r)["code"] == "credentials_address_not_allowed"
     assert "credentials.sandbox_base_url" in error_of(r)["fields"]
     assert rows() == before

@@ -4,6 +4,7 @@ Strict dates and times (a number is not a date), enums where the API knows
 the values, methods and ``Allow``, roles named in the document and checked
 before the input, and ``kim`` defaults per role.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -27,17 +28,26 @@ def _parameter(document: dict, path: str, name: str, method: str = "get") -> dic
 
 
 def _enum(document: dict, parameter: dict) -> list[str]:
-    schemas = [document["components"]["schemas"][s["$ref"].rsplit("/", 1)[1]] if "$ref" in s else s
-               for s in parameter["schema"].get("anyOf", [parameter["schema"]])]
+    schemas = [
+        document["components"]["schemas"][s["$ref"].rsplit("/", 1)[1]] if "$ref" in s else s
+        for s in parameter["schema"].get("anyOf", [parameter["schema"]])
+    ]
     [values] = [s["enum"] for s in schemas if "enum" in s]
     return values
 
 
-@pytest.mark.parametrize("url", [
-    "/api/v1/leaderboard?to=0", "/api/v1/leaderboard?from=1700000000",
-    "/api/v1/engagement/summary?to=2026-01-01T00:00:00", "/api/v1/engagement/summary?from=20260101",
-    "/api/v1/posts?to=0.5", "/api/v1/posts?from=1700000000", "/api/v1/posts?to=2026-12-01",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/leaderboard?to=0",
+        "/api/v1/leaderboard?from=1700000000",
+        "/api/v1/engagement/summary?to=2026-01-01T00:00:00",
+        "/api/v1/engagement/summary?from=20260101",
+        "/api/v1/posts?to=0.5",
+        "/api/v1/posts?from=1700000000",
+        "/api/v1/posts?to=2026-12-01",
+    ],
+)
 def test_a_number_or_another_shape_is_not_a_date(client, world, url):
     r = client.get(url, headers={**world.auth("staff"), "Accept-Language": "en"})
     assert r.status_code == 422, r.text
@@ -49,10 +59,11 @@ def test_a_number_or_another_shape_is_not_a_date(client, world, url):
 
 def test_dates_of_the_documented_shape_are_accepted(client, world):
     staff = world.auth("staff")
-    assert client.get("/api/v1/leaderboard?from=2026-01-01&to=2026-01-31", headers=staff).json()["to"] \
-        == "2026-01-31"
-    assert client.get("/api/v1/posts?from=2026-01-01T00:00:00%2B07:00&to=2026-02-01T00:00:00Z",
-                      headers=staff).status_code == 200
+    assert client.get("/api/v1/leaderboard?from=2026-01-01&to=2026-01-31", headers=staff).json()["to"] == "2026-01-31"
+    assert (
+        client.get("/api/v1/posts?from=2026-01-01T00:00:00%2B07:00&to=2026-02-01T00:00:00Z", headers=staff).status_code
+        == 200
+    )
     r = client.get("/api/v1/posts?from=2026-01-01T00:00:00", headers=staff)  # no offset
     assert r.status_code == 422 and error_of(r)["code"] == "naive_datetime"
 
@@ -92,8 +103,12 @@ def test_every_path_answers_options_and_405_with_exactly_its_methods(client, wor
     staff = world.auth("staff")
     for path, operations in document["paths"].items():
         declared = {m.upper() for m in operations if m in HTTP_METHODS}
-        url = path.replace("{kim_id}", str(world.a.id)).replace("{account_id}", str(world.a.account_id)) \
-            .replace("{media_id}", str(world.a.media_id)).replace("{post_id}", str(world.a.post_id))
+        url = (
+            path.replace("{kim_id}", str(world.a.id))
+            .replace("{account_id}", str(world.a.account_id))
+            .replace("{media_id}", str(world.a.media_id))
+            .replace("{post_id}", str(world.a.post_id))
+        )
         r = client.options(url, headers=staff)
         assert r.status_code == 204 and _allow(r) == declared | {"OPTIONS"}, path
         undeclared = sorted({"PUT", "PATCH", "DELETE", "POST", "GET"} - declared)[0]
@@ -115,10 +130,14 @@ def test_a_role_that_may_never_act_hears_so_before_its_input_is_read(client, wor
     assert r.status_code == 403 and error_of(r)["code"] == "write_post_not_allowed"
     r = client.post("/api/v1/posts/validate", json={}, headers=world.auth("staff"))
     assert r.status_code == 403
-    assert document["paths"]["/api/v1/posts"]["post"]["responses"]["403"]["description"] \
+    assert (
+        document["paths"]["/api/v1/posts"]["post"]["responses"]["403"]["description"]
         == "Not allowed: only member, admin, superadmin may do this"
-    assert "Superadmin (bound to no KIM): required" in \
-        document["components"]["schemas"]["PostIn"]["properties"]["kim"]["description"]
+    )
+    assert (
+        "Superadmin (bound to no KIM): required"
+        in document["components"]["schemas"]["PostIn"]["properties"]["kim"]["description"]
+    )
 
 
 def test_without_kim_staff_list_the_accounts_of_every_kim_and_members_their_own(client, world):
@@ -131,14 +150,17 @@ def test_without_kim_staff_list_the_accounts_of_every_kim_and_members_their_own(
     assert {a["kim_id"] for a in only_b} == {world.b.id}
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"allow_self_approval": 0}, "allow_self_approval"),
-    ({"formed_on": 20200101}, "formed_on"),
-    ({"formed_on": "2020-01-01T00:00:00"}, "formed_on"),
-    ({"timezone": "Mars/Olympus"}, "timezone"),
-    ({"timezone": " Asia/Jakarta"}, "timezone"),
-    ({"name": "   "}, "name"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"allow_self_approval": 0}, "allow_self_approval"),
+        ({"formed_on": 20200101}, "formed_on"),
+        ({"formed_on": "2020-01-01T00:00:00"}, "formed_on"),
+        ({"timezone": "Mars/Olympus"}, "timezone"),
+        ({"timezone": " Asia/Jakarta"}, "timezone"),
+        ({"name": "   "}, "name"),
+    ],
+)
 def test_json_values_of_another_type_or_outside_the_enum_are_refused(client, world, rows, change, field):
     before = rows()
     body = {"kelurahan": "Kasin", "name": "KIM Kasin", **change}
@@ -150,8 +172,7 @@ def test_json_values_of_another_type_or_outside_the_enum_are_refused(client, wor
 
 def test_an_unknown_kelurahan_is_not_found(client, world, rows):
     before = rows()
-    r = client.post("/api/v1/kims", json={"kelurahan": "Atlantis", "name": "KIM Atlantis"},
-                    headers=world.auth("staff"))
+    r = client.post("/api/v1/kims", json={"kelurahan": "Atlantis", "name": "KIM Atlantis"}, headers=world.auth("staff"))
     assert r.status_code == 404 and error_of(r)["fields"] == {"kelurahan": "Kelurahan 'Atlantis' tidak dikenal."}
     assert rows() == before
 
@@ -160,6 +181,7 @@ def test_every_operation_that_needs_a_sign_in_says_so(document):
     schemes = document["components"]["securitySchemes"]
     assert schemes["token"] == {"type": "http", "scheme": "bearer", "description": schemes["token"]["description"]}
     assert schemes["session"]["in"] == "cookie" and schemes["session"]["name"] == "siar_session"
-    open_ones = {(path, method) for path, ops in document["paths"].items() for method, op in ops.items()
-                 if "security" not in op}
+    open_ones = {
+        (path, method) for path, ops in document["paths"].items() for method, op in ops.items() if "security" not in op
+    }
     assert open_ones == {("/api/v1/health", "get"), ("/auth/login", "post")}

@@ -1,8 +1,8 @@
 """Every endpoint once on the happy path, plus its most likely refusal."""
+
 from __future__ import annotations
 
 import pytest
-
 from siar_api_kit import error_of, future, png_bytes
 
 
@@ -15,15 +15,21 @@ def test_me_and_openapi(client, world):
 
 
 def test_kims_and_kelurahan(client, world):
-    r = client.post("/api/v1/kims", json={"kelurahan": "Bunulrejo", "name": "KIM Bunulrejo",
-                                          "formed_on": "2024-03-01"}, headers=world.auth("staff"))
+    r = client.post(
+        "/api/v1/kims",
+        json={"kelurahan": "Bunulrejo", "name": "KIM Bunulrejo", "formed_on": "2024-03-01"},
+        headers=world.auth("staff"),
+    )
     assert r.status_code == 201, r.text
     assert r.json()["slug"] == "kim-bunulrejo"
-    again = client.post("/api/v1/kims", json={"kelurahan": "Bunulrejo", "name": "KIM Lain"},
-                        headers=world.auth("staff"))
+    again = client.post(
+        "/api/v1/kims", json={"kelurahan": "Bunulrejo", "name": "KIM Lain"}, headers=world.auth("staff")
+    )
     assert again.status_code == 409 and error_of(again)["code"] == "kim_exists_for_kelurahan"
-    assert client.post("/api/v1/kims", json={"kelurahan": "Kasin", "name": "X"},
-                       headers=world.auth("admin_a")).status_code == 403
+    assert (
+        client.post("/api/v1/kims", json={"kelurahan": "Kasin", "name": "X"}, headers=world.auth("admin_a")).status_code
+        == 403
+    )
     listed = client.get("/api/v1/kims", headers=world.auth("member_a")).json()
     assert [k["id"] for k in listed] == [world.a.id]
     assert len(client.get("/api/v1/kims", headers=world.auth("staff")).json()) == 3
@@ -38,8 +44,12 @@ def test_kims_and_kelurahan(client, world):
 
 
 def test_accounts(client, world, fake_connectors):
-    body = {"platform": "facebook", "handle": "kimpolehan", "credentials": {"page_id": "1048", "page_access_token": "PT-SECRET-1"},
-            "slots": [{"weekday": 0, "at": "10:30"}]}
+    body = {
+        "platform": "facebook",
+        "handle": "kimpolehan",
+        "credentials": {"page_id": "1048", "page_access_token": "PT-SECRET-1"},
+        "slots": [{"weekday": 0, "at": "10:30"}],
+    }
     r = client.post("/api/v1/accounts", json=body, headers=world.auth("admin_a"))
     assert r.status_code == 201, r.text
     account = r.json()
@@ -47,35 +57,43 @@ def test_accounts(client, world, fake_connectors):
     assert account["kim_id"] == world.a.id and account["slots"] == [{"weekday": 0, "at": "10:30"}]
     got = client.get(f"/api/v1/accounts/{account['id']}", headers=world.auth("member_a"))
     assert got.status_code == 200 and "PT-SECRET-1" not in got.text
-    r = client.put(f"/api/v1/accounts/{account['id']}/slots",
-                   json={"slots": [{"weekday": 2, "at": "08:00"}, {"weekday": 4, "at": "19:15"}]},
-                   headers=world.auth("admin_a"))
+    r = client.put(
+        f"/api/v1/accounts/{account['id']}/slots",
+        json={"slots": [{"weekday": 2, "at": "08:00"}, {"weekday": 4, "at": "19:15"}]},
+        headers=world.auth("admin_a"),
+    )
     assert r.status_code == 200 and len(r.json()["slots"]) == 2
-    r = client.put(f"/api/v1/accounts/{account['id']}/pacing",
-                   json={"min_spacing_seconds": 600, "daily_cap": 5}, headers=world.auth("admin_a"))
+    r = client.put(
+        f"/api/v1/accounts/{account['id']}/pacing",
+        json={"min_spacing_seconds": 600, "daily_cap": 5},
+        headers=world.auth("admin_a"),
+    )
     assert r.status_code == 200 and r.json()["daily_cap"] == 5
     r = client.post(f"/api/v1/accounts/{account['id']}/check", headers=world.auth("admin_a"))
     assert r.status_code == 200, r.text
     assert r.json()["ok"] is False and r.json()["status"] == "needs_reconnect"
     assert fake_connectors["facebook"].calls["check"] == 1
     # members may read but not manage
-    assert client.put(f"/api/v1/accounts/{account['id']}/pacing", json={},
-                      headers=world.auth("member_a")).status_code == 403
+    assert (
+        client.put(f"/api/v1/accounts/{account['id']}/pacing", json={}, headers=world.auth("member_a")).status_code
+        == 403
+    )
     # both or neither of credentials / sandbox
-    r = client.post("/api/v1/accounts", json={"platform": "x", "handle": "y"},
-                    headers=world.auth("admin_a"))
+    r = client.post("/api/v1/accounts", json={"platform": "x", "handle": "y"}, headers=world.auth("admin_a"))
     assert r.status_code == 422
 
 
 def test_sandbox_account_needs_configuration(client, world):
-    r = client.post("/api/v1/accounts", json={"platform": "x", "handle": "latihan", "sandbox": True},
-                    headers=world.auth("admin_a"))
+    r = client.post(
+        "/api/v1/accounts", json={"platform": "x", "handle": "latihan", "sandbox": True}, headers=world.auth("admin_a")
+    )
     assert r.status_code == 422 and error_of(r)["code"] == "sandbox_not_configured"
 
 
 def test_media_upload(client, world):
-    r = client.post("/api/v1/media", files={"file": ("foto.png", png_bytes((120, 80)), "image/png")},
-                    headers=world.auth("member_a"))
+    r = client.post(
+        "/api/v1/media", files={"file": ("foto.png", png_bytes((120, 80)), "image/png")}, headers=world.auth("member_a")
+    )
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["kind"] == "image" and body["mime_type"] == "image/png" and body["width"] == 120
@@ -84,19 +102,23 @@ def test_media_upload(client, world):
 
 
 def test_post_lifecycle(client, world):
-    body = {"text": "Kopi Polehan enak #umkm", "media_ids": [world.a.media_id],
-            "targets": [{"account_id": world.a.account_id}],
-            "schedule": {"at": future(72).isoformat()}}
+    body = {
+        "text": "Kopi Polehan enak #umkm",
+        "media_ids": [world.a.media_id],
+        "targets": [{"account_id": world.a.account_id}],
+        "schedule": {"at": future(72).isoformat()},
+    }
     r = client.post("/api/v1/posts", json=body, headers=world.auth("member_a"))
     assert r.status_code == 201, r.text
     post = r.json()
     assert post["review_state"] == "draft" and post["targets"][0]["state"] == "pending"
     pid = post["id"]
-    r = client.patch(f"/api/v1/posts/{pid}", json={"text": "Kopi Polehan mantap"},
-                     headers=world.auth("member_a"))
+    r = client.patch(f"/api/v1/posts/{pid}", json={"text": "Kopi Polehan mantap"}, headers=world.auth("member_a"))
     assert r.status_code == 200 and r.json()["text"] == "Kopi Polehan mantap"
-    assert client.post(f"/api/v1/posts/{pid}/submit", headers=world.auth("member_a")).json()[
-        "review_state"] == "pending_approval"
+    assert (
+        client.post(f"/api/v1/posts/{pid}/submit", headers=world.auth("member_a")).json()["review_state"]
+        == "pending_approval"
+    )
     assert client.post(f"/api/v1/posts/{pid}/approve", headers=world.auth("member_a")).status_code == 403
     r = client.post(f"/api/v1/posts/{pid}/approve", headers=world.auth("admin_a"))
     assert r.status_code == 200, r.text
@@ -109,18 +131,23 @@ def test_post_lifecycle(client, world):
     assert again.status_code == 409
 
 
-@pytest.mark.parametrize("database_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
-                         indirect=True)
+@pytest.mark.parametrize(
+    "database_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
 def test_reject_and_list(client, world):
-    r = client.post(f"/api/v1/posts/{world.a.post_id}/reject", json={"reason": "Foto kurang jelas"},
-                    headers=world.auth("admin_a"))
+    r = client.post(
+        f"/api/v1/posts/{world.a.post_id}/reject", json={"reason": "Foto kurang jelas"}, headers=world.auth("admin_a")
+    )
     assert r.status_code == 200 and r.json()["rejection_reason"] == "Foto kurang jelas"
     listed = client.get("/api/v1/posts?state=rejected", headers=world.auth("member_a")).json()
     assert [p["id"] for p in listed["items"]] == [world.a.post_id] and listed["total"] == 1
     everything = client.get("/api/v1/posts?per_page=1&page=2", headers=world.auth("staff")).json()
     assert everything["total"] == 2 and len(everything["items"]) == 1
-    window = client.get("/api/v1/posts", params={"from": future(1).isoformat(), "to": future(100).isoformat(),
-                                                 "kim": world.b.slug}, headers=world.auth("staff")).json()
+    window = client.get(
+        "/api/v1/posts",
+        params={"from": future(1).isoformat(), "to": future(100).isoformat(), "kim": world.b.slug},
+        headers=world.auth("staff"),
+    ).json()
     assert [p["id"] for p in window["items"]] == [world.b.post_id]
     assert client.get("/api/v1/posts?state=nonsense", headers=world.auth("staff")).status_code == 422
     # A target state selects posts with such a target; the list is paged in the store.
@@ -134,32 +161,45 @@ def test_reject_and_list(client, world):
 
 def test_next_slot_and_recurring(client, world):
     base = {"text": "Wisata kampung", "targets": [{"account_id": world.a.account_id}]}
-    r = client.post("/api/v1/posts", json={**base, "schedule": {"next_slot": True}},
-                    headers=world.auth("member_a"))
+    r = client.post("/api/v1/posts", json={**base, "schedule": {"next_slot": True}}, headers=world.auth("member_a"))
     assert r.status_code == 201 and r.json()["schedule"]["kind"] == "next_slot"
     start = future(30).replace(tzinfo=None, microsecond=0).isoformat()
-    r = client.post("/api/v1/posts", json={**base, "schedule": {
-        "rrule": "FREQ=WEEKLY;BYDAY=MO", "start": start, "timezone": "Asia/Jakarta"}},
-        headers=world.auth("member_a"))
+    r = client.post(
+        "/api/v1/posts",
+        json={**base, "schedule": {"rrule": "FREQ=WEEKLY;BYDAY=MO", "start": start, "timezone": "Asia/Jakarta"}},
+        headers=world.auth("member_a"),
+    )
     assert r.status_code == 201, r.text
     assert r.json()["schedule"]["rrule"] == "FREQ=WEEKLY;BYDAY=MO"
 
 
 def test_validate_never_writes(client, world, rows):
     before = rows()
-    r = client.post("/api/v1/posts/validate", json={
-        "text": "x" * 400, "targets": [{"account_id": world.a.account_id}],
-        "schedule": {"at": "2020-01-01T00:00:00+07:00"}}, headers=world.auth("member_a"))
+    r = client.post(
+        "/api/v1/posts/validate",
+        json={
+            "text": "x" * 400,
+            "targets": [{"account_id": world.a.account_id}],
+            "schedule": {"at": "2020-01-01T00:00:00+07:00"},
+        },
+        headers=world.auth("member_a"),
+    )
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["ok"] is False
     codes = {p["code"] for p in body["problems"]}
     assert any(p["account_id"] == world.a.account_id for p in body["problems"])
     assert len(codes) >= 2
-    ok = client.post("/api/v1/posts/validate", json={
-        "text": "Halo", "targets": [{"account_id": world.a.account_id}]}, headers=world.auth("member_a"))
-    assert ok.json() == {"ok": True, "problems": [], "previews": [
-        {"account_id": world.a.account_id, "parts": ["Halo"], "counts": [4]}]}
+    ok = client.post(
+        "/api/v1/posts/validate",
+        json={"text": "Halo", "targets": [{"account_id": world.a.account_id}]},
+        headers=world.auth("member_a"),
+    )
+    assert ok.json() == {
+        "ok": True,
+        "problems": [],
+        "previews": [{"account_id": world.a.account_id, "parts": ["Halo"], "counts": [4]}],
+    }
     assert rows() == before
 
 
@@ -167,8 +207,7 @@ def test_engagement_leaderboard_health_audit(client, world):
     r = client.get("/api/v1/engagement/summary?group_by=kim", headers=world.auth("staff"))
     assert r.status_code == 200, r.text
     assert r.json()["group_by"] == "kim" and "from" in r.json()
-    assert client.get("/api/v1/engagement/summary?group_by=nope",
-                      headers=world.auth("staff")).status_code == 422
+    assert client.get("/api/v1/engagement/summary?group_by=nope", headers=world.auth("staff")).status_code == 422
     r = client.get("/api/v1/leaderboard", headers=world.auth("staff"))
     assert r.status_code == 200, r.text
     assert {row["kim"] for row in r.json()["rows"]} == {world.a.slug, world.b.slug}
@@ -207,12 +246,27 @@ def test_post_detail_shows_attempts_and_errors_and_edit_stops_at_claim(client, w
     started = future(0)
     with engine.begin() as conn:
         target_id = conn.execute(sa.select(post_targets.c.id).where(post_targets.c.post_id == pid)).scalar_one()
-        conn.execute(post_targets.update().where(post_targets.c.id == target_id).values(
-            state="queued", attempts=1, last_error_code="rate_limited",
-            last_error_message="Batas X tercapai; dicoba lagi nanti."))
-        conn.execute(publish_attempts.insert().values(
-            target_id=target_id, number=1, started_at=started, finished_at=started, outcome="rate_limited",
-            error_code="rate_limited", error_message="Batas X tercapai; dicoba lagi nanti."))
+        conn.execute(
+            post_targets.update()
+            .where(post_targets.c.id == target_id)
+            .values(
+                state="queued",
+                attempts=1,
+                last_error_code="rate_limited",
+                last_error_message="Batas X tercapai; dicoba lagi nanti.",
+            )
+        )
+        conn.execute(
+            publish_attempts.insert().values(
+                target_id=target_id,
+                number=1,
+                started_at=started,
+                finished_at=started,
+                outcome="rate_limited",
+                error_code="rate_limited",
+                error_message="Batas X tercapai; dicoba lagi nanti.",
+            )
+        )
     detail = client.get(f"/api/v1/posts/{pid}", headers=world.auth("member_a")).json()
     target = detail["targets"][0]
     assert target["state"] == "queued" and target["attempts"] == 1

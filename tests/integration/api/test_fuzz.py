@@ -6,6 +6,7 @@ token, one shared world), so it runs in well under a minute;
 raise the bound locally to hunt deeper. A self-check fuzzes a toy app with a
 planted bug, so this test can fail.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -21,8 +22,12 @@ from schemathesis import GenerationMode
 MAX_EXAMPLES = 4
 
 
-def fuzz(app: Any, callers: dict[str, dict[str, str]], max_examples: int = MAX_EXAMPLES,
-         modes: tuple[GenerationMode, ...] = (GenerationMode.POSITIVE,)) -> tuple[int, list[str]]:
+def fuzz(
+    app: Any,
+    callers: dict[str, dict[str, str]],
+    max_examples: int = MAX_EXAMPLES,
+    modes: tuple[GenerationMode, ...] = (GenerationMode.POSITIVE,),
+) -> tuple[int, list[str]]:
     """(operations fuzzed, failures): every answer >= 500 or exception escaping the app.
 
     ``callers`` maps a name to its headers; every caller runs in every generation
@@ -42,27 +47,35 @@ def fuzz(app: Any, callers: dict[str, dict[str, str]], max_examples: int = MAX_E
     return operations, failures
 
 
-def _fuzz_one(operation: Any, mode: GenerationMode, who: str, headers: dict[str, str],
-              max_examples: int, failures: list[str]) -> None:
-    @hsettings(max_examples=max_examples, deadline=None, database=None, derandomize=True,
-               suppress_health_check=list(HealthCheck))
+def _fuzz_one(
+    operation: Any, mode: GenerationMode, who: str, headers: dict[str, str], max_examples: int, failures: list[str]
+) -> None:
+    @hsettings(
+        max_examples=max_examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case: Any) -> None:
         try:
             response = case.call(headers=headers)
-        except Exception as exc:  # noqa: BLE001 - an exception escaping the app is a 5xx
+        except Exception as exc:
             failures.append(f"{operation.label} as {who} ({mode.value}): {type(exc).__name__}: {exc}"[:300])
             return
         if response.status_code >= 500:
-            failures.append(f"{operation.label} as {who} ({mode.value}): {response.status_code} "
-                            f"{response.text[:200]}")
+            failures.append(f"{operation.label} as {who} ({mode.value}): {response.status_code} {response.text[:200]}")
 
     run()
 
 
 def test_no_server_errors(app, world):
-    operations, failures = fuzz(app, {who: world.auth(who) for who in ("superadmin", "member_a")},
-                                modes=(GenerationMode.POSITIVE, GenerationMode.NEGATIVE))
+    operations, failures = fuzz(
+        app,
+        {who: world.auth(who) for who in ("superadmin", "member_a")},
+        modes=(GenerationMode.POSITIVE, GenerationMode.NEGATIVE),
+    )
     assert operations >= 25
     assert failures == []
 

@@ -2,6 +2,7 @@
 
 Which test checks which rule: docs/design.md#layers-and-the-import-contract.
 """
+
 from __future__ import annotations
 
 import ast
@@ -24,8 +25,10 @@ def test_services_store_domain_connectors_never_import_the_web_layer():
     offenders = []
     for package in ("scheduler/services", "scheduler/store", "scheduler/domain", "connectors", "workers"):
         for path in (ROOT / package).rglob("*.py"):
-            if any(m == "scheduler.web" or m.startswith("scheduler.web.") or m.startswith(("fastapi", "starlette"))
-                   for m in _imports(path)):
+            if any(
+                m == "scheduler.web" or m.startswith("scheduler.web.") or m.startswith(("fastapi", "starlette"))
+                for m in _imports(path)
+            ):
                 offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
 

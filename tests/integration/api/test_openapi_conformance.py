@@ -6,6 +6,7 @@ test database, in-process, with a fixed seed and a bounded number of examples,
 so the same cases run every time in a couple of minutes. Any failure of any
 check fails the test and is listed with the request that reproduces it.
 """
+
 from __future__ import annotations
 
 import tomllib
@@ -15,10 +16,10 @@ from typing import Any
 
 import pytest
 import schemathesis
+import schemathesis_hooks
 from fastapi import FastAPI
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
-import schemathesis_hooks
 from schemathesis_hooks import within_period_rules
 
 from scheduler.services.engagement.summaries import MAX_PERIOD_DAYS
@@ -30,13 +31,18 @@ SEED = 20_241_117
 MAX_EXAMPLES = 25
 
 
-def run_all_checks(app: Any, headers: dict[str, str], *, max_examples: int = MAX_EXAMPLES,
-                   seed: int = SEED) -> tuple[int, list[str]]:
+def run_all_checks(
+    app: Any, headers: dict[str, str], *, max_examples: int = MAX_EXAMPLES, seed: int = SEED
+) -> tuple[int, list[str]]:
     """(cases sent, failures) of every phase and every check against ``app``."""
     settings = tomllib.loads((ROOT / "schemathesis.toml").read_text())  # what the CLI reads too
     assert settings.pop("hooks") == f"{HOOKS.relative_to(ROOT)}"  # imported above, which registers them
-    settings.update(seed=seed, headers=headers, workers=1,
-                    generation={"max-examples": max_examples, "database": "none", "deterministic": True})
+    settings.update(
+        seed=seed,
+        headers=headers,
+        workers=1,
+        generation={"max-examples": max_examples, "database": "none", "deterministic": True},
+    )
     config = SchemathesisConfig.from_dict(settings)
     config.projects.get_default().checks.update(included_check_names=["all"])  # --checks all
     schema = schemathesis.openapi.from_asgi("/api/openapi.json", app, config=config)
@@ -46,8 +52,11 @@ def run_all_checks(app: Any, headers: dict[str, str], *, max_examples: int = MAX
         if isinstance(event, events.ScenarioFinished):
             cases += len(event.recorder.cases)
             for case_id, checks in event.recorder.checks.items():
-                failures.extend(_describe(event.recorder, case_id, check.failure_info)
-                                for check in checks if check.failure_info is not None)
+                failures.extend(
+                    _describe(event.recorder, case_id, check.failure_info)
+                    for check in checks
+                    if check.failure_info is not None
+                )
         elif isinstance(event, events.NonFatalError):
             failures.append(f"{event.label}: error {event.value!r}")
         elif isinstance(event, events.FatalError):
@@ -61,8 +70,10 @@ def _describe(recorder: Any, case_id: str, info: Any) -> str:
     failure = info.failure
     response = recorder.find_response(case_id=failure.case_id or case_id)
     answer = f"{response.status_code} {response.content[:300]!r}" if response is not None else "no answer"
-    return (f"{failure.operation} [{failure.code} {failure.title}]: {failure.message}\n"
-            f"    {info.code_sample}\n    -> {answer}")
+    return (
+        f"{failure.operation} [{failure.code} {failure.title}]: {failure.message}\n"
+        f"    {info.code_sample}\n    -> {answer}"
+    )
 
 
 def test_the_run_finds_a_planted_lie_and_not_the_strict_date():
@@ -87,15 +98,25 @@ def test_the_run_finds_a_planted_lie_and_not_the_strict_date():
 
 def test_the_hooks_move_a_period_inside_the_rules_and_leave_non_dates_alone():
     today = date(2026, 6, 15)
-    assert within_period_rules({"from": "2026-03-01", "to": "2026-01-01"}, today) \
-        == {"from": "2026-01-01", "to": "2026-03-01"}
-    assert within_period_rules({"from": "2000-01-01", "to": "2026-01-01"}, today) \
-        == {"from": "2000-01-01", "to": (date(2000, 1, 1) + timedelta(days=MAX_PERIOD_DAYS)).isoformat()}
+    assert within_period_rules({"from": "2026-03-01", "to": "2026-01-01"}, today) == {
+        "from": "2026-01-01",
+        "to": "2026-03-01",
+    }
+    assert within_period_rules({"from": "2000-01-01", "to": "2026-01-01"}, today) == {
+        "from": "2000-01-01",
+        "to": (date(2000, 1, 1) + timedelta(days=MAX_PERIOD_DAYS)).isoformat(),
+    }
     assert within_period_rules({"from": "2030-01-01"}, today) == {"from": "2026-06-13"}
-    assert within_period_rules({"from": "1999-01-01"}, today)["from"] \
+    assert (
+        within_period_rules({"from": "1999-01-01"}, today)["from"]
         == (today - timedelta(days=MAX_PERIOD_DAYS - 2)).isoformat()
-    for untouched in ({"from": "0", "to": "2020-01-01"}, {"to": "2024-13-01", "from": "2030-01-01"},
-                      {"to": "0001-01-01"}, {}):
+    )
+    for untouched in (
+        {"from": "0", "to": "2020-01-01"},
+        {"to": "2024-13-01", "from": "2030-01-01"},
+        {"to": "0001-01-01"},
+        {},
+    ):
         assert within_period_rules(dict(untouched), today) == untouched
 
 
@@ -105,5 +126,4 @@ def test_every_check_passes_as_staff(app, world):
     print(f"schemathesis: {cases} cases, {len(failures)} failures")
     assert cases > 1000
     if failures:
-        pytest.fail(f"{len(failures)} failures in {cases} cases:\n\n" + "\n\n".join(failures),
-                    pytrace=False)
+        pytest.fail(f"{len(failures)} failures in {cases} cases:\n\n" + "\n\n".join(failures), pytrace=False)

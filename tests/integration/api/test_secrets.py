@@ -6,6 +6,7 @@ connectors; plus one account per platform with hand-given credentials. Then
 every table is dumped, every column as text, and searched together with the
 captured logs for each credential value.
 """
+
 from __future__ import annotations
 
 import logging
@@ -22,12 +23,19 @@ SECRET_WORDS = ("token", "secret", "password", "sessionid", "consumer_key")
 
 # Hand-given credentials of each platform, in the shape its connector reads.
 MANUAL = {
-    "x": {"consumer_key": "MANUAL-x-CONSUMER-KEY-1b2c", "consumer_secret": "MANUAL-x-CONSUMER-SECRET-3d4e",
-          "access_token": "1-MANUAL-x-TOKEN-7f3a9c", "access_token_secret": "MANUAL-x-TOKEN-SECRET-5f6a",
-          "user_id": "1"},
+    "x": {
+        "consumer_key": "MANUAL-x-CONSUMER-KEY-1b2c",
+        "consumer_secret": "MANUAL-x-CONSUMER-SECRET-3d4e",
+        "access_token": "1-MANUAL-x-TOKEN-7f3a9c",
+        "access_token_secret": "MANUAL-x-TOKEN-SECRET-5f6a",
+        "user_id": "1",
+    },
     "facebook": {"page_id": "1048", "page_access_token": "MANUAL-facebook-TOKEN-7f3a9c"},
-    "instagram": {"username": "kim_manual", "password": "kata-sandi-rahasia-99",
-                  "settings": {"authorization_data": {"ds_user_id": "1", "sessionid": "1%3AMANUALSESSION%3A8"}}},
+    "instagram": {
+        "username": "kim_manual",
+        "password": "kata-sandi-rahasia-99",
+        "settings": {"authorization_data": {"ds_user_id": "1", "sessionid": "1%3AMANUALSESSION%3A8"}},
+    },
 }
 
 
@@ -48,8 +56,9 @@ def test_no_credentials_in_database_logs_or_answers(settings, engine, world, san
         auth = world.auth("admin_a")
         for platform in PLATFORMS:
             handle = f"latihan_{platform}_{world.a.id}"
-            r = client.post("/api/v1/accounts", json={"platform": platform, "handle": handle, "sandbox": True},
-                            headers=auth)
+            r = client.post(
+                "/api/v1/accounts", json={"platform": platform, "handle": handle, "sandbox": True}, headers=auth
+            )
             assert r.status_code == 201, r.text
             answers.append(r.text)
             assert r.json()["sandbox"] is True
@@ -61,8 +70,11 @@ def test_no_credentials_in_database_logs_or_answers(settings, engine, world, san
             answers += [check.text, client.get(f"/api/v1/accounts/{r.json()['id']}", headers=auth).text]
             manual = MANUAL[platform]
             _secret_values(manual, secrets)
-            r = client.post("/api/v1/accounts", json={"platform": platform, "handle": f"manual_{platform}",
-                                                      "credentials": manual}, headers=auth)
+            r = client.post(
+                "/api/v1/accounts",
+                json={"platform": platform, "handle": f"manual_{platform}", "credentials": manual},
+                headers=auth,
+            )
             assert r.status_code == 201, r.text
             answers.append(r.text)
         answers.append(client.get("/api/v1/audit", headers=auth).text)

@@ -5,6 +5,7 @@ over ``app.routes``), so a page or endpoint added later is checked without
 touching this file; a path parameter with no sample value here fails the
 test, on purpose.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,10 @@ from starlette.staticfiles import StaticFiles
 from scheduler.web.app import create_app
 from scheduler.web.limits import DEFAULT_MAX_BYTES
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 EXPECTED = {
     "content-security-policy": CSP,
     "x-frame-options": "DENY",
@@ -32,9 +35,14 @@ HSTS = "max-age=31536000"
 
 
 def _sample_values(world) -> dict[str, str]:
-    return {"kim_id": str(world.a.id), "account_id": str(world.a.account_id),
-            "media_id": str(world.a.media_id), "post_id": str(world.a.post_id),
-            "user_id": str(world.user_ids["member_a"]), "code": "en"}
+    return {
+        "kim_id": str(world.a.id),
+        "account_id": str(world.a.account_id),
+        "media_id": str(world.a.media_id),
+        "post_id": str(world.a.post_id),
+        "user_id": str(world.user_ids["member_a"]),
+        "code": "en",
+    }
 
 
 def _concrete(path: str, values: dict[str, str]) -> str:
@@ -42,6 +50,7 @@ def _concrete(path: str, values: dict[str, str]) -> str:
         name = match.group(1).split(":")[0]
         assert name in values, f"no sample value for {{{name}}} in {path}: add one to _sample_values"
         return values[name]
+
     return re.sub(r"\{([^}]+)\}", fill, path)
 
 
@@ -49,8 +58,12 @@ def _files_of(mount: Mount) -> list[str]:
     """The URL of every file a static mount serves."""
     app = mount.app
     assert isinstance(app, StaticFiles), mount.path
-    return [f"{mount.path}/{path.name}" for directory in app.all_directories
-            for path in sorted(Path(directory).iterdir()) if path.is_file()]
+    return [
+        f"{mount.path}/{path.name}"
+        for directory in app.all_directories
+        for path in sorted(Path(directory).iterdir())
+        if path.is_file()
+    ]
 
 
 def routes(app, world) -> list[tuple[str, set[str]]]:
@@ -83,8 +96,7 @@ def test_every_route_answers_with_the_security_headers(settings, engine, world, 
     production = env == "production"
     all_routes = routes(app, world)
     gets = sorted({url for url, methods in all_routes if "GET" in methods})
-    assert {"/login", "/", "/approvals", "/api/v1/posts", "/api/docs", "/static/siar.css",
-            "/charts.css"} <= set(gets)
+    assert {"/login", "/", "/approvals", "/api/v1/posts", "/api/docs", "/static/siar.css", "/charts.css"} <= set(gets)
     clients = [_signed_in(app, world.emails["admin_a"]), _signed_in(app, world.emails["staff"])]
     anonymous = TestClient(app, base_url="https://testserver")
     for url in gets:
@@ -116,8 +128,11 @@ def test_errors_carry_the_headers_too(app, client, world):
         "404 api": client.get("/api/v1/tidak-ada"),
         "405": client.delete("/api/v1/kims", headers=world.auth("staff")),
         "401": client.get("/api/v1/me"),
-        "413": client.post("/api/v1/posts", content=b"x" * (DEFAULT_MAX_BYTES + 1),
-                           headers={**world.auth("member_a"), "content-type": "application/json"}),
+        "413": client.post(
+            "/api/v1/posts",
+            content=b"x" * (DEFAULT_MAX_BYTES + 1),
+            headers={**world.auth("member_a"), "content-type": "application/json"},
+        ),
     }
     with TestClient(app, base_url="https://testserver", raise_server_exceptions=False) as c:
         answers["500"] = c.get("/api/v1/_boom")

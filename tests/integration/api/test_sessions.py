@@ -1,5 +1,8 @@
 """Web sign-in: argon2 password check, session cookie flags, CSRF, throttling, sign-out (everywhere)."""
+
 from __future__ import annotations
+
+from datetime import UTC
 
 import sqlalchemy as sa
 from siar_api_kit import PASSWORD, error_of
@@ -27,11 +30,17 @@ def test_login_sets_hardened_cookies_and_stores_only_a_hash(client, world, engin
 
 
 def test_form_login_redirects_only_inside_the_site(client, world):
-    r = client.post("/auth/login", data={"email": world.emails["admin_a"], "password": PASSWORD,
-                                         "next": "https://evil.example/x"}, follow_redirects=False)
+    r = client.post(
+        "/auth/login",
+        data={"email": world.emails["admin_a"], "password": PASSWORD, "next": "https://evil.example/x"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == "/"
-    r = client.post("/auth/login", data={"email": world.emails["admin_a"], "password": PASSWORD,
-                                         "next": "/posts"}, follow_redirects=False)
+    r = client.post(
+        "/auth/login",
+        data={"email": world.emails["admin_a"], "password": PASSWORD, "next": "/posts"},
+        follow_redirects=False,
+    )
     assert r.headers["location"] == "/posts"
 
 
@@ -85,8 +94,11 @@ def test_failed_form_sign_in_shows_the_page_again_with_401_then_429(client, worl
 
 def test_unknown_e_mail_is_the_same_401_as_a_wrong_password(client):
     r = _login(client, "tidak-ada@siar.test", headers={"Accept-Language": "en"})
-    assert r.status_code == 401 and error_of(r) == {"code": "bad_credentials",
-                                                   "message": "Wrong e-mail or password.", "fields": {}}
+    assert r.status_code == 401 and error_of(r) == {
+        "code": "bad_credentials",
+        "message": "Wrong e-mail or password.",
+        "fields": {},
+    }
 
 
 def test_sign_out_everywhere(app, world):
@@ -106,15 +118,18 @@ def test_sign_out_everywhere(app, world):
 
 
 def test_login_input_errors(client):
-    assert client.post("/auth/login", content=b"{nope", headers={"content-type": "application/json"}
-                       ).status_code == 400
+    assert client.post("/auth/login", content=b"{nope", headers={"content-type": "application/json"}).status_code == 400
     r = client.post("/auth/login", json={"email": "a@b.c", "password": "x", "remember": True})
     assert r.status_code == 422 and "remember" in error_of(r)["fields"]
 
 
 def test_cross_site_requests_refused(client, world, rows):
-    r = client.post("/auth/login", data={"email": world.emails["member_a"], "password": PASSWORD},
-                    headers={"Origin": "https://evil.example"}, follow_redirects=False)
+    r = client.post(
+        "/auth/login",
+        data={"email": world.emails["member_a"], "password": PASSWORD},
+        headers={"Origin": "https://evil.example"},
+        follow_redirects=False,
+    )
     assert r.status_code == 403 and error_of(r)["code"] == "cross_origin"
     csrf = _login(client, world.emails["member_a"], headers={"Origin": "https://testserver"}).json()["csrf_token"]
     before = rows()
@@ -125,13 +140,12 @@ def test_cross_site_requests_refused(client, world, rows):
 
 
 def test_ended_sessions_are_purged_at_the_next_sign_in(client, world, engine):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     csrf = _login(client, world.emails["admin_a"]).json()["csrf_token"]
     client.post("/auth/logout", headers={"X-CSRF-Token": csrf})
     with engine.begin() as conn:  # pretend the sign-out was a while ago
-        conn.execute(web_sessions.update().values(
-            revoked_at=datetime.now(timezone.utc) - timedelta(minutes=1)))
+        conn.execute(web_sessions.update().values(revoked_at=datetime.now(UTC) - timedelta(minutes=1)))
     _login(client, world.emails["admin_a"])
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(web_sessions)).scalar_one() == 1

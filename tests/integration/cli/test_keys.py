@@ -1,7 +1,8 @@
 """`siar keys generate` and `siar keys rotate` on a real SQLite database."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from click.testing import CliRunner
 from cryptography.fernet import Fernet
@@ -9,14 +10,14 @@ from cryptography.fernet import Fernet
 from config.settings import get_settings
 from scheduler.cli import main
 from scheduler.services.accounts import manage as accounts
-from scheduler.services.registry import kims
 from scheduler.services.accounts import secrets
 from scheduler.services.people.actors import Actor
+from scheduler.services.registry import kims
 from scheduler.store.migrate import upgrade
 from scheduler.store.seed import seed_malang
 from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 
-NOW = datetime(2026, 11, 29, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
 
 
 def test_generate_prints_a_usable_key():
@@ -38,10 +39,21 @@ def test_rotate_reencrypts_with_the_newest_key(siar_env, monkeypatch):
         uow.commit()
     system = Actor.system()
     kim = kims.create_kim(uow, system, kelurahan_code="purwantoro", name="KIM Purwantoro", now=NOW)
-    account = accounts.add_account(uow, system, kim_id=kim.id, platform="x", handle="kim_purwantoro",
-                                   credentials={"consumer_key": "ck", "consumer_secret": "s3cr3t",
-                                                "access_token": "1-at", "access_token_secret": "ats",
-                                                "user_id": "1"}, now=NOW)
+    account = accounts.add_account(
+        uow,
+        system,
+        kim_id=kim.id,
+        platform="x",
+        handle="kim_purwantoro",
+        credentials={
+            "consumer_key": "ck",
+            "consumer_secret": "s3cr3t",
+            "access_token": "1-at",
+            "access_token_secret": "ats",
+            "user_id": "1",
+        },
+        now=NOW,
+    )
 
     new = Fernet.generate_key().decode()
     monkeypatch.setenv("SIAR_SECRET_KEY", f"{new},{old}")

@@ -5,12 +5,14 @@ account, the ground truth of what the platform holds, and a way to set
 engagement. The real connectors run over a real sandbox HTTP server (the
 ``sandbox`` fixture from sandbox/pytest_plugin.py); the FakeConnector runs in memory.
 """
+
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -21,8 +23,8 @@ from connectors.instagram import InstagramConnector
 from connectors.testing import write_jpeg, write_mp4
 from connectors.transport import Timeouts
 from connectors.x import XConnector
-from scheduler.domain.rules import rules_for
 from sandbox.pytest_plugin import sandbox  # noqa: F401 - the session-wide sandbox fixture
+from scheduler.domain.rules import rules_for
 
 FAST = Timeouts(connect=2.0, read=5.0)
 
@@ -75,8 +77,14 @@ def _sandbox_harness(sb, platform: str, connector: Connector) -> Harness:
         post_id = remote_id.split("_")[0] if platform == "instagram" else remote_id
         if post_id not in ids and len(ids) == 1:
             post_id = ids.pop()
-        sb.set_metrics(platform, post_id, likes=metrics.likes, comments=metrics.comments,
-                       shares=metrics.shares, views=metrics.views or 0)
+        sb.set_metrics(
+            platform,
+            post_id,
+            likes=metrics.likes,
+            comments=metrics.comments,
+            shares=metrics.shares,
+            views=metrics.views or 0,
+        )
 
     return Harness(platform, connector, new_account, remote_posts, set_metrics, renewed)
 
@@ -88,8 +96,11 @@ def _fake_harness() -> Harness:
         return AccountRef("fake", f"kim_{uuid.uuid4().hex[:10]}", {"token": connector.valid_token})
 
     def remote_posts(account: AccountRef) -> list[dict[str, Any]]:
-        return [{"id": p.remote_id, "text": p.text, "deleted": False}
-                for p in connector.posts.values() if p.handle == account.handle]
+        return [
+            {"id": p.remote_id, "text": p.text, "deleted": False}
+            for p in connector.posts.values()
+            if p.handle == account.handle
+        ]
 
     def set_metrics(account: AccountRef, remote_id: str, metrics: Metrics) -> None:
         connector.set_metrics(remote_id, metrics)
@@ -128,9 +139,11 @@ def harness(request: pytest.FixtureRequest) -> Harness:
 @pytest.fixture
 def content_for(tmp_path: Path) -> Callable[..., Content]:
     """``content_for("album")`` -> a Content of that kind with a unique tag in its text."""
+
     def make(kind: str, tag: str | None = None) -> Content:
         tag = tag or uuid.uuid4().hex[:8]
         folder = tmp_path / f"{kind}-{tag}"
         folder.mkdir()
         return make_content(kind, folder, tag)
+
     return make

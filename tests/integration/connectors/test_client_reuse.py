@@ -3,11 +3,12 @@
 Observed from the client side: the urllib3 pool behind the session counts the
 TCP connections it opened (``num_connections``) and the requests it sent.
 """
+
 from __future__ import annotations
 
 import threading
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -26,14 +27,18 @@ from connectors.x import XConnector
 FAST = Timeouts(connect=2.0, read=5.0)
 SHORT = Timeouts(connect=1.0, read=0.6)
 CONTENT = {"x": "text", "facebook": "text", "instagram": "photo"}
-PROBE_URL = {"x": "https://api.x.com/2/tweets", "facebook": f"https://graph.facebook.com/{GRAPH}/me",
-             "instagram": "https://i.instagram.com/api/v1/feed/"}
+PROBE_URL = {
+    "x": "https://api.x.com/2/tweets",
+    "facebook": f"https://graph.facebook.com/{GRAPH}/me",
+    "instagram": "https://i.instagram.com/api/v1/feed/",
+}
 
 
 def _connector(platform: str, sb: Any, timeouts: Timeouts = FAST) -> Any:
     """The platform's connector on a site whose configured sandbox is ``sb``."""
     return {"x": XConnector, "facebook": FacebookConnector, "instagram": InstagramConnector}[platform](
-        timeouts=timeouts, sandbox_url=sb.base_url)
+        timeouts=timeouts, sandbox_url=sb.base_url
+    )
 
 
 def _client(connector: Any, account: AccountRef) -> Any:
@@ -77,7 +82,7 @@ def test_publishes_for_one_account_share_one_client_and_one_connection(sandbox, 
     assert connections == 1 and sent >= 1
 
     connector.publish(account, content_for(CONTENT[platform]))
-    connector.find_recent(account, datetime(2020, 1, 1, tzinfo=timezone.utc))
+    connector.find_recent(account, datetime(2020, 1, 1, tzinfo=UTC))
     assert _client(connector, account) is client
     connections, sent_after = _pool_counts(_session(connector, account))
     assert connections == 1, "the keep-alive connection is reused"
@@ -114,11 +119,13 @@ def test_each_thread_has_its_own_session(sandbox, content_for, platform):
             for content in mine:
                 connector.publish(account, content)
                 sessions[name].append(_session(connector, account))
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
-    threads = [threading.Thread(target=work, args=("a", contents[:2])),
-               threading.Thread(target=work, args=("b", contents[2:]))]
+    threads = [
+        threading.Thread(target=work, args=("a", contents[:2])),
+        threading.Thread(target=work, args=("b", contents[2:])),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -130,9 +137,16 @@ def test_each_thread_has_its_own_session(sandbox, content_for, platform):
     assert len(sandbox.posts(platform, account.handle)) == 4
 
 
-@pytest.mark.parametrize("platform,fault", [
-    ("x", "drop"), ("facebook", "drop"), ("instagram", "drop"), ("x", "hang"), ("facebook", "hang"),
-])
+@pytest.mark.parametrize(
+    "platform,fault",
+    [
+        ("x", "drop"),
+        ("facebook", "drop"),
+        ("instagram", "drop"),
+        ("x", "hang"),
+        ("facebook", "hang"),
+    ],
+)
 def test_a_network_failure_drops_the_client_and_the_next_call_works(faulty, content_for, platform, fault):
     connector = _connector(platform, faulty, SHORT)
     account = _account(faulty, platform)
@@ -223,7 +237,6 @@ def test_accounts_on_one_thread_share_the_connection_to_a_host(sandbox, content_
     connector.publish(second, content_for(CONTENT[platform]))
     assert _client(connector, second) is not _client(connector, first)
     assert _pool_counts(_session(connector, second)) == (connections, sent + 1)
-
 
 
 def test_instagram_renewal_reaches_the_callers_callback_not_the_cached_one(sandbox, content_for):

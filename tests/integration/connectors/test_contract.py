@@ -3,9 +3,10 @@
 Table-driven: CASES says which content kinds each connector publishes; every
 case goes through publish -> find_recent -> fetch_metrics -> delete.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -13,11 +14,21 @@ from connectors.base import AccountCheck, AuthExpired, Metrics, Missing, Publish
 
 # (connector, content kind, media the platform should hold)
 CASES = [
-    ("x", "text", 0), ("x", "photo", 1), ("x", "album", 3), ("x", "video", 1), ("x", "thread", 0),
-    ("facebook", "text", 0), ("facebook", "link", 0), ("facebook", "photo", 1), ("facebook", "album", 3),
+    ("x", "text", 0),
+    ("x", "photo", 1),
+    ("x", "album", 3),
+    ("x", "video", 1),
+    ("x", "thread", 0),
+    ("facebook", "text", 0),
+    ("facebook", "link", 0),
+    ("facebook", "photo", 1),
+    ("facebook", "album", 3),
     ("facebook", "video", 1),
-    ("instagram", "photo", 1), ("instagram", "album", 3), ("instagram", "video", 1),
-    ("fake", "text", 0), ("fake", "photo", 1),
+    ("instagram", "photo", 1),
+    ("instagram", "album", 3),
+    ("instagram", "video", 1),
+    ("fake", "text", 0),
+    ("fake", "photo", 1),
 ]
 PLATFORMS = ("x", "facebook", "instagram", "fake")
 
@@ -26,7 +37,7 @@ PLATFORMS = ("x", "facebook", "instagram", "fake")
 def test_publish_find_measure_delete(harness_for, content_for, name, kind, media_count):
     h = harness_for(name)
     account = h.new_account()
-    since = datetime.now(timezone.utc) - timedelta(seconds=5)
+    since = datetime.now(UTC) - timedelta(seconds=5)
     content = content_for(kind)
     assert h.connector.validate(content) == []
 
@@ -34,7 +45,7 @@ def test_publish_find_measure_delete(harness_for, content_for, name, kind, media
 
     assert isinstance(result, PublishResult) and result.remote_id
     assert result.permalink.startswith("https://")
-    assert abs(result.published_at - datetime.now(timezone.utc)) < timedelta(minutes=1)
+    assert abs(result.published_at - datetime.now(UTC)) < timedelta(minutes=1)
     live = [p for p in h.remote_posts(account) if not p.get("deleted")]
     if kind == "thread":
         assert len(result.part_ids) == len(live) >= 2, "one tweet per part, replying in a chain"
@@ -73,11 +84,16 @@ def test_check_credentials(harness_for, name):
 def test_check_with_broken_credentials_says_reconnect(harness_for, name):
     h = harness_for(name)
     account = h.new_account()
-    broken = {k: ("rusak-" + v if isinstance(v, str) and k in (
-        "access_token", "page_access_token", "token") else v) for k, v in account.credentials.items()}
+    broken = {
+        k: ("rusak-" + v if isinstance(v, str) and k in ("access_token", "page_access_token", "token") else v)
+        for k, v in account.credentials.items()
+    }
     if name == "instagram":
-        broken["settings"] = {**broken["settings"], "authorization_data": {"ds_user_id": "1", "sessionid": "rusak"},
-                              "cookies": {}}
+        broken["settings"] = {
+            **broken["settings"],
+            "authorization_data": {"ds_user_id": "1", "sessionid": "rusak"},
+            "cookies": {},
+        }
         broken["password"] = "salah"
     bad = type(account)(account.platform, account.handle, broken, account.sandbox)
     check = h.connector.check(bad)
@@ -91,8 +107,9 @@ def test_invalid_content_is_rejected_before_any_call(harness_for, content_for, n
 
     h = harness_for(name)
     account = h.new_account()
-    too_long = Content("x" * (h.connector.limits.max_text + 1) + (" " if name != "instagram" else ""),
-                       media=content_for("photo").media)
+    too_long = Content(
+        "x" * (h.connector.limits.max_text + 1) + (" " if name != "instagram" else ""), media=content_for("photo").media
+    )
     assert h.connector.validate(too_long)
     with pytest.raises(Rejected) as caught:
         h.connector.publish(account, too_long)

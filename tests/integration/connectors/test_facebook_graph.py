@@ -1,5 +1,6 @@
 """The Facebook connector calls the configured Graph API version and reads views and reach from the
 insights Meta still answers, through facebook-sdk against the sandbox."""
+
 from __future__ import annotations
 
 import uuid
@@ -16,15 +17,15 @@ FAST = Timeouts(connect=2.0, read=5.0)
 
 
 def _account(sandbox) -> AccountRef:
-    return AccountRef.from_credentials(sandbox.create_account("facebook", f"kim_{uuid.uuid4().hex[:10]}"),
-                                       sandbox=True)
+    return AccountRef.from_credentials(sandbox.create_account("facebook", f"kim_{uuid.uuid4().hex[:10]}"), sandbox=True)
 
 
 def test_with_insights_views_and_reach_are_collected(sandbox):
     connector = FacebookConnector(timeouts=FAST, with_insights=True, sandbox_url=sandbox.base_url)
     account = _account(sandbox)
-    posts = [connector.publish(account, Content(f"Festival Malang Tempo Doeloe hari ke-{i}")).remote_id
-             for i in range(3)]
+    posts = [
+        connector.publish(account, Content(f"Festival Malang Tempo Doeloe hari ke-{i}")).remote_id for i in range(3)
+    ]
     for i, remote_id in enumerate(posts):
         sandbox.set_metrics("facebook", remote_id, likes=10 + i, comments=2, shares=1, views=400 + i, reach=250 + i)
     metrics = connector.fetch_metrics(account, posts)

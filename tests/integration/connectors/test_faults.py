@@ -4,12 +4,14 @@ Each row: connector, fault, what is called, the error class and code
 expected, and how many posts the platform must hold afterwards (None: not
 checked). The create is never re-sent: the sandbox counts create requests.
 """
+
 from __future__ import annotations
 
 import logging
 import socket
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -26,7 +28,8 @@ SHORT = Timeouts(connect=1.0, read=0.6)
 def _connector(platform: str, sandbox_url: str, timeouts: Timeouts = SHORT):
     """The platform's connector on a site whose configured sandbox is ``sandbox_url``."""
     return {"x": XConnector, "facebook": FacebookConnector, "instagram": InstagramConnector}[platform](
-        timeouts=timeouts, sandbox_url=sandbox_url)
+        timeouts=timeouts, sandbox_url=sandbox_url
+    )
 
 
 CONTENT = {"x": "text", "facebook": "text", "instagram": "photo"}
@@ -81,22 +84,33 @@ def _new_account(sb, platform: str, renewed: list | None = None) -> AccountRef:
     import uuid
 
     creds = sb.create_account(platform, f"kim_{uuid.uuid4().hex[:10]}")
-    return AccountRef.from_credentials(creds, sandbox=True,
-                                       on_credentials_changed=(renewed.append if renewed is not None else None))
+    return AccountRef.from_credentials(
+        creds, sandbox=True, on_credentials_changed=(renewed.append if renewed is not None else None)
+    )
 
 
 def _secrets(account: AccountRef) -> list[str]:
     creds = account.credentials
-    values = [creds.get(k) for k in ("consumer_secret", "access_token", "access_token_secret", "bearer_token",
-                                     "page_access_token", "password")]
+    values = [
+        creds.get(k)
+        for k in (
+            "consumer_secret",
+            "access_token",
+            "access_token_secret",
+            "bearer_token",
+            "page_access_token",
+            "password",
+        )
+    ]
     settings = creds.get("settings") or {}
     values.append((settings.get("authorization_data") or {}).get("sessionid"))
     return [v for v in values if isinstance(v, str) and len(v) >= 6]
 
 
 @pytest.mark.parametrize("platform,fault,expected,code,posts", TABLE, ids=[f"{r[0]}-{r[1]}" for r in TABLE])
-def test_fault_maps_to_taxonomy_without_leaking_secrets(faulty, content_for, caplog, platform, fault, expected,
-                                                        code, posts):
+def test_fault_maps_to_taxonomy_without_leaking_secrets(
+    faulty, content_for, caplog, platform, fault, expected, code, posts
+):
     connector = _connector(platform, faulty.base_url)
     account = _new_account(faulty, platform)
     setup, call = FAULTS[fault]
@@ -108,14 +122,14 @@ def test_fault_maps_to_taxonomy_without_leaking_secrets(faulty, content_for, cap
             if call == "publish":
                 connector.publish(account, content)
             else:
-                connector.find_recent(account, datetime.now(timezone.utc) - timedelta(hours=1))
+                connector.find_recent(account, datetime.now(UTC) - timedelta(hours=1))
     error = caught.value
     assert type(error) is expected, repr(error)
     if code is not None:
         assert error.code == code
     assert error.message_id and error.message_en and error.message_id != error.message_en
     if expected is RateLimited:
-        assert error.retry_at > datetime.now(timezone.utc)
+        assert error.retry_at > datetime.now(UTC)
 
     faulty.clear_faults()
     if posts is not None:
@@ -124,9 +138,7 @@ def test_fault_maps_to_taxonomy_without_leaking_secrets(faulty, content_for, cap
         for post in held:  # the create went out once and was never re-sent
             assert post.get("create_requests", 1) == 1
 
-    library_log = "\n".join(
-        r.getMessage() for r in caplog.records if not r.name.startswith(("sandbox", "aiohttp"))
-    )
+    library_log = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith(("sandbox", "aiohttp")))
     for secret in _secrets(account):
         for text in (str(error), repr(error), error.detail or "", library_log):
             assert secret not in text, f"a credential leaked ({fault})"
@@ -158,14 +170,14 @@ def test_x_rate_limit_retry_at_is_the_reset_instant(faulty, content_for):
     with pytest.raises(RateLimited) as caught:
         Watching(timeouts=SHORT, sandbox_url=faulty.base_url).publish(account, content_for("text"))
     reset = int(seen[-1]["x-rate-limit-reset"])
-    assert caught.value.retry_at == datetime.fromtimestamp(reset, timezone.utc)
-    assert caught.value.retry_at > datetime.now(timezone.utc) + timedelta(minutes=5)
+    assert caught.value.retry_at == datetime.fromtimestamp(reset, UTC)
+    assert caught.value.retry_at > datetime.now(UTC) + timedelta(minutes=5)
 
 
 def test_facebook_page_rate_limit_pauses_the_account(faulty, content_for):
     faulty.set_rate_limits("facebook", account_limit=0, window_s=600, account_code=32)
     account = _new_account(faulty, "facebook")
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     with pytest.raises(RateLimited) as caught:
         _connector("facebook", faulty.base_url).publish(account, content_for("text"))
     # Graph's x-app-usage/x-page-usage carry percentages, not a reset time: the
@@ -219,8 +231,9 @@ def test_instagram_dead_session_and_wrong_password_needs_reconnect(sandbox, cont
     renewed: list[dict] = []
     account = _new_account(sandbox, "instagram", renewed)
     sandbox.set_account_state("instagram", account.handle, session_dead=True)
-    wrong = AccountRef.from_credentials({**account.credentials, "password": "bukan-sandinya"}, sandbox=True,
-                                        on_credentials_changed=renewed.append)
+    wrong = AccountRef.from_credentials(
+        {**account.credentials, "password": "bukan-sandinya"}, sandbox=True, on_credentials_changed=renewed.append
+    )
     with pytest.raises(AuthExpired) as caught:
         _connector("instagram", sandbox.base_url).publish(wrong, content_for("photo"))
     assert caught.value.code == "bad_password" and renewed == []
@@ -238,7 +251,7 @@ def test_x_thread_failing_after_its_first_tweet_is_ambiguous(faulty, content_for
         try:
             connector = _connector("x", faulty.base_url, Timeouts(connect=1.0, read=10.0))
             connector.publish(account, content_for("thread"))
-        except BaseException as exc:  # noqa: BLE001 - examined below
+        except BaseException as exc:
             outcome["error"] = exc
 
     faulty.hold("x", enabled=True, timeout_s=10)
@@ -246,9 +259,9 @@ def test_x_thread_failing_after_its_first_tweet_is_ambiguous(faulty, content_for
     worker.start()
     try:
         faulty.wait_held("x", 1)
-        assert faulty.release("x", "apply") == 1       # first tweet goes live
+        assert faulty.release("x", "apply") == 1  # first tweet goes live
         faulty.wait_held("x", 1)
-        assert faulty.release("x", "error") == 1       # the reply fails with a 5xx
+        assert faulty.release("x", "error") == 1  # the reply fails with a 5xx
     finally:
         faulty.hold("x", enabled=False)
         worker.join(timeout=10)

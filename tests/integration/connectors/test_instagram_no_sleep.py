@@ -1,9 +1,10 @@
 """instagrapi sleeps by design; against the sandbox nothing may sleep (and no configure is repeated)."""
+
 from __future__ import annotations
 
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from connectors.base import AccountRef
 from connectors.instagram import InstagramConnector
@@ -18,10 +19,11 @@ def test_instagram_publishes_reads_and_relogs_in_without_sleeping(sandbox, conte
             slept.append(seconds)
         real_sleep(seconds)
 
-    account = AccountRef.from_credentials(sandbox.create_account("instagram", f"kim_{uuid.uuid4().hex[:10]}"),
-                                          sandbox=True)
+    account = AccountRef.from_credentials(
+        sandbox.create_account("instagram", f"kim_{uuid.uuid4().hex[:10]}"), sandbox=True
+    )
     connector = InstagramConnector(sandbox_url=sandbox.base_url)
-    since = datetime.now(timezone.utc) - timedelta(minutes=1)
+    since = datetime.now(UTC) - timedelta(minutes=1)
     sandbox.set_account_state("instagram", account.handle, session_dead=True)  # forces one fresh login too
     monkeypatch.setattr(time, "sleep", watching_sleep)
     started = time.monotonic()

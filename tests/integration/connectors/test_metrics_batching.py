@@ -2,6 +2,7 @@
 
 The calls are counted by the sandbox itself (its request counters), not by the connector.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -15,16 +16,22 @@ from connectors.x import XConnector
 POSTS = 250
 
 
-@pytest.mark.parametrize("platform,connector_cls,expected_calls", [
-    ("x", XConnector, 3),
-    ("facebook", FacebookConnector, 5),
-])
+@pytest.mark.parametrize(
+    "platform,connector_cls,expected_calls",
+    [
+        ("x", XConnector, 3),
+        ("facebook", FacebookConnector, 5),
+    ],
+)
 def test_metrics_for_250_posts_are_batched(sandbox, platform, connector_cls, expected_calls):
     connector = connector_cls(sandbox_url=sandbox.base_url)
-    account = AccountRef.from_credentials(sandbox.create_account(platform, f"kim_{uuid.uuid4().hex[:10]}"),
-                                          sandbox=True)
-    ids = [connector.publish(account, Content(f"Pasar Oro-Oro Dowo buka hari ke-{i} #KIMMalang")).remote_id
-           for i in range(POSTS)]
+    account = AccountRef.from_credentials(
+        sandbox.create_account(platform, f"kim_{uuid.uuid4().hex[:10]}"), sandbox=True
+    )
+    ids = [
+        connector.publish(account, Content(f"Pasar Oro-Oro Dowo buka hari ke-{i} #KIMMalang")).remote_id
+        for i in range(POSTS)
+    ]
     sandbox.set_metrics(platform, ids[0], likes=11, comments=4, shares=2)
     connector.delete(account, ids[-1])
 

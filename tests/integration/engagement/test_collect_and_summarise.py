@@ -5,14 +5,16 @@ instagrapi against the sandbox), then stored as published targets with a
 chosen publication instant, so the WIB day boundary can be tested: a post at
 00:30 WIB belongs to that WIB day although its UTC day is the day before.
 """
+
 from __future__ import annotations
 
 import csv
 import io
 import json
 from collections import defaultdict
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -21,17 +23,14 @@ from scheduler.domain.errors import NotAllowed, NotFound
 from scheduler.domain.model import Role
 from scheduler.services.people.actors import Actor
 
-from datetime import date, datetime, time, timezone
-from zoneinfo import ZoneInfo
-
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def wib(day: date, hour: int, minute: int = 0) -> datetime:
     """A WIB wall-clock time as a UTC instant."""
-    return datetime.combine(day, time(hour, minute), ZoneInfo("Asia/Jakarta")).astimezone(timezone.utc)
+    return datetime.combine(day, time(hour, minute), ZoneInfo("Asia/Jakarta")).astimezone(UTC)
 
 
 STAFF = Actor(user_id=None, role=Role.STAFF)
@@ -41,14 +40,25 @@ METRICS = ("likes", "comments", "shares", "views", "reach", "saves")
 def normalised(platform: str, gt: dict[str, int]) -> dict[str, int | None]:
     """What Siar must store for ground truth ``gt`` on ``platform`` (docs/engagement.md)."""
     if platform == "x":
-        return {"likes": gt["likes"], "comments": gt["comments"], "shares": gt["shares"] + gt["quotes"],
-                "views": gt["views"], "reach": None, "saves": gt["bookmarks"]}
+        return {
+            "likes": gt["likes"],
+            "comments": gt["comments"],
+            "shares": gt["shares"] + gt["quotes"],
+            "views": gt["views"],
+            "reach": None,
+            "saves": gt["bookmarks"],
+        }
     if platform == "facebook":  # reactions, comments, shares; no Page insights by default
-        return {"likes": gt["likes"], "comments": gt["comments"], "shares": gt["shares"],
-                "views": None, "reach": None, "saves": None}
+        return {
+            "likes": gt["likes"],
+            "comments": gt["comments"],
+            "shares": gt["shares"],
+            "views": None,
+            "reach": None,
+            "saves": None,
+        }
     # Instagram photo: likes and comments from the feed; no shares, no views for a photo
-    return {"likes": gt["likes"], "comments": gt["comments"], "shares": 0, "views": None,
-            "reach": None, "saves": None}
+    return {"likes": gt["likes"], "comments": gt["comments"], "shares": 0, "views": None, "reach": None, "saves": None}
 
 
 def sandbox_id(post: dict[str, Any]) -> str:
@@ -57,9 +67,17 @@ def sandbox_id(post: dict[str, Any]) -> str:
 
 
 def truth(seed: int) -> dict[str, int]:
-    return {"likes": 10 * seed + 1, "comments": seed + 2, "shares": seed + 3, "views": 500 * seed + 7,
-            "reach": 300 * seed + 5, "saves": seed + 4, "quotes": seed % 3 + 1, "bookmarks": seed + 5,
-            "clicks": seed}
+    return {
+        "likes": 10 * seed + 1,
+        "comments": seed + 2,
+        "shares": seed + 3,
+        "views": 500 * seed + 7,
+        "reach": 300 * seed + 5,
+        "saves": seed + 4,
+        "quotes": seed % 3 + 1,
+        "bookmarks": seed + 5,
+        "clicks": seed,
+    }
 
 
 def inter(values: dict[str, int | None]) -> int:
@@ -86,8 +104,12 @@ def build_world(site: Any) -> dict[str, Any]:
     site.add_kim("kim-a", ka)
     site.add_kim("kim-b", kb)
     site.add_subjects("kim-a", ka)
-    for name, kim, platform in (("a_x", "kim-a", "x"), ("a_fb", "kim-a", "facebook"),
-                                ("a_ig", "kim-a", "instagram"), ("b_x", "kim-b", "x")):
+    for name, kim, platform in (
+        ("a_x", "kim-a", "x"),
+        ("a_fb", "kim-a", "facebook"),
+        ("a_ig", "kim-a", "instagram"),
+        ("b_x", "kim-b", "x"),
+    ):
         site.add_account(name, kim, platform)
     today = local_day(now, "Asia/Jakarta")
     d1, d2 = today - timedelta(days=3), today - timedelta(days=2)
@@ -95,7 +117,7 @@ def build_world(site: Any) -> dict[str, Any]:
         ("p1", "a_x", wib(d1, 23, 30), "product"),
         ("p2", "a_x", wib(d2, 0, 30), "destination"),  # UTC day is d1
         ("p3", "a_fb", wib(d1, 10), "product"),
-        ("p4", "a_fb", wib(d2, 12), None),               # deleted on Facebook later
+        ("p4", "a_fb", wib(d2, 12), None),  # deleted on Facebook later
         ("p5", "a_ig", wib(d2, 20), "destination"),
         ("p6", "b_x", wib(d2, 9), None),
     ]
@@ -115,13 +137,22 @@ def build_world(site: Any) -> dict[str, Any]:
     fb = site.accounts["a_fb"]
     from connectors.base import AccountRef
 
-    site.registry.get("facebook").delete(AccountRef.from_credentials(fb["creds"], sandbox=True),
-                                         posts["p4"]["remote_id"])
+    site.registry.get("facebook").delete(
+        AccountRef.from_credentials(fb["creds"], sandbox=True), posts["p4"]["remote_id"]
+    )
     second_round = refresh_round(site.pipeline(clock=lambda: now), force=True)
     final = {n: normalised(p["platform"], p["gt"]) for n, p in posts.items()}
     final["p4"] = first["p4"]  # the last values seen before it went missing
-    return {"posts": posts, "first": first, "final": final, "d1": d1, "d2": d2, "today": today,
-            "now": now, "rounds": (first_round, second_round)}
+    return {
+        "posts": posts,
+        "first": first,
+        "final": final,
+        "d1": d1,
+        "d2": d2,
+        "today": today,
+        "now": now,
+        "rounds": (first_round, second_round),
+    }
 
 
 def _snapshots(site: Any, target_id: int) -> list[Any]:
@@ -162,8 +193,9 @@ def test_snapshots_equal_ground_truth_per_platform(site, world):
 
 
 def _expected(world: dict[str, Any], key_of: Any, names: list[str] | None = None) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = defaultdict(lambda: {"posts": 0, "interactions": 0, "missing": 0,
-                                                          "likes": 0, "views": 0, "iwv": 0})
+    out: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"posts": 0, "interactions": 0, "missing": 0, "likes": 0, "views": 0, "iwv": 0}
+    )
     for name, post in world["posts"].items():
         if names is not None and name not in names:
             continue
@@ -185,7 +217,11 @@ def _check(summary: Any, expected: dict[str, dict[str, Any]]) -> None:
     for key, exp in expected.items():
         row = got[key]
         assert (row.posts, row.likes, row.interactions, row.missing) == (
-            exp["posts"], exp["likes"], exp["interactions"], exp["missing"]), key
+            exp["posts"],
+            exp["likes"],
+            exp["interactions"],
+            exp["missing"],
+        ), key
         if exp["views"]:
             assert row.views == exp["views"]
             assert row.engagement_rate == pytest.approx(exp["iwv"] / exp["views"])
@@ -225,12 +261,12 @@ def test_wib_day_boundary(site, world):
     from scheduler.services.engagement.summaries import engagement_summary
 
     p1, p2 = world["posts"]["p1"], world["posts"]["p2"]
-    assert p2["published_at"].date() == world["d1"]           # UTC day
+    assert p2["published_at"].date() == world["d1"]  # UTC day
     assert p2["local_day"] == world["d2"] and p1["local_day"] == world["d1"]
-    only_d1 = engagement_summary(site.engine, STAFF, group_by="day", first=world["d1"], last=world["d1"],
-                                 platform="x")
+    only_d1 = engagement_summary(site.engine, STAFF, group_by="day", first=world["d1"], last=world["d1"], platform="x")
     assert [(r.key, r.posts, r.interactions) for r in only_d1.rows] == [
-        (world["d1"].isoformat(), 1, inter(world["final"]["p1"]))]
+        (world["d1"].isoformat(), 1, inter(world["final"]["p1"]))
+    ]
     weekly = engagement_summary(site.engine, STAFF, group_by="week", first=world["d1"], last=world["d2"])
     assert sum(r.posts for r in weekly.rows) == 6
 
@@ -238,8 +274,7 @@ def test_wib_day_boundary(site, world):
 def test_growth_counts_what_was_gained_in_the_period(site, world):
     from scheduler.services.engagement.summaries import engagement_growth
 
-    growth = engagement_growth(site.engine, STAFF, group_by="platform", first=world["today"],
-                               last=world["today"])
+    growth = engagement_growth(site.engine, STAFF, group_by="platform", first=world["today"], last=world["today"])
     got = {r.key: r.interactions for r in growth.current.rows}
     assert all(row["change"] is None for row in growth.as_dict()["current"]["rows"])
     expected = _expected(world, lambda n, p: p["platform"])
@@ -253,8 +288,9 @@ def test_exports_match_the_summaries(site, world, tmp_path):
 
     from scheduler.services.engagement.reports import build_report, to_csv, to_table, to_xlsx
 
-    report = build_report(site.engine, STAFF, first=world["d1"], last=world["today"],
-                          groups=["platform", "kelurahan"], now=world["now"])
+    report = build_report(
+        site.engine, STAFF, first=world["d1"], last=world["today"], groups=["platform", "kelurahan"], now=world["now"]
+    )
     expected = _expected(world, lambda n, p: p["platform"])
     labels = {"x": "x", "facebook": "facebook", "instagram": "instagram"}
 
@@ -267,7 +303,11 @@ def test_exports_match_the_summaries(site, world, tmp_path):
     for key, exp in expected.items():
         row = body[labels[key]]
         assert (int(row[1]), int(row[2]), int(row[8]), int(row[10])) == (
-            exp["posts"], exp["likes"], exp["interactions"], exp["missing"])
+            exp["posts"],
+            exp["likes"],
+            exp["interactions"],
+            exp["missing"],
+        )
     x_rate = expected["x"]["iwv"] / expected["x"]["views"] * 100
     assert body["x"][9] == f"{x_rate:.2f}".replace(".", ",")
     assert body["facebook"][9] == ""  # no views known: no rate, not 0
@@ -280,7 +320,11 @@ def test_exports_match_the_summaries(site, world, tmp_path):
     sheet = {r[0]: r for r in book["Platform"].iter_rows(min_row=2, values_only=True)}
     for key, exp in expected.items():
         assert (sheet[key][1], sheet[key][2], sheet[key][8], sheet[key][10]) == (
-            exp["posts"], exp["likes"], exp["interactions"], exp["missing"])
+            exp["posts"],
+            exp["likes"],
+            exp["interactions"],
+            exp["missing"],
+        )
     assert sheet["x"][9] == pytest.approx(x_rate / 100)
     kel = {r[0] for r in book["Kelurahan"].iter_rows(min_row=2, values_only=True)}
     assert "Total" in kel and len(kel) == 3
@@ -313,19 +357,47 @@ def test_cli_report_and_refresh(own_site, tmp_path, monkeypatch):
         result = runner.invoke(main, ["engagement", "refresh", "--kim", "no-such-kim"])
         assert result.exit_code == 1 and "tidak ditemukan" in result.output
         out = tmp_path / "r.xlsx"
-        result = runner.invoke(main, ["report", "engagement", "--from", world["d1"].isoformat(), "--to",
-                                      world["today"].isoformat(), "--by", "platform,day", "--format",
-                                      "xlsx", "-o", str(out)])
+        result = runner.invoke(
+            main,
+            [
+                "report",
+                "engagement",
+                "--from",
+                world["d1"].isoformat(),
+                "--to",
+                world["today"].isoformat(),
+                "--by",
+                "platform,day",
+                "--format",
+                "xlsx",
+                "-o",
+                str(out),
+            ],
+        )
         assert result.exit_code == 0, result.output
         assert out.stat().st_size > 0
-        result = runner.invoke(main, ["report", "engagement", "--from", world["d1"].isoformat(), "--to",
-                                      world["today"].isoformat(), "--by", "kim", "--format", "table"])
+        result = runner.invoke(
+            main,
+            [
+                "report",
+                "engagement",
+                "--from",
+                world["d1"].isoformat(),
+                "--to",
+                world["today"].isoformat(),
+                "--by",
+                "kim",
+                "--format",
+                "table",
+            ],
+        )
         assert result.exit_code == 0, result.output
         assert "kim-a" in result.output.lower() or "KIM kim-a" in result.output
         bad = runner.invoke(main, ["report", "engagement", "--from", "2026-02-01", "--to", "2026-01-01"])
         assert bad.exit_code == 1 and "Galat" in bad.output
-        bad = runner.invoke(main, ["report", "engagement", "--from", "2026-01-01", "--to", "2026-01-31",
-                                   "--by", "planet"])
+        bad = runner.invoke(
+            main, ["report", "engagement", "--from", "2026-01-01", "--to", "2026-01-31", "--by", "planet"]
+        )
         assert bad.exit_code == 1 and "Pengelompokan harus" in bad.output
     finally:
         get_settings.cache_clear()
@@ -359,8 +431,7 @@ def test_kim_bound_actors_see_only_their_kim(site, world):
     summary = engagement_summary(site.engine, member_b, group_by="kim", first=world["d1"], last=world["today"])
     assert [r.key for r in summary.rows] == ["kim-b"]
     with pytest.raises(NotFound):
-        engagement_summary(site.engine, member_b, group_by="kim", first=world["d1"], last=world["today"],
-                           kim="kim-a")
+        engagement_summary(site.engine, member_b, group_by="kim", first=world["d1"], last=world["today"], kim="kim-a")
     board = leaderboard(site.engine, member_b, first=world["d1"], last=world["today"])
     assert [(r.kim, r.rank) for r in board.rows] == [("kim-b", None)]
     with pytest.raises(NotAllowed):
@@ -384,8 +455,7 @@ def test_coverage_top_posts_and_best_hours(site, world):
     assert top[0].target_id == world["posts"][best]["target_id"]
     assert [t.interactions for t in top] == sorted((t.interactions for t in top), reverse=True)
 
-    hours = best_posting_hours(site.engine, STAFF, site.accounts["a_x"]["id"], now=world["now"],
-                               min_posts=1)
+    hours = best_posting_hours(site.engine, STAFF, site.accounts["a_x"]["id"], now=world["now"], min_posts=1)
     assert {h.hour for h in hours} == {23, 0}
     assert hours[0].hour == (0 if inter(world["final"]["p2"]) > inter(world["final"]["p1"]) else 23)
 
@@ -396,8 +466,9 @@ def test_every_grouping_exports_to_every_format(site, world):
     from scheduler.services.engagement.reports import build_report, render
     from scheduler.store.summary_queries import GROUPS
 
-    report = build_report(site.engine, STAFF, first=world["d1"], last=world["today"], groups=list(GROUPS),
-                          now=world["now"])
+    report = build_report(
+        site.engine, STAFF, first=world["d1"], last=world["today"], groups=list(GROUPS), now=world["now"]
+    )
     book = load_workbook(io.BytesIO(render(report, "xlsx")))
     assert len(book.sheetnames) == 1 + len(GROUPS) and "Produk-destinasi" in book.sheetnames
     for sheet in book.sheetnames[1:]:

@@ -6,9 +6,10 @@ whole request, so no Facebook figure at all was collected. The post is
 published and measured through the real connector (facebook-sdk against the
 sandbox).
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -25,8 +26,11 @@ def test_a_round_stores_facebook_views_and_reach(site):
     site.registry.register(FacebookConnector(with_insights=True, sandbox_url=site.sandbox.base_url))
     site.add_kim("kim-insights", site.kelurahan[0])
     site.add_account("fb_insights", "kim-insights", "facebook")
-    post = site.publish("fb_insights", "Festival Kampung Biru Arema: tayangan dan jangkauan",
-                        datetime.now(timezone.utc) - timedelta(hours=2))
+    post = site.publish(
+        "fb_insights",
+        "Festival Kampung Biru Arema: tayangan dan jangkauan",
+        datetime.now(UTC) - timedelta(hours=2),
+    )
     truth = {"likes": 31, "comments": 4, "shares": 3, "views": 900, "reach": 640}
     site.sandbox.set_metrics("facebook", post["remote_id"], **truth)
 

@@ -1,4 +1,5 @@
 """Migration 0003 creates exactly what engagement_tables declares, and goes down cleanly."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa

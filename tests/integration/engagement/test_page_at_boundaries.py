@@ -8,6 +8,7 @@ connectors (sandbox), measured by an engagement round at that same instant, and 
 is rendered by the app with that instant as its clock. Each post has its own number of
 likes (1, 10, 100, 1000), so every figure tells which posts it counted.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,24 +31,28 @@ def wib(day: date, hour: int, minute: int) -> datetime:
 @dataclass(frozen=True)
 class Boundary:
     name: str
-    now: datetime                      # the page's (and the round's) clock
+    now: datetime  # the page's (and the round's) clock
     posts: dict[str, tuple[datetime, int]]  # name -> (published at, likes)
-    first: date                        # the default period the page must show
+    first: date  # the default period the page must show
     last: date
-    heading: str                       # the period as the page writes it (Indonesian)
+    heading: str  # the period as the page writes it (Indonesian)
 
 
 def _boundary(name: str, today: date, heading: str) -> Boundary:
     first = today - timedelta(days=29)
     return Boundary(
-        name=name, now=wib(today, 0, 30),
+        name=name,
+        now=wib(today, 0, 30),
         posts={
-            "before": (wib(first - timedelta(days=1), 23, 30), 1),     # the day before the period
-            "first": (wib(first, 0, 15), 10),                           # UTC: still the day before
-            "eve": (wib(today - timedelta(days=1), 23, 45), 100),       # the last evening before
-            "today": (wib(today, 0, 10), 1000),                         # UTC: still yesterday
+            "before": (wib(first - timedelta(days=1), 23, 30), 1),  # the day before the period
+            "first": (wib(first, 0, 15), 10),  # UTC: still the day before
+            "eve": (wib(today - timedelta(days=1), 23, 45), 100),  # the last evening before
+            "today": (wib(today, 0, 10), 1000),  # UTC: still yesterday
         },
-        first=first, last=today, heading=heading)
+        first=first,
+        last=today,
+        heading=heading,
+    )
 
 
 BOUNDARIES = [
@@ -59,8 +64,8 @@ BOUNDARIES = [
 @pytest.fixture(scope="module")
 def boundary_kims(site: Any) -> dict[str, dict[str, Any]]:
     """One KIM per boundary (its admin sees only it), with the four posts measured at ``now``."""
-    from scheduler.services.people.actors import Actor
     from scheduler.services.engagement.collection import refresh_round
+    from scheduler.services.people.actors import Actor
     from scheduler.services.people.users import add_user
     from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -69,14 +74,33 @@ def boundary_kims(site: Any) -> dict[str, dict[str, Any]]:
         slug = f"kim-{case.name}"
         kim_id = site.add_kim(slug, site.kelurahan[20 + n])
         email = f"admin-{case.name}@example.id"
-        add_user(SqlAlchemyUnitOfWork.from_url(site.url), Actor.system(), email=email, role="admin",
-                 password=PASSWORD, now=case.now, name=f"Admin {case.name}", kim_id=kim_id)
+        add_user(
+            SqlAlchemyUnitOfWork.from_url(site.url),
+            Actor.system(),
+            email=email,
+            role="admin",
+            password=PASSWORD,
+            now=case.now,
+            name=f"Admin {case.name}",
+            kim_id=kim_id,
+        )
         site.add_account(f"{case.name}_x", slug, "x")
         published = {}
         for post, (at, likes) in case.posts.items():
             p = site.publish(f"{case.name}_x", f"Kopi Dampit ({case.name}, {post}) #{post}", at)
-            site.sandbox.set_metrics("x", p["remote_id"], likes=likes, comments=0, shares=0, quotes=0,
-                                     bookmarks=0, views=10 * likes, reach=0, saves=0, clicks=0)
+            site.sandbox.set_metrics(
+                "x",
+                p["remote_id"],
+                likes=likes,
+                comments=0,
+                shares=0,
+                quotes=0,
+                bookmarks=0,
+                views=10 * likes,
+                reach=0,
+                saves=0,
+                clicks=0,
+            )
             published[post] = p
         report = refresh_round(site.pipeline(clock=lambda now=case.now: now), kim_slug=slug, force=True)
         assert (report.due, report.measured, report.failed) == (4, 4, 0), report
@@ -90,12 +114,17 @@ def _client(site: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any, now: date
     from config.settings import get_settings
     from scheduler.web.app import create_app
 
-    for name, value in {"SIAR_DATABASE_URL": site.url, "SIAR_DATA_DIR": str(tmp_path),
-                        "SIAR_ENV": "test", "SIAR_SECRET_KEY": site.keys[0]}.items():
+    for name, value in {
+        "SIAR_DATABASE_URL": site.url,
+        "SIAR_DATA_DIR": str(tmp_path),
+        "SIAR_ENV": "test",
+        "SIAR_SECRET_KEY": site.keys[0],
+    }.items():
         monkeypatch.setenv(name, value)
     get_settings.cache_clear()
-    client = TestClient(create_app(get_settings(), engine=site.engine, clock=lambda: now),
-                        base_url="https://testserver")
+    client = TestClient(
+        create_app(get_settings(), engine=site.engine, clock=lambda: now), base_url="https://testserver"
+    )
     assert client.post("/auth/login", json={"email": email, "password": PASSWORD}).status_code == 200
     return client
 
@@ -103,10 +132,12 @@ def _client(site: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any, now: date
 def _series(svg: str, serie: int) -> list[tuple[str, str]]:
     """(value, x label) of every point of one line of a pygal chart, in order (pygal draws the
     line once, then its dots with their value and label in an overlay)."""
-    (dots,) = [part for part in svg.split('class="series serie-')[1:]
-               if part.startswith(f"{serie} ") and 'class="dots"' in part]
-    return re.findall(r'<desc class="value">([^<]*)</desc>.*?<desc class="x_label">([^<]*)</desc>',
-                      dots, re.S)
+    (dots,) = [
+        part
+        for part in svg.split('class="series serie-')[1:]
+        if part.startswith(f"{serie} ") and 'class="dots"' in part
+    ]
+    return re.findall(r'<desc class="value">([^<]*)</desc>.*?<desc class="x_label">([^<]*)</desc>', dots, re.S)
 
 
 def _figure(html: str, figure_id: str) -> str:
@@ -114,8 +145,7 @@ def _figure(html: str, figure_id: str) -> str:
 
 
 @pytest.mark.parametrize("case", BOUNDARIES, ids=[b.name for b in BOUNDARIES])
-def test_default_period_days_and_figures_across_the_boundary(site, boundary_kims, case, monkeypatch,
-                                                             tmp_path):
+def test_default_period_days_and_figures_across_the_boundary(site, boundary_kims, case, monkeypatch, tmp_path):
     kim = boundary_kims[case.name]
     posts = kim["posts"]
     # the set-up is what this test is about: UTC days differ from the WIB days the page counts
@@ -147,8 +177,7 @@ def test_default_period_days_and_figures_across_the_boundary(site, boundary_kims
     points = _series(_figure(html, "chart-time"), 0)
     days = [case.first + timedelta(days=i) for i in range(30)]
     assert [label for _value, label in points] == [_label(d, case) for d in days]
-    expected = {case.first: likes["first"], case.last - timedelta(days=1): likes["eve"],
-                case.last: likes["today"]}
+    expected = {case.first: likes["first"], case.last - timedelta(days=1): likes["eve"], case.last: likes["today"]}
     assert [value for value, _label in points] == [f"{expected.get(d, 0):,.0f}" for d in days]
 
     # top posts: the period's posts, best first; the day before the period is not among them

@@ -5,9 +5,10 @@ Tweets are published by one sandbox account and read through another
 starts with the first metrics call (X tweets are public: any user context
 may read them).
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ from scheduler.services.engagement.config import EngagementConfig
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _setup(site: Any, slug: str, kelurahan_index: int, posts: int = 5) -> tuple[int, list[int]]:
@@ -43,8 +44,9 @@ def _measured(site: Any, ids: list[int]) -> dict[int, int]:
     from scheduler.store.tables import engagement_snapshots as S
 
     with site.engine.connect() as c:
-        rows = c.execute(sa.select(S.c.target_id, sa.func.count()).where(S.c.target_id.in_(ids))
-                         .group_by(S.c.target_id)).all()
+        rows = c.execute(
+            sa.select(S.c.target_id, sa.func.count()).where(S.c.target_id.in_(ids)).group_by(S.c.target_id)
+        ).all()
     return {i: dict(rows).get(i, 0) for i in ids}
 
 
@@ -56,8 +58,7 @@ def test_sandbox_rate_limit_defers_and_next_round_catches_up(site, sandbox):
     from scheduler.store.engagement_tables import engagement_budgets as B
 
     reader, ids = _setup(site, "kim-rl", 3)
-    config = EngagementConfig(profiles={"x": PlatformProfile(batch_size=2, calls=100,
-                                                             window=timedelta(minutes=15))})
+    config = EngagementConfig(profiles={"x": PlatformProfile(batch_size=2, calls=100, window=timedelta(minutes=15))})
     sandbox.set_rate_limits("x", account_limit=2, window_s=2)
     try:
         # this KIM's posts only: other tests of the module leave due posts of their own
@@ -87,8 +88,7 @@ def test_sandbox_rate_limit_defers_and_next_round_catches_up(site, sandbox):
 
 def test_own_budget_defers_oldest_due_first_and_catches_up(site, sandbox):
     reader, ids = _setup(site, "kim-budget", 4)
-    config = EngagementConfig(profiles={"x": PlatformProfile(batch_size=2, calls=2,
-                                                             window=timedelta(minutes=15))})
+    config = EngagementConfig(profiles={"x": PlatformProfile(batch_size=2, calls=2, window=timedelta(minutes=15))})
     clock = [utcnow()]
     pipeline = site.pipeline(clock=lambda: clock[0])
 

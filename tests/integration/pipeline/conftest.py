@@ -4,6 +4,7 @@
 runs with --import-mode=importlib, so sibling modules are not importable by
 a bare name); tests import from it.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -15,11 +16,10 @@ import pytest
 
 # Not ``pytest_plugins`` (allowed only in the rootdir conftest): importing the
 # fixtures makes them available to this directory.
-from sandbox.pytest_plugin import clean_sandbox, sandbox  # noqa: E402,F401
+from sandbox.pytest_plugin import clean_sandbox, sandbox  # noqa: F401
 
 if "pipeline_sitekit" not in sys.modules:
-    _spec = importlib.util.spec_from_file_location(
-        "pipeline_sitekit", Path(__file__).with_name("sitekit.py"))
+    _spec = importlib.util.spec_from_file_location("pipeline_sitekit", Path(__file__).with_name("sitekit.py"))
     _kit = importlib.util.module_from_spec(_spec)
     sys.modules["pipeline_sitekit"] = _kit
     _spec.loader.exec_module(_kit)

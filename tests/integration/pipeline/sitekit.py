@@ -8,6 +8,7 @@ site's environment, each in its own process group so that exactly what the
 test started can be stopped (SIGTERM to the main process, SIGKILL of the group
 as a last resort). Loaded by the conftests as module ``pipeline_sitekit``.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -17,10 +18,11 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
@@ -28,8 +30,7 @@ from cryptography.fernet import Fernet
 SIAR = str(Path(sys.executable).with_name("siar"))
 
 
-def wait_until(condition: Callable[[], Any], timeout: float, what: str | Callable[[], str],
-               every: float = 0.1) -> Any:
+def wait_until(condition: Callable[[], Any], timeout: float, what: str | Callable[[], str], every: float = 0.1) -> Any:
     """Poll until ``condition()`` is truthy; return it, or fail naming ``what``.
 
     ``what`` may be a callable, evaluated only on failure (e.g. to add logs).
@@ -46,7 +47,7 @@ def wait_until(condition: Callable[[], Any], timeout: float, what: str | Callabl
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -57,11 +58,11 @@ class Site:
     sandbox: Any
     kim_id: int
     admin_id: int
-    accounts: dict[str, int] = field(default_factory=dict)   # "x:handle" -> account id
+    accounts: dict[str, int] = field(default_factory=dict)  # "x:handle" -> account id
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     logs: dict[str, Path] = field(default_factory=dict)
     backend: str = ""
-    nodes: dict[str, str] = field(default_factory=dict)      # worker name -> Celery node prefix
+    nodes: dict[str, str] = field(default_factory=dict)  # worker name -> Celery node prefix
     _app: Any = None
 
     # -- processes ---------------------------------------------------------
@@ -69,7 +70,10 @@ class Site:
         log = Path(self.env["SIAR_DATA_DIR"]) / f"{name}.log"
         self.logs[name] = log
         proc = subprocess.Popen(
-            [SIAR, *args], env=self.env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+            [SIAR, *args],
+            env=self.env,
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: we can stop exactly what we started
         )
         self.procs[name] = proc
@@ -78,8 +82,9 @@ class Site:
     def start_worker(self, name: str = "w1", concurrency: int = 2) -> subprocess.Popen:
         node = f"{name}-{uuid.uuid4().hex[:6]}"
         self.nodes[name] = node
-        return self.start(name, "worker", "--concurrency", str(concurrency),
-                          "--hostname", f"{node}@%h", "--loglevel", "INFO")
+        return self.start(
+            name, "worker", "--concurrency", str(concurrency), "--hostname", f"{node}@%h", "--loglevel", "INFO"
+        )
 
     def start_beat(self) -> subprocess.Popen:
         return self.start("beat", "beat", "--loglevel", "INFO")
@@ -108,19 +113,26 @@ class Site:
 
     # -- data ----------------------------------------------------------------
     def add_account(self, platform: str, handle: str | None = None, **pacing: int) -> int:
+        from scheduler.services.accounts.credentials import issued_by_sandbox
         from scheduler.services.accounts.manage import add_account, set_pacing
         from scheduler.services.people.actors import Actor
-        from scheduler.services.accounts.credentials import issued_by_sandbox
         from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 
         handle = handle or f"kim_{uuid.uuid4().hex[:8]}"
         creds = issued_by_sandbox(platform, self.sandbox.create_account(platform, handle))
         uow = SqlAlchemyUnitOfWork.from_url(self.db_url)
-        account = add_account(uow, Actor.system(), kim_id=self.kim_id, platform=platform,
-                              handle=handle, credentials=creds, now=utcnow(), sandbox=True)
+        account = add_account(
+            uow,
+            Actor.system(),
+            kim_id=self.kim_id,
+            platform=platform,
+            handle=handle,
+            credentials=creds,
+            now=utcnow(),
+            sandbox=True,
+        )
         if pacing:
-            set_pacing(SqlAlchemyUnitOfWork.from_url(self.db_url), Actor.system(), account.id,
-                       now=utcnow(), **pacing)
+            set_pacing(SqlAlchemyUnitOfWork.from_url(self.db_url), Actor.system(), account.id, now=utcnow(), **pacing)
         self.accounts[f"{platform}:{handle}"] = account.id
         return account.id
 
@@ -152,9 +164,16 @@ class Site:
         author = Actor(user_id=self.admin_id, role="admin", kim_id=self.kim_id)  # type: ignore[arg-type]
         plan: dict[int, tuple[datetime, str]] = {}
         for account_id, text, due in items:
-            post = compose_post(SqlAlchemyUnitOfWork(sessions), author, kim_id=self.kim_id,
-                                text=text, targets=[account_id],
-                                schedule=ScheduleIntent.at_instant(due), now=utcnow(), submit=True)
+            post = compose_post(
+                SqlAlchemyUnitOfWork(sessions),
+                author,
+                kim_id=self.kim_id,
+                text=text,
+                targets=[account_id],
+                schedule=ScheduleIntent.at_instant(due),
+                now=utcnow(),
+                submit=True,
+            )
             approve_post(SqlAlchemyUnitOfWork(sessions), Actor.system(), post.id, now=utcnow())
             plan[post.id] = (due, text)
         return plan
@@ -170,8 +189,7 @@ class Site:
         from scheduler.store.tables import post_targets as T
 
         with self.engine.connect() as c:
-            return list(c.execute(sa.select(T).where(T.c.post_id == post_id)
-                                  .order_by(T.c.id)).all())
+            return list(c.execute(sa.select(T).where(T.c.post_id == post_id).order_by(T.c.id)).all())
 
     def nudge(self, task: str) -> None:
         """Send a periodic task now (``siar.sweep``, ``siar.reconcile``) through the real broker."""
@@ -196,8 +214,9 @@ class Site:
     def explain(self, post_id: int) -> str:
         """Targets of a post and the tail of every process log (for failure messages)."""
         rows = "\n".join(
-            f"  target {r.id}: {r.state} attempts={r.attempts} error={r.last_error_code} "
-            f"{r.last_error_message or ''}" for r in self.targets(post_id))
+            f"  target {r.id}: {r.state} attempts={r.attempts} error={r.last_error_code} {r.last_error_message or ''}"
+            for r in self.targets(post_id)
+        )
         logs = "\n".join(f"--- {name} ---\n{self.log(name)[-3000:]}" for name in self.logs)
         return f"post {post_id}:\n{rows}\n{logs}"
 
@@ -238,8 +257,7 @@ def group_alive(pgid: int) -> bool:
         return False
 
 
-def bare_kim(conn: sa.Connection, now: datetime, accounts: int,
-             daily_cap: int = 1000) -> tuple[int, int, list[int]]:
+def bare_kim(conn: sa.Connection, now: datetime, accounts: int, daily_cap: int = 1000) -> tuple[int, int, list[int]]:
     """A kecamatan, a kelurahan, a KIM with an admin and ``accounts`` X accounts, straight
     into the tables (no services, no seed): for the benches and claim tests that need
     thousands of rows fast. Pacing is lifted (no gap, ``daily_cap``). Returns
@@ -248,41 +266,60 @@ def bare_kim(conn: sa.Connection, now: datetime, accounts: int,
 
     conn.execute(sa.insert(t.kecamatan).values(code="b", name="Blimbing"))
     conn.execute(sa.insert(t.kelurahan).values(code="b1", name="Arjosari", kecamatan_code="b"))
-    kim = conn.execute(sa.insert(t.kims).values(kelurahan_code="b1", name="KIM", slug="kim",
-                                                created_at=now).returning(t.kims.c.id)).scalar_one()
-    user = conn.execute(sa.insert(t.users).values(email="b@k.id", name="B", role="admin",
-                                                  kim_id=kim, created_at=now)
-                        .returning(t.users.c.id)).scalar_one()
-    ids = conn.execute(
-        sa.insert(t.social_accounts).returning(t.social_accounts.c.id, sort_by_parameter_order=True),
-        [{"kim_id": kim, "platform": "x", "handle": f"h{a}", "credentials_encrypted": "{}",
-          "min_spacing_seconds": 0, "daily_cap": daily_cap, "created_at": now}
-         for a in range(accounts)],
-    ).scalars().all()
+    kim = conn.execute(
+        sa.insert(t.kims).values(kelurahan_code="b1", name="KIM", slug="kim", created_at=now).returning(t.kims.c.id)
+    ).scalar_one()
+    user = conn.execute(
+        sa.insert(t.users)
+        .values(email="b@k.id", name="B", role="admin", kim_id=kim, created_at=now)
+        .returning(t.users.c.id)
+    ).scalar_one()
+    ids = (
+        conn.execute(
+            sa.insert(t.social_accounts).returning(t.social_accounts.c.id, sort_by_parameter_order=True),
+            [
+                {
+                    "kim_id": kim,
+                    "platform": "x",
+                    "handle": f"h{a}",
+                    "credentials_encrypted": "{}",
+                    "min_spacing_seconds": 0,
+                    "daily_cap": daily_cap,
+                    "created_at": now,
+                }
+                for a in range(accounts)
+            ],
+        )
+        .scalars()
+        .all()
+    )
     return kim, user, list(ids)
 
 
-def build_site(tmp: Path, db_url: str, broker_url: str | None, sandbox: Any,
-               extra_env: dict[str, str] | None = None) -> Site:
+def build_site(
+    tmp: Path, db_url: str, broker_url: str | None, sandbox: Any, extra_env: dict[str, str] | None = None
+) -> Site:
     """Migrate, seed and populate a site; point this process's settings at it."""
     from config.settings import get_settings
     from scheduler.services.people.actors import Actor
-    from scheduler.services.registry.kims import create_kim
     from scheduler.services.people.users import add_user
+    from scheduler.services.registry.kims import create_kim
     from scheduler.store.db import make_engine, make_session_factory
     from scheduler.store.migrate import upgrade
     from scheduler.store.seed import read_malang, seed_malang
     from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIAR_")}
-    env.update({
-        "SIAR_ENV": "test",
-        "SIAR_DATA_DIR": str(tmp),
-        "SIAR_DATABASE_URL": db_url,
-        "SIAR_SECRET_KEY": Fernet.generate_key().decode(),
-        "SIAR_LOG_LEVEL": "INFO",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "SIAR_ENV": "test",
+            "SIAR_DATA_DIR": str(tmp),
+            "SIAR_DATABASE_URL": db_url,
+            "SIAR_SECRET_KEY": Fernet.generate_key().decode(),
+            "SIAR_LOG_LEVEL": "INFO",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     if broker_url:
         env["SIAR_BROKER_URL"] = broker_url
     if sandbox is not None:
@@ -300,23 +337,33 @@ def build_site(tmp: Path, db_url: str, broker_url: str | None, sandbox: Any,
         session.commit()
     _, kelurahan = read_malang()
     now = utcnow()
-    kim = create_kim(SqlAlchemyUnitOfWork.from_url(db_url), Actor.system(),
-                     kelurahan_code=kelurahan[0].code, name="KIM Uji Pipeline", now=now)
-    admin = add_user(SqlAlchemyUnitOfWork.from_url(db_url), Actor.system(),
-                     email=f"admin-{uuid.uuid4().hex[:6]}@kim.id", role="admin",
-                     password="rahasia-sekali-123", now=now, name="Admin", kim_id=kim.id)
-    return Site(env=env, db_url=db_url, engine=engine, sandbox=sandbox, kim_id=kim.id,
-                admin_id=admin.id)
-
-
+    kim = create_kim(
+        SqlAlchemyUnitOfWork.from_url(db_url),
+        Actor.system(),
+        kelurahan_code=kelurahan[0].code,
+        name="KIM Uji Pipeline",
+        now=now,
+    )
+    admin = add_user(
+        SqlAlchemyUnitOfWork.from_url(db_url),
+        Actor.system(),
+        email=f"admin-{uuid.uuid4().hex[:6]}@kim.id",
+        role="admin",
+        password="rahasia-sekali-123",
+        now=now,
+        name="Admin",
+        kim_id=kim.id,
+    )
+    return Site(env=env, db_url=db_url, engine=engine, sandbox=sandbox, kim_id=kim.id, admin_id=admin.id)
 
 
 BACKENDS = ("sqlite+filesystem", "postgresql+redis")
 
 
 @contextlib.contextmanager
-def running_site(request: Any, backend: str, tmp: Path, sandbox: Any,
-                 extra_env: dict[str, str] | None = None) -> Iterator[Site]:
+def running_site(
+    request: Any, backend: str, tmp: Path, sandbox: Any, extra_env: dict[str, str] | None = None
+) -> Iterator[Site]:
     """A site on ``backend`` with one worker (``w1``) and beat running; checked on the way out.
 
     ``request`` is the pytest request (PostgreSQL and Redis come from the
@@ -340,8 +387,7 @@ def running_site(request: Any, backend: str, tmp: Path, sandbox: Any,
     try:
         site.start_worker("w1", concurrency=2)
         site.start_beat()
-        wait_until(lambda: {h.kind for h in site.heartbeats()} >= {"worker", "beat"}, 60,
-                   "worker and beat heartbeats")
+        wait_until(lambda: {h.kind for h in site.heartbeats()} >= {"worker", "beat"}, 60, "worker and beat heartbeats")
         yield site
         pgids = [p.pid for p in site.procs.values()]
         codes = site.stop_all()
@@ -405,7 +451,7 @@ def _fresh_rabbitmq_vhost() -> tuple[str, str]:
         _rabbitmqctl("add_vhost", vhost)
         user = sa.make_url(AMQP_URL.replace("amqp://", "postgresql://", 1)).username or "guest"
         _rabbitmqctl("set_permissions", "-p", vhost, user, ".*", ".*", ".*")
-    except Exception as exc:  # noqa: BLE001 - any failure means "RabbitMQ missing"
+    except Exception as exc:
         message = f"RabbitMQ is not reachable or not manageable: {exc}"
         if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
             pytest.fail(message + " (CI=true: a missing service fails the run)")

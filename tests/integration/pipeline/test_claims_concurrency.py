@@ -5,17 +5,18 @@ targets at once: every target must be claimed exactly once. On PostgreSQL a
 row locked by someone else (an admin editing the target) is skipped, not
 waited for (``FOR UPDATE SKIP LOCKED``).
 """
+
 from __future__ import annotations
 
 import json
 import threading
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-
 from pipeline_sitekit import bare_kim
+
 from scheduler.domain.model import ReviewState, TargetState
 from scheduler.services.publishing.dispatch import dispatch_due
 from scheduler.services.wiring import Pipeline, PipelineConfig
@@ -23,7 +24,7 @@ from scheduler.store import tables as t
 from scheduler.store.db import make_engine
 from scheduler.store.migrate import upgrade
 
-NOW = datetime.now(timezone.utc).replace(microsecond=0)
+NOW = datetime.now(UTC).replace(microsecond=0)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -48,18 +49,44 @@ def _populate(engine: sa.Engine, accounts: int, per_account: int) -> list[int]:
         for a, acc in enumerate(account_ids):
             for i in range(per_account):
                 at = NOW - timedelta(seconds=per_account - i)
-                post = c.execute(sa.insert(t.posts).values(
-                    kim_id=kim, author_id=user, text=f"p{a}-{i}", review_state=ReviewState.APPROVED,
-                    created_at=NOW, updated_at=NOW).returning(t.posts.c.id)).scalar_one()
-                ids.append(c.execute(sa.insert(t.post_targets).values(
-                    post_id=post, account_id=acc, scheduled_at=at, state=TargetState.SCHEDULED,
-                    created_at=NOW, updated_at=NOW).returning(t.post_targets.c.id)).scalar_one())
+                post = c.execute(
+                    sa.insert(t.posts)
+                    .values(
+                        kim_id=kim,
+                        author_id=user,
+                        text=f"p{a}-{i}",
+                        review_state=ReviewState.APPROVED,
+                        created_at=NOW,
+                        updated_at=NOW,
+                    )
+                    .returning(t.posts.c.id)
+                ).scalar_one()
+                ids.append(
+                    c.execute(
+                        sa.insert(t.post_targets)
+                        .values(
+                            post_id=post,
+                            account_id=acc,
+                            scheduled_at=at,
+                            state=TargetState.SCHEDULED,
+                            created_at=NOW,
+                            updated_at=NOW,
+                        )
+                        .returning(t.post_targets.c.id)
+                    ).scalar_one()
+                )
     return ids
 
 
 def _pipeline(engine: sa.Engine, clock) -> Pipeline:
-    return Pipeline(engine=engine, connector_for=lambda p: None, decrypt=json.loads,  # type: ignore[arg-type,return-value]
-                    media_root=None, config=PipelineConfig(claim_batch=7), clock=clock)  # type: ignore[arg-type]
+    return Pipeline(
+        engine=engine,
+        connector_for=lambda p: None,
+        decrypt=json.loads,  # type: ignore[arg-type,return-value]
+        media_root=None,
+        config=PipelineConfig(claim_batch=7),
+        clock=clock,
+    )  # type: ignore[arg-type]
 
 
 def test_concurrent_dispatchers_claim_each_target_once(db_url):
@@ -85,7 +112,7 @@ def test_concurrent_dispatchers_claim_each_target_once(db_url):
                     dispatch_due(p, lambda tid, tok, eta: sent.append(tid))
                     with lock:
                         tick["n"] += 1
-            except BaseException as exc:  # noqa: BLE001
+            except BaseException as exc:
                 errors.append(exc)
 
         threads = [threading.Thread(target=run) for _ in range(4)]
@@ -96,8 +123,9 @@ def test_concurrent_dispatchers_claim_each_target_once(db_url):
         assert not errors, errors
         assert sorted(sent) == sorted(ids), "every target claimed exactly once"
         with engine.connect() as c:
-            states = c.execute(sa.select(t.post_targets.c.state, sa.func.count())
-                               .group_by(t.post_targets.c.state)).all()
+            states = c.execute(
+                sa.select(t.post_targets.c.state, sa.func.count()).group_by(t.post_targets.c.state)
+            ).all()
         assert dict(states) == {TargetState.QUEUED: len(ids)}
     finally:
         engine.dispose()
@@ -125,8 +153,7 @@ def test_postgres_skips_a_row_someone_else_holds(pg_url):
         held = ids[0]
         with engine.connect() as editor:
             tx = editor.begin()
-            editor.execute(sa.select(t.post_targets.c.id).where(t.post_targets.c.id == held)
-                           .with_for_update())
+            editor.execute(sa.select(t.post_targets.c.id).where(t.post_targets.c.id == held).with_for_update())
             sent: list[int] = []
             dispatch_due(_pipeline(impatient, lambda: NOW), lambda tid, tok, eta: sent.append(tid))
             assert sorted(sent) == sorted(ids[1:])

@@ -2,13 +2,13 @@
 
 A throw-away virtual host per run keeps it apart from anything else on the server.
 """
+
 from __future__ import annotations
 
 import uuid
 from datetime import timedelta
 
 import pytest
-
 from pipeline_sitekit import running_site, utcnow, wait_until
 
 pytestmark = pytest.mark.slow
@@ -34,7 +34,7 @@ def test_rabbitmq_publishes_once_on_time(site):
 
     rows = wait_until(done, 60, lambda: "\n".join(site.explain(p) for p, _, _ in plan))
     remote = {p["text"]: p for p in site.sandbox.posts()}
-    for row, (post_id, due, text) in zip(rows, plan):
+    for row, (post_id, due, text) in zip(rows, plan, strict=True):
         lag = (row.published_at - due).total_seconds()
         print(f"[rabbitmq] post {post_id} lag {lag:+.3f}s")
         assert -1.0 <= lag <= 5.0

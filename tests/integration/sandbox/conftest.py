@@ -5,6 +5,7 @@ requests session (docs/connectors.md, "Transport and sandbox redirection"): the 
 origin to the sandbox origin, keeping path and query, and sets a timeout.
 This is a test helper; the production adapter lives in connectors/.
 """
+
 from __future__ import annotations
 
 import struct
@@ -53,12 +54,17 @@ def x_clients(creds: dict[str, Any], timeout: float = 10.0) -> tuple[Any, Any]:
     """A tweepy Client (v2) and API (v1.1, for media upload) bound to the sandbox."""
     import tweepy
 
-    keys = dict(consumer_key=creds["consumer_key"], consumer_secret=creds["consumer_secret"],
-                access_token=creds["access_token"], access_token_secret=creds["access_token_secret"])
+    keys = dict(
+        consumer_key=creds["consumer_key"],
+        consumer_secret=creds["consumer_secret"],
+        access_token=creds["access_token"],
+        access_token_secret=creds["access_token_secret"],
+    )
     client = tweepy.Client(**keys)
     redirect(client.session, X_ORIGINS, creds["sandbox_base_url"], timeout)
-    auth = tweepy.OAuth1UserHandler(keys["consumer_key"], keys["consumer_secret"], keys["access_token"],
-                                    keys["access_token_secret"])
+    auth = tweepy.OAuth1UserHandler(
+        keys["consumer_key"], keys["consumer_secret"], keys["access_token"], keys["access_token_secret"]
+    )
     api = tweepy.API(auth)
     redirect(api.session, X_ORIGINS, creds["sandbox_base_url"], timeout)
     return client, api
@@ -104,13 +110,19 @@ def _box(kind: bytes, payload: bytes) -> bytes:
 def mp4(path: Path, width: int = 720, height: int = 720, seconds: int = 5, padding: int = 50_000) -> Path:
     """Write a minimal MP4 (ftyp, moov with mvhd + one video trak, mdat) that MP4 parsers accept."""
     mvhd = struct.pack(">B3xIIII", 0, 0, 0, 1000, seconds * 1000) + b"\x00" * 80
-    tkhd = (struct.pack(">B3xIIIII", 0, 0, 0, 1, 0, seconds * 1000) + b"\x00" * 52
-            + struct.pack(">II", width << 16, height << 16))
+    tkhd = (
+        struct.pack(">B3xIIIII", 0, 0, 0, 1, 0, seconds * 1000)
+        + b"\x00" * 52
+        + struct.pack(">II", width << 16, height << 16)
+    )
     mdhd = struct.pack(">B3xIIII", 0, 0, 0, 1000, seconds * 1000) + b"\x00" * 4
     hdlr = struct.pack(">B3xI", 0, 0) + b"vide" + b"\x00" * 12 + b"VideoHandler\x00"
     trak = _box(b"trak", _box(b"tkhd", tkhd) + _box(b"mdia", _box(b"mdhd", mdhd) + _box(b"hdlr", hdlr)))
-    data = (_box(b"ftyp", b"isom\x00\x00\x02\x00isomiso2mp41") + _box(b"moov", _box(b"mvhd", mvhd) + trak)
-            + _box(b"mdat", b"\x00" * padding))
+    data = (
+        _box(b"ftyp", b"isom\x00\x00\x02\x00isomiso2mp41")
+        + _box(b"moov", _box(b"mvhd", mvhd) + trak)
+        + _box(b"mdat", b"\x00" * padding)
+    )
     path.write_bytes(data)
     return path
 
@@ -141,5 +153,11 @@ def lib():
     """The helpers above, for test modules (importlib mode cannot import conftest)."""
     from types import SimpleNamespace
 
-    return SimpleNamespace(x_clients=x_clients, graph_api=graph_api, instagram_client=instagram_client,
-                           jpeg=jpeg, mp4=mp4, redirect=redirect)
+    return SimpleNamespace(
+        x_clients=x_clients,
+        graph_api=graph_api,
+        instagram_client=instagram_client,
+        jpeg=jpeg,
+        mp4=mp4,
+        redirect=redirect,
+    )

@@ -1,4 +1,5 @@
 """The admin API, hold/release, persistence across a restart, and "never a 500" for bad input."""
+
 from __future__ import annotations
 
 import threading
@@ -65,9 +66,11 @@ def test_engagement_grows_with_the_clock(sandbox, lib, handle):
 
 
 def test_admin_rejects_bad_input_in_both_languages(sandbox):
-    for call in (lambda: sandbox.create_account("myspace", "kim"),
-                 lambda: sandbox.set_faults("x", error_rate=2),
-                 lambda: sandbox.set_metrics("x", "999", likes=1)):
+    for call in (
+        lambda: sandbox.create_account("myspace", "kim"),
+        lambda: sandbox.set_faults("x", error_rate=2),
+        lambda: sandbox.set_metrics("x", "999", likes=1),
+    ):
         with pytest.raises(SandboxError) as err:
             call()
         assert " / " in str(err.value)
@@ -75,18 +78,25 @@ def test_admin_rejects_bad_input_in_both_languages(sandbox):
     assert reply.status_code == 400 and reply.json()["error"]["code"] == "bad_json"
 
 
-@pytest.mark.parametrize("method,path,kwargs", [
-    ("POST", "/2/tweets", {"data": "\x00garbage"}),
-    ("GET", "/2/tweets", {"params": {"ids": "a,b"}}),
-    ("POST", "/1.1/media/upload.json", {"files": {"media": ("x", b"123")}}),
-    ("POST", f"/{GRAPH}/123/feed", {"data": {"message": "x"}}),
-    ("POST", f"/{GRAPH}/123/photos", {"data": b"--broken multipart", "headers": {"Content-Type": "multipart/form-data"}}),
-    ("GET", f"/{GRAPH}/", {"params": {"ids": ",".join(map(str, range(60))), "access_token": "x"}}),
-    ("POST", "/api/v1/media/configure/", {"data": {"signed_body": "SIGNATURE.{bad"}}),
-    ("POST", "/rupload_igphoto/1_0_1", {"data": b"\xff" * 10}),
-    ("GET", "/api/v1/unknown/", {}),
-    ("GET", "/nowhere", {}),
-])
+@pytest.mark.parametrize(
+    "method,path,kwargs",
+    [
+        ("POST", "/2/tweets", {"data": "\x00garbage"}),
+        ("GET", "/2/tweets", {"params": {"ids": "a,b"}}),
+        ("POST", "/1.1/media/upload.json", {"files": {"media": ("x", b"123")}}),
+        ("POST", f"/{GRAPH}/123/feed", {"data": {"message": "x"}}),
+        (
+            "POST",
+            f"/{GRAPH}/123/photos",
+            {"data": b"--broken multipart", "headers": {"Content-Type": "multipart/form-data"}},
+        ),
+        ("GET", f"/{GRAPH}/", {"params": {"ids": ",".join(map(str, range(60))), "access_token": "x"}}),
+        ("POST", "/api/v1/media/configure/", {"data": {"signed_body": "SIGNATURE.{bad"}}),
+        ("POST", "/rupload_igphoto/1_0_1", {"data": b"\xff" * 10}),
+        ("GET", "/api/v1/unknown/", {}),
+        ("GET", "/nowhere", {}),
+    ],
+)
 def test_bad_requests_never_answer_500(sandbox, method, path, kwargs):
     reply = requests.request(method, sandbox.base_url + path, timeout=5, **kwargs)
     assert 400 <= reply.status_code < 500, reply.text

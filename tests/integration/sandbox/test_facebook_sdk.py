@@ -1,4 +1,5 @@
 """facebook-sdk 3.1.0 (the real library) against the sandbox: posts, photos, video, metrics, errors."""
+
 from __future__ import annotations
 
 import json
@@ -129,8 +130,10 @@ def test_duplicate_status_and_malformed_requests(sandbox, lib, handle):
     with pytest.raises(facebook.GraphAPIError) as err:
         graph.put_object(creds["page_id"], "feed", **{"attached_media[0]": "not json"})
     assert err.value.code == 100
-    raw = requests.get(creds["sandbox_base_url"] + f"/{DEFAULT_VERSION}/nothing/here/at/all",
-                       params={"access_token": creds["page_access_token"]})
+    raw = requests.get(
+        creds["sandbox_base_url"] + f"/{DEFAULT_VERSION}/nothing/here/at/all",
+        params={"access_token": creds["page_access_token"]},
+    )
     assert raw.headers["content-type"].startswith("application/json") and "error" in raw.json()
 
 

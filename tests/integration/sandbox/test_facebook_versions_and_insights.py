@@ -1,8 +1,9 @@
 """facebook-sdk (the real library) meets what Meta does in December 2026: Graph API versions end on
 their day, and one retired insights metric fails the whole request."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import facebook
 import pytest
@@ -10,8 +11,7 @@ import pytest
 from connectors.graph_versions import DEFAULT_VERSION
 
 # Meta's answer to a request naming one metric that is not valid; it does not say which.
-INVALID_METRIC = {"message": "(#100) The value must be a valid insights metric", "type": "OAuthException",
-                  "code": 100}
+INVALID_METRIC = {"message": "(#100) The value must be a valid insights metric", "type": "OAuthException", "code": 100}
 
 
 @pytest.fixture
@@ -55,9 +55,9 @@ def test_a_version_not_released_yet_is_refused(sandbox, lib, handle):
 def test_a_version_ends_at_the_sandbox_clock(sandbox, lib, handle, sandbox_clock):
     creds = sandbox.create_account("facebook", handle)
     old = _graph(lib, creds, "v21.0")
-    sandbox_clock(datetime(2027, 1, 20, 23, 59, tzinfo=timezone.utc))
+    sandbox_clock(datetime(2027, 1, 20, 23, 59, tzinfo=UTC))
     assert old.get_object("me")["id"] == creds["page_id"]
-    sandbox_clock(datetime(2027, 1, 21, tzinfo=timezone.utc))
+    sandbox_clock(datetime(2027, 1, 21, tzinfo=UTC))
     with pytest.raises(facebook.GraphAPIError) as err:
         old.get_object("me")
     assert err.value.code == 2635
@@ -71,16 +71,24 @@ def test_the_new_insights_metrics_answer_views_and_reach(sandbox, lib, handle):
     sandbox.set_metrics("facebook", post_id, views=400, reach=250)
     edge = graph.get_connections(post_id, "insights", metric="post_media_view,post_total_media_view_unique")
     assert {row["name"]: row["values"][0]["value"] for row in edge["data"]} == {
-        "post_media_view": 400, "post_total_media_view_unique": 250}
+        "post_media_view": 400,
+        "post_total_media_view_unique": 250,
+    }
     field = graph.get_objects([post_id], fields="insights.metric(post_media_view,post_total_media_view_unique)")
     assert [row["values"][0]["value"] for row in field[post_id]["insights"]["data"]] == [400, 250]
 
 
-@pytest.mark.parametrize("metrics", [
-    "post_impressions,post_impressions_unique",   # what Siar asked for until December 2026
-    "post_media_view,post_impressions_organic",    # one retired name among valid ones
-    "page_impressions", "page_fans", "page_fans_country", "no_such_metric",
-])
+@pytest.mark.parametrize(
+    "metrics",
+    [
+        "post_impressions,post_impressions_unique",  # what Siar asked for until December 2026
+        "post_media_view,post_impressions_organic",  # one retired name among valid ones
+        "page_impressions",
+        "page_fans",
+        "page_fans_country",
+        "no_such_metric",
+    ],
+)
 def test_one_retired_metric_fails_the_whole_insights_request(sandbox, lib, handle, metrics):
     creds = sandbox.create_account("facebook", handle)
     graph = _graph(lib, creds, DEFAULT_VERSION)

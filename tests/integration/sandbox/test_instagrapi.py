@@ -3,6 +3,7 @@
 instagrapi sleeps a fixed 3 s before configuring each upload, so this module
 keeps uploads few.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -15,10 +16,10 @@ def test_photo_album_video_info_and_delete(sandbox, lib, handle, tmp_path):
     assert cl.account_info().username == handle
 
     photo = cl.photo_upload(lib.jpeg(tmp_path / "kopi.jpg"), "Kopi robusta Dampit #kimmalang")
-    album = cl.album_upload([lib.jpeg(tmp_path / "a.jpg"), lib.jpeg(tmp_path / "b.jpg", (10, 90, 200))],
-                            "Dua rasa keripik apel")
-    video = cl.video_upload(lib.mp4(tmp_path / "v.mp4"), "Video Jodipan",
-                            thumbnail=lib.jpeg(tmp_path / "thumb.jpg"))
+    album = cl.album_upload(
+        [lib.jpeg(tmp_path / "a.jpg"), lib.jpeg(tmp_path / "b.jpg", (10, 90, 200))], "Dua rasa keripik apel"
+    )
+    video = cl.video_upload(lib.mp4(tmp_path / "v.mp4"), "Video Jodipan", thumbnail=lib.jpeg(tmp_path / "thumb.jpg"))
     assert (photo.media_type, album.media_type, video.media_type) == (1, 8, 2)
     assert len(album.resources) == 2
 

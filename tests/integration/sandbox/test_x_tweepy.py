@@ -1,4 +1,5 @@
 """tweepy 4.17 (the real library) against the sandbox: tweets, media, metrics, delete, errors."""
+
 from __future__ import annotations
 
 import time
@@ -6,7 +7,6 @@ import time
 import pytest
 import requests
 import tweepy
-
 
 
 def test_text_tweet_metrics_and_delete(sandbox, lib, handle):
@@ -66,11 +66,14 @@ def test_photo_v11_simple_upload(sandbox, lib, handle, tmp_path):
 
 def test_video_v11_chunked_upload(sandbox, lib, handle, tmp_path):
     client, api = lib.x_clients(sandbox.create_account("x", handle))
-    media = api.media_upload(str(lib.mp4(tmp_path / "wisata.mp4", padding=300_000)), chunked=True,
-                             media_category="tweet_video", chunk_size=100_000)
+    media = api.media_upload(
+        str(lib.mp4(tmp_path / "wisata.mp4", padding=300_000)),
+        chunked=True,
+        media_category="tweet_video",
+        chunk_size=100_000,
+    )
     assert media.processing_info["state"] == "succeeded"
-    client.create_tweet(text="Video wisata Kampung Warna-warni Jodipan", media_ids=[media.media_id],
-                        user_auth=True)
+    client.create_tweet(text="Video wisata Kampung Warna-warni Jodipan", media_ids=[media.media_id], user_auth=True)
     [post] = sandbox.posts("x", handle)
     assert post["media_type"] == "video"
 
@@ -78,20 +81,30 @@ def test_video_v11_chunked_upload(sandbox, lib, handle, tmp_path):
 def test_v2_media_upload_through_client_session(sandbox, lib, handle, tmp_path):
     creds = sandbox.create_account("x", handle)
     client, _ = lib.x_clients(creds)
-    auth = tweepy.OAuth1UserHandler(creds["consumer_key"], creds["consumer_secret"], creds["access_token"],
-                                    creds["access_token_secret"]).apply_auth()
+    auth = tweepy.OAuth1UserHandler(
+        creds["consumer_key"], creds["consumer_secret"], creds["access_token"], creds["access_token_secret"]
+    ).apply_auth()
     data = lib.jpeg(tmp_path / "v2.jpg").read_bytes()
-    answer = client.session.post("https://api.x.com/2/media/upload", auth=auth,
-                                 files={"media": ("v2.jpg", data, "image/jpeg")},
-                                 data={"media_category": "tweet_image"})
+    answer = client.session.post(
+        "https://api.x.com/2/media/upload",
+        auth=auth,
+        files={"media": ("v2.jpg", data, "image/jpeg")},
+        data={"media_category": "tweet_image"},
+    )
     assert answer.status_code == 200, answer.text
     media_id = answer.json()["data"]["id"]
-    init = client.session.post("https://api.x.com/2/media/upload/initialize", auth=auth,
-                               json={"media_type": "image/jpeg", "total_bytes": len(data),
-                                     "media_category": "tweet_image"})
+    init = client.session.post(
+        "https://api.x.com/2/media/upload/initialize",
+        auth=auth,
+        json={"media_type": "image/jpeg", "total_bytes": len(data), "media_category": "tweet_image"},
+    )
     chunked_id = init.json()["data"]["id"]
-    appended = client.session.post(f"https://api.x.com/2/media/upload/{chunked_id}/append", auth=auth,
-                                   files={"media": ("c", data)}, data={"segment_index": "0"})
+    appended = client.session.post(
+        f"https://api.x.com/2/media/upload/{chunked_id}/append",
+        auth=auth,
+        files={"media": ("c", data)},
+        data={"segment_index": "0"},
+    )
     assert appended.status_code == 204
     done = client.session.post(f"https://api.x.com/2/media/upload/{chunked_id}/finalize", auth=auth)
     assert done.json()["data"]["id"] == chunked_id

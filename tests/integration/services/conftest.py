@@ -4,10 +4,11 @@ Both are migrated with the store's Alembic ``upgrade(url)`` and seeded with the
 Malang kecamatan/kelurahan. PostgreSQL is one database per test session
 (``postgres_url``); its non-seed tables are emptied after each test.
 """
+
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -16,18 +17,17 @@ from PIL import Image
 
 from scheduler.domain.model import Role
 from scheduler.services.accounts import manage as accounts
-from scheduler.services.registry import kims
-from scheduler.services.posts import media
 from scheduler.services.people import users
 from scheduler.services.people.actors import Actor
-
+from scheduler.services.posts import media
+from scheduler.services.registry import kims
 from scheduler.store.db import make_engine, make_session_factory
 from scheduler.store.migrate import upgrade
 from scheduler.store.seed import seed_malang
 from scheduler.store.tables import metadata
 from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 
-NOW = datetime(2026, 11, 30, 1, 0, tzinfo=timezone.utc)  # Monday 08:00 WIB
+NOW = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)  # Monday 08:00 WIB
 SYSTEM = Actor.system()
 KEEP = {"kecamatan", "kelurahan", "alembic_version"}
 
@@ -82,8 +82,11 @@ def uow(engine):
 def count_rows(engine: sa.Engine) -> dict[str, int]:
     """Rows per table (seed tables excluded): for "nothing was written" checks."""
     with engine.connect() as conn:
-        return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
-                for t in metadata.sorted_tables if t.name not in KEEP}
+        return {
+            t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+            for t in metadata.sorted_tables
+            if t.name not in KEEP
+        }
 
 
 @pytest.fixture
@@ -93,24 +96,46 @@ def rows(engine):
 
 def _setup_kim(uow, kelurahan="arjosari", slug="kim-arjosari"):
     """A KIM with a member, an admin, X and Instagram accounts and one uploaded image."""
-    kim = kims.create_kim(uow, SYSTEM, kelurahan_code=kelurahan, name=f"KIM {slug}", slug=slug,
-                          now=NOW)
-    member = users.add_user(uow, SYSTEM, email=f"anggota@{slug}.id", role=Role.MEMBER,
-                            password="rahasia-123", kim_id=kim.id, now=NOW)
-    admin = users.add_user(uow, SYSTEM, email=f"admin@{slug}.id", role=Role.ADMIN,
-                           password="rahasia-123", kim_id=kim.id, now=NOW)
-    x = accounts.add_account(uow, Actor.of(admin), kim_id=kim.id, platform="x", handle=f"{slug}_x",
-                             credentials={"consumer_key": "ck", "consumer_secret": "cs",
-                                          "access_token": "sekret-x", "access_token_secret": "ats",
-                                          "user_id": "1"}, now=NOW)
-    ig = accounts.add_account(uow, Actor.of(admin), kim_id=kim.id, platform="instagram",
-                              handle=f"{slug}.ig", credentials={
-                                  "username": f"{slug}.ig", "password": "sandi",
-                                  "settings": {"authorization_data": {"sessionid": "sekret-ig"}}}, now=NOW)
+    kim = kims.create_kim(uow, SYSTEM, kelurahan_code=kelurahan, name=f"KIM {slug}", slug=slug, now=NOW)
+    member = users.add_user(
+        uow, SYSTEM, email=f"anggota@{slug}.id", role=Role.MEMBER, password="rahasia-123", kim_id=kim.id, now=NOW
+    )
+    admin = users.add_user(
+        uow, SYSTEM, email=f"admin@{slug}.id", role=Role.ADMIN, password="rahasia-123", kim_id=kim.id, now=NOW
+    )
+    x = accounts.add_account(
+        uow,
+        Actor.of(admin),
+        kim_id=kim.id,
+        platform="x",
+        handle=f"{slug}_x",
+        credentials={
+            "consumer_key": "ck",
+            "consumer_secret": "cs",
+            "access_token": "sekret-x",
+            "access_token_secret": "ats",
+            "user_id": "1",
+        },
+        now=NOW,
+    )
+    ig = accounts.add_account(
+        uow,
+        Actor.of(admin),
+        kim_id=kim.id,
+        platform="instagram",
+        handle=f"{slug}.ig",
+        credentials={
+            "username": f"{slug}.ig",
+            "password": "sandi",
+            "settings": {"authorization_data": {"sessionid": "sekret-ig"}},
+        },
+        now=NOW,
+    )
     buf = io.BytesIO()
     Image.new("RGB", (1080, 1350), (180, 90, 30)).save(buf, "JPEG")
-    image = media.upload_media(uow, Actor.of(member), kim_id=kim.id, filename="keripik.jpg",
-                               data=buf.getvalue(), now=NOW)
+    image = media.upload_media(
+        uow, Actor.of(member), kim_id=kim.id, filename="keripik.jpg", data=buf.getvalue(), now=NOW
+    )
     return kim, Actor.of(member), Actor.of(admin), x, ig, image
 
 

@@ -1,7 +1,8 @@
 """`siar kim add`, `siar user add`, `siar token create|revoke` through click's CliRunner."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from click.testing import CliRunner
@@ -29,13 +30,22 @@ def run(*args: str, input: str | None = None):
 
 
 def test_kim_user_token_round_trip(cli_db):
-    result = run("kim", "add", "--kelurahan", "arjosari", "--name", "KIM Arjosari Berdaya",
-                 "--formed-on", "2020-05-01")
+    result = run("kim", "add", "--kelurahan", "arjosari", "--name", "KIM Arjosari Berdaya", "--formed-on", "2020-05-01")
     assert result.exit_code == 0, result.output
     assert "kim-arjosari-berdaya" in result.output
 
-    result = run("user", "add", "Ani@Example.ID", "--role", "admin", "--kim",
-                 "kim-arjosari-berdaya", "--name", "Ani", input="rahasia-panjang\n")
+    result = run(
+        "user",
+        "add",
+        "Ani@Example.ID",
+        "--role",
+        "admin",
+        "--kim",
+        "kim-arjosari-berdaya",
+        "--name",
+        "Ani",
+        input="rahasia-panjang\n",
+    )
     assert result.exit_code == 0, result.output
     assert "ani@example.id" in result.output
 
@@ -44,10 +54,10 @@ def test_kim_user_token_round_trip(cli_db):
     token = result.stdout.strip()
     assert token.startswith("siar_") and len(token.splitlines()) == 1
 
-    from scheduler.services.people.tokens import authenticate_token
     from scheduler.cli._context import open_uow
+    from scheduler.services.people.tokens import authenticate_token
 
-    actor = authenticate_token(open_uow(), token, now=datetime.now(timezone.utc))
+    actor = authenticate_token(open_uow(), token, now=datetime.now(UTC))
     assert actor.role == "admin"
 
     prefix = token.split("_")[1]
@@ -56,20 +66,18 @@ def test_kim_user_token_round_trip(cli_db):
     from scheduler.domain.errors import NotAllowed
 
     with pytest.raises(NotAllowed):
-        authenticate_token(open_uow(), token, now=datetime.now(timezone.utc))
+        authenticate_token(open_uow(), token, now=datetime.now(UTC))
 
 
 @pytest.mark.parametrize(
     "args, input, needle",
     [
         (("kim", "add", "--kelurahan", "atlantis", "--name", "KIM A"), None, "kelurahan"),
-        (("kim", "add", "--kelurahan", "arjosari", "--name", "KIM A", "--timezone", "Mars/Base"),
-         None, "Mars/Base"),
+        (("kim", "add", "--kelurahan", "arjosari", "--name", "KIM A", "--timezone", "Mars/Base"), None, "Mars/Base"),
         (("user", "add", "x@example.id", "--role", "staff"), "\n", "password"),
         (("user", "add", "x@example.id", "--role", "staff"), "short\n", "password"),
         (("user", "add", "x@example.id", "--role", "member"), "rahasia-panjang\n", "KIM"),
-        (("user", "add", "x@example.id", "--role", "member", "--kim", "nope"),
-         "rahasia-panjang\n", "not found"),
+        (("user", "add", "x@example.id", "--role", "member", "--kim", "nope"), "rahasia-panjang\n", "not found"),
         (("token", "create", "nobody@example.id"), None, "not found"),
         (("token", "revoke", "deadbeef"), None, "not found"),
     ],
@@ -89,8 +97,7 @@ def test_duplicate_kim_and_user_are_refused(cli_db):
     again = CliRunner().invoke(main, ["kim", "add", "--kelurahan", "arjosari", "--name", "KIM B"])
     assert again.exit_code == 1 and "sudah punya KIM" in again.stderr
     assert run("user", "add", "s@example.id", "--role", "staff", input="rahasia-panjang\n").exit_code == 0
-    dup = CliRunner().invoke(main, ["user", "add", "S@EXAMPLE.ID", "--role", "staff"],
-                             input="rahasia-panjang\n")
+    dup = CliRunner().invoke(main, ["user", "add", "S@EXAMPLE.ID", "--role", "staff"], input="rahasia-panjang\n")
     assert dup.exit_code == 1 and "already registered" in dup.stderr
 
 

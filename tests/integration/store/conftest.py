@@ -4,6 +4,7 @@ PostgreSQL databases are created next to the session's ``postgres_url`` (so a
 missing server fails under CI=true through that fixture) and dropped after
 the test; the session database itself is left to other areas.
 """
+
 from __future__ import annotations
 
 import uuid

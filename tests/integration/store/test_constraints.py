@@ -1,7 +1,8 @@
 """The database itself refuses what the domain forbids (on SQLite too: foreign keys are ON)."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -10,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from scheduler.domain import model as m
 from scheduler.store import tables
 
-T0 = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -19,10 +20,12 @@ def city(session_factory):
     with session_factory() as session:
         session.add(m.Kecamatan(code="klojen", name="Klojen"))
         session.flush()
-        session.add_all([
-            m.Kelurahan(code="oro-oro-dowo", name="Oro-oro Dowo", kecamatan_code="klojen"),
-            m.Kelurahan(code="kauman", name="Kauman", kecamatan_code="klojen"),
-        ])
+        session.add_all(
+            [
+                m.Kelurahan(code="oro-oro-dowo", name="Oro-oro Dowo", kecamatan_code="klojen"),
+                m.Kelurahan(code="kauman", name="Kauman", kecamatan_code="klojen"),
+            ]
+        )
         session.flush()
         kim = m.Kim(kelurahan_code="oro-oro-dowo", name="KIM Oro-oro Dowo", slug="oro-oro-dowo")
         session.add(kim)
@@ -60,9 +63,17 @@ def test_email_is_unique_whatever_the_case(session_factory, city):
 def test_email_unique_through_core_inserts_too(session_factory, city):
     with session_factory() as session:
         with pytest.raises(IntegrityError):
-            session.execute(sa.insert(tables.users).values(
-                email="Admin@OOD.id", name="x", role="member", password_hash="", language="id",
-                active=True, created_at=T0))
+            session.execute(
+                sa.insert(tables.users).values(
+                    email="Admin@OOD.id",
+                    name="x",
+                    role="member",
+                    password_hash="",
+                    language="id",
+                    active=True,
+                    created_at=T0,
+                )
+            )
 
 
 def test_api_token_prefix_is_unique(session_factory, city):
@@ -74,8 +85,9 @@ def test_api_token_prefix_is_unique(session_factory, city):
 
 def test_one_target_per_post_account_occurrence(session_factory, city):
     target = lambda occurrence: m.PostTarget(account_id=city["account"], occurrence=occurrence)  # noqa: E731
-    _refused(session_factory, m.Post(kim_id=city["kim"], author_id=city["admin"], text="x",
-                                      targets=[target(0), target(0)]))
+    _refused(
+        session_factory, m.Post(kim_id=city["kim"], author_id=city["admin"], text="x", targets=[target(0), target(0)])
+    )
     with session_factory() as session:
         session.add(m.Post(kim_id=city["kim"], author_id=city["admin"], text="x", targets=[target(0), target(1)]))
         session.commit()
@@ -83,8 +95,9 @@ def test_one_target_per_post_account_occurrence(session_factory, city):
 
 def test_attempt_numbers_are_unique_per_target(session_factory, city):
     with session_factory() as session:
-        post = m.Post(kim_id=city["kim"], author_id=city["admin"], text="x",
-                      targets=[m.PostTarget(account_id=city["account"])])
+        post = m.Post(
+            kim_id=city["kim"], author_id=city["admin"], text="x", targets=[m.PostTarget(account_id=city["account"])]
+        )
         session.add(post)
         session.flush()
         session.add(m.PublishAttempt(target_id=post.targets[0].id, number=1, started_at=T0))
@@ -102,8 +115,10 @@ def test_dedupe_key_unique_per_kim_but_null_is_free(session_factory, city):
 
 
 def test_subject_kind_and_id_go_together(session_factory, city):
-    _refused(session_factory, m.Post(kim_id=city["kim"], author_id=city["admin"], text="x",
-                                     subject_kind=m.SubjectKind.PRODUCT))
+    _refused(
+        session_factory,
+        m.Post(kim_id=city["kim"], author_id=city["admin"], text="x", subject_kind=m.SubjectKind.PRODUCT),
+    )
 
 
 def test_a_kim_with_members_cannot_be_deleted(session_factory, city):
@@ -129,10 +144,12 @@ def test_deleting_a_user_keeps_the_audit_trail(session_factory, city):
 
 def test_heartbeat_kind_is_worker_or_beat(session_factory):
     with session_factory() as session:
-        session.execute(sa.insert(tables.heartbeats).values(
-            name="worker@host", kind="worker", hostname="host", pid=1, seen_at=T0))
+        session.execute(
+            sa.insert(tables.heartbeats).values(name="worker@host", kind="worker", hostname="host", pid=1, seen_at=T0)
+        )
         session.commit()
         assert session.execute(sa.select(tables.heartbeats.c.seen_at)).scalar_one() == T0
         with pytest.raises(IntegrityError):
-            session.execute(sa.insert(tables.heartbeats).values(
-                name="x", kind="robot", hostname="host", pid=2, seen_at=T0))
+            session.execute(
+                sa.insert(tables.heartbeats).values(name="x", kind="robot", hostname="host", pid=2, seen_at=T0)
+            )

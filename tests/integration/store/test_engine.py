@@ -1,4 +1,5 @@
 """Engine settings: SQLite pragmas and write locking, PostgreSQL pre-ping, the configured URL."""
+
 from __future__ import annotations
 
 import threading
@@ -60,7 +61,7 @@ def test_sqlite_writers_wait_for_each_other_instead_of_failing(tmp_path):
             with engine.begin() as conn:
                 name = conn.exec_driver_sql("SELECT name FROM kecamatan WHERE code = 'sukun'").scalar()
                 conn.exec_driver_sql("UPDATE kecamatan SET name = ? WHERE code = 'sukun'", (name + " B",))
-        except BaseException as exc:  # noqa: BLE001 - reported to the test thread
+        except BaseException as exc:
             errors.append(exc)
         finally:
             second_done.set()

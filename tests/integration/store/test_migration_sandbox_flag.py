@@ -1,7 +1,8 @@
 """Migration 0005: the stored sandbox address becomes a flag, on SQLite and PostgreSQL, with data."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import command
@@ -9,7 +10,7 @@ from alembic import command
 from scheduler.store import migrate
 from scheduler.store.db import make_engine
 
-NOW = datetime(2026, 12, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
 
 
 def _columns(engine: sa.Engine) -> set[str]:
@@ -31,15 +32,22 @@ def test_sandbox_addresses_become_the_sandbox_flag_and_back(empty_url):
         with engine.begin() as conn:
             conn.execute(sa.text("INSERT INTO kecamatan (code, name) VALUES ('b', 'Blimbing')"))
             conn.execute(sa.text("INSERT INTO kelurahan (code, name, kecamatan_code) VALUES ('b1', 'Arjosari', 'b')"))
-            kim = conn.execute(sa.text(
-                "INSERT INTO kims (kelurahan_code, name, slug, timezone, allow_self_approval, created_at) "
-                "VALUES ('b1', 'KIM', 'kim', 'Asia/Jakarta', false, :now) RETURNING id"), {"now": NOW}).scalar_one()
+            kim = conn.execute(
+                sa.text(
+                    "INSERT INTO kims (kelurahan_code, name, slug, timezone, allow_self_approval, created_at) "
+                    "VALUES ('b1', 'KIM', 'kim', 'Asia/Jakarta', false, :now) RETURNING id"
+                ),
+                {"now": NOW},
+            ).scalar_one()
             for handle, address in (("latihan", "http://127.0.0.1:9999"), ("asli", None)):
-                conn.execute(sa.text(
-                    "INSERT INTO social_accounts (kim_id, platform, handle, credentials_encrypted, "
-                    "sandbox_base_url, status, timezone, slots, created_at) VALUES "
-                    "(:kim, 'x', :handle, 'token', :address, 'active', 'Asia/Jakarta', '[]', :now)"),
-                    {"kim": kim, "handle": handle, "address": address, "now": NOW})
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO social_accounts (kim_id, platform, handle, credentials_encrypted, "
+                        "sandbox_base_url, status, timezone, slots, created_at) VALUES "
+                        "(:kim, 'x', :handle, 'token', :address, 'active', 'Asia/Jakarta', '[]', :now)"
+                    ),
+                    {"kim": kim, "handle": handle, "address": address, "now": NOW},
+                )
         assert migrate.upgrade(empty_url) == migrate.head()
         assert "sandbox_base_url" not in _columns(engine) and "sandbox" in _columns(engine)
         with engine.connect() as conn:

@@ -1,4 +1,5 @@
 """Alembic: empty -> head on both databases, and the result equals the ORM metadata."""
+
 from __future__ import annotations
 
 import os
@@ -36,9 +37,24 @@ def test_upgrade_from_empty_to_head(empty_url):
         engine.dispose()
     assert table_names() <= tables
     assert {
-        "kecamatan", "kelurahan", "kims", "users", "api_tokens", "social_accounts", "umkm",
-        "products", "destinations", "media_assets", "media_variants", "posts", "post_targets",
-        "publish_attempts", "engagement_snapshots", "audit_events", "heartbeats", "post_media",
+        "kecamatan",
+        "kelurahan",
+        "kims",
+        "users",
+        "api_tokens",
+        "social_accounts",
+        "umkm",
+        "products",
+        "destinations",
+        "media_assets",
+        "media_variants",
+        "posts",
+        "post_targets",
+        "publish_attempts",
+        "engagement_snapshots",
+        "audit_events",
+        "heartbeats",
+        "post_media",
     } <= table_names()
     # A second run is a no-op.
     assert migrate.upgrade(empty_url) == head
@@ -92,8 +108,12 @@ def test_upgrade_works_from_any_working_directory(tmp_path):
     code = "import sys; from scheduler.store.migrate import upgrade; print(upgrade(sys.argv[1]))"
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIAR_")}
     out = subprocess.run(
-        [sys.executable, "-c", code, url], cwd=tmp_path, env=env,
-        capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", code, url],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == migrate.head()

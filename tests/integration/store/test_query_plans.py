@@ -1,7 +1,8 @@
 """Finding live targets must not scan history: the planner uses the partial indexes."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -11,7 +12,7 @@ from scheduler.store.db import make_engine
 from scheduler.store.migrate import upgrade
 from scheduler.store.tables import post_targets
 
-NOW = datetime(2026, 6, 1, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 1, 3, 0, tzinfo=UTC)
 HISTORY = 20_000
 
 
@@ -19,25 +20,50 @@ def _fill(conn: sa.Connection, history: int) -> dict[str, list[int]]:
     """One KIM, account and post; ``history`` published targets plus a few live ones."""
     conn.execute(sa.text("INSERT INTO kecamatan (code, name) VALUES ('sukun', 'Sukun')"))
     conn.execute(sa.text("INSERT INTO kelurahan (code, name, kecamatan_code) VALUES ('gadang', 'Gadang', 'sukun')"))
-    conn.execute(sa.text(
-        "INSERT INTO kims (id, kelurahan_code, name, slug, timezone, allow_self_approval, created_at) "
-        "VALUES (1, 'gadang', 'KIM Gadang', 'gadang', 'Asia/Jakarta', false, :t)"), {"t": "2026-01-01"})
-    conn.execute(sa.text(
-        "INSERT INTO users (id, email, name, role, password_hash, kim_id, language, active, created_at) "
-        "VALUES (1, 'a@gadang.id', 'A', 'admin', '', 1, 'id', true, :t)"), {"t": "2026-01-01"})
-    conn.execute(sa.text(
-        "INSERT INTO social_accounts (id, kim_id, platform, handle, credentials_encrypted, status, timezone, "
-        "slots, created_at) VALUES (1, 1, 'x', 'kim_gadang', '', 'active', 'Asia/Jakarta', '[]', :t)"),
-        {"t": "2026-01-01"})
-    conn.execute(sa.text(
-        "INSERT INTO posts (id, kim_id, author_id, text, tags, review_state, schedule_kind, schedule_zone, "
-        "as_thread, created_at, updated_at) VALUES (1, 1, 1, 'x', '[]', 'approved', 'at', 'Asia/Jakarta', "
-        "false, :t, :t)"), {"t": "2026-01-01"})
+    conn.execute(
+        sa.text(
+            "INSERT INTO kims (id, kelurahan_code, name, slug, timezone, allow_self_approval, created_at) "
+            "VALUES (1, 'gadang', 'KIM Gadang', 'gadang', 'Asia/Jakarta', false, :t)"
+        ),
+        {"t": "2026-01-01"},
+    )
+    conn.execute(
+        sa.text(
+            "INSERT INTO users (id, email, name, role, password_hash, kim_id, language, active, created_at) "
+            "VALUES (1, 'a@gadang.id', 'A', 'admin', '', 1, 'id', true, :t)"
+        ),
+        {"t": "2026-01-01"},
+    )
+    conn.execute(
+        sa.text(
+            "INSERT INTO social_accounts (id, kim_id, platform, handle, credentials_encrypted, status, timezone, "
+            "slots, created_at) VALUES (1, 1, 'x', 'kim_gadang', '', 'active', 'Asia/Jakarta', '[]', :t)"
+        ),
+        {"t": "2026-01-01"},
+    )
+    conn.execute(
+        sa.text(
+            "INSERT INTO posts (id, kim_id, author_id, text, tags, review_state, schedule_kind, schedule_zone, "
+            "as_thread, created_at, updated_at) VALUES (1, 1, 1, 'x', '[]', 'approved', 'at', 'Asia/Jakarta', "
+            "false, :t, :t)"
+        ),
+        {"t": "2026-01-01"},
+    )
 
     def row(occurrence: int, state: str, at: datetime, **extra) -> dict:
-        return {"post_id": 1, "account_id": 1, "occurrence": occurrence, "state": state, "scheduled_at": at,
-                "scheduled_zone": "Asia/Jakarta", "attempts": 0, "remote_missing": False,
-                "created_at": at, "updated_at": at, **extra}
+        return {
+            "post_id": 1,
+            "account_id": 1,
+            "occurrence": occurrence,
+            "state": state,
+            "scheduled_at": at,
+            "scheduled_zone": "Asia/Jakarta",
+            "attempts": 0,
+            "remote_missing": False,
+            "created_at": at,
+            "updated_at": at,
+            **extra,
+        }
 
     old = NOW - timedelta(days=400)
     history_rows = [
@@ -57,8 +83,9 @@ def _fill(conn: sa.Connection, history: int) -> dict[str, list[int]]:
         row(HISTORY + 22, "unknown", NOW),
     ):
         conn.execute(sa.insert(post_targets), other)
-    ids = conn.execute(sa.select(post_targets.c.occurrence, post_targets.c.id)
-                       .where(post_targets.c.occurrence >= HISTORY)).all()
+    ids = conn.execute(
+        sa.select(post_targets.c.occurrence, post_targets.c.id).where(post_targets.c.occurrence >= HISTORY)
+    ).all()
     by_occurrence = dict(ids)
     return {"due": [by_occurrence[o] for o, _ in live["due"]]}
 

@@ -1,10 +1,11 @@
 """Every entity goes in and comes back equal, with aware UTC datetimes, enums and slots."""
+
 from __future__ import annotations
 
 import dataclasses
 import enum
 import json
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -15,7 +16,7 @@ from scheduler.store import tables
 from scheduler.store.orm import start_mappers
 from scheduler.store.types import StoreValueError
 
-UTC = timezone.utc
+UTC = UTC
 WIB = timezone(timedelta(hours=7))
 T0 = datetime(2026, 3, 2, 2, 0, 0, 123456, tzinfo=UTC)
 
@@ -29,14 +30,19 @@ def _base(session) -> dict:
     kim = m.Kim(kelurahan_code="arjosari", name="KIM Arjosari", slug="arjosari", formed_on=date(2021, 8, 17))
     session.add(kim)
     session.flush()
-    admin = m.User(email="admin@arjosari.id", name="Bu Sri", role=m.Role.ADMIN, kim_id=kim.id,
-                   password_hash="$argon2id$v=19$x")
+    admin = m.User(
+        email="admin@arjosari.id", name="Bu Sri", role=m.Role.ADMIN, kim_id=kim.id, password_hash="$argon2id$v=19$x"
+    )
     session.add(admin)
     session.flush()
     account = m.SocialAccount(
-        kim_id=kim.id, platform=m.Platform.X, handle="kim_arjosari",
+        kim_id=kim.id,
+        platform=m.Platform.X,
+        handle="kim_arjosari",
         slots=[m.PostingSlot(0, time(9, 0)), m.PostingSlot(4, time(19, 30)), m.PostingSlot(6, time(7, 5, 30))],
-        status=m.AccountStatus.PAUSED, paused_until=T0 + timedelta(minutes=15), daily_cap=5,
+        status=m.AccountStatus.PAUSED,
+        paused_until=T0 + timedelta(minutes=15),
+        daily_cap=5,
     )
     session.add(account)
     session.flush()
@@ -46,58 +52,139 @@ def _base(session) -> dict:
 def _everything(session) -> list:
     base = _base(session)
     kim, admin, account = base["kim"], base["admin"], base["account"]
-    token = m.ApiToken(user_id=admin.id, token_hash="$argon2id$t", prefix="siar_ab12", name="cli",
-                       last_used_at=T0)
+    token = m.ApiToken(user_id=admin.id, token_hash="$argon2id$t", prefix="siar_ab12", name="cli", last_used_at=T0)
     umkm = m.Umkm(kelurahan_code="arjosari", name="Keripik Tempe Bu Sri", owner="Sri", kim_id=kim.id)
     session.add_all([token, umkm])
     session.flush()
     product = m.Product(umkm_id=umkm.id, name="Keripik tempe pedas", category="keripik")
-    destination = m.Destination(kelurahan_code="arjosari", name="Kampung Wisata", category="wisata kampung",
-                                kim_id=kim.id)
-    asset = m.MediaAsset(kim_id=kim.id, content_hash="a" * 64, kind=m.MediaKind.IMAGE, mime_type="image/jpeg",
-                         size_bytes=123_456, storage_key="media/aa/a.jpg", width=1080, height=1350,
-                         uploaded_by=admin.id)
-    video = m.MediaAsset(kim_id=kim.id, content_hash="b" * 64, kind=m.MediaKind.VIDEO, mime_type="video/mp4",
-                         size_bytes=9_000_000_000, storage_key="media/bb/b.mp4", duration_seconds=12.5)
+    destination = m.Destination(
+        kelurahan_code="arjosari", name="Kampung Wisata", category="wisata kampung", kim_id=kim.id
+    )
+    asset = m.MediaAsset(
+        kim_id=kim.id,
+        content_hash="a" * 64,
+        kind=m.MediaKind.IMAGE,
+        mime_type="image/jpeg",
+        size_bytes=123_456,
+        storage_key="media/aa/a.jpg",
+        width=1080,
+        height=1350,
+        uploaded_by=admin.id,
+    )
+    video = m.MediaAsset(
+        kim_id=kim.id,
+        content_hash="b" * 64,
+        kind=m.MediaKind.VIDEO,
+        mime_type="video/mp4",
+        size_bytes=9_000_000_000,
+        storage_key="media/bb/b.mp4",
+        duration_seconds=12.5,
+    )
     session.add_all([product, destination, asset, video])
     session.flush()
-    variant = m.MediaVariant(asset_id=asset.id, platform=m.Platform.INSTAGRAM, storage_key="v/a-ig.jpg",
-                             mime_type="image/jpeg", size_bytes=99_000, width=1080, height=1350)
+    variant = m.MediaVariant(
+        asset_id=asset.id,
+        platform=m.Platform.INSTAGRAM,
+        storage_key="v/a-ig.jpg",
+        mime_type="image/jpeg",
+        size_bytes=99_000,
+        width=1080,
+        height=1350,
+    )
     post = m.Post(
-        kim_id=kim.id, author_id=admin.id, text="Keripik tempe Arjosari! #UMKMMalang",
-        media_ids=[video.id, asset.id], tags=["umkm", "keripik"],
-        subject_kind=m.SubjectKind.PRODUCT, subject_id=product.id,
-        review_state=m.ReviewState.APPROVED, schedule_kind=m.ScheduleKind.RECURRING,
+        kim_id=kim.id,
+        author_id=admin.id,
+        text="Keripik tempe Arjosari! #UMKMMalang",
+        media_ids=[video.id, asset.id],
+        tags=["umkm", "keripik"],
+        subject_kind=m.SubjectKind.PRODUCT,
+        subject_id=product.id,
+        review_state=m.ReviewState.APPROVED,
+        schedule_kind=m.ScheduleKind.RECURRING,
         schedule_at=datetime(2026, 3, 2, 9, 0, tzinfo=WIB),  # aware, not UTC: stored as the same instant
-        recurrence_rule="FREQ=WEEKLY;BYDAY=MO", recurrence_until=T0 + timedelta(days=60),
-        expanded_until=T0 + timedelta(days=14), as_thread=True, dedupe_key="row-7",
-        reviewed_by=admin.id, reviewed_at=T0,
+        recurrence_rule="FREQ=WEEKLY;BYDAY=MO",
+        recurrence_until=T0 + timedelta(days=60),
+        expanded_until=T0 + timedelta(days=14),
+        as_thread=True,
+        dedupe_key="row-7",
+        reviewed_by=admin.id,
+        reviewed_at=T0,
         targets=[
-            m.PostTarget(account_id=account.id, scheduled_at=T0, state=m.TargetState.PUBLISHED, occurrence=0,
-                         attempts=1, remote_id="1790000000000000001", permalink="https://x.com/i/1",
-                         published_at=T0 + timedelta(seconds=2), likes=3, views=2_500_000_000,
-                         metrics_captured_at=T0 + timedelta(hours=1), engagement_due_at=T0 + timedelta(hours=7),
-                         content_fingerprint="f" * 64),
-            m.PostTarget(account_id=account.id, scheduled_at=T0 + timedelta(days=7), occurrence=1,
-                         state=m.TargetState.RETRY_WAIT, next_attempt_at=T0 + timedelta(days=7, minutes=1),
-                         lease_token="lease-1", lease_until=T0 + timedelta(days=7, minutes=2),
-                         last_error_code="transient", last_error_message="Server X sibuk; dicoba lagi."),
+            m.PostTarget(
+                account_id=account.id,
+                scheduled_at=T0,
+                state=m.TargetState.PUBLISHED,
+                occurrence=0,
+                attempts=1,
+                remote_id="1790000000000000001",
+                permalink="https://x.com/i/1",
+                published_at=T0 + timedelta(seconds=2),
+                likes=3,
+                views=2_500_000_000,
+                metrics_captured_at=T0 + timedelta(hours=1),
+                engagement_due_at=T0 + timedelta(hours=7),
+                content_fingerprint="f" * 64,
+            ),
+            m.PostTarget(
+                account_id=account.id,
+                scheduled_at=T0 + timedelta(days=7),
+                occurrence=1,
+                state=m.TargetState.RETRY_WAIT,
+                next_attempt_at=T0 + timedelta(days=7, minutes=1),
+                lease_token="lease-1",
+                lease_until=T0 + timedelta(days=7, minutes=2),
+                last_error_code="transient",
+                last_error_message="Server X sibuk; dicoba lagi.",
+            ),
         ],
     )
     session.add_all([variant, post])
     session.flush()
     target = post.targets[0]
-    attempt = m.PublishAttempt(target_id=target.id, number=1, started_at=T0, lease_token="lease-0",
-                               finished_at=T0 + timedelta(seconds=2), outcome=m.AttemptOutcome.PUBLISHED)
-    snapshot = m.EngagementSnapshot(target_id=target.id, captured_at=T0 + timedelta(hours=1), likes=3,
-                                    views=2_500_000_000, raw={"public_metrics": {"like_count": 3}, "ok": True})
-    event = m.AuditEvent(at=T0, action="post.approve", actor_id=admin.id, kim_id=kim.id, post_id=post.id,
-                         target_id=target.id, detail={"from": "pending_approval", "to": "approved"})
+    attempt = m.PublishAttempt(
+        target_id=target.id,
+        number=1,
+        started_at=T0,
+        lease_token="lease-0",
+        finished_at=T0 + timedelta(seconds=2),
+        outcome=m.AttemptOutcome.PUBLISHED,
+    )
+    snapshot = m.EngagementSnapshot(
+        target_id=target.id,
+        captured_at=T0 + timedelta(hours=1),
+        likes=3,
+        views=2_500_000_000,
+        raw={"public_metrics": {"like_count": 3}, "ok": True},
+    )
+    event = m.AuditEvent(
+        at=T0,
+        action="post.approve",
+        actor_id=admin.id,
+        kim_id=kim.id,
+        post_id=post.id,
+        target_id=target.id,
+        detail={"from": "pending_approval", "to": "approved"},
+    )
     session.add_all([attempt, snapshot, event])
     session.flush()
     return [
-        session.get(m.Kecamatan, "blimbing"), session.get(m.Kelurahan, "arjosari"), kim, admin, account,
-        token, umkm, product, destination, asset, video, variant, post, *post.targets, attempt, snapshot, event,
+        session.get(m.Kecamatan, "blimbing"),
+        session.get(m.Kelurahan, "arjosari"),
+        kim,
+        admin,
+        account,
+        token,
+        umkm,
+        product,
+        destination,
+        asset,
+        video,
+        variant,
+        post,
+        *post.targets,
+        attempt,
+        snapshot,
+        event,
     ]
 
 
@@ -121,9 +208,22 @@ def test_every_entity_round_trips(session_factory):
         saved = _everything(session)
         session.commit()
     assert {type(o) for o in saved} >= {
-        m.Kecamatan, m.Kelurahan, m.Kim, m.User, m.ApiToken, m.SocialAccount, m.Umkm, m.Product,
-        m.Destination, m.MediaAsset, m.MediaVariant, m.Post, m.PostTarget, m.PublishAttempt,
-        m.EngagementSnapshot, m.AuditEvent,
+        m.Kecamatan,
+        m.Kelurahan,
+        m.Kim,
+        m.User,
+        m.ApiToken,
+        m.SocialAccount,
+        m.Umkm,
+        m.Product,
+        m.Destination,
+        m.MediaAsset,
+        m.MediaVariant,
+        m.Post,
+        m.PostTarget,
+        m.PublishAttempt,
+        m.EngagementSnapshot,
+        m.AuditEvent,
     }
     with session_factory() as session:
         for original in saved:
@@ -146,13 +246,19 @@ def test_every_entity_round_trips(session_factory):
         assert post.targets[0].state is m.TargetState.PUBLISHED
         assert post.subject_kind is m.SubjectKind.PRODUCT
         account = session.get(m.SocialAccount, saved[4].id)
-        assert account.slots == [m.PostingSlot(0, time(9, 0)), m.PostingSlot(4, time(19, 30)),
-                                 m.PostingSlot(6, time(7, 5, 30))]
+        assert account.slots == [
+            m.PostingSlot(0, time(9, 0)),
+            m.PostingSlot(4, time(19, 30)),
+            m.PostingSlot(6, time(7, 5, 30)),
+        ]
         assert all(type(s) is m.PostingSlot for s in account.slots)
         raw_slots = session.execute(sa.text("SELECT slots FROM social_accounts")).scalar_one()
         raw_slots = json.loads(raw_slots) if isinstance(raw_slots, str) else raw_slots  # SQLite: text
-        assert raw_slots == [{"weekday": 0, "at": "09:00"}, {"weekday": 4, "at": "19:30"},
-                             {"weekday": 6, "at": "07:05:30"}]
+        assert raw_slots == [
+            {"weekday": 0, "at": "09:00"},
+            {"weekday": 4, "at": "19:30"},
+            {"weekday": 6, "at": "07:05:30"},
+        ]
 
     # Stored as values, not names.
     with session_factory() as session:
@@ -190,8 +296,17 @@ def test_media_ids_keep_order_and_reference_real_assets(session_factory):
     with session_factory() as session:
         base = _base(session)
         kim_id = base["kim"].id
-        assets = [m.MediaAsset(kim_id=kim_id, content_hash=f"{i:064x}", kind=m.MediaKind.IMAGE,
-                               mime_type="image/png", size_bytes=10, storage_key=f"k{i}") for i in range(3)]
+        assets = [
+            m.MediaAsset(
+                kim_id=kim_id,
+                content_hash=f"{i:064x}",
+                kind=m.MediaKind.IMAGE,
+                mime_type="image/png",
+                size_bytes=10,
+                storage_key=f"k{i}",
+            )
+            for i in range(3)
+        ]
         session.add_all(assets)
         session.flush()
         a, b, c = (x.id for x in assets)
@@ -212,9 +327,11 @@ def test_media_ids_keep_order_and_reference_real_assets(session_factory):
         session.commit()
     with session_factory() as session:
         assert list(session.get(m.Post, post_id).media_ids) == [c, a]
-        rows = session.execute(sa.select(tables.post_media.c.media_id, tables.post_media.c.position)
-                               .where(tables.post_media.c.post_id == post_id)
-                               .order_by(tables.post_media.c.position)).all()
+        rows = session.execute(
+            sa.select(tables.post_media.c.media_id, tables.post_media.c.position)
+            .where(tables.post_media.c.post_id == post_id)
+            .order_by(tables.post_media.c.position)
+        ).all()
         assert [tuple(r) for r in rows] == [(c, 0), (a, 1)]
     # An id that names no media asset is refused by the database.
     with session_factory() as session:
@@ -232,8 +349,12 @@ def test_media_ids_keep_order_and_reference_real_assets(session_factory):
 def test_targets_cascade_and_delete_orphans(session_factory):
     with session_factory() as session:
         base = _base(session)
-        post = m.Post(kim_id=base["kim"].id, author_id=base["admin"].id, text="x",
-                      targets=[m.PostTarget(account_id=base["account"].id, occurrence=i) for i in range(3)])
+        post = m.Post(
+            kim_id=base["kim"].id,
+            author_id=base["admin"].id,
+            text="x",
+            targets=[m.PostTarget(account_id=base["account"].id, occurrence=i) for i in range(3)],
+        )
         session.add(post)
         session.commit()
         post_id = post.id

@@ -1,4 +1,5 @@
 """Kota Malang seed data and the `siar db upgrade && siar seed malang` path."""
+
 from __future__ import annotations
 
 import os
@@ -49,7 +50,11 @@ def _siar(*args: str, data_dir: Path, cwd: Path) -> subprocess.CompletedProcess:
     env.update(SIAR_DATA_DIR=str(data_dir), SIAR_ENV="test")
     return subprocess.run(
         [sys.executable, "-c", "from scheduler.cli import main; main()", *args],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=120,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

@@ -8,6 +8,7 @@ traceback in tests/chaos/test_mixed_chaos.py's runs); ours skips the restore.
 Both are run against the real Redis, so the test fails if either stops
 being true.
 """
+
 from __future__ import annotations
 
 import uuid

@@ -1,4 +1,5 @@
 """config/settings.py: server-less defaults and the secret-key rules."""
+
 from __future__ import annotations
 
 import pytest

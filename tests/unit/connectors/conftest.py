@@ -1,10 +1,11 @@
 """Fixtures for connector unit tests: generated media files and a tiny local HTTP server."""
+
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 
@@ -17,6 +18,7 @@ def make_mp4(tmp_path: Path) -> Callable[..., Path]:
         path = tmp_path / name
         path.write_bytes(mp4_bytes(**kwargs))  # type: ignore[arg-type]
         return path
+
     return make
 
 

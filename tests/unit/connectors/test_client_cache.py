@@ -1,4 +1,5 @@
 """ClientCache: one built client per account and thread, bounded, rebuilt on new credentials."""
+
 from __future__ import annotations
 
 import threading
@@ -49,8 +50,7 @@ def test_same_account_gets_the_same_client():
     first = cache.get(_account())
     # Another AccountRef over an equal (fresh) credentials dict: the same identity.
     assert cache.get(_account()) is first
-    assert cache.get(AccountRef("x", "kim_polehan", {"user_id": "42", "access_token": SECRET},
-                                True)) is first
+    assert cache.get(AccountRef("x", "kim_polehan", {"user_id": "42", "access_token": SECRET}, True)) is first
     assert len(recorder.built) == 1 and len(cache) == 1
 
 
@@ -62,11 +62,14 @@ def test_changed_credentials_build_a_new_client():
     assert cache.get(_account(token=SECRET)) is old, "the old entry stays until it ages out"
 
 
-@pytest.mark.parametrize("other", [
-    _account(handle="kim_dampit"),
-    _account(sandbox=False),
-    AccountRef("facebook", "kim_polehan", {"access_token": SECRET, "user_id": "42"}, True),
-])
+@pytest.mark.parametrize(
+    "other",
+    [
+        _account(handle="kim_dampit"),
+        _account(sandbox=False),
+        AccountRef("facebook", "kim_polehan", {"access_token": SECRET, "user_id": "42"}, True),
+    ],
+)
 def test_platform_handle_and_sandbox_are_part_of_the_identity(other):
     cache, _ = _cache()
     assert cache.get(other) is not cache.get(_account())
@@ -174,15 +177,18 @@ def _mapped_from(original: BaseException, error: Exception) -> Exception:
         return raised
 
 
-@pytest.mark.parametrize("failure,dropped", [
-    (requests.ConnectionError("connection aborted"), True),
-    (_mapped_from(requests.ReadTimeout("read timed out"), Ambiguous(code="connection_lost")), True),
-    (_mapped_from(requests.ConnectionError("reset"), Ambiguous(code="thread_partial")), True),
-    (Ambiguous(code="connection_lost"), True),
-    (Rejected(code="duplicate"), False),
-    (_mapped_from(ValueError("bad json"), Ambiguous(code="unknown")), False),
-    (RuntimeError("soft time limit exceeded"), True),  # escaped the taxonomy: stopped half way
-])
+@pytest.mark.parametrize(
+    "failure,dropped",
+    [
+        (requests.ConnectionError("connection aborted"), True),
+        (_mapped_from(requests.ReadTimeout("read timed out"), Ambiguous(code="connection_lost")), True),
+        (_mapped_from(requests.ConnectionError("reset"), Ambiguous(code="thread_partial")), True),
+        (Ambiguous(code="connection_lost"), True),
+        (Rejected(code="duplicate"), False),
+        (_mapped_from(ValueError("bad json"), Ambiguous(code="unknown")), False),
+        (RuntimeError("soft time limit exceeded"), True),  # escaped the taxonomy: stopped half way
+    ],
+)
 def test_a_network_failure_or_an_unmapped_one_drops_the_client(failure, dropped):
     connector = _Connector()
     client = connector.publish(_account())

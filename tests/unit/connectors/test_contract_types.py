@@ -1,9 +1,10 @@
 """Value types, taxonomy, registry, redaction and the import contract (no I/O)."""
+
 from __future__ import annotations
 
 import ast
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,15 @@ import pytest
 import connectors
 from connectors.base import AccountRef, Connector, Content, MediaFile, Metrics
 from connectors.errors import (
-    Ambiguous, AuthExpired, ConnectorError, Failure, RateLimited, Rejected, Rule, Transient, classify,
+    Ambiguous,
+    AuthExpired,
+    ConnectorError,
+    Failure,
+    RateLimited,
+    Rejected,
+    Rule,
+    Transient,
+    classify,
     status_is,
 )
 from connectors.fake import FakeConnector
@@ -24,8 +33,9 @@ SECRET = "s3cr3t-token-value-1234"
 
 def test_account_ref_repr_never_shows_credentials():
     seen: list[dict] = []
-    ref = AccountRef("x", "kim_bareng", {"access_token": SECRET, "platform": "x"},
-                     sandbox=True, on_credentials_changed=seen.append)
+    ref = AccountRef(
+        "x", "kim_bareng", {"access_token": SECRET, "platform": "x"}, sandbox=True, on_credentials_changed=seen.append
+    )
     for text in (repr(ref), str(ref), f"{ref}", repr([ref])):
         assert SECRET not in text and "kim_bareng" in text
     ref.credentials_changed({"access_token": "new"})
@@ -33,8 +43,9 @@ def test_account_ref_repr_never_shows_credentials():
 
 
 def test_account_ref_from_stored_credentials():
-    ref = AccountRef.from_credentials({"platform": "facebook", "handle": "kim", "page_id": "1",
-                                       "sandbox_base_url": "http://127.0.0.1:1"})
+    ref = AccountRef.from_credentials(
+        {"platform": "facebook", "handle": "kim", "page_id": "1", "sandbox_base_url": "http://127.0.0.1:1"}
+    )
     # An address inside the credentials makes nothing a sandbox account, nor decides a destination.
     assert (ref.platform, ref.handle, ref.sandbox) == ("facebook", "kim", False)
     assert AccountRef.from_credentials({"platform": "x"}, sandbox=True).sandbox is True
@@ -44,7 +55,7 @@ def test_account_ref_from_stored_credentials():
 
 
 def test_taxonomy_messages_are_bilingual_and_safe():
-    retry_at = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    retry_at = datetime(2026, 1, 1, tzinfo=UTC)
     errors = [RateLimited(retry_at), AuthExpired(), Rejected(code="duplicate"), Transient(), Ambiguous()]
     for error in errors:
         assert isinstance(error, ConnectorError)
@@ -67,25 +78,28 @@ class _Boom(Exception):
 TABLE = (Rule(lambda f: isinstance(f.exc, _Boom), Rejected, "boom", "Meledak.", "Boom."),)
 
 
-@pytest.mark.parametrize("failure,kind,code", [
-    (Failure(_Boom(), True), "rejected", "boom"),
-    (Failure(ValueError(), True, status=429), "rate_limited", "rate_limited"),
-    (Failure(ValueError(), True, status=503), "ambiguous", "server_error"),
-    (Failure(ValueError(), False, status=503), "transient", "server_error"),
-    (Failure(ValueError(), True, status=401), "auth_expired", "unauthorized"),
-    (Failure(ValueError(), True, status=422), "rejected", "rejected"),
-    (Failure(ValueError(), True), "ambiguous", "unknown"),
-    (Failure(ValueError(), False), "transient", "unknown"),
-])
+@pytest.mark.parametrize(
+    "failure,kind,code",
+    [
+        (Failure(_Boom(), True), "rejected", "boom"),
+        (Failure(ValueError(), True, status=429), "rate_limited", "rate_limited"),
+        (Failure(ValueError(), True, status=503), "ambiguous", "server_error"),
+        (Failure(ValueError(), False, status=503), "transient", "server_error"),
+        (Failure(ValueError(), True, status=401), "auth_expired", "unauthorized"),
+        (Failure(ValueError(), True, status=422), "rejected", "rejected"),
+        (Failure(ValueError(), True), "ambiguous", "unknown"),
+        (Failure(ValueError(), False), "transient", "unknown"),
+    ],
+)
 def test_classify_table_then_common_rules(failure, kind, code):
     error = classify(failure, TABLE, platform="fake")
     assert (error.kind, error.code, error.platform) == (kind, code, "fake")
 
 
 def test_rate_limit_uses_the_platform_instant_or_a_default_pause():
-    at = datetime(2030, 5, 1, 3, 0, tzinfo=timezone.utc)
+    at = datetime(2030, 5, 1, 3, 0, tzinfo=UTC)
     assert classify(Failure(ValueError(), True, status=429, retry_at=at), (), platform="x").retry_at == at
-    now = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    now = datetime(2030, 1, 1, tzinfo=UTC)
     error = classify(Failure(ValueError(), True, status=429), (), platform="x", now=lambda: now)
     assert error.retry_at == now + timedelta(minutes=15)
     assert status_is(429)(Failure(ValueError(), True, status=429))
@@ -113,10 +127,12 @@ def test_default_registry_has_the_three_real_connectors():
 def test_log_redaction_on_library_loggers(caplog):
     register_credentials({"access_token": SECRET, "settings": {"authorization_data": {"sessionid": "sess-98765432"}}})
     with caplog.at_level(logging.DEBUG):
-        logging.getLogger("urllib3.connectionpool").debug('"GET /%s/me?access_token=%s HTTP/1.1" 200',
-                                                          DEFAULT_VERSION, SECRET)
-        logging.getLogger("requests_oauthlib.oauth1_auth").debug("Updated headers: %s",
-                                                                  {"Authorization": f'oauth_token="{SECRET}"'})
+        logging.getLogger("urllib3.connectionpool").debug(
+            '"GET /%s/me?access_token=%s HTTP/1.1" 200', DEFAULT_VERSION, SECRET
+        )
+        logging.getLogger("requests_oauthlib.oauth1_auth").debug(
+            "Updated headers: %s", {"Authorization": f'oauth_token="{SECRET}"'}
+        )
         logging.getLogger("private_request").info("cookie sessionid=sess-98765432; Path=/")
     assert SECRET not in caplog.text and "sess-98765432" not in caplog.text
     assert caplog.text.count("***") >= 3
@@ -124,8 +140,9 @@ def test_log_redaction_on_library_loggers(caplog):
 
 
 def test_content_helpers():
-    content = Content("halo", media=[MediaFile(Path("a.jpg"), "image", "image/jpeg"),
-                                     MediaFile(Path("b.mp4"), "video", "video/mp4")])
+    content = Content(
+        "halo", media=[MediaFile(Path("a.jpg"), "image", "image/jpeg"), MediaFile(Path("b.mp4"), "video", "video/mp4")]
+    )
     assert len(content.images) == 1 and len(content.videos) == 1
     assert Metrics(likes=1).views is None
 
@@ -155,6 +172,11 @@ def test_facebook_connector_imports_under_w_error_with_a_fresh_compile(tmp_path)
     import sys
 
     env = {**os.environ, "PYTHONPYCACHEPREFIX": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-W", "error", "-c", "import connectors.facebook"],
-                          env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", "import connectors.facebook"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr[-2000:]

@@ -10,6 +10,7 @@ The real platforms are never contacted: the tests that let a real account
 call out point the environment's HTTPS proxy at a local recorder, which sees
 every host the library asked for (CONNECT) and refuses them all.
 """
+
 from __future__ import annotations
 
 import threading
@@ -33,20 +34,38 @@ from sandbox.state import Account
 QUICK = Timeouts(connect=2.0, read=3.0)
 CONNECTORS = {"x": XConnector, "facebook": FacebookConnector, "instagram": InstagramConnector}
 # One real origin per platform, and the hosts its check may ask for.
-PROBE = {"x": "https://api.twitter.com/2/users/me", "facebook": "https://graph.facebook.com/v21.0/me",
-         "instagram": "https://i.instagram.com/api/v1/accounts/current_user/"}
-HOSTS = {"x": {"api.twitter.com:443", "api.x.com:443", "upload.twitter.com:443"},
-         "facebook": {"graph.facebook.com:443"},
-         "instagram": {"i.instagram.com:443", "www.instagram.com:443", "b.i.instagram.com:443"}}
+PROBE = {
+    "x": "https://api.twitter.com/2/users/me",
+    "facebook": "https://graph.facebook.com/v21.0/me",
+    "instagram": "https://i.instagram.com/api/v1/accounts/current_user/",
+}
+HOSTS = {
+    "x": {"api.twitter.com:443", "api.x.com:443", "upload.twitter.com:443"},
+    "facebook": {"graph.facebook.com:443"},
+    "instagram": {"i.instagram.com:443", "www.instagram.com:443", "b.i.instagram.com:443"},
+}
 PLATFORMS = tuple(CONNECTORS)
 
 
 def _credentials(platform: str, named: str) -> dict[str, Any]:
     """Credentials in the sandbox's shape whose ``sandbox_base_url`` names ``named``."""
-    account = Account(platform, "kim_latihan", "17", {
-        "consumer_key": "ck", "consumer_secret": "cs", "access_token": "17-at", "access_token_secret": "ats",
-        "bearer_token": "AAAA", "page_access_token": "EAAS", "password": "sandi", "sessionid": "17%3Ax%3A8",
-    }, {}, 1764000000.0)
+    account = Account(
+        platform,
+        "kim_latihan",
+        "17",
+        {
+            "consumer_key": "ck",
+            "consumer_secret": "cs",
+            "access_token": "17-at",
+            "access_token_secret": "ats",
+            "bearer_token": "AAAA",
+            "page_access_token": "EAAS",
+            "password": "sandi",
+            "sessionid": "17%3Ax%3A8",
+        },
+        {},
+        1764000000.0,
+    )
     return credentials_json(account, named)
 
 
@@ -125,9 +144,13 @@ def test_a_real_account_reaches_only_its_platforms_origins(servers, platform):
     for session in _sessions(connector, account):
         adapter = session.get_adapter(PROBE[platform])
         assert isinstance(adapter, SiarTransport) and adapter.target is None, "no rewrite for a real account"
-        for url in (f"{named.url}/2/users/me", "http://169.254.169.254/latest/meta-data/",
-                    "https://169.254.169.254/", PROBE[platform].replace(".com/", ".com.evil.example/", 1),
-                    f"{servers['sandbox'].url}/2/users/me"):
+        for url in (
+            f"{named.url}/2/users/me",
+            "http://169.254.169.254/latest/meta-data/",
+            "https://169.254.169.254/",
+            PROBE[platform].replace(".com/", ".com.evil.example/", 1),
+            f"{servers['sandbox'].url}/2/users/me",
+        ):
             assert isinstance(session.get_adapter(url), RefusingAdapter), url
             with pytest.raises(OriginNotAllowed):
                 session.get(url)
@@ -172,8 +195,16 @@ def test_a_training_account_on_a_site_without_sandbox_sends_nothing(servers, pro
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
-@pytest.mark.parametrize("url", ["http://127.0.0.1:8765/_sandbox", "ftp://127.0.0.1:8765",
-                                 "http://user:pw@127.0.0.1:8765", "127.0.0.1:8765", "http://"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8765/_sandbox",
+        "ftp://127.0.0.1:8765",
+        "http://user:pw@127.0.0.1:8765",
+        "127.0.0.1:8765",
+        "http://",
+    ],
+)
 def test_the_configured_sandbox_must_be_an_origin(platform, url):
     with pytest.raises(ValueError):
         CONNECTORS[platform](sandbox_url=url)
@@ -181,9 +212,14 @@ def test_the_configured_sandbox_must_be_an_origin(platform, url):
 
 def test_stored_instagram_settings_do_not_choose_the_transport(servers):
     creds = _credentials("instagram", servers["named"].url)
-    creds["settings"] = {**creds["settings"], "tls_verify": False, "request_timeout": 99,
-                         "private_transport": "requests", "session_retry_total": 9,
-                         "public_request_retries_count": 9}
+    creds["settings"] = {
+        **creds["settings"],
+        "tls_verify": False,
+        "request_timeout": 99,
+        "private_transport": "requests",
+        "session_retry_total": 9,
+        "public_request_retries_count": 9,
+    }
     connector = InstagramConnector(timeouts=QUICK)
     cl = connector._client(AccountRef.from_credentials(creds))
     assert cl.private.verify is True and cl.public.verify is True

@@ -1,7 +1,8 @@
 """FakeConnector controls, and the Instagram session rule for a create that meets a dead session."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from instagrapi import exceptions as ig
@@ -11,7 +12,7 @@ from connectors.errors import Ambiguous, AuthExpired, Transient
 from connectors.fake import FakeConnector
 from connectors.instagram import InstagramConnector
 
-NOW = datetime(2026, 11, 29, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
 
 
 def _account(token: str = "fake-token") -> AccountRef:
@@ -74,8 +75,17 @@ def test_facebook_retry_at_from_business_use_case_usage():
 
     from connectors.facebook import retry_at_from_usage
 
-    buc = {"1234": [{"type": "pages", "call_count": 100, "total_cputime": 40, "total_time": 35,
-                     "estimated_time_to_regain_access": 17}]}
+    buc = {
+        "1234": [
+            {
+                "type": "pages",
+                "call_count": 100,
+                "total_cputime": 40,
+                "total_time": 35,
+                "estimated_time_to_regain_access": 17,
+            }
+        ]
+    }
     headers = {"x-business-use-case-usage": json.dumps(buc), "x-app-usage": json.dumps({"call_count": 100})}
     assert retry_at_from_usage(headers, NOW) == NOW + timedelta(minutes=17)
     assert retry_at_from_usage({"x-app-usage": '{"call_count": 100}'}, NOW) == NOW + timedelta(hours=1)

@@ -1,4 +1,5 @@
 """The one table of Graph API versions (connectors/graph_versions.py) and the setting that picks one."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -16,15 +17,18 @@ def test_a_version_ends_on_its_end_date_not_the_day_after():
     assert gv.lifecycle("v21.0", end) == "ended"
 
 
-@pytest.mark.parametrize("version,today,expected", [
-    ("v20.0", date(2026, 12, 4), "ended"),       # ended 2026-09-24
-    ("v2.3", date(2026, 12, 4), "ended"),        # older than every listed version
-    ("v25.0", date(2026, 12, 4), "live"),
-    ("v27.0", date(2030, 1, 1), "live"),         # the newest: no end announced yet
-    ("v28.0", date(2026, 12, 4), "unreleased"),  # newer than the newest
-    ("v25.5", date(2026, 12, 4), "unreleased"),  # a number Meta never used
-    ("latest", date(2026, 12, 4), "unreleased"),
-])
+@pytest.mark.parametrize(
+    "version,today,expected",
+    [
+        ("v20.0", date(2026, 12, 4), "ended"),  # ended 2026-09-24
+        ("v2.3", date(2026, 12, 4), "ended"),  # older than every listed version
+        ("v25.0", date(2026, 12, 4), "live"),
+        ("v27.0", date(2030, 1, 1), "live"),  # the newest: no end announced yet
+        ("v28.0", date(2026, 12, 4), "unreleased"),  # newer than the newest
+        ("v25.5", date(2026, 12, 4), "unreleased"),  # a number Meta never used
+        ("latest", date(2026, 12, 4), "unreleased"),
+    ],
+)
 def test_lifecycle(version, today, expected):
     assert gv.lifecycle(version, today) == expected
 

@@ -1,4 +1,5 @@
 """Media preparation on generated files: prepared correctly, or rejected with a clear message."""
+
 from __future__ import annotations
 
 import struct
@@ -19,12 +20,14 @@ def _jpeg(path: Path, size=(800, 600), mode="RGB", colour=(200, 120, 40), **save
 
 def _png_header_only(path: Path, width: int, height: int) -> Path:
     """A PNG whose IHDR claims huge dimensions (a decompression bomb's header)."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"")) +
-                     chunk(b"IEND", b""))
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+    )
     return path
 
 
@@ -124,16 +127,41 @@ def test_output_is_reduced_until_it_fits_the_byte_limit(tmp_path, monkeypatch):
 
 # (name, file maker, expected error code, words the message must carry in id / en)
 REJECTED = [
-    ("text-named-jpg", lambda p: (p / "menu.jpg").write_text("bukan gambar") and p / "menu.jpg",
-     "media_unknown_format", "bukan gambar", "not a recognised image"),
-    ("truncated-jpeg", lambda p: _truncate(_jpeg(p / "cut.jpg", (640, 480), quality=95)),
-     "media_truncated", "terpotong", "truncated"),
-    ("pixel-bomb-header", lambda p: _png_header_only(p / "bomb.png", 100_000, 100_000),
-     "media_too_many_pixels", "megapiksel", "megapixels"),
-    ("over-our-pixel-limit", lambda p: _png_header_only(p / "big.png", 8000, 6000),
-     "media_too_many_pixels", "megapiksel", "megapixels"),
-    ("unsupported-format-bmp", lambda p: _save(p / "old.bmp", "BMP"),
-     "media_unsupported_format", "tidak didukung", "not supported"),
+    (
+        "text-named-jpg",
+        lambda p: (p / "menu.jpg").write_text("bukan gambar") and p / "menu.jpg",
+        "media_unknown_format",
+        "bukan gambar",
+        "not a recognised image",
+    ),
+    (
+        "truncated-jpeg",
+        lambda p: _truncate(_jpeg(p / "cut.jpg", (640, 480), quality=95)),
+        "media_truncated",
+        "terpotong",
+        "truncated",
+    ),
+    (
+        "pixel-bomb-header",
+        lambda p: _png_header_only(p / "bomb.png", 100_000, 100_000),
+        "media_too_many_pixels",
+        "megapiksel",
+        "megapixels",
+    ),
+    (
+        "over-our-pixel-limit",
+        lambda p: _png_header_only(p / "big.png", 8000, 6000),
+        "media_too_many_pixels",
+        "megapiksel",
+        "megapixels",
+    ),
+    (
+        "unsupported-format-bmp",
+        lambda p: _save(p / "old.bmp", "BMP"),
+        "media_unsupported_format",
+        "tidak didukung",
+        "not supported",
+    ),
     ("missing-file", lambda p: p / "nothing.jpg", "media_missing", "tidak ditemukan", "not found"),
 ]
 
@@ -168,10 +196,13 @@ def test_tiny_mp4_is_accepted(tmp_path, make_mp4):
     assert prepared.mime == "video/mp4" and prepared.size_bytes == clip.stat().st_size
 
 
-@pytest.mark.parametrize("content,code", [
-    (b"not a video at all, just words", "media_not_mp4"),
-    (b"\x1aE\xdf\xa3" + b"\x00" * 40, "media_not_mp4"),  # Matroska/WebM magic
-])
+@pytest.mark.parametrize(
+    "content,code",
+    [
+        (b"not a video at all, just words", "media_not_mp4"),
+        (b"\x1aE\xdf\xa3" + b"\x00" * 40, "media_not_mp4"),  # Matroska/WebM magic
+    ],
+)
 def test_non_mp4_video_is_rejected(tmp_path, content, code):
     path = tmp_path / "clip.mp4"
     path.write_bytes(content)

@@ -1,4 +1,5 @@
 """The shared transport: sandbox rewrite, timeouts, no retries, dropped connections, refusal."""
+
 from __future__ import annotations
 
 import socket
@@ -10,7 +11,12 @@ import requests
 from connectors.errors import Failure, classify, network_state
 from connectors.graph_versions import DEFAULT_VERSION
 from connectors.transport import (
-    FACEBOOK_ORIGINS, X_ORIGINS, OriginNotAllowed, SiarTransport, Timeouts, mount_transport,
+    FACEBOOK_ORIGINS,
+    X_ORIGINS,
+    OriginNotAllowed,
+    SiarTransport,
+    Timeouts,
+    mount_transport,
 )
 
 
@@ -140,8 +146,13 @@ def test_real_accounts_reach_no_other_origin_http_or_https(http_server):
     base, recorder = http_server
     session = requests.Session()
     mount_transport(session, X_ORIGINS)  # a real account: no sandbox
-    for url in (f"{base}/2/users/me", "http://169.254.169.254/latest/meta-data/", "https://example.com/",
-                "http://api.twitter.com/2/users/me", "https://api.twitter.com.evil.example/2/users/me"):
+    for url in (
+        f"{base}/2/users/me",
+        "http://169.254.169.254/latest/meta-data/",
+        "https://example.com/",
+        "http://api.twitter.com/2/users/me",
+        "https://api.twitter.com.evil.example/2/users/me",
+    ):
         with pytest.raises(OriginNotAllowed) as caught:
             session.get(url)
         assert network_state(caught.value) == "not_sent"
@@ -154,6 +165,7 @@ def _redirect_to(location: str):
         handler.send_header("Location", location)
         handler.send_header("Content-Length", "0")
         handler.end_headers()
+
     return answer
 
 
@@ -166,18 +178,33 @@ def test_a_redirect_to_another_host_is_refused(http_server):
     assert [p for _, p, _ in recorder.requests] == ["/2/users/me"]
 
 
-@pytest.mark.parametrize("given, origin", [
-    ("http://127.0.0.1:8765", "http://127.0.0.1:8765"), (" http://127.0.0.1:8765/ ", "http://127.0.0.1:8765"),
-    ("https://sandbox.kim.test", "https://sandbox.kim.test"), ("", None), (None, None),
-])
+@pytest.mark.parametrize(
+    "given, origin",
+    [
+        ("http://127.0.0.1:8765", "http://127.0.0.1:8765"),
+        (" http://127.0.0.1:8765/ ", "http://127.0.0.1:8765"),
+        ("https://sandbox.kim.test", "https://sandbox.kim.test"),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_the_sandbox_origin_is_normalised(given, origin):
     from connectors.transport import sandbox_origin
 
     assert sandbox_origin(given) == origin
 
 
-@pytest.mark.parametrize("given", ["http://127.0.0.1:8765/x", "ftp://127.0.0.1", "127.0.0.1:8765",
-                                   "http://a:b@127.0.0.1", "http://127.0.0.1:8765?x=1", "https://"])
+@pytest.mark.parametrize(
+    "given",
+    [
+        "http://127.0.0.1:8765/x",
+        "ftp://127.0.0.1",
+        "127.0.0.1:8765",
+        "http://a:b@127.0.0.1",
+        "http://127.0.0.1:8765?x=1",
+        "https://",
+    ],
+)
 def test_a_sandbox_url_that_is_not_an_origin_is_refused(given):
     from connectors.transport import sandbox_origin
 

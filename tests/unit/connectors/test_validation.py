@@ -1,4 +1,5 @@
 """validate(): table-driven, per connector, no network."""
+
 from __future__ import annotations
 
 from pathlib import Path

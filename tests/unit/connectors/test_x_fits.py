@@ -1,4 +1,5 @@
 """``connectors.x.fits``: the quick bound never disagrees with twitter-text's full count."""
+
 from __future__ import annotations
 
 from hypothesis import given, settings
@@ -6,10 +7,26 @@ from hypothesis import strategies as st
 
 from connectors.x import TWEET_LIMIT, fits, weighted_length
 
-PIECES = st.sampled_from([
-    "Keripik tempe Sanan ", "kopi Dampit", " https://kim.malangkota.go.id/umkm?id=7 ", "a.co ",
-    "x.id", "😀", "👩‍👩‍👧‍👦", "🇮🇩", "日本語", "क़", "\u0958", "é", "e\u0301", "\n\n", ".", " ",
-])
+PIECES = st.sampled_from(
+    [
+        "Keripik tempe Sanan ",
+        "kopi Dampit",
+        " https://kim.malangkota.go.id/umkm?id=7 ",
+        "a.co ",
+        "x.id",
+        "😀",
+        "👩‍👩‍👧‍👦",
+        "🇮🇩",
+        "日本語",
+        "क़",
+        "\u0958",
+        "é",
+        "e\u0301",
+        "\n\n",
+        ".",
+        " ",
+    ]
+)
 
 
 @settings(max_examples=400, deadline=None)

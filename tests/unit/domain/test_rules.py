@@ -1,4 +1,5 @@
 """Platform content rules: one table of cases per platform, run by one tester."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,8 +13,7 @@ def img(w: int = 1080, h: int = 1080, size: int = 500_000, mime: str = "image/jp
     return MediaInfo(MediaKind.IMAGE, mime, size, w, h)
 
 
-def vid(w: int = 1080, h: int = 1920, secs: float = 30, size: int = 20_000_000,
-        mime: str = "video/mp4") -> MediaInfo:
+def vid(w: int = 1080, h: int = 1920, secs: float = 30, size: int = 20_000_000, mime: str = "video/mp4") -> MediaInfo:
     return MediaInfo(MediaKind.VIDEO, mime, size, w, h, secs)
 
 
@@ -42,7 +42,7 @@ CASES = [
     ("x", "zero \ufeff width", [], False, ["x_invalid_characters"], []),
     ("x", "panjang \ufffe " + "kata " * 100, [], True, ["x_invalid_characters"], []),
     ("x", "panjang \ufffe " + "kata " * 100, [], False, ["text_too_long", "x_invalid_characters"], []),
-    ("x", TAGS(40), [], False, ["text_too_long"], []),   # X has no tag limit, but length
+    ("x", TAGS(40), [], False, ["text_too_long"], []),  # X has no tag limit, but length
     # ---- Facebook
     ("facebook", "Hanya teks, boleh.", [], False, [], []),
     ("facebook", "a" * 63_206, [], False, [], []),
@@ -61,8 +61,8 @@ CASES = [
     ("instagram", "", [img()], False, [], []),
     ("instagram", "a" * 2200, [img()], False, [], []),
     ("instagram", "a" * 2201, [img()], False, ["text_too_long"], []),
-    ("instagram", "\U0001F600" * 1100, [img()], False, [], []),
-    ("instagram", "\U0001F600" * 1101, [img()], False, ["text_too_long"], []),
+    ("instagram", "\U0001f600" * 1100, [img()], False, [], []),
+    ("instagram", "\U0001f600" * 1101, [img()], False, ["text_too_long"], []),
     ("instagram", TAGS(30), [img()], False, [], []),
     ("instagram", TAGS(31), [img()], False, ["too_many_hashtags"], []),
     ("instagram", "#sama " * 31, [img()], False, ["too_many_hashtags"], []),  # repeats count
@@ -81,8 +81,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("platform,text,media,as_thread,errors,warnings", CASES,
-                         ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+@pytest.mark.parametrize(
+    "platform,text,media,as_thread,errors,warnings", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)]
+)
 def test_rules_table(platform, text, media, as_thread, errors, warnings) -> None:  # type: ignore[no-untyped-def]
     problems = validate_content(platform, text, media, as_thread=as_thread)
     assert sorted(p.code for p in problems if p.severity == "error") == sorted(errors)
@@ -94,6 +95,7 @@ def test_rules_table(platform, text, media, as_thread, errors, warnings) -> None
 
 def test_every_platform_has_rules_and_docs() -> None:
     from scheduler.domain.model import Platform
+
     assert set(RULES) == set(Platform)
     assert all(r.docs and r.docs[0].startswith("https://") for r in RULES.values())
 
@@ -116,7 +118,15 @@ def test_problems_become_one_bilingual_invalid_input() -> None:
 
 
 def test_media_info_from_asset() -> None:
-    a = MediaAsset(kim_id=1, content_hash="ab", kind=MediaKind.IMAGE, mime_type="image/png",
-                   size_bytes=10, storage_key="k", width=800, height=1000)
+    a = MediaAsset(
+        kim_id=1,
+        content_hash="ab",
+        kind=MediaKind.IMAGE,
+        mime_type="image/png",
+        size_bytes=10,
+        storage_key="k",
+        width=800,
+        height=1000,
+    )
     m = MediaInfo.from_asset(a)
     assert m.aspect == 0.8 and m.kind == MediaKind.IMAGE

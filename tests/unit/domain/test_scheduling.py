@@ -1,18 +1,17 @@
 """Schedule validation and per-account pacing (spacing, daily cap per WIB day)."""
+
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta, timezone
 
 import pytest
 
 from scheduler.domain.errors import IllegalTransition, InvalidInput
 from scheduler.domain.model import Platform, PostingSlot, ReviewState, SocialAccount
-from scheduler.domain.pacing import (DEFAULT_PACING, Pacing, check_pacing, next_paced_instant,
-                                     pacing_for)
-from scheduler.domain.scheduling import (plan_instant, plan_next_slot, schedule_problems,
-                                         validate_schedule)
+from scheduler.domain.pacing import DEFAULT_PACING, Pacing, check_pacing, next_paced_instant, pacing_for
+from scheduler.domain.scheduling import plan_instant, plan_next_slot, schedule_problems, validate_schedule
 
-U = timezone.utc
+U = UTC
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=U)  # Monday 09:00 WIB
 
 
@@ -21,6 +20,7 @@ def utc(*a: int) -> datetime:
 
 
 # ---- validate_schedule ---------------------------------------------------------
+
 
 def test_future_instant_is_returned_in_utc() -> None:
     wib = timezone(timedelta(hours=7))
@@ -74,8 +74,7 @@ def test_defaults_and_overrides() -> None:
     assert set(DEFAULT_PACING) == set(Platform)
     ig = SocialAccount(kim_id=1, platform=Platform.INSTAGRAM, handle="kim")
     assert pacing_for(ig) == DEFAULT_PACING[Platform.INSTAGRAM]
-    own = SocialAccount(kim_id=1, platform=Platform.X, handle="kim", min_spacing_seconds=0,
-                        daily_cap=100)
+    own = SocialAccount(kim_id=1, platform=Platform.X, handle="kim", min_spacing_seconds=0, daily_cap=100)
     assert pacing_for(own) == Pacing(timedelta(0), 100)
     with pytest.raises(InvalidInput):
         Pacing(timedelta(minutes=1), 0)

@@ -3,36 +3,52 @@
 The matrices are generated from the enums, so a new state cannot slip in
 without a decision here.
 """
+
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from scheduler.domain import states as S
 from scheduler.domain.errors import IllegalTransition, InvalidInput
 from scheduler.domain.model import Post, PostTarget, ReviewState, TargetState
-from scheduler.domain import states as S
 
-NOW = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 
 EXPECTED_TARGET = {
-    ("pending", "scheduled"), ("pending", "canceled"),
-    ("scheduled", "queued"), ("scheduled", "canceled"), ("scheduled", "pending"),
-    ("queued", "publishing"), ("queued", "scheduled"),
-    ("publishing", "published"), ("publishing", "retry_wait"), ("publishing", "failed"),
-    ("publishing", "needs_reconnect"), ("publishing", "unknown"),
-    ("retry_wait", "queued"), ("retry_wait", "canceled"),
-    ("unknown", "published"), ("unknown", "scheduled"),
-    ("needs_reconnect", "scheduled"), ("needs_reconnect", "canceled"),
+    ("pending", "scheduled"),
+    ("pending", "canceled"),
+    ("scheduled", "queued"),
+    ("scheduled", "canceled"),
+    ("scheduled", "pending"),
+    ("queued", "publishing"),
+    ("queued", "scheduled"),
+    ("publishing", "published"),
+    ("publishing", "retry_wait"),
+    ("publishing", "failed"),
+    ("publishing", "needs_reconnect"),
+    ("publishing", "unknown"),
+    ("retry_wait", "queued"),
+    ("retry_wait", "canceled"),
+    ("unknown", "published"),
+    ("unknown", "scheduled"),
+    ("needs_reconnect", "scheduled"),
+    ("needs_reconnect", "canceled"),
     ("failed", "scheduled"),
 }
 EXPECTED_REVIEW = {
-    ("draft", "pending_approval"), ("draft", "canceled"),
-    ("pending_approval", "approved"), ("pending_approval", "rejected"),
-    ("pending_approval", "draft"), ("pending_approval", "canceled"),
-    ("approved", "draft"), ("approved", "canceled"),
-    ("rejected", "draft"), ("rejected", "canceled"),
+    ("draft", "pending_approval"),
+    ("draft", "canceled"),
+    ("pending_approval", "approved"),
+    ("pending_approval", "rejected"),
+    ("pending_approval", "draft"),
+    ("pending_approval", "canceled"),
+    ("approved", "draft"),
+    ("approved", "canceled"),
+    ("rejected", "draft"),
+    ("rejected", "canceled"),
 }
 
 TARGET_PAIRS = list(itertools.product(TargetState, TargetState))
@@ -133,11 +149,14 @@ def test_retry_then_claim_clears_next_attempt_and_error_kept_until_success() -> 
     assert t.last_error_code is None
 
 
-@pytest.mark.parametrize("helper,state", [
-    (S.record_failed, TargetState.FAILED),
-    (S.record_needs_reconnect, TargetState.NEEDS_RECONNECT),
-    (S.record_unknown, TargetState.UNKNOWN),
-])
+@pytest.mark.parametrize(
+    "helper,state",
+    [
+        (S.record_failed, TargetState.FAILED),
+        (S.record_needs_reconnect, TargetState.NEEDS_RECONNECT),
+        (S.record_unknown, TargetState.UNKNOWN),
+    ],
+)
 def test_error_helpers_store_the_error(helper, state) -> None:  # type: ignore[no-untyped-def]
     t = PostTarget(account_id=1, state=TargetState.PUBLISHING, lease_token="L")
     helper(t, NOW, "code", "pesan")
@@ -155,7 +174,12 @@ def test_published_needs_a_remote_id_and_naive_now_is_refused() -> None:
 
 def test_sources_for_conditional_updates() -> None:
     assert S.target_sources(TargetState.CANCELED) == {
-        TargetState.PENDING, TargetState.SCHEDULED, TargetState.RETRY_WAIT,
-        TargetState.NEEDS_RECONNECT}
+        TargetState.PENDING,
+        TargetState.SCHEDULED,
+        TargetState.RETRY_WAIT,
+        TargetState.NEEDS_RECONNECT,
+    }
     assert S.target_sources_for_event(S.TargetEvent.CLAIM) == {
-        TargetState.SCHEDULED: TargetState.QUEUED, TargetState.RETRY_WAIT: TargetState.QUEUED}
+        TargetState.SCHEDULED: TargetState.QUEUED,
+        TargetState.RETRY_WAIT: TargetState.QUEUED,
+    }

@@ -1,4 +1,5 @@
 """PlatformRules.parts / check: the one place a text becomes what a platform publishes."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,8 +8,7 @@ from scheduler.domain.model import MediaKind
 from scheduler.domain.rules import MediaInfo, check_content, rules_for, validate_content
 from scheduler.domain.tweet_text import split_thread, x_weighted_length
 
-PARAGRAPHS = "\n\n".join(
-    f"Paragraf {n}: " + " ".join(f"kata{n}_{w}" for w in range(30)) for n in range(5))
+PARAGRAPHS = "\n\n".join(f"Paragraf {n}: " + " ".join(f"kata{n}_{w}" for w in range(30)) for n in range(5))
 PHOTO = MediaInfo(MediaKind.IMAGE, "image/jpeg", 100_000, 1200, 800)
 
 
@@ -43,8 +43,12 @@ def test_platforms_without_threads_have_no_parts(platform: str) -> None:
 
 
 def test_check_returns_the_problems_validate_returns_and_the_parts() -> None:
-    for text, as_thread in ((PARAGRAPHS, True), (PARAGRAPHS, False), ("kata " * 2000, True),
-                            ("halo \ufffe " * 100, True)):
+    for text, as_thread in (
+        (PARAGRAPHS, True),
+        (PARAGRAPHS, False),
+        ("kata " * 2000, True),
+        ("halo \ufffe " * 100, True),
+    ):
         checked = check_content("x", text, [], as_thread=as_thread)
         assert checked.problems == validate_content("x", text, [], as_thread=as_thread)
     refused = check_content("x", "halo \ufffe " * 100, [], as_thread=True)

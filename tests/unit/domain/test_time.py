@@ -1,19 +1,26 @@
 """Zones, slots and recurrence: Asia/Jakarta and DST zones (Berlin, New York)."""
+
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
 from scheduler.domain.errors import InvalidInput
 from scheduler.domain.model import PostingSlot
-from scheduler.domain.recurrence import (occurrences, parse_rule, parse_simple_choice,
-                                         weekly_rule)
+from scheduler.domain.recurrence import occurrences, parse_rule, parse_simple_choice, weekly_rule
 from scheduler.domain.slots import next_free_slot, slot_instants
-from scheduler.domain.timezones import (get_zone, is_ambiguous, is_nonexistent, local_to_utc,
-                                        local_day_bounds, require_aware, utc_to_local)
+from scheduler.domain.timezones import (
+    get_zone,
+    is_ambiguous,
+    is_nonexistent,
+    local_day_bounds,
+    local_to_utc,
+    require_aware,
+    utc_to_local,
+)
 
-U = timezone.utc
+U = UTC
 BERLIN, NY, WIB = get_zone("Europe/Berlin"), get_zone("America/New_York"), get_zone("Asia/Jakarta")
 
 
@@ -22,6 +29,7 @@ def utc(*a: int) -> datetime:
 
 
 # ---- timezones ----------------------------------------------------------------
+
 
 def test_wib_is_utc_plus_7_all_year() -> None:
     assert local_to_utc(datetime(2026, 1, 5, 9, 0), "Asia/Jakarta") == utc(2026, 1, 5, 2, 0)
@@ -79,11 +87,9 @@ def test_next_free_slot_jakarta() -> None:
     taken = [utc(2026, 3, 2, 2, 0)]
     assert next_free_slot([MON9, THU19], "Asia/Jakarta", now, taken) == utc(2026, 3, 5, 12, 0)
     # a post at 09:20 WIB with 30 min spacing blocks the 09:00 slot too
-    assert next_free_slot([MON9], WIB, now, [utc(2026, 3, 2, 2, 20)],
-                          timedelta(minutes=30)) == utc(2026, 3, 9, 2, 0)
+    assert next_free_slot([MON9], WIB, now, [utc(2026, 3, 2, 2, 20)], timedelta(minutes=30)) == utc(2026, 3, 9, 2, 0)
     # exactly the spacing apart is fine
-    assert next_free_slot([MON9], WIB, now, [utc(2026, 3, 2, 1, 30)],
-                          timedelta(minutes=30)) == utc(2026, 3, 2, 2, 0)
+    assert next_free_slot([MON9], WIB, now, [utc(2026, 3, 2, 1, 30)], timedelta(minutes=30)) == utc(2026, 3, 2, 2, 0)
 
 
 def test_slot_at_after_counts_and_earlier_slot_today_does_not() -> None:
@@ -122,29 +128,39 @@ def test_next_free_slot_errors() -> None:
     assert exc.value.field == "slots"
     with pytest.raises(InvalidInput) as exc:
         # every Monday taken and 2 days of spacing: nothing free within 30 days
-        next_free_slot([MON9], WIB, now, [utc(2026, 3, 2, 2) + timedelta(days=7 * i)
-                                          for i in range(6)],
-                       timedelta(days=2), horizon=timedelta(days=30))
+        next_free_slot(
+            [MON9],
+            WIB,
+            now,
+            [utc(2026, 3, 2, 2) + timedelta(days=7 * i) for i in range(6)],
+            timedelta(days=2),
+            horizon=timedelta(days=30),
+        )
     assert exc.value.code == "no_free_slot"
 
 
 # ---- recurrence ---------------------------------------------------------------
 
+
 def test_weekly_rule_in_wib() -> None:
     rule = "FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=9;BYMINUTE=0"
-    got = occurrences(rule, datetime(2026, 3, 2, 9, 0), "Asia/Jakarta",
-                      after=utc(2026, 3, 1), until=utc(2026, 3, 13))
+    got = occurrences(rule, datetime(2026, 3, 2, 9, 0), "Asia/Jakarta", after=utc(2026, 3, 1), until=utc(2026, 3, 13))
     assert got == [utc(2026, 3, 2, 2), utc(2026, 3, 5, 2), utc(2026, 3, 9, 2), utc(2026, 3, 12, 2)]
 
 
 def test_recurrence_keeps_local_time_across_dst_and_moves_gap_times() -> None:
-    got = occurrences("FREQ=DAILY", datetime(2026, 3, 27, 2, 30), "Europe/Berlin",
-                      after=utc(2026, 3, 27), until=utc(2026, 3, 31))
+    got = occurrences(
+        "FREQ=DAILY", datetime(2026, 3, 27, 2, 30), "Europe/Berlin", after=utc(2026, 3, 27), until=utc(2026, 3, 31)
+    )
     # 02:30 CET, 02:30 CET, (02:30 missing -> 03:30 CEST), 02:30 CEST, 02:30 CEST
-    assert got == [utc(2026, 3, 27, 1, 30), utc(2026, 3, 28, 1, 30), utc(2026, 3, 29, 1, 30),
-                   utc(2026, 3, 30, 0, 30)]
-    fall = occurrences("FREQ=DAILY;BYHOUR=1;BYMINUTE=30", datetime(2026, 10, 31, 1, 30), NY,
-                       after=utc(2026, 10, 31), until=utc(2026, 11, 3))
+    assert got == [utc(2026, 3, 27, 1, 30), utc(2026, 3, 28, 1, 30), utc(2026, 3, 29, 1, 30), utc(2026, 3, 30, 0, 30)]
+    fall = occurrences(
+        "FREQ=DAILY;BYHOUR=1;BYMINUTE=30",
+        datetime(2026, 10, 31, 1, 30),
+        NY,
+        after=utc(2026, 10, 31),
+        until=utc(2026, 11, 3),
+    )
     assert fall == [utc(2026, 10, 31, 5, 30), utc(2026, 11, 1, 5, 30), utc(2026, 11, 2, 6, 30)]
 
 
@@ -152,7 +168,7 @@ def test_recurrence_horizon_is_half_open_and_count_bounded() -> None:
     rule = "FREQ=DAILY;BYHOUR=9;BYMINUTE=0"
     start = datetime(2026, 3, 1, 9, 0)
     got = occurrences(rule, start, WIB, after=utc(2026, 3, 2, 2), until=utc(2026, 3, 4, 2))
-    assert got == [utc(2026, 3, 2, 2), utc(2026, 3, 3, 2)]          # after incl., until excl.
+    assert got == [utc(2026, 3, 2, 2), utc(2026, 3, 3, 2)]  # after incl., until excl.
     assert len(occurrences(rule, start, WIB, utc(2026, 3, 1), utc(2030, 1, 1), max_count=5)) == 5
     assert occurrences(rule, start, WIB, utc(2026, 3, 5), utc(2026, 3, 5)) == []
     # nothing before the start even if the window opens earlier
@@ -161,17 +177,25 @@ def test_recurrence_horizon_is_half_open_and_count_bounded() -> None:
 
 def test_recurrence_until_in_utc_and_count() -> None:
     start = datetime(2026, 3, 1, 9, 0)
-    got = occurrences("RRULE:FREQ=DAILY;UNTIL=20260303T020000Z", start, WIB,
-                      utc(2026, 1, 1), utc(2027, 1, 1))
+    got = occurrences("RRULE:FREQ=DAILY;UNTIL=20260303T020000Z", start, WIB, utc(2026, 1, 1), utc(2027, 1, 1))
     assert got == [utc(2026, 3, 1, 2), utc(2026, 3, 2, 2), utc(2026, 3, 3, 2)]
     got = occurrences("FREQ=WEEKLY;COUNT=3", start, WIB, utc(2026, 1, 1), utc(2027, 1, 1))
     assert len(got) == 3
 
 
-@pytest.mark.parametrize("bad", [
-    "", "FREQ=FORTNIGHTLY", "BYDAY=MO", "FREQ=WEEKLY;BYDAY=XX", "FREQ=MINUTELY",
-    "FREQ=SECONDLY;COUNT=2", "DTSTART:20260101T000000\nRRULE:FREQ=DAILY", "FREQ=DAILY;BYHOUR=25",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "FREQ=FORTNIGHTLY",
+        "BYDAY=MO",
+        "FREQ=WEEKLY;BYDAY=XX",
+        "FREQ=MINUTELY",
+        "FREQ=SECONDLY;COUNT=2",
+        "DTSTART:20260101T000000\nRRULE:FREQ=DAILY",
+        "FREQ=DAILY;BYHOUR=25",
+    ],
+)
 def test_invalid_rules_are_bilingual_invalid_input(bad: str) -> None:
     with pytest.raises(InvalidInput) as exc:
         parse_rule(bad, datetime(2026, 3, 1, 9), WIB)
@@ -180,13 +204,16 @@ def test_invalid_rules_are_bilingual_invalid_input(bad: str) -> None:
     assert "pengulangan" in e.message_id and "repeat rule" in e.message_en
 
 
-@pytest.mark.parametrize("text,rule", [
-    ("setiap Senin 09:00", "FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0;BYSECOND=0"),
-    ("Tiap Senin, Kamis pukul 9.30 WIB", "FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=9;BYMINUTE=30;BYSECOND=0"),
-    ("setiap Jum'at dan Minggu jam 16:00", "FREQ=WEEKLY;BYDAY=FR,SU;BYHOUR=16;BYMINUTE=0;BYSECOND=0"),
-    ("setiap hari 07:00", "FREQ=DAILY;BYHOUR=7;BYMINUTE=0;BYSECOND=0"),
-    ("every Monday and Thursday at 09:00", "FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=9;BYMINUTE=0;BYSECOND=0"),
-])
+@pytest.mark.parametrize(
+    "text,rule",
+    [
+        ("setiap Senin 09:00", "FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0;BYSECOND=0"),
+        ("Tiap Senin, Kamis pukul 9.30 WIB", "FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=9;BYMINUTE=30;BYSECOND=0"),
+        ("setiap Jum'at dan Minggu jam 16:00", "FREQ=WEEKLY;BYDAY=FR,SU;BYHOUR=16;BYMINUTE=0;BYSECOND=0"),
+        ("setiap hari 07:00", "FREQ=DAILY;BYHOUR=7;BYMINUTE=0;BYSECOND=0"),
+        ("every Monday and Thursday at 09:00", "FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=9;BYMINUTE=0;BYSECOND=0"),
+    ],
+)
 def test_simple_choices(text: str, rule: str) -> None:
     assert parse_simple_choice(text) == rule
     parse_rule(rule, datetime(2026, 3, 1, 9), WIB)  # and dateutil accepts it

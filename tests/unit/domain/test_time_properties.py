@@ -1,28 +1,34 @@
 """Properties of the slot and pacing searches, in a DST zone and in WIB."""
+
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scheduler.domain.model import PostingSlot
 from scheduler.domain.pacing import Pacing, check_pacing, next_paced_instant
 from scheduler.domain.slots import next_free_slot, slot_instants
 from scheduler.domain.timezones import utc_to_local
 
-U = timezone.utc
+U = UTC
 ZONES = st.sampled_from(["Europe/Berlin", "Asia/Jakarta", "America/New_York"])
 # Around both 2026 DST changes in Europe and the US.
 INSTANT = st.sampled_from([datetime(2026, 3, 5, tzinfo=U), datetime(2026, 10, 22, tzinfo=U)]).flatmap(
-    lambda base: st.integers(0, 14 * 24 * 60).map(lambda m: base + timedelta(minutes=m)))
-SLOT = st.builds(PostingSlot, st.integers(0, 6),
-                 st.builds(time, st.integers(0, 23), st.sampled_from([0, 15, 30, 45])))
+    lambda base: st.integers(0, 14 * 24 * 60).map(lambda m: base + timedelta(minutes=m))
+)
+SLOT = st.builds(PostingSlot, st.integers(0, 6), st.builds(time, st.integers(0, 23), st.sampled_from([0, 15, 30, 45])))
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(SLOT, min_size=1, max_size=5), ZONES, INSTANT,
-       st.lists(st.integers(0, 21 * 24 * 4), max_size=20),
-       st.sampled_from([0, 10, 60, 180]))
+@given(
+    st.lists(SLOT, min_size=1, max_size=5),
+    ZONES,
+    INSTANT,
+    st.lists(st.integers(0, 21 * 24 * 4), max_size=20),
+    st.sampled_from([0, 10, 60, 180]),
+)
 def test_next_free_slot_is_the_earliest_free_slot(slots, zone, after, taken_q, spacing_min) -> None:  # type: ignore[no-untyped-def]
     taken = [after + timedelta(minutes=15 * q) for q in taken_q]
     spacing = timedelta(minutes=spacing_min)
@@ -40,8 +46,9 @@ def test_next_free_slot_is_the_earliest_free_slot(slots, zone, after, taken_q, s
 
 
 @settings(max_examples=60, deadline=None)
-@given(ZONES, INSTANT, st.lists(st.integers(0, 7 * 24 * 12), max_size=40),
-       st.sampled_from([0, 5, 30]), st.integers(1, 6))
+@given(
+    ZONES, INSTANT, st.lists(st.integers(0, 7 * 24 * 12), max_size=40), st.sampled_from([0, 5, 30]), st.integers(1, 6)
+)
 def test_next_paced_instant_is_allowed_and_not_early(zone, wanted, taken_q, spacing_min, cap) -> None:  # type: ignore[no-untyped-def]
     taken = [wanted + timedelta(minutes=5 * q - 24 * 60) for q in taken_q]
     pacing = Pacing(timedelta(minutes=spacing_min), cap)

@@ -1,13 +1,19 @@
 """Call budgets and batch planning (pure)."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from scheduler.domain.engagement import (
-    DEFAULT_PROFILES, BudgetState, PlatformProfile, calls_available, plan_batches, spend,
+    DEFAULT_PROFILES,
+    BudgetState,
+    PlatformProfile,
+    calls_available,
+    plan_batches,
+    spend,
 )
 
-NOW = datetime(2026, 11, 29, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
 X = PlatformProfile(batch_size=100, calls=3, window=timedelta(minutes=15))
 
 

@@ -1,10 +1,15 @@
 """The award score: explained, and not won by posting volume alone."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 from scheduler.domain.engagement import (
-    LeaderboardParams, ScoredPost, formula_text, kim_score, rank,
+    LeaderboardParams,
+    ScoredPost,
+    formula_text,
+    kim_score,
+    rank,
 )
 
 FIRST, LAST = date(2026, 9, 1), date(2026, 11, 30)  # 14 ISO weeks
@@ -42,8 +47,15 @@ def test_consistency_is_capped():
 
 
 def test_components_add_up_to_the_score():
-    s = kim_score([ScoredPost(10, 1000, date(2026, 9, 1)), ScoredPost(30, 3000, date(2026, 9, 8)),
-                   ScoredPost(20, None, date(2026, 9, 8))], FIRST, LAST)
+    s = kim_score(
+        [
+            ScoredPost(10, 1000, date(2026, 9, 1)),
+            ScoredPost(30, 3000, date(2026, 9, 8)),
+            ScoredPost(20, None, date(2026, 9, 8)),
+        ],
+        FIRST,
+        LAST,
+    )
     assert s.median_interactions == 20 and s.active_weeks == 2 and s.cap_weeks == 8
     assert s.median_reach == 2000 and s.reach_component == 20.0
     assert s.score == round(20 * 2 / 8 + 20.0, 4)
@@ -51,8 +63,10 @@ def test_components_add_up_to_the_score():
 
 
 def test_too_few_posts_are_listed_but_not_ranked():
-    scores = {"satu": kim_score([ScoredPost(999, 99999, date(2026, 9, 1))], FIRST, LAST),
-              "tiga": kim_score(posts(3, 5, None, date(2026, 9, 1), 7), FIRST, LAST)}
+    scores = {
+        "satu": kim_score([ScoredPost(999, 99999, date(2026, 9, 1))], FIRST, LAST),
+        "tiga": kim_score(posts(3, 5, None, date(2026, 9, 1), 7), FIRST, LAST),
+    }
     ranking = rank(scores)
     assert [(r, k) for r, k, _ in ranking] == [(1, "tiga"), (None, "satu")]
 

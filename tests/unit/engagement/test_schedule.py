@@ -1,28 +1,32 @@
 """The decaying refresh schedule (pure: ``now`` is passed in)."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from scheduler.domain.engagement import RefreshPolicy, next_refresh_at, refresh_interval
 
-T0 = datetime(2026, 11, 1, 16, 30, tzinfo=timezone.utc)  # 23:30 WIB
+T0 = datetime(2026, 11, 1, 16, 30, tzinfo=UTC)  # 23:30 WIB
 P = RefreshPolicy()
 
 
-@pytest.mark.parametrize("age, interval", [
-    (timedelta(0), timedelta(minutes=15)),
-    (timedelta(hours=5, minutes=59), timedelta(minutes=15)),
-    (timedelta(hours=6), timedelta(hours=1)),
-    (timedelta(hours=47), timedelta(hours=1)),
-    (timedelta(days=2), timedelta(days=1)),
-    (timedelta(days=13, hours=23), timedelta(days=1)),
-    (timedelta(days=14), timedelta(days=7)),
-    (timedelta(days=89), timedelta(days=7)),
-    (timedelta(days=90), None),
-    (timedelta(days=400), None),
-])
+@pytest.mark.parametrize(
+    "age, interval",
+    [
+        (timedelta(0), timedelta(minutes=15)),
+        (timedelta(hours=5, minutes=59), timedelta(minutes=15)),
+        (timedelta(hours=6), timedelta(hours=1)),
+        (timedelta(hours=47), timedelta(hours=1)),
+        (timedelta(days=2), timedelta(days=1)),
+        (timedelta(days=13, hours=23), timedelta(days=1)),
+        (timedelta(days=14), timedelta(days=7)),
+        (timedelta(days=89), timedelta(days=7)),
+        (timedelta(days=90), None),
+        (timedelta(days=400), None),
+    ],
+)
 def test_interval_decays_with_age(age, interval):
     assert refresh_interval(age, P) == interval
 
@@ -67,10 +71,13 @@ def test_a_whole_life_costs_few_readings():
     assert 85 <= reads <= 95
 
 
-@pytest.mark.parametrize("bad", [
-    dict(max_age=timedelta(0)),
-    dict(after=timedelta(0)),
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        dict(max_age=timedelta(0)),
+        dict(after=timedelta(0)),
+    ],
+)
 def test_bad_policy_is_refused(bad):
     with pytest.raises(ValueError):
         RefreshPolicy(**bad)

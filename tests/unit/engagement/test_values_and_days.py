@@ -1,10 +1,18 @@
 """Interactions, engagement rate, deltas, local days and best hours (pure)."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from scheduler.domain.engagement import (
-    best_hours, bucket, day_bounds, deltas, engagement_rate, interactions, local_day, weeks_in_period,
+    best_hours,
+    bucket,
+    day_bounds,
+    deltas,
+    engagement_rate,
+    interactions,
+    local_day,
+    weeks_in_period,
 )
 
 
@@ -22,11 +30,11 @@ def test_deltas_treat_unknown_as_no_growth():
 
 def test_wib_day_boundary():
     # 23:30 WIB is 16:30 UTC the same day; 00:30 WIB is 17:30 UTC the day before.
-    assert local_day(datetime(2026, 11, 1, 16, 30, tzinfo=timezone.utc), "Asia/Jakarta") == date(2026, 11, 1)
-    assert local_day(datetime(2026, 11, 1, 17, 30, tzinfo=timezone.utc), "Asia/Jakarta") == date(2026, 11, 2)
+    assert local_day(datetime(2026, 11, 1, 16, 30, tzinfo=UTC), "Asia/Jakarta") == date(2026, 11, 1)
+    assert local_day(datetime(2026, 11, 1, 17, 30, tzinfo=UTC), "Asia/Jakarta") == date(2026, 11, 2)
     start, end = day_bounds(date(2026, 11, 2), date(2026, 11, 2), "Asia/Jakarta")
-    assert start == datetime(2026, 11, 1, 17, 0, tzinfo=timezone.utc)
-    assert end == datetime(2026, 11, 2, 17, 0, tzinfo=timezone.utc)
+    assert start == datetime(2026, 11, 1, 17, 0, tzinfo=UTC)
+    assert end == datetime(2026, 11, 2, 17, 0, tzinfo=UTC)
 
 
 def test_buckets():

@@ -1,4 +1,5 @@
 """Engagement is wired into beat, the worker and the CLI."""
+
 from __future__ import annotations
 
 from click.testing import CliRunner

@@ -4,15 +4,17 @@ The database is migrated once per session into a template file and copied
 per test (fast). Rows are written with the store's Core tables, so these
 tests depend on the schema, not on the compose/approve services.
 """
+
 from __future__ import annotations
 
 import json
 import random
 import shutil
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -25,7 +27,7 @@ from scheduler.store.db import make_engine
 from scheduler.store.migrate import upgrade
 
 # Monday 30 November 2026, 09:00 WIB.
-START = datetime(2026, 11, 30, 2, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
 
 
 class FixedClock:
@@ -79,7 +81,8 @@ class FakeConnector:
             raise answer
         if answer is None:
             answer = PublishResult(
-                remote_id=f"r{n}", permalink=f"https://x.test/{account.handle}/status/r{n}",
+                remote_id=f"r{n}",
+                permalink=f"https://x.test/{account.handle}/status/r{n}",
                 published_at=(self.clock() if self.clock else START),
             )
         return answer
@@ -117,9 +120,14 @@ def connector(engine, clock) -> FakeConnector:
 
 @pytest.fixture
 def config() -> PipelineConfig:
-    return PipelineConfig(lease_seconds=120, lookahead_seconds=10, max_attempts=3,
-                          backoff_base_seconds=30, reconcile_settle_seconds=60,
-                          reconcile_margin_seconds=120)
+    return PipelineConfig(
+        lease_seconds=120,
+        lookahead_seconds=10,
+        max_attempts=3,
+        backoff_base_seconds=30,
+        reconcile_settle_seconds=60,
+        reconcile_margin_seconds=120,
+    )
 
 
 @pytest.fixture
@@ -142,36 +150,78 @@ class World:
         self.engine = engine
         with engine.begin() as c:
             c.execute(sa.insert(t.kecamatan).values(code="35.73.01", name="Blimbing"))
-            c.execute(sa.insert(t.kelurahan).values(code="35.73.01.1001", name="Purwantoro",
-                                                    kecamatan_code="35.73.01"))
-            self.kim_id = c.execute(sa.insert(t.kims).values(
-                kelurahan_code="35.73.01.1001", name="KIM Purwantoro", slug="purwantoro",
-                created_at=START).returning(t.kims.c.id)).scalar_one()
-            self.user_id = c.execute(sa.insert(t.users).values(
-                email="ani@kim.id", name="Ani", role="admin", kim_id=self.kim_id,
-                created_at=START).returning(t.users.c.id)).scalar_one()
+            c.execute(sa.insert(t.kelurahan).values(code="35.73.01.1001", name="Purwantoro", kecamatan_code="35.73.01"))
+            self.kim_id = c.execute(
+                sa.insert(t.kims)
+                .values(kelurahan_code="35.73.01.1001", name="KIM Purwantoro", slug="purwantoro", created_at=START)
+                .returning(t.kims.c.id)
+            ).scalar_one()
+            self.user_id = c.execute(
+                sa.insert(t.users)
+                .values(email="ani@kim.id", name="Ani", role="admin", kim_id=self.kim_id, created_at=START)
+                .returning(t.users.c.id)
+            ).scalar_one()
 
-    def account(self, handle: str = "kimpurwantoro", platform: str = "x",
-                spacing: int | None = 0, cap: int | None = None,
-                status: AccountStatus = AccountStatus.ACTIVE) -> int:
+    def account(
+        self,
+        handle: str = "kimpurwantoro",
+        platform: str = "x",
+        spacing: int | None = 0,
+        cap: int | None = None,
+        status: AccountStatus = AccountStatus.ACTIVE,
+    ) -> int:
         creds = json.dumps({"platform": platform, "handle": handle, "token": "s3cret"})
         with self.engine.begin() as c:
-            return c.execute(sa.insert(t.social_accounts).values(
-                kim_id=self.kim_id, platform=platform, handle=handle,
-                credentials_encrypted=creds, status=status, min_spacing_seconds=spacing,
-                daily_cap=cap, created_at=START).returning(t.social_accounts.c.id)).scalar_one()
+            return c.execute(
+                sa.insert(t.social_accounts)
+                .values(
+                    kim_id=self.kim_id,
+                    platform=platform,
+                    handle=handle,
+                    credentials_encrypted=creds,
+                    status=status,
+                    min_spacing_seconds=spacing,
+                    daily_cap=cap,
+                    created_at=START,
+                )
+                .returning(t.social_accounts.c.id)
+            ).scalar_one()
 
-    def target(self, account_id: int, at: datetime, text: str = "Keripik tempe Purwantoro",
-               state: TargetState = TargetState.SCHEDULED, **extra: Any) -> int:
+    def target(
+        self,
+        account_id: int,
+        at: datetime,
+        text: str = "Keripik tempe Purwantoro",
+        state: TargetState = TargetState.SCHEDULED,
+        **extra: Any,
+    ) -> int:
         with self.engine.begin() as c:
-            post_id = c.execute(sa.insert(t.posts).values(
-                kim_id=self.kim_id, author_id=self.user_id, text=text,
-                review_state=ReviewState.APPROVED, schedule_at=at, created_at=START,
-                updated_at=START).returning(t.posts.c.id)).scalar_one()
-            return c.execute(sa.insert(t.post_targets).values(
-                post_id=post_id, account_id=account_id, scheduled_at=at, state=state,
-                created_at=START, updated_at=START, **extra,
-            ).returning(t.post_targets.c.id)).scalar_one()
+            post_id = c.execute(
+                sa.insert(t.posts)
+                .values(
+                    kim_id=self.kim_id,
+                    author_id=self.user_id,
+                    text=text,
+                    review_state=ReviewState.APPROVED,
+                    schedule_at=at,
+                    created_at=START,
+                    updated_at=START,
+                )
+                .returning(t.posts.c.id)
+            ).scalar_one()
+            return c.execute(
+                sa.insert(t.post_targets)
+                .values(
+                    post_id=post_id,
+                    account_id=account_id,
+                    scheduled_at=at,
+                    state=state,
+                    created_at=START,
+                    updated_at=START,
+                    **extra,
+                )
+                .returning(t.post_targets.c.id)
+            ).scalar_one()
 
     def row(self, target_id: int) -> sa.Row:
         with self.engine.connect() as c:
@@ -179,19 +229,21 @@ class World:
 
     def account_row(self, account_id: int) -> sa.Row:
         with self.engine.connect() as c:
-            return c.execute(
-                sa.select(t.social_accounts).where(t.social_accounts.c.id == account_id)).one()
+            return c.execute(sa.select(t.social_accounts).where(t.social_accounts.c.id == account_id)).one()
 
     def attempts(self, target_id: int) -> list[sa.Row]:
         with self.engine.connect() as c:
-            return list(c.execute(
-                sa.select(t.publish_attempts).where(t.publish_attempts.c.target_id == target_id)
-                .order_by(t.publish_attempts.c.number)).all())
+            return list(
+                c.execute(
+                    sa.select(t.publish_attempts)
+                    .where(t.publish_attempts.c.target_id == target_id)
+                    .order_by(t.publish_attempts.c.number)
+                ).all()
+            )
 
     def audit(self, action: str) -> list[sa.Row]:
         with self.engine.connect() as c:
-            return list(c.execute(
-                sa.select(t.audit_events).where(t.audit_events.c.action == action)).all())
+            return list(c.execute(sa.select(t.audit_events).where(t.audit_events.c.action == action)).all())
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
 """``siar status`` and ``siar post add`` on an empty server-less site (no workers)."""
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from click.testing import CliRunner
@@ -11,7 +12,7 @@ from scheduler.cli import main
 
 #: ``siar post add`` refuses a time in the past by the CLI's clock; the tests that give --at run
 #: it at this instant, so their times (a few days later) are ahead of "now" on any day.
-NOW = datetime(2027, 3, 1, 2, 0, tzinfo=timezone.utc)  # Monday 1 March 2027, 09:00 WIB
+NOW = datetime(2027, 3, 1, 2, 0, tzinfo=UTC)  # Monday 1 March 2027, 09:00 WIB
 AHEAD = "2027-03-02T09:00+07:00"
 
 
@@ -54,18 +55,15 @@ def test_status_on_a_missing_schema_is_one_bilingual_line(siar_env):
 
 def test_post_add_needs_exactly_one_time(siar_env, post_clock):
     _upgraded(siar_env)
-    both = CliRunner().invoke(main, ["post", "add", "--account", "1", "--text", "x",
-                                     "--at", AHEAD, "--next-slot"])
+    both = CliRunner().invoke(main, ["post", "add", "--account", "1", "--text", "x", "--at", AHEAD, "--next-slot"])
     assert both.exit_code == 1 and "--next-slot" in both.output
-    bad = CliRunner().invoke(main, ["post", "add", "--account", "1", "--text", "x",
-                                    "--at", "besok pagi"])
+    bad = CliRunner().invoke(main, ["post", "add", "--account", "1", "--text", "x", "--at", "besok pagi"])
     assert bad.exit_code == 1 and "ISO-8601" in bad.output
 
 
 def test_post_add_unknown_account(siar_env, post_clock):
     _upgraded(siar_env)
-    result = CliRunner().invoke(main, ["post", "add", "--account", "99", "--text", "x",
-                                       "--at", AHEAD])
+    result = CliRunner().invoke(main, ["post", "add", "--account", "99", "--text", "x", "--at", AHEAD])
     assert result.exit_code == 1 and "tidak ditemukan" in result.output
 
 
@@ -74,9 +72,9 @@ def _kim_with_account(siar_env) -> int:
 
     from scheduler.services.accounts.manage import add_account, set_pacing
     from scheduler.services.people.actors import Actor
-    from scheduler.services.registry.kims import create_kim
     from scheduler.services.people.users import add_user
-    from scheduler.store.db import make_session_factory, make_engine
+    from scheduler.services.registry.kims import create_kim
+    from scheduler.store.db import make_engine, make_session_factory
     from scheduler.store.seed import read_malang, seed_malang
     from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -88,39 +86,70 @@ def _kim_with_account(siar_env) -> int:
     engine.dispose()
     now = NOW
     uow = lambda: SqlAlchemyUnitOfWork.from_url(siar_env.db_url)  # noqa: E731
-    kim = create_kim(uow(), Actor.system(), kelurahan_code=read_malang()[1][0].code,
-                     name="KIM Uji CLI", now=now)
-    add_user(uow(), Actor.system(), email="admin@kim.id", role="admin", name="Admin",
-             password="rahasia-sekali-123", now=now, kim_id=kim.id)
-    account = add_account(uow(), Actor.system(), kim_id=kim.id, platform="x", handle="kimuji",
-                          credentials={"consumer_key": "k", "consumer_secret": "s",
-                                       "access_token": "t", "access_token_secret": "ts",
-                                       "user_id": "1"}, now=now)
+    kim = create_kim(uow(), Actor.system(), kelurahan_code=read_malang()[1][0].code, name="KIM Uji CLI", now=now)
+    add_user(
+        uow(),
+        Actor.system(),
+        email="admin@kim.id",
+        role="admin",
+        name="Admin",
+        password="rahasia-sekali-123",
+        now=now,
+        kim_id=kim.id,
+    )
+    account = add_account(
+        uow(),
+        Actor.system(),
+        kim_id=kim.id,
+        platform="x",
+        handle="kimuji",
+        credentials={
+            "consumer_key": "k",
+            "consumer_secret": "s",
+            "access_token": "t",
+            "access_token_secret": "ts",
+            "user_id": "1",
+        },
+        now=now,
+    )
     set_pacing(uow(), Actor.system(), account.id, now=now, min_spacing_seconds=0, daily_cap=50)
     return account.id
 
 
 def test_post_add_recurring_expands_the_series_in_wib(siar_env, post_clock):
     account = _kim_with_account(siar_env)
-    result = CliRunner().invoke(main, [
-        "post", "add", "--account", str(account), "--text", "Pasar minggu Kayutangan",
-        "--at", "2027-03-07T08:00", "--rrule", "FREQ=WEEKLY;COUNT=2",
-        "--zone", "Asia/Jakarta"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "post",
+            "add",
+            "--account",
+            str(account),
+            "--text",
+            "Pasar minggu Kayutangan",
+            "--at",
+            "2027-03-07T08:00",
+            "--rrule",
+            "FREQ=WEEKLY;COUNT=2",
+            "--zone",
+            "Asia/Jakarta",
+        ],
+    )
     assert result.exit_code == 0, result.output
     lines = [ln for ln in result.output.splitlines() if "target #" in ln]
-    assert [ln.split(", ")[-1] for ln in lines] == [
-        "07-03-2027 08:00:00 WIB", "14-03-2027 08:00:00 WIB"]
+    assert [ln.split(", ")[-1] for ln in lines] == ["07-03-2027 08:00:00 WIB", "14-03-2027 08:00:00 WIB"]
 
 
 def test_post_add_recurring_refuses_a_bad_rule_and_writes_nothing(siar_env, post_clock):
     import sqlalchemy as sa
 
     account = _kim_with_account(siar_env)
-    for extra, words in ((["--at", "2027-03-07T08:00", "--rrule", "SETIAP MINGGU"], "pengulangan"),
-                         (["--rrule", "FREQ=DAILY"], "--at"),
-                         (["--at", "2027-03-07T08:00", "--until", "2027-04-01T00:00"], "--rrule")):
-        result = CliRunner().invoke(main, ["post", "add", "--account", str(account),
-                                           "--text", "Bakso bakar", *extra])
+    for extra, words in (
+        (["--at", "2027-03-07T08:00", "--rrule", "SETIAP MINGGU"], "pengulangan"),
+        (["--rrule", "FREQ=DAILY"], "--at"),
+        (["--at", "2027-03-07T08:00", "--until", "2027-04-01T00:00"], "--rrule"),
+    ):
+        result = CliRunner().invoke(main, ["post", "add", "--account", str(account), "--text", "Bakso bakar", *extra])
         assert result.exit_code == 1, result.output
         assert words in result.output and "Traceback" not in result.output
     engine = sa.create_engine(siar_env.db_url)

@@ -1,4 +1,5 @@
 """Dispatch: the atomic claim, the look-ahead window, pacing, held accounts."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -44,8 +45,9 @@ def test_lookahead_sends_a_short_eta_and_ignores_later_targets(pipeline, world, 
 
 def test_retry_wait_is_claimed_when_its_next_attempt_is_due(pipeline, world, outbox, clock):
     acc = world.account()
-    tid = world.target(acc, clock.now - timedelta(minutes=5), state=S.RETRY_WAIT,
-                       next_attempt_at=clock.now + timedelta(seconds=30))
+    tid = world.target(
+        acc, clock.now - timedelta(minutes=5), state=S.RETRY_WAIT, next_attempt_at=clock.now + timedelta(seconds=30)
+    )
     assert dispatch_due(pipeline, outbox).claimed == []
     clock.advance(30)
     assert [c.target_id for c in dispatch_due(pipeline, outbox).claimed] == [tid]
@@ -86,7 +88,7 @@ def test_daily_cap_holds_the_rest_until_the_next_local_day(pipeline, world, outb
         publish_target(pipeline, tid, token)
     clock.advance(14 * 3600)  # 23:00 WIB, same day
     assert dispatch_due(pipeline, outbox).claimed == []
-    clock.advance(3600 + 1)   # just after midnight WIB
+    clock.advance(3600 + 1)  # just after midnight WIB
     assert [x.target_id for x in dispatch_due(pipeline, outbox).claimed] == [ids[2]]
 
 
@@ -96,8 +98,8 @@ def test_accounts_needing_reconnect_or_paused_are_held(pipeline, world, outbox, 
     paused = world.account("paused", status=AccountStatus.PAUSED)
     with world.engine.begin() as c:
         from scheduler.store.tables import social_accounts as A
-        c.execute(A.update().where(A.c.id == paused)
-                  .values(paused_until=clock.now + timedelta(minutes=5)))
+
+        c.execute(A.update().where(A.c.id == paused).values(paused_until=clock.now + timedelta(minutes=5)))
     p = world.target(paused, clock.now)
     assert dispatch_due(pipeline, outbox).claimed == []
     clock.advance(301)
@@ -133,8 +135,13 @@ def test_sweep_returns_an_expired_queued_target(pipeline, world, outbox, clock):
 
 def test_a_long_spacing_looks_back_further_than_a_day(pipeline, world, outbox, clock):
     acc = world.account(spacing=3 * 86400)  # one post every three days
-    world.target(acc, clock.now - timedelta(days=2), state=S.PUBLISHED,
-                 published_at=clock.now - timedelta(days=2), remote_id="old")
+    world.target(
+        acc,
+        clock.now - timedelta(days=2),
+        state=S.PUBLISHED,
+        published_at=clock.now - timedelta(days=2),
+        remote_id="old",
+    )
     due = world.target(acc, clock.now)
     assert dispatch_due(pipeline, outbox).claimed == []
     clock.advance(86400 + 1)

@@ -1,4 +1,5 @@
 """Liveness status and the Celery configuration."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -16,8 +17,13 @@ def test_status_reports_workers_beat_and_overdue(engine, world, clock):
     acc = world.account()
     late = world.target(acc, clock.now - timedelta(minutes=5))
     world.target(acc, clock.now - timedelta(seconds=10))  # due, within grace
-    expired = world.target(acc, clock.now - timedelta(minutes=10), state=S.QUEUED,
-                           lease_token="t", lease_until=clock.now - timedelta(seconds=1))
+    expired = world.target(
+        acc,
+        clock.now - timedelta(minutes=10),
+        state=S.QUEUED,
+        lease_token="t",
+        lease_until=clock.now - timedelta(seconds=1),
+    )
     broken = world.account("broken", status=AccountStatus.NEEDS_RECONNECT)
     held = world.target(broken, clock.now - timedelta(hours=1))
     world.target(acc, clock.now - timedelta(hours=2), state=S.UNKNOWN)
@@ -77,8 +83,11 @@ def test_redis_keys_are_prefixed_per_site_without_credentials(siar_env, monkeypa
 
     monkeypatch.setenv("SIAR_BROKER_URL", "redis://127.0.0.1:6379/3")
     prefixes = set()
-    for url in ("postgresql+psycopg://u:one@db:5432/siar", "postgresql+psycopg://u:two@db:5432/siar",
-                "postgresql+psycopg://u:one@db:5432/staging"):
+    for url in (
+        "postgresql+psycopg://u:one@db:5432/siar",
+        "postgresql+psycopg://u:two@db:5432/siar",
+        "postgresql+psycopg://u:one@db:5432/staging",
+    ):
         monkeypatch.setenv("SIAR_DATABASE_URL", url)
         prefix = celery_config(Settings())["broker_transport_options"]["global_keyprefix"]
         assert prefix.startswith("siar-") and "one" not in prefix

@@ -1,10 +1,10 @@
 """Several targets in one publish message: one start, side-by-side calls, each once."""
+
 from __future__ import annotations
 
+import dataclasses
 import threading
 from datetime import timedelta
-
-import dataclasses
 
 import pytest
 import sqlalchemy as sa
@@ -47,8 +47,7 @@ def _accounts(world, n: int) -> list[int]:
 
 def test_due_targets_go_out_publish_batch_to_a_message(pipeline, world, clock):
     accounts = _accounts(world, 7)
-    due = [world.target(a, clock.now - timedelta(seconds=1), text=f"Kopi Dampit {a}")
-           for a in accounts]
+    due = [world.target(a, clock.now - timedelta(seconds=1), text=f"Kopi Dampit {a}") for a in accounts]
     box = BatchOutbox()
     report = dispatch_due(pipeline, box.one, box.many)  # publish_batch is 3 in the test config
     assert box.single == []
@@ -78,8 +77,7 @@ def test_a_refused_batch_message_gives_every_claim_back(pipeline, world, clock):
     assert [world.row(i).state for i in ids] == [S.SCHEDULED, S.SCHEDULED]
 
 
-def test_batch_publishes_each_target_once_with_its_own_attempt(pipeline, world, connector,
-                                                               clock):
+def test_batch_publishes_each_target_once_with_its_own_attempt(pipeline, world, connector, clock):
     accounts = _accounts(world, 3)
     ids = [world.target(a, clock.now, text=f"Tempe Sanan {a}") for a in accounts]
     box = BatchOutbox()
@@ -87,8 +85,7 @@ def test_batch_publishes_each_target_once_with_its_own_attempt(pipeline, world, 
     items = [pair for batch, _ in box.batches for pair in batch]
     outcomes = publish_targets(pipeline, items)
     assert outcomes == {i: Outcome.PUBLISHED for i in ids}
-    assert sorted(c.text for _, c in connector.calls) == sorted(f"Tempe Sanan {a}"
-                                                                for a in accounts)
+    assert sorted(c.text for _, c in connector.calls) == sorted(f"Tempe Sanan {a}" for a in accounts)
     remote_ids = set()
     for i in ids:
         row = world.row(i)
@@ -108,7 +105,7 @@ def test_create_calls_of_a_batch_run_side_by_side(pipeline, world, connector, cl
     ids = [world.target(a, clock.now, text=f"Kopi {a}") for a in accounts]
     box = BatchOutbox()
     dispatch_due(pipeline, box.one, box.many)
-    (items, _), = box.batches
+    ((items, _),) = box.batches
     everyone_in = threading.Barrier(3, timeout=10)  # breaks if the calls ran one after another
     original = connector.publish
 
@@ -132,8 +129,7 @@ def test_stale_and_held_targets_do_not_stop_the_others(pipeline, world, connecto
     with world.engine.begin() as c:  # the account needs reconnecting after the claim
         c.execute(sa.update(A).where(A.c.id == held).values(status=AccountStatus.NEEDS_RECONNECT))
     # The calls run side by side, in no set order: answer by the post's text.
-    answers = {"Keripik kentang": None,
-               "Keripik apel": Rejected("Ditolak.", "Refused.", code="bad_media")}
+    answers = {"Keripik kentang": None, "Keripik apel": Rejected("Ditolak.", "Refused.", code="bad_media")}
     original = connector.publish
 
     def publish(account, content):
@@ -141,10 +137,10 @@ def test_stale_and_held_targets_do_not_stop_the_others(pipeline, world, connecto
         return original(account, content)
 
     connector.publish = publish  # type: ignore[method-assign]
-    outcomes = publish_targets(pipeline, [(t_ok, tokens[t_ok]), (t_stale, "0" * 32),
-                                          (t_held, tokens[t_held]), (t_rej, tokens[t_rej])])
-    assert outcomes == {t_ok: Outcome.PUBLISHED, t_stale: Outcome.STALE, t_held: Outcome.HELD,
-                        t_rej: Outcome.FAILED}
+    outcomes = publish_targets(
+        pipeline, [(t_ok, tokens[t_ok]), (t_stale, "0" * 32), (t_held, tokens[t_held]), (t_rej, tokens[t_rej])]
+    )
+    assert outcomes == {t_ok: Outcome.PUBLISHED, t_stale: Outcome.STALE, t_held: Outcome.HELD, t_rej: Outcome.FAILED}
     assert world.row(t_ok).state == S.PUBLISHED
     assert world.row(t_stale).state == S.QUEUED and world.attempts(t_stale) == []
     assert world.row(t_held).state == S.SCHEDULED and world.attempts(t_held) == []

@@ -1,4 +1,5 @@
 """Start, publish, record: lease checks, the outbox rule, and the error taxonomy."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -19,7 +20,7 @@ def claimed(pipeline, world, outbox, clock):
     acc = world.account()
     tid = world.target(acc, clock.now)
     dispatch_due(pipeline, outbox)
-    (sent_id, token, _), = outbox.sent
+    ((sent_id, token, _),) = outbox.sent
     assert sent_id == tid
     return tid, token, acc
 
@@ -66,16 +67,14 @@ def test_attempt_row_is_committed_before_the_connector_is_called(pipeline, conne
         connector.publish(*connector.calls[0])
 
 
-def test_rate_limited_waits_and_pauses_the_account(pipeline, world, connector, claimed, clock,
-                                                   outbox):
+def test_rate_limited_waits_and_pauses_the_account(pipeline, world, connector, claimed, clock, outbox):
     tid, token, acc = claimed
     other = world.target(acc, clock.now + timedelta(seconds=2))
     reset = clock.now + timedelta(minutes=15)
     connector.answers = [RateLimited(reset, code="rate_limited")]
     assert publish_target(pipeline, tid, token) is Outcome.RETRY_WAIT
     row = world.row(tid)
-    assert (row.state, row.next_attempt_at, row.last_error_code) == (S.RETRY_WAIT, reset,
-                                                                      "rate_limited")
+    assert (row.state, row.next_attempt_at, row.last_error_code) == (S.RETRY_WAIT, reset, "rate_limited")
     account = world.account_row(acc)
     assert (account.status, account.paused_until) == (AccountStatus.PAUSED, reset)
     assert world.attempts(tid)[0].outcome == AttemptOutcome.RATE_LIMITED
@@ -86,8 +85,7 @@ def test_rate_limited_waits_and_pauses_the_account(pipeline, world, connector, c
     assert claimed_now & {tid, other}
 
 
-def test_transient_backs_off_with_jitter_then_fails(pipeline, world, connector, claimed, clock,
-                                                    outbox):
+def test_transient_backs_off_with_jitter_then_fails(pipeline, world, connector, claimed, clock, outbox):
     tid, token, _ = claimed
     connector.answers = [Transient(code="network_unreachable")] * 3
     assert publish_target(pipeline, tid, token) is Outcome.RETRY_WAIT
@@ -108,9 +106,7 @@ def test_transient_backs_off_with_jitter_then_fails(pipeline, world, connector, 
     assert [a.number for a in world.attempts(tid)] == [1, 2, 3]
 
 
-def test_auth_expired_flags_the_account_and_holds_its_other_targets(
-    pipeline, world, connector, claimed, clock, outbox
-):
+def test_auth_expired_flags_the_account_and_holds_its_other_targets(pipeline, world, connector, claimed, clock, outbox):
     tid, token, acc = claimed
     held = world.target(acc, clock.now + timedelta(seconds=1))
     connector.answers = [AuthExpired(code="unauthorized")]
@@ -129,6 +125,7 @@ def test_claimed_target_of_a_flagged_account_is_given_back(pipeline, world, conn
     tid, token, acc = claimed
     with world.engine.begin() as c:
         from scheduler.store.tables import social_accounts as A
+
         c.execute(A.update().where(A.c.id == acc).values(status=AccountStatus.NEEDS_RECONNECT))
     assert publish_target(pipeline, tid, token) is Outcome.HELD
     assert connector.calls == [] and world.row(tid).state == S.SCHEDULED
@@ -139,8 +136,7 @@ def test_rejected_fails_with_the_members_message(pipeline, world, connector, cla
     connector.answers = [Rejected("Teks terlalu panjang.", "Text too long.", code="too_long")]
     assert publish_target(pipeline, tid, token) is Outcome.FAILED
     row = world.row(tid)
-    assert (row.state, row.last_error_code, row.last_error_message) == (
-        S.FAILED, "too_long", "Teks terlalu panjang.")
+    assert (row.state, row.last_error_code, row.last_error_message) == (S.FAILED, "too_long", "Teks terlalu panjang.")
     assert world.attempts(tid)[0].outcome == AttemptOutcome.REJECTED
 
 
@@ -154,8 +150,7 @@ def test_ambiguous_or_unexpected_becomes_unknown(pipeline, world, connector, cla
     assert world.attempts(tid)[0].outcome == AttemptOutcome.AMBIGUOUS
 
 
-def test_unreadable_credentials_need_reconnect_without_a_call(pipeline, world, connector,
-                                                              claimed):
+def test_unreadable_credentials_need_reconnect_without_a_call(pipeline, world, connector, claimed):
     tid, token, acc = claimed
     pipeline.decrypt = lambda token: (_ for _ in ()).throw(ValueError("bad token"))
     assert publish_target(pipeline, tid, token) is Outcome.NEEDS_RECONNECT

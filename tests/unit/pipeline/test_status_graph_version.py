@@ -3,17 +3,18 @@
 Workers and beat are alive at the injected clock, so the version is the only
 thing that can make the site unhealthy here.
 """
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
 
 from scheduler.cli import main
 
-END = datetime(2027, 1, 21, tzinfo=timezone.utc)  # v21.0 stops working that day
+END = datetime(2027, 1, 21, tzinfo=UTC)  # v21.0 stops working that day
 
 
 @pytest.fixture
@@ -46,8 +47,9 @@ def test_a_version_ending_within_60_days_warns_in_both_languages_but_passes_the_
     result = CliRunner().invoke(main, ["status", "--check"])
     assert result.exit_code == 0, result.output
     assert "Graph API Facebook: v21.0 (berhenti dilayani pada 21-01-2027)" in result.output
-    assert "PERINGATAN: Versi Graph API Facebook v21.0 berhenti dilayani pada 21-01-2027 (48 hari lagi)" \
-        in result.output
+    assert (
+        "PERINGATAN: Versi Graph API Facebook v21.0 berhenti dilayani pada 21-01-2027 (48 hari lagi)" in result.output
+    )
     assert "WARNING: Facebook Graph API v21.0 stops working on 2027-01-21 (in 48 days)" in result.output
     assert "Kesimpulan: SEHAT (ada peringatan)" in result.output
 

@@ -1,4 +1,5 @@
 """Sweep expired leases, reconcile unknown outcomes."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -20,7 +21,7 @@ def _publishing(pipeline, world, outbox, clock):
     acc = world.account()
     tid = world.target(acc, clock.now, text=TEXT)
     dispatch_due(pipeline, outbox)
-    (_, token, _), = outbox.sent
+    ((_, token, _),) = outbox.sent
     with pipeline.transaction() as conn:
         assert claims.start(conn, tid, token, clock.now, pipeline.config.lease_seconds)
     return tid, token
@@ -44,16 +45,14 @@ def test_reconcile_found_publishes_with_the_remote_id(pipeline, world, outbox, c
     sweep(pipeline)
     connector.recent = [
         RemotePost("other", "Something else", started, "https://x.test/a/status/other"),
-        RemotePost("1234", "kopi  Dampit asli, mampir ke KIM Purwantoro!", started,
-                   "https://x.test/a/status/1234"),
+        RemotePost("1234", "kopi  Dampit asli, mampir ke KIM Purwantoro!", started, "https://x.test/a/status/1234"),
     ]
     report = reconcile_unknown(pipeline)
     assert report.found == {tid: "1234"}
     row = world.row(tid)
-    assert (row.state, row.remote_id, row.permalink) == (
-        S.PUBLISHED, "1234", "https://x.test/a/status/1234")
+    assert (row.state, row.remote_id, row.permalink) == (S.PUBLISHED, "1234", "https://x.test/a/status/1234")
     assert row.lease_token is None
-    (_, since), = connector.find_calls
+    ((_, since),) = connector.find_calls
     assert since == started - timedelta(seconds=120)
     assert connector.calls == []  # never published a second time
 
@@ -62,7 +61,7 @@ def test_reconcile_not_found_waits_then_reschedules(pipeline, world, outbox, clo
     acc = world.account()
     tid = world.target(acc, clock.now, text=TEXT)
     dispatch_due(pipeline, outbox)
-    (_, token, _), = outbox.sent
+    ((_, token, _),) = outbox.sent
     connector.answers = [Ambiguous(code="server_error")]
     assert publish_target(pipeline, tid, token) is Outcome.UNKNOWN
     clock.advance(30)
@@ -74,8 +73,7 @@ def test_reconcile_not_found_waits_then_reschedules(pipeline, world, outbox, clo
     assert row.state == S.SCHEDULED and row.lease_token is None
     # A very late answer under the old lease cannot land any more.
     with pipeline.transaction() as conn:
-        assert not claims.finish(conn, tid, token, values={"state": S.PUBLISHED,
-                                                            "updated_at": clock.now})
+        assert not claims.finish(conn, tid, token, values={"state": S.PUBLISHED, "updated_at": clock.now})
     (c,) = dispatch_due(pipeline, outbox).claimed
     assert publish_target(pipeline, tid, c.lease_token) is Outcome.PUBLISHED
     assert len(connector.calls) == 2 and [a.number for a in world.attempts(tid)] == [1, 2]
@@ -87,9 +85,12 @@ def test_slow_worker_answer_after_sweep_still_counts(pipeline, world, outbox, cl
     clock.advance(121)
     sweep(pipeline)
     with pipeline.transaction() as conn:
-        assert claims.finish(conn, tid, token, values={
-            "state": S.PUBLISHED, "remote_id": "late", "lease_token": None,
-            "updated_at": clock.now})
+        assert claims.finish(
+            conn,
+            tid,
+            token,
+            values={"state": S.PUBLISHED, "remote_id": "late", "lease_token": None, "updated_at": clock.now},
+        )
     assert world.row(tid).state == S.PUBLISHED
 
 

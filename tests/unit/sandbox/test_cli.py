@@ -1,4 +1,5 @@
 """``siar sandbox`` is routed to sandbox.cli and documents its options."""
+
 from __future__ import annotations
 
 from click.testing import CliRunner
@@ -19,13 +20,15 @@ def test_sandbox_stands_alone():
     import subprocess
     import sys
 
-    code = ("import sys, pkgutil, importlib, sandbox\n"
-            "for m in pkgutil.iter_modules(sandbox.__path__):\n"
-            "    if m.name != '__main__': importlib.import_module('sandbox.' + m.name)\n"
-            "shared = {'connectors', 'connectors.graph_versions'}\n"
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('scheduler', 'config', 'connectors', 'workers')\n"
-            "       and m not in shared]\n"
-            "assert not bad, bad\n")
+    code = (
+        "import sys, pkgutil, importlib, sandbox\n"
+        "for m in pkgutil.iter_modules(sandbox.__path__):\n"
+        "    if m.name != '__main__': importlib.import_module('sandbox.' + m.name)\n"
+        "shared = {'connectors', 'connectors.graph_versions'}\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('scheduler', 'config', 'connectors', 'workers')\n"
+        "       and m not in shared]\n"
+        "assert not bad, bad\n"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 

@@ -1,4 +1,5 @@
 """The sandbox's pure parts: OAuth 1.0a checks, engagement curve, faults, rate limits, state."""
+
 from __future__ import annotations
 
 import base64
@@ -35,13 +36,13 @@ def test_oauth1_accepts_a_signature_over_the_real_origin():
 
 
 def test_oauth1_signs_form_bodies_and_rejects_tampering():
-    prepared, header = _signed("POST", "https://upload.twitter.com/1.1/media/upload.json",
-                               data={"command": "INIT", "total_bytes": "10"})
+    prepared, header = _signed(
+        "POST", "https://upload.twitter.com/1.1/media/upload.json", data={"command": "INIT", "total_bytes": "10"}
+    )
     form = [("command", "INIT"), ("total_bytes", "10")]
     assert oauth1.verify("POST", "/1.1/media/upload.json", header, form, _lookup) == "tok"
     with pytest.raises(oauth1.OAuthError):
-        oauth1.verify("POST", "/1.1/media/upload.json", header, [("command", "INIT"), ("total_bytes", "11")],
-                      _lookup)
+        oauth1.verify("POST", "/1.1/media/upload.json", header, [("command", "INIT"), ("total_bytes", "11")], _lookup)
 
 
 @pytest.mark.parametrize("header", ["", "Bearer abc", "OAuth garbage", 'OAuth oauth_consumer_key="nope"'])
@@ -68,7 +69,8 @@ def test_engagement_is_reproducible_grows_and_yields_to_ground_truth():
     assert all(later[k] >= early[k] for k in early) and later["views"] > early["views"]
     assert metrics_at(config, "x", "123", 0, {"likes": 5}, now=36_000)["likes"] == 5
     assert metrics_at(EngagementConfig(seed=8), "x", "123", 0, now=36_000) != metrics_at(
-        EngagementConfig(seed=7), "x", "123", 0, now=36_000)
+        EngagementConfig(seed=7), "x", "123", 0, now=36_000
+    )
 
 
 def test_fault_plan_is_seeded_and_validated():
@@ -118,8 +120,7 @@ def test_instagram_password_decryption_matches_instagrapi():
     from sandbox import instagram_login
     from sandbox.instagram_login import _key, decrypt_password
 
-    pem = _key().public_key().public_bytes(serialization.Encoding.PEM,
-                                           serialization.PublicFormat.SubjectPublicKeyInfo)
+    pem = _key().public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     client = Client()  # instagrapi's own encryption, fed the sandbox's public key
     client.password_publickeys = lambda: (instagram_login.KEY_ID, base64.b64encode(pem).decode())
     assert decrypt_password(client.password_encrypt("sandi rahasia")) == "sandi rahasia"

@@ -4,12 +4,13 @@
 runs with --import-mode=importlib, so sibling modules are not importable by
 their bare name and a bare ``fakes`` could clash with another area's).
 """
+
 from __future__ import annotations
 
 import importlib.util
 import sys
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -21,14 +22,22 @@ sys.modules["service_fakes"] = service_fakes
 _spec.loader.exec_module(service_fakes)
 
 from scheduler.domain.model import (  # noqa: E402
-    Kecamatan, Kelurahan, Kim, MediaAsset, MediaKind, Platform, PostingSlot, Role,
-    SocialAccount, User,
+    Kecamatan,
+    Kelurahan,
+    Kim,
+    MediaAsset,
+    MediaKind,
+    Platform,
+    PostingSlot,
+    Role,
+    SocialAccount,
+    User,
 )
-from scheduler.services.people.actors import Actor  # noqa: E402
 from scheduler.services.accounts.secrets import encrypt_credentials  # noqa: E402
+from scheduler.services.people.actors import Actor  # noqa: E402
 
 # Monday 30 November 2026, 08:00 WIB.
-NOW = datetime(2026, 11, 30, 1, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -80,9 +89,17 @@ class World:
 
 
 def _image(kim_id: int, n: int) -> MediaAsset:
-    return MediaAsset(kim_id=kim_id, content_hash=f"{n:064x}", kind=MediaKind.IMAGE,
-                      mime_type="image/jpeg", size_bytes=200_000, storage_key=f"m/{n}.jpg",
-                      width=1080, height=1350, created_at=NOW)
+    return MediaAsset(
+        kim_id=kim_id,
+        content_hash=f"{n:064x}",
+        kind=MediaKind.IMAGE,
+        mime_type="image/jpeg",
+        size_bytes=200_000,
+        storage_key=f"m/{n}.jpg",
+        width=1080,
+        height=1350,
+        created_at=NOW,
+    )
 
 
 @pytest.fixture
@@ -91,29 +108,45 @@ def world(uow) -> World:
     every role, a few images. Written straight into the fake store."""
     d = uow.data
     d.kecamatan += [Kecamatan("blimbing", "Blimbing"), Kecamatan("klojen", "Klojen")]
-    d.kelurahan += [Kelurahan("blimbing-arjosari", "Arjosari", "blimbing"),
-                    Kelurahan("blimbing-polowijen", "Polowijen", "blimbing"),
-                    Kelurahan("klojen-kauman", "Kauman", "klojen")]
-    kim_a = uow.kims.add(Kim("blimbing-arjosari", "KIM Arjosari", "kim-arjosari",
-                             formed_on=date(2020, 5, 1), created_at=NOW))
+    d.kelurahan += [
+        Kelurahan("blimbing-arjosari", "Arjosari", "blimbing"),
+        Kelurahan("blimbing-polowijen", "Polowijen", "blimbing"),
+        Kelurahan("klojen-kauman", "Kauman", "klojen"),
+    ]
+    kim_a = uow.kims.add(
+        Kim("blimbing-arjosari", "KIM Arjosari", "kim-arjosari", formed_on=date(2020, 5, 1), created_at=NOW)
+    )
     kim_b = uow.kims.add(Kim("klojen-kauman", "KIM Kauman", "kim-kauman", created_at=NOW))
 
     def person(email: str, role: Role, kim: Kim | None) -> Actor:
-        user = uow.users.add(User(email=email, name=email.split("@")[0], role=role,
-                                  kim_id=kim.id if kim else None, created_at=NOW))
+        user = uow.users.add(
+            User(email=email, name=email.split("@")[0], role=role, kim_id=kim.id if kim else None, created_at=NOW)
+        )
         return Actor.of(user)
 
     creds = encrypt_credentials({"access_token": "s3cret"})
 
     def account(kim: Kim, platform: Platform, handle: str) -> SocialAccount:
-        slots = [PostingSlot(d, t) for d in range(7)
-                 for t in (datetime(2000, 1, 1, 9).time(), datetime(2000, 1, 1, 19).time())]
-        return uow.accounts.add(SocialAccount(kim_id=kim.id, platform=platform, handle=handle,
-                                              credentials_encrypted=creds, slots=slots,
-                                              created_at=NOW))
+        slots = [
+            PostingSlot(d, t)
+            for d in range(7)
+            for t in (datetime(2000, 1, 1, 9).time(), datetime(2000, 1, 1, 19).time())
+        ]
+        return uow.accounts.add(
+            SocialAccount(
+                kim_id=kim.id,
+                platform=platform,
+                handle=handle,
+                credentials_encrypted=creds,
+                slots=slots,
+                created_at=NOW,
+            )
+        )
 
     w = World(
-        uow=uow, kim_a=kim_a, kim_b=kim_b,
+        uow=uow,
+        kim_a=kim_a,
+        kim_b=kim_b,
         member_a=person("ani@kim-arjosari.id", Role.MEMBER, kim_a),
         member_a2=person("budi@kim-arjosari.id", Role.MEMBER, kim_a),
         admin_a=person("citra@kim-arjosari.id", Role.ADMIN, kim_a),

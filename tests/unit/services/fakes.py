@@ -5,17 +5,34 @@ unit of work takes a deep copy; ``rollback`` restores it, so a service that
 raises leaves the data exactly as it was (and tests can assert that with
 ``uow.data == before``). ``commits`` counts commits.
 """
+
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
 from scheduler.domain.model import (
-    ApiToken, AuditEvent, Destination, EngagementSnapshot, Kecamatan, Kelurahan, Kim, MediaAsset, Post,
-    PostTarget, Product, PublishAttempt, ReviewState, Role, SocialAccount, TargetState,
-    Umkm, User,
+    ApiToken,
+    AuditEvent,
+    Destination,
+    EngagementSnapshot,
+    Kecamatan,
+    Kelurahan,
+    Kim,
+    MediaAsset,
+    Post,
+    PostTarget,
+    Product,
+    PublishAttempt,
+    ReviewState,
+    Role,
+    SocialAccount,
+    TargetState,
+    Umkm,
+    User,
 )
 from scheduler.services import ports
 
@@ -165,8 +182,7 @@ class FakeMedia(_Table, ports.MediaRepository):
         return [m for m in self.rows if m.id in wanted]
 
     def get_by_hash(self, kim_id: int, content_hash: str) -> MediaAsset | None:
-        return next((m for m in self.rows if m.kim_id == kim_id and m.content_hash == content_hash),
-                    None)
+        return next((m for m in self.rows if m.kim_id == kim_id and m.content_hash == content_hash), None)
 
 
 class FakePosts(_Table, ports.PostRepository):
@@ -187,15 +203,16 @@ class FakePosts(_Table, ports.PostRepository):
         found = []
         for p in self.rows:
             at = when(p)
-            if ((query.kim_ids is None or p.kim_id in query.kim_ids)
-                    and (query.review is None or p.review_state == query.review)
-                    and (query.target_state is None
-                         or any(t.state == query.target_state for t in p.targets))
-                    and (query.start is None or (at is not None and at >= query.start))
-                    and (query.end is None or (at is not None and at < query.end))):
+            if (
+                (query.kim_ids is None or p.kim_id in query.kim_ids)
+                and (query.review is None or p.review_state == query.review)
+                and (query.target_state is None or any(t.state == query.target_state for t in p.targets))
+                and (query.start is None or (at is not None and at >= query.start))
+                and (query.end is None or (at is not None and at < query.end))
+            ):
                 found.append(p)
         found.sort(key=lambda p: p.id or 0, reverse=True)
-        return found[query.offset:query.offset + query.limit], len(found)
+        return found[query.offset : query.offset + query.limit], len(found)
 
 
 class FakeTargets(ports.TargetRepository):
@@ -208,16 +225,21 @@ class FakeTargets(ports.TargetRepository):
     def get(self, id_: int) -> PostTarget | None:
         return next((t for t in self._all() if t.id == id_), None)
 
-    def for_account_between(self, account_id: int, start: datetime, end: datetime,
-                            states: Iterable[TargetState] | None = None) -> list[PostTarget]:
+    def for_account_between(
+        self, account_id: int, start: datetime, end: datetime, states: Iterable[TargetState] | None = None
+    ) -> list[PostTarget]:
         wanted = set(states) if states is not None else None
-        found = [t for t in self._all()
-                 if t.account_id == account_id and t.scheduled_at is not None
-                 and start <= t.scheduled_at < end and (wanted is None or t.state in wanted)]
+        found = [
+            t
+            for t in self._all()
+            if t.account_id == account_id
+            and t.scheduled_at is not None
+            and start <= t.scheduled_at < end
+            and (wanted is None or t.state in wanted)
+        ]
         return sorted(found, key=lambda t: t.scheduled_at)
 
-    def for_account_in_states(self, account_id: int,
-                              states: Iterable[TargetState]) -> list[PostTarget]:
+    def for_account_in_states(self, account_id: int, states: Iterable[TargetState]) -> list[PostTarget]:
         wanted = set(states)
         return [t for t in self._all() if t.account_id == account_id and t.state in wanted]
 
@@ -239,19 +261,30 @@ class FakeSnapshots(_Table, ports.SnapshotRepository):
 class FakeAudit(_Table, ports.AuditRepository):
     name = "audit"
 
-    def list(self, *, kim_id: int | None = None, post_id: int | None = None,
-             action: str | None = None) -> list[AuditEvent]:
-        return [e for e in self.rows
-                if (kim_id is None or e.kim_id == kim_id)
-                and (post_id is None or e.post_id == post_id)
-                and (action is None or e.action == action)]
+    def list(
+        self, *, kim_id: int | None = None, post_id: int | None = None, action: str | None = None
+    ) -> list[AuditEvent]:
+        return [
+            e
+            for e in self.rows
+            if (kim_id is None or e.kim_id == kim_id)
+            and (post_id is None or e.post_id == post_id)
+            and (action is None or e.action == action)
+        ]
 
-    def page(self, *, kim_id: int | None = None, post_id: int | None = None,
-             action: str | None = None, offset: int = 0,
-             limit: int = 100) -> tuple[list[AuditEvent], int]:
-        events = sorted(self.list(kim_id=kim_id, post_id=post_id, action=action),
-                        key=lambda e: (e.at, e.id or 0), reverse=True)
-        return events[offset:offset + limit], len(events)
+    def page(
+        self,
+        *,
+        kim_id: int | None = None,
+        post_id: int | None = None,
+        action: str | None = None,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> tuple[list[AuditEvent], int]:
+        events = sorted(
+            self.list(kim_id=kim_id, post_id=post_id, action=action), key=lambda e: (e.at, e.id or 0), reverse=True
+        )
+        return events[offset : offset + limit], len(events)
 
 
 class FakeUnitOfWork(ports.AbstractUnitOfWork):
@@ -280,8 +313,20 @@ class FakeUnitOfWork(ports.AbstractUnitOfWork):
         return self
 
     def flush(self) -> None:
-        for name in ("kims", "users", "tokens", "accounts", "umkm", "products", "destinations",
-                     "media", "posts", "attempts", "snapshots", "audit"):
+        for name in (
+            "kims",
+            "users",
+            "tokens",
+            "accounts",
+            "umkm",
+            "products",
+            "destinations",
+            "media",
+            "posts",
+            "attempts",
+            "snapshots",
+            "audit",
+        ):
             for row in getattr(self.data, name):
                 if row.id is None:
                     row.id = self.data.new_id()

@@ -1,4 +1,5 @@
 """The credentials check of each platform, and the one place an account becomes an AccountRef."""
+
 from __future__ import annotations
 
 import json
@@ -11,19 +12,36 @@ from sandbox.state import Account
 from scheduler.domain.errors import InvalidInput
 from scheduler.services.accounts import manage as accounts
 from scheduler.services.accounts.credentials import (
-    INSTAGRAPI_SETTINGS_KEYS, SETTINGS_MAX_CHARS, check_credentials, issued_by_sandbox,
+    INSTAGRAPI_SETTINGS_KEYS,
+    SETTINGS_MAX_CHARS,
+    check_credentials,
+    issued_by_sandbox,
 )
 
 SECRET = "s3cr3t-VALUE-that-must-never-show"
 VALID = {
-    "x": {"consumer_key": "ck1234", "consumer_secret": SECRET, "access_token": "1480-abcd",
-          "access_token_secret": SECRET + "2", "bearer_token": "AAAA%3Dxyz", "user_id": "1480"},
+    "x": {
+        "consumer_key": "ck1234",
+        "consumer_secret": SECRET,
+        "access_token": "1480-abcd",
+        "access_token_secret": SECRET + "2",
+        "bearer_token": "AAAA%3Dxyz",
+        "user_id": "1480",
+    },
     "facebook": {"page_id": "104882", "page_access_token": SECRET},
-    "instagram": {"username": "kim.arjosari", "password": "kata sandi " + SECRET,
-                  "settings": {"authorization_data": {"ds_user_id": "77", "sessionid": SECRET},
-                               "cookies": {"sessionid": SECRET}, "uuids": {"uuid": "u-1"},
-                               "device_settings": {"model": "SM-A546E", "android_version": 34},
-                               "country_code": 62, "last_login": 1764000000.5, "tls_verify": True}},
+    "instagram": {
+        "username": "kim.arjosari",
+        "password": "kata sandi " + SECRET,
+        "settings": {
+            "authorization_data": {"ds_user_id": "77", "sessionid": SECRET},
+            "cookies": {"sessionid": SECRET},
+            "uuids": {"uuid": "u-1"},
+            "device_settings": {"model": "SM-A546E", "android_version": 34},
+            "country_code": 62,
+            "last_login": 1764000000.5,
+            "tls_verify": True,
+        },
+    },
 }
 PLATFORMS = tuple(VALID)
 # Keys that would name a place to send requests to.
@@ -83,24 +101,27 @@ def test_every_required_key_is_needed(platform):
         assert (error.code, error.field) == ("credentials_missing_key", f"credentials.{key}")
 
 
-@pytest.mark.parametrize("platform,key,value,code", [
-    ("x", "consumer_key", "x" * 1025, "credentials_too_long"),
-    ("x", "access_token", "1480-ab cd", "credentials_bad_characters"),
-    ("x", "access_token", "1480-ab\ncd", "credentials_bad_characters"),
-    ("x", "consumer_secret", "", "credentials_empty_value"),
-    ("x", "consumer_secret", 12345, "credentials_invalid_value"),
-    ("x", "user_id", "@kimarjosari", "credentials_bad_characters"),
-    ("x", "handle", "h" * 101, "credentials_too_long"),
-    ("facebook", "page_id", True, "credentials_invalid_value"),
-    ("facebook", "page_access_token", {"nested": "x"}, "credentials_invalid_value"),
-    ("instagram", "password", "p" * 257, "credentials_too_long"),
-    ("instagram", "password", "sandi\x00", "credentials_bad_characters"),
-    ("instagram", "settings", "bukan objek", "credentials_invalid_value"),
-    ("instagram", "settings", {"cookies": {"sessionid": "s" * 2001}}, "credentials_too_long"),
-    ("instagram", "settings", {"cookies": {f"c{i}": "v" * 1900 for i in range(9)}}, "credentials_too_long"),
-    ("instagram", "settings", {"usdid": {"a": {"b": {"c": {"d": 1}}}}}, "credentials_invalid_value"),
-    ("instagram", "settings", {"mirror": {}}, "credentials_unknown_key"),
-])
+@pytest.mark.parametrize(
+    "platform,key,value,code",
+    [
+        ("x", "consumer_key", "x" * 1025, "credentials_too_long"),
+        ("x", "access_token", "1480-ab cd", "credentials_bad_characters"),
+        ("x", "access_token", "1480-ab\ncd", "credentials_bad_characters"),
+        ("x", "consumer_secret", "", "credentials_empty_value"),
+        ("x", "consumer_secret", 12345, "credentials_invalid_value"),
+        ("x", "user_id", "@kimarjosari", "credentials_bad_characters"),
+        ("x", "handle", "h" * 101, "credentials_too_long"),
+        ("facebook", "page_id", True, "credentials_invalid_value"),
+        ("facebook", "page_access_token", {"nested": "x"}, "credentials_invalid_value"),
+        ("instagram", "password", "p" * 257, "credentials_too_long"),
+        ("instagram", "password", "sandi\x00", "credentials_bad_characters"),
+        ("instagram", "settings", "bukan objek", "credentials_invalid_value"),
+        ("instagram", "settings", {"cookies": {"sessionid": "s" * 2001}}, "credentials_too_long"),
+        ("instagram", "settings", {"cookies": {f"c{i}": "v" * 1900 for i in range(9)}}, "credentials_too_long"),
+        ("instagram", "settings", {"usdid": {"a": {"b": {"c": {"d": 1}}}}}, "credentials_invalid_value"),
+        ("instagram", "settings", {"mirror": {}}, "credentials_unknown_key"),
+    ],
+)
 def test_types_and_sizes_are_bounded(platform, key, value, code):
     error = _refused(platform, {**VALID[platform], key: value})
     assert error.code == code
@@ -135,10 +156,26 @@ def test_instagrapi_settings_of_a_real_client_are_accepted():
 
 @pytest.mark.parametrize("platform", PLATFORMS)
 def test_sandbox_credentials_are_stored_without_the_sandboxs_address(platform):
-    issued = credentials_json(Account(platform, "kim_latihan", "17", {
-        "consumer_key": "sbxck", "consumer_secret": "cs", "access_token": "17-at", "access_token_secret": "ats",
-        "bearer_token": "AAAASBX", "page_access_token": "EAAS", "password": "sandi", "sessionid": "17%3Ax%3A8",
-    }, {}, 1764000000.0), "http://127.0.0.1:8765")
+    issued = credentials_json(
+        Account(
+            platform,
+            "kim_latihan",
+            "17",
+            {
+                "consumer_key": "sbxck",
+                "consumer_secret": "cs",
+                "access_token": "17-at",
+                "access_token_secret": "ats",
+                "bearer_token": "AAAASBX",
+                "page_access_token": "EAAS",
+                "password": "sandi",
+                "sessionid": "17%3Ax%3A8",
+            },
+            {},
+            1764000000.0,
+        ),
+        "http://127.0.0.1:8765",
+    )
     assert issued["sandbox_base_url"] == "http://127.0.0.1:8765"
     stored = issued_by_sandbox(platform, issued)
     assert "sandbox_base_url" not in stored
@@ -148,6 +185,7 @@ def test_sandbox_credentials_are_stored_without_the_sandboxs_address(platform):
 
 
 # -- the account as a connector sees it ----------------------------------------
+
 
 def test_the_connector_account_takes_its_sandbox_flag_from_the_account_alone():
     stored = json.dumps({**VALID["x"], "sandbox_base_url": "http://127.0.0.1:9999"})
@@ -160,8 +198,14 @@ def test_the_connector_account_takes_its_sandbox_flag_from_the_account_alone():
 
 def test_the_connector_account_hands_renewed_credentials_to_the_caller():
     seen: list[dict] = []
-    ref = accounts.connector_account("instagram", "kim", json.dumps(VALID["instagram"]), sandbox=False,
-                                     decrypt=json.loads, on_credentials_changed=seen.append)
+    ref = accounts.connector_account(
+        "instagram",
+        "kim",
+        json.dumps(VALID["instagram"]),
+        sandbox=False,
+        decrypt=json.loads,
+        on_credentials_changed=seen.append,
+    )
     ref.credentials_changed({"password": "baru"})
     assert seen == [{"password": "baru"}]
 

@@ -1,12 +1,13 @@
 """The Graph API version notice behind ``siar status`` and ``/api/v1/health``, at a given clock."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from connectors import graph_versions
 from scheduler.services.operations import graph_version
 
-END = datetime(2027, 1, 21, tzinfo=timezone.utc)  # v21.0 stops working that day
+END = datetime(2027, 1, 21, tzinfo=UTC)  # v21.0 stops working that day
 
 
 def test_no_warning_61_days_before_the_end():
@@ -54,6 +55,6 @@ def test_the_newest_version_has_no_end_yet():
 def test_the_default_version_is_not_about_to_end():
     """Fails on purpose once the default has 60 days or fewer left (today, by the real clock):
     move ``DEFAULT_VERSION`` in connectors/graph_versions.py to a newer version."""
-    today = datetime.now(timezone.utc)
+    today = datetime.now(UTC)
     notice = graph_version.notice(graph_versions.DEFAULT_VERSION, today)
     assert notice.level == "ok", notice.message_en

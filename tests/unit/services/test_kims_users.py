@@ -1,19 +1,26 @@
 """KIM registry and users: happy paths, refusals, and nothing written on refusal."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
 from scheduler.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from scheduler.domain.model import Role
-from scheduler.services.registry import kims
 from scheduler.services.people import users
+from scheduler.services.registry import kims
 
 
 def test_staff_registers_a_kim_with_a_slug_from_its_name(world, now):
-    kim = kims.create_kim(world.uow, world.staff, kelurahan_code="blimbing-polowijen",
-                          name="KIM Polowijen Berdaya", now=now, formed_on=date(2021, 3, 1))
+    kim = kims.create_kim(
+        world.uow,
+        world.staff,
+        kelurahan_code="blimbing-polowijen",
+        name="KIM Polowijen Berdaya",
+        now=now,
+        formed_on=date(2021, 3, 1),
+    )
     assert kim.id is not None and kim.slug == "kim-polowijen-berdaya"
     assert kim.timezone == "Asia/Jakarta"
     stored = world.uow.kims.get_by_kelurahan("blimbing-polowijen")
@@ -29,15 +36,22 @@ def test_a_name_without_letters_or_digits_gets_the_kelurahan_code_as_slug(world,
 
 def test_formation_date_is_checked_against_today_in_the_kims_zone(world):
     """At 01:00 WIB on 2 March it is still 1 March in UTC: the day in Malang counts."""
-    one_am_wib = datetime(2026, 3, 1, 18, 0, tzinfo=timezone.utc)
-    kim = kims.create_kim(world.uow, world.staff, kelurahan_code="blimbing-polowijen", name="KIM P",
-                          now=one_am_wib, formed_on=date(2026, 3, 2))
+    one_am_wib = datetime(2026, 3, 1, 18, 0, tzinfo=UTC)
+    kim = kims.create_kim(
+        world.uow,
+        world.staff,
+        kelurahan_code="blimbing-polowijen",
+        name="KIM P",
+        now=one_am_wib,
+        formed_on=date(2026, 3, 2),
+    )
     assert kim.formed_on == date(2026, 3, 2)
 
 
 def test_kelurahan_may_be_named_instead_of_coded(world, now):
-    kim = kims.create_kim(world.uow, world.superadmin, kelurahan_code="Blimbing Polowijen",
-                          name="KIM Polowijen", now=now)
+    kim = kims.create_kim(
+        world.uow, world.superadmin, kelurahan_code="Blimbing Polowijen", name="KIM Polowijen", now=now
+    )
     assert kim.kelurahan_code == "blimbing-polowijen"
 
 
@@ -46,13 +60,18 @@ def test_kelurahan_may_be_named_instead_of_coded(world, now):
     [
         ({"kelurahan_code": "klojen-kauman", "name": "KIM Kauman 2"}, Conflict, "kelurahan"),
         ({"kelurahan_code": "nowhere", "name": "KIM X"}, NotFound, "kelurahan"),
-        ({"kelurahan_code": "blimbing-polowijen", "name": "KIM P", "timezone": "Asia/Malang"},
-         InvalidInput, "timezone"),
+        (
+            {"kelurahan_code": "blimbing-polowijen", "name": "KIM P", "timezone": "Asia/Malang"},
+            InvalidInput,
+            "timezone",
+        ),
         ({"kelurahan_code": "blimbing-polowijen", "name": "  "}, InvalidInput, "name"),
-        ({"kelurahan_code": "blimbing-polowijen", "name": "KIM P", "slug": "kim-kauman"},
-         Conflict, "slug"),
-        ({"kelurahan_code": "blimbing-polowijen", "name": "KIM P",
-          "formed_on": date(2030, 1, 1)}, InvalidInput, "formed_on"),
+        ({"kelurahan_code": "blimbing-polowijen", "name": "KIM P", "slug": "kim-kauman"}, Conflict, "slug"),
+        (
+            {"kelurahan_code": "blimbing-polowijen", "name": "KIM P", "formed_on": date(2030, 1, 1)},
+            InvalidInput,
+            "formed_on",
+        ),
         ({"kelurahan_code": "blimbing-polowijen", "name": "KIM P", "slug": "!!"}, InvalidInput, "slug"),
     ],
 )
@@ -68,8 +87,7 @@ def test_bad_kim_input_is_refused_and_writes_nothing(world, now, kwargs, error, 
 @pytest.mark.parametrize("who", ["member_a", "admin_a"])
 def test_kim_members_and_admins_cannot_register_kims(world, now, who):
     with pytest.raises(NotAllowed):
-        kims.create_kim(world.uow, world.actor(who), kelurahan_code="blimbing-polowijen",
-                        name="KIM P", now=now)
+        kims.create_kim(world.uow, world.actor(who), kelurahan_code="blimbing-polowijen", name="KIM P", now=now)
 
 
 def test_get_kim_of_another_kim_is_not_found(world):
@@ -81,8 +99,15 @@ def test_get_kim_of_another_kim_is_not_found(world):
 
 
 def test_add_user_hashes_with_argon2_and_lowercases_email(world, now):
-    user = users.add_user(world.uow, world.admin_a, email=" Hana@Example.ID ", role="member",
-                          password="rahasia-123", kim_id=world.kim_a.id, now=now)
+    user = users.add_user(
+        world.uow,
+        world.admin_a,
+        email=" Hana@Example.ID ",
+        role="member",
+        password="rahasia-123",
+        kim_id=world.kim_a.id,
+        now=now,
+    )
     assert user.email == "hana@example.id"
     assert user.password_hash.startswith("$argon2id$")
     assert "rahasia" not in repr(world.uow.audit.list(action="user.add"))
@@ -98,8 +123,11 @@ def test_add_user_hashes_with_argon2_and_lowercases_email(world, now):
 @pytest.mark.parametrize(
     "kwargs, error, field",
     [
-        ({"email": "ANI@kim-arjosari.id", "role": "member", "kim_slug": "kim-arjosari"},
-         Conflict, "email"),  # duplicate, case-insensitive
+        (
+            {"email": "ANI@kim-arjosari.id", "role": "member", "kim_slug": "kim-arjosari"},
+            Conflict,
+            "email",
+        ),  # duplicate, case-insensitive
         ({"email": "new@x.id", "role": "member"}, InvalidInput, "kim"),
         ({"email": "new@x.id", "role": "staff", "kim_slug": "kim-arjosari"}, InvalidInput, "kim"),
         ({"email": "new@x.id", "role": "boss"}, InvalidInput, "role"),
@@ -122,7 +150,7 @@ def test_bad_user_input_is_refused_and_writes_nothing(world, now, kwargs, error,
     [
         ("admin_a", Role.MEMBER, "a", None),
         ("admin_a", Role.ADMIN, "a", None),
-        ("admin_a", Role.MEMBER, "b", NotFound),      # other KIM: does not leak
+        ("admin_a", Role.MEMBER, "b", NotFound),  # other KIM: does not leak
         ("admin_a", Role.STAFF, None, NotAllowed),
         ("member_a", Role.MEMBER, "a", NotAllowed),
         ("member_a", Role.MEMBER, "b", NotFound),
@@ -134,8 +162,18 @@ def test_bad_user_input_is_refused_and_writes_nothing(world, now, kwargs, error,
 )
 def test_who_may_add_whom(world, now, who, role, kim, outcome):
     kim_id = {"a": world.kim_a.id, "b": world.kim_b.id, None: None}[kim]
-    call = lambda: users.add_user(world.uow, world.actor(who), email="new@x.id", role=role,  # noqa: E731
-                                  password="cukup-panjang", kim_id=kim_id, now=now)
+
+    def call():
+        return users.add_user(
+            world.uow,
+            world.actor(who),
+            email="new@x.id",
+            role=role,
+            password="cukup-panjang",
+            kim_id=kim_id,
+            now=now,
+        )
+
     if outcome is None:
         assert call().role == role
     else:

@@ -4,6 +4,7 @@ They import no SQLAlchemy, no store, web, CLI or worker code, and never read
 the clock (every function takes ``now``), so the fake unit of work and a fixed
 clock exercise them completely.
 """
+
 from __future__ import annotations
 
 import ast
@@ -16,12 +17,11 @@ SERVICES = Path(__file__).resolve().parents[3] / "scheduler" / "services"
 FOLDERS = ["accounts", "audit", "posts", "registry"]
 #: Single modules: the shared ones at the top, and people/ except sessions and login_throttle,
 #: which read and write their web tables directly.
-SINGLE = ["ports.py", "input_checks.py", "people/actors.py", "people/authz.py", "people/tokens.py",
-          "people/users.py"]
-MODULES = sorted([str(f.relative_to(SERVICES)) for folder in FOLDERS
-                  for f in (SERVICES / folder).glob("*.py")] + SINGLE)
-FORBIDDEN = ("sqlalchemy", "scheduler.store", "scheduler.web", "scheduler.cli", "workers",
-             "celery", "fastapi")
+SINGLE = ["ports.py", "input_checks.py", "people/actors.py", "people/authz.py", "people/tokens.py", "people/users.py"]
+MODULES = sorted(
+    [str(f.relative_to(SERVICES)) for folder in FOLDERS for f in (SERVICES / folder).glob("*.py")] + SINGLE
+)
+FORBIDDEN = ("sqlalchemy", "scheduler.store", "scheduler.web", "scheduler.cli", "workers", "celery", "fastapi")
 CLOCKS = {"now", "utcnow", "today"}
 
 
@@ -33,12 +33,16 @@ def violations(source: str) -> list[str]:
             names = [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names = [node.module]
-        found += [f"line {node.lineno}: imports {n}" for n in names
-                  if any(n == f or n.startswith(f + ".") for f in FORBIDDEN)]
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr in CLOCKS and isinstance(node.func.value, (ast.Name, ast.Attribute))
-                and getattr(node.func.value, "id", getattr(node.func.value, "attr", "")) in
-                {"datetime", "date"}):
+        found += [
+            f"line {node.lineno}: imports {n}" for n in names if any(n == f or n.startswith(f + ".") for f in FORBIDDEN)
+        ]
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in CLOCKS
+            and isinstance(node.func.value, (ast.Name, ast.Attribute))
+            and getattr(node.func.value, "id", getattr(node.func.value, "attr", "")) in {"datetime", "date"}
+        ):
             found.append(f"line {node.lineno}: reads the clock")
     return found
 

@@ -1,4 +1,5 @@
 """Managing people (deactivate, passwords, tokens), subjects, and retrying failed targets."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -8,17 +9,17 @@ import pytest
 from scheduler.domain import states
 from scheduler.domain.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound
 from scheduler.domain.model import SubjectKind, TargetState
+from scheduler.services.people import tokens, users
 from scheduler.services.posts import compose as posts
-from scheduler.services.registry import subjects
-from scheduler.services.people import tokens
-from scheduler.services.people import users
 from scheduler.services.posts.compose import SubjectRef, TargetSpec
 from scheduler.services.posts.scheduling import ScheduleIntent
+from scheduler.services.registry import subjects
 
 
 def _with_password(world, who, now):
-    return users.change_password(world.uow, world.superadmin, world.actor(who).user_id,
-                                 new_password="awal-12345", now=now)
+    return users.change_password(
+        world.uow, world.superadmin, world.actor(who).user_id, new_password="awal-12345", now=now
+    )
 
 
 def test_deactivated_user_cannot_sign_in_or_use_tokens(world, now):
@@ -39,16 +40,29 @@ def test_deactivated_user_cannot_sign_in_or_use_tokens(world, now):
 def test_change_own_password_needs_the_current_one(world, now):
     _with_password(world, "member_a", now)
     with pytest.raises(InvalidInput) as caught:
-        users.change_password(world.uow, world.member_a, world.member_a.user_id,
-                              new_password="baru-123456", current_password="salah", now=now)
+        users.change_password(
+            world.uow,
+            world.member_a,
+            world.member_a.user_id,
+            new_password="baru-123456",
+            current_password="salah",
+            now=now,
+        )
     assert caught.value.field == "current_password"
-    users.change_password(world.uow, world.member_a, world.member_a.user_id,
-                          new_password="baru-123456", current_password="awal-12345", now=now)
-    assert users.authenticate(world.uow, email="ani@kim-arjosari.id", password="baru-123456",
-                              now=now).id == world.member_a.user_id
+    users.change_password(
+        world.uow,
+        world.member_a,
+        world.member_a.user_id,
+        new_password="baru-123456",
+        current_password="awal-12345",
+        now=now,
+    )
+    assert (
+        users.authenticate(world.uow, email="ani@kim-arjosari.id", password="baru-123456", now=now).id
+        == world.member_a.user_id
+    )
     with pytest.raises(NotAllowed):  # a member does not manage other members
-        users.change_password(world.uow, world.member_a, world.member_a2.user_id,
-                              new_password="baru-123456", now=now)
+        users.change_password(world.uow, world.member_a, world.member_a2.user_id, new_password="baru-123456", now=now)
 
 
 def test_list_tokens_shows_own_tokens_only(world, now):
@@ -60,34 +74,64 @@ def test_list_tokens_shows_own_tokens_only(world, now):
 
 
 def test_subjects_and_a_post_that_promotes_one(world, now):
-    umkm = subjects.add_umkm(world.uow, world.admin_a, kelurahan_code="blimbing-arjosari",
-                             name="Keripik Tempe Bu Sri", owner="Sri", kim_id=world.kim_a.id, now=now)
-    product = subjects.add_product(world.uow, world.admin_a, umkm_id=umkm.id,
-                                   name="Keripik tempe original", category="keripik", now=now)
-    shared = subjects.add_destination(world.uow, world.staff, kelurahan_code="klojen-kauman",
-                                      name="Kampung Heritage Kayutangan", now=now)
-    foreign = subjects.add_destination(world.uow, world.admin_b, kelurahan_code="klojen-kauman",
-                                       name="Pasar Besar", kim_id=world.kim_b.id, now=now)
+    umkm = subjects.add_umkm(
+        world.uow,
+        world.admin_a,
+        kelurahan_code="blimbing-arjosari",
+        name="Keripik Tempe Bu Sri",
+        owner="Sri",
+        kim_id=world.kim_a.id,
+        now=now,
+    )
+    product = subjects.add_product(
+        world.uow, world.admin_a, umkm_id=umkm.id, name="Keripik tempe original", category="keripik", now=now
+    )
+    shared = subjects.add_destination(
+        world.uow, world.staff, kelurahan_code="klojen-kauman", name="Kampung Heritage Kayutangan", now=now
+    )
+    foreign = subjects.add_destination(
+        world.uow, world.admin_b, kelurahan_code="klojen-kauman", name="Pasar Besar", kim_id=world.kim_b.id, now=now
+    )
     with pytest.raises(NotAllowed):
-        subjects.add_destination(world.uow, world.admin_a, kelurahan_code="klojen-kauman",
-                                 name="X", now=now)  # city-wide data: staff only
-    for ref in (SubjectRef(SubjectKind.PRODUCT, product.id),
-                SubjectRef(SubjectKind.DESTINATION, shared.id)):
-        post = posts.compose_post(world.uow, world.member_a, kim_id=world.kim_a.id, text="Promo",
-                                  targets=[TargetSpec(world.x_a.id)], subject=ref, now=now,
-                                  schedule=ScheduleIntent.at_instant(now + timedelta(hours=1)))
+        subjects.add_destination(
+            world.uow, world.admin_a, kelurahan_code="klojen-kauman", name="X", now=now
+        )  # city-wide data: staff only
+    for ref in (SubjectRef(SubjectKind.PRODUCT, product.id), SubjectRef(SubjectKind.DESTINATION, shared.id)):
+        post = posts.compose_post(
+            world.uow,
+            world.member_a,
+            kim_id=world.kim_a.id,
+            text="Promo",
+            targets=[TargetSpec(world.x_a.id)],
+            subject=ref,
+            now=now,
+            schedule=ScheduleIntent.at_instant(now + timedelta(hours=1)),
+        )
         assert (post.subject_kind, post.subject_id) == (ref.kind, ref.id)
     with pytest.raises(NotFound):
-        posts.compose_post(world.uow, world.member_a, kim_id=world.kim_a.id, text="Promo",
-                           targets=[TargetSpec(world.x_a.id)], now=now,
-                           subject=SubjectRef(SubjectKind.DESTINATION, foreign.id),
-                           schedule=ScheduleIntent.at_instant(now + timedelta(hours=1)))
+        posts.compose_post(
+            world.uow,
+            world.member_a,
+            kim_id=world.kim_a.id,
+            text="Promo",
+            targets=[TargetSpec(world.x_a.id)],
+            now=now,
+            subject=SubjectRef(SubjectKind.DESTINATION, foreign.id),
+            schedule=ScheduleIntent.at_instant(now + timedelta(hours=1)),
+        )
 
 
 def test_retry_a_failed_target(world, now):
-    post = posts.compose_post(world.uow, world.member_a, kim_id=world.kim_a.id, text="Halo",
-                              targets=[world.x_a.id], now=now, submit=True,
-                              schedule=ScheduleIntent.at_instant(now + timedelta(hours=1)))
+    post = posts.compose_post(
+        world.uow,
+        world.member_a,
+        kim_id=world.kim_a.id,
+        text="Halo",
+        targets=[world.x_a.id],
+        now=now,
+        submit=True,
+        schedule=ScheduleIntent.at_instant(now + timedelta(hours=1)),
+    )
     posts.approve_post(world.uow, world.admin_a, post.id, now=now)
     with world.uow:
         [t] = world.uow.posts.get(post.id).targets

@@ -1,4 +1,5 @@
 """A post's whole life through the services, with the fake unit of work and a fixed clock."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -21,11 +22,14 @@ def compose(world, now, actor=None, accounts_=None, at=None, **kw):
     kw.setdefault("text", "Keripik tempe Arjosari, renyah dan gurih! #UMKMMalang")
     kw.setdefault("media_ids", [world.image_a.id])
     return posts.compose_post(
-        world.uow, actor or world.member_a, kim_id=world.kim_a.id,
+        world.uow,
+        actor or world.member_a,
+        kim_id=world.kim_a.id,
         targets=[TargetSpec(a.id) for a in (accounts_ or [world.x_a, world.fb_a, world.ig_a])],
-        schedule=kw.pop("schedule", None) or ScheduleIntent.at_instant(at or now + 2 * HOUR,
-                                                                       "Asia/Jakarta"),
-        now=now, **kw)
+        schedule=kw.pop("schedule", None) or ScheduleIntent.at_instant(at or now + 2 * HOUR, "Asia/Jakarta"),
+        now=now,
+        **kw,
+    )
 
 
 def targets_by_account(world, post_id):
@@ -58,13 +62,22 @@ def test_compose_submit_approve_publish_cancel(world, now):
     canceled = posts.cancel_post(world.uow, world.admin_a, post.id, now=now + 2 * HOUR)
     assert canceled.review_state == ReviewState.CANCELED
     by_account = {t.account_id: t.state for t in canceled.targets}
-    assert by_account == {world.x_a.id: TargetState.PUBLISHED, world.fb_a.id: TargetState.CANCELED,
-                          world.ig_a.id: TargetState.CANCELED}
+    assert by_account == {
+        world.x_a.id: TargetState.PUBLISHED,
+        world.fb_a.id: TargetState.CANCELED,
+        world.ig_a.id: TargetState.CANCELED,
+    }
     actions = [e.action for e in world.uow.audit.list(post_id=post.id)]
-    assert actions == ["post.create", "post.submit", "post.approve", "post.schedule",
-                       "post.schedule", "post.schedule", "post.cancel"]
-    assert all(e.at is not None and e.kim_id == world.kim_a.id
-               for e in world.uow.audit.list(post_id=post.id))
+    assert actions == [
+        "post.create",
+        "post.submit",
+        "post.approve",
+        "post.schedule",
+        "post.schedule",
+        "post.schedule",
+        "post.cancel",
+    ]
+    assert all(e.at is not None and e.kim_id == world.kim_a.id for e in world.uow.audit.list(post_id=post.id))
 
 
 def test_late_approval_moves_to_next_paced_instant_instead_of_bursting(world, now):
@@ -81,8 +94,7 @@ def test_late_approval_moves_to_next_paced_instant_instead_of_bursting(world, no
 
 def test_next_slot_takes_each_accounts_next_free_slot(world, now):
     # Slots are 09:00 and 19:00 WIB daily; now is Monday 08:00 WIB.
-    one = compose(world, now, accounts_=[world.x_a, world.fb_a],
-                  schedule=ScheduleIntent.next_slot(), submit=True)
+    one = compose(world, now, accounts_=[world.x_a, world.fb_a], schedule=ScheduleIntent.next_slot(), submit=True)
     two = compose(world, now, accounts_=[world.x_a], schedule=ScheduleIntent.next_slot(), submit=True)
     assert all(t.scheduled_at is None for t in one.targets)
     posts.approve_post(world.uow, world.admin_a, one.id, now=now)
@@ -94,21 +106,18 @@ def test_next_slot_takes_each_accounts_next_free_slot(world, now):
 
 
 def test_recurring_post_is_expanded_over_a_bounded_horizon(world, now):
-    intent = ScheduleIntent.recurring("FREQ=DAILY;BYHOUR=10;BYMINUTE=0", now + 2 * HOUR,
-                                      "Asia/Jakarta")
+    intent = ScheduleIntent.recurring("FREQ=DAILY;BYHOUR=10;BYMINUTE=0", now + 2 * HOUR, "Asia/Jakarta")
     post = compose(world, now, accounts_=[world.x_a, world.fb_a], schedule=intent, submit=True)
     assert post.schedule_kind == ScheduleKind.RECURRING
     approved = posts.approve_post(world.uow, world.admin_a, post.id, now=now)
-    x_targets = sorted((t for t in approved.targets if t.account_id == world.x_a.id),
-                       key=lambda t: t.occurrence)
+    x_targets = sorted((t for t in approved.targets if t.account_id == world.x_a.id), key=lambda t: t.occurrence)
     assert len(x_targets) == 14 and [t.occurrence for t in x_targets] == list(range(14))
     assert x_targets[0].scheduled_at == now + 2 * HOUR
     assert approved.expanded_until == now + scheduling.RECURRENCE_HORIZON
     # a week later the worker extends the series: 7 more days, numbering continues
     added = scheduling.extend_recurring(world.uow, post.id, now + 7 * 24 * HOUR)
     assert added == 2 * 7
-    numbers = sorted(t.occurrence for t in world.uow.posts.get(post.id).targets
-                     if t.account_id == world.x_a.id)
+    numbers = sorted(t.occurrence for t in world.uow.posts.get(post.id).targets if t.account_id == world.x_a.id)
     assert numbers == list(range(21))
 
 
@@ -118,8 +127,7 @@ def test_recurring_post_starting_beyond_the_horizon_gets_its_first_occurrences(w
     post = compose(world, now, accounts_=[world.x_a], schedule=intent, submit=True)
     approved = posts.approve_post(world.uow, world.admin_a, post.id, now=now)
     # The horizon (14 days, its end included) counts from the series' start, not from today.
-    assert sorted(t.scheduled_at for t in approved.targets) == [
-        start, start + 7 * 24 * HOUR, start + 14 * 24 * HOUR]
+    assert sorted(t.scheduled_at for t in approved.targets) == [start, start + 7 * 24 * HOUR, start + 14 * 24 * HOUR]
     assert {t.state for t in approved.targets} == {TargetState.SCHEDULED}
     assert approved.expanded_until == start + scheduling.RECURRENCE_HORIZON
 
@@ -158,8 +166,9 @@ def test_edit_blocked_once_a_target_is_claimed_but_other_targets_text_can_change
     with pytest.raises(Conflict):
         posts.edit_post(world.uow, world.admin_a, post.id, target_texts={world.x_a.id: "x"}, now=now)
     assert world.uow.data == before
-    posts.edit_post(world.uow, world.admin_a, post.id, tags=["kuliner"],
-                    target_texts={world.fb_a.id: "Versi Facebook"}, now=now)
+    posts.edit_post(
+        world.uow, world.admin_a, post.id, tags=["kuliner"], target_texts={world.fb_a.id: "Versi Facebook"}, now=now
+    )
     assert targets_by_account(world, post.id)[world.fb_a.id].text_override == "Versi Facebook"
 
 
@@ -189,9 +198,16 @@ def test_self_approval_needs_the_kim_to_allow_it_and_a_single_admin(world, now):
     with world.uow:
         world.uow.kims.get(world.kim_b.id).allow_self_approval = True
         world.uow.commit()
-    post_b = posts.compose_post(world.uow, world.admin_b, kim_id=world.kim_b.id, text="Halo Kauman",
-                                targets=[world.x_b.id], now=now, submit=True,
-                                schedule=ScheduleIntent.at_instant(now + HOUR))
+    post_b = posts.compose_post(
+        world.uow,
+        world.admin_b,
+        kim_id=world.kim_b.id,
+        text="Halo Kauman",
+        targets=[world.x_b.id],
+        now=now,
+        submit=True,
+        schedule=ScheduleIntent.at_instant(now + HOUR),
+    )
     assert posts.approve_post(world.uow, world.admin_b, post_b.id, now=now).review_state == "approved"
     # another admin approves admin_a's post
     assert posts.approve_post(world.uow, world.admin_a2, own.id, now=now).review_state == "approved"
@@ -209,13 +225,22 @@ def test_reconnect_reschedules_waiting_targets_without_bursting(world, now):
             states.start(t, "l", now + HOUR)
             states.record_needs_reconnect(t, now + HOUR, "auth_expired", "Sambungkan ulang akun X")
         world.uow.commit()
-    accounts.mark_needs_reconnect(world.uow, world.admin_a, world.x_a.id, reason="token expired",
-                                  now=now + HOUR)
+    accounts.mark_needs_reconnect(world.uow, world.admin_a, world.x_a.id, reason="token expired", now=now + HOUR)
     assert world.uow.accounts.get(world.x_a.id).status == AccountStatus.NEEDS_RECONNECT
     later = now + 5 * HOUR
-    accounts.reconnect(world.uow, world.admin_a, world.x_a.id, now=later, credentials={
-        "consumer_key": "ck", "consumer_secret": "cs", "access_token": "1-new", "access_token_secret": "s",
-        "user_id": "1"})
+    accounts.reconnect(
+        world.uow,
+        world.admin_a,
+        world.x_a.id,
+        now=later,
+        credentials={
+            "consumer_key": "ck",
+            "consumer_secret": "cs",
+            "access_token": "1-new",
+            "access_token_secret": "s",
+            "user_id": "1",
+        },
+    )
     account = world.uow.accounts.get(world.x_a.id)
     assert account.status == AccountStatus.ACTIVE
     [a] = world.uow.posts.get(one.id).targets
@@ -238,29 +263,36 @@ def test_approving_twice_or_canceling_twice_is_an_illegal_transition(world, now)
 def test_reschedule_moves_only_unclaimed_targets(world, now):
     post = compose(world, now, accounts_=[world.x_a, world.fb_a], submit=True)
     posts.approve_post(world.uow, world.admin_a, post.id, now=now)
-    moved = posts.reschedule_post(world.uow, world.admin_a, post.id,
-                                  schedule=ScheduleIntent.at_instant(now + 6 * HOUR), now=now)
+    moved = posts.reschedule_post(
+        world.uow, world.admin_a, post.id, schedule=ScheduleIntent.at_instant(now + 6 * HOUR), now=now
+    )
     assert {t.scheduled_at for t in moved.targets} == {now + 6 * HOUR}
     assert moved.review_state == ReviewState.APPROVED
     with pytest.raises(NotAllowed):
-        posts.reschedule_post(world.uow, world.member_a, post.id,
-                              schedule=ScheduleIntent.at_instant(now + 7 * HOUR), now=now)
+        posts.reschedule_post(
+            world.uow, world.member_a, post.id, schedule=ScheduleIntent.at_instant(now + 7 * HOUR), now=now
+        )
 
 
 def test_editing_an_approved_recurring_post_and_approving_again_reuses_its_targets(world, now):
     intent = ScheduleIntent.recurring("FREQ=DAILY;BYHOUR=10;BYMINUTE=0", now + 2 * HOUR)
     post = compose(world, now, accounts_=[world.x_a], schedule=intent, submit=True)
     posts.approve_post(world.uow, world.admin_a, post.id, now=now)
-    posts.edit_post(world.uow, world.member_a, post.id, text="Senam pagi bersama",
-                    target_texts={world.x_a.id: "Senam pagi (X)"}, now=now)
+    posts.edit_post(
+        world.uow,
+        world.member_a,
+        post.id,
+        text="Senam pagi bersama",
+        target_texts={world.x_a.id: "Senam pagi (X)"},
+        now=now,
+    )
     edited = world.uow.posts.get(post.id)
     assert {t.state for t in edited.targets} == {TargetState.PENDING}
     assert {t.text_override for t in edited.targets} == {"Senam pagi (X)"}
     posts.submit_post(world.uow, world.member_a, post.id, now=now)
     # approved again two days later: the first two occurrences are gone, numbering stays
     again = posts.approve_post(world.uow, world.admin_a, post.id, now=now + 48 * HOUR)
-    live = sorted((t for t in again.targets if t.state == TargetState.SCHEDULED),
-                  key=lambda t: t.occurrence)
+    live = sorted((t for t in again.targets if t.state == TargetState.SCHEDULED), key=lambda t: t.occurrence)
     assert [t.occurrence for t in live] == list(range(2, 16))
     assert len(again.targets) == 14  # reused, none left pending or duplicated
     assert all(t.state != TargetState.PENDING for t in again.targets)

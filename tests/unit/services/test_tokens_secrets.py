@@ -1,4 +1,5 @@
 """API tokens and credential encryption."""
+
 from __future__ import annotations
 
 import pytest
@@ -22,12 +23,15 @@ def test_token_is_shown_once_stored_hashed_and_authenticates(world, now):
     assert issued.token.split("_", 2)[2] not in repr(event)
 
 
-@pytest.mark.parametrize("mangle", [
-    lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # wrong secret
-    lambda t: "siar_deadbeef_" + t.split("_", 2)[2],     # unknown prefix
-    lambda t: "Bearer " + t,
-    lambda t: "",
-])
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # wrong secret
+        lambda t: "siar_deadbeef_" + t.split("_", 2)[2],  # unknown prefix
+        lambda t: "Bearer " + t,
+        lambda t: "",
+    ],
+)
 def test_mangled_tokens_are_refused(world, now, mangle):
     issued = tokens.create_token(world.uow, world.superadmin, "ani@kim-arjosari.id", now=now)
     with pytest.raises(NotAllowed):

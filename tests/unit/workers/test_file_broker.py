@@ -1,4 +1,5 @@
 """The server-less broker never shows a consumer a half-written message."""
+
 from __future__ import annotations
 
 import os
@@ -14,10 +15,12 @@ from workers import file_broker
 def channel(tmp_path):
     folder = tmp_path / "broker"
     folder.mkdir()
-    options = {"data_folder_in": str(folder), "data_folder_out": str(folder),
-               "control_folder": str(tmp_path / "control")}
-    with Connection("filesystem://", transport=file_broker.TRANSPORT_PATH,
-                    transport_options=options) as conn:
+    options = {
+        "data_folder_in": str(folder),
+        "data_folder_out": str(folder),
+        "control_folder": str(tmp_path / "control"),
+    }
+    with Connection("filesystem://", transport=file_broker.TRANSPORT_PATH, transport_options=options) as conn:
         yield conn.default_channel, folder
 
 
