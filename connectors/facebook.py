@@ -14,9 +14,10 @@ Quirks (docs/connectors.md, decision 0004): facebook-sdk 3.1.0 is abandoned; its
 modern versions, so it is built without ``version`` and ``graph.version`` set
 afterwards (to ``SIAR_FACEBOOK_GRAPH_VERSION``, whose end date
 ``connectors/graph_versions.py`` knows); its version regex warns at import
-under ``-W error``; it never checks the HTTP status and exceptions carry no
+under ``-W error`` (``connectors/facebook_sdk.py`` imports it safely and types
+the calls we make); it never checks the HTTP status and exceptions carry no
 headers, so a response hook on the session records status and usage headers
-for the error table.
+for the error table (``connectors/facebook_errors.py``).
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ from connectors import media as media_prep
 from connectors.base import (
     AccountCheck,
     AccountRef,
-    ConnectorError,
     Content,
     Limits,
     Metrics,
@@ -47,7 +47,7 @@ from connectors.base import (
 )
 from connectors.calls import AccountMismatch, account_check, call
 from connectors.clients import ClientCache, drops_client_on_failure
-from connectors.errors import ErrorMapper, Rejected, utcnow
+from connectors.errors import ConnectorError, ErrorMapper, Rejected, utcnow
 from connectors.facebook_errors import ERRORS, LastResponse, failure
 from connectors.facebook_sdk import Graph, graph_api
 from connectors.redaction import register_credentials
@@ -60,6 +60,7 @@ METRIC_FIELDS = "shares,comments.summary(true).limit(0),reactions.summary(true).
 # retired name makes it refuse the whole request ("(#100) The value must be a valid insights metric").
 VIEWS_METRIC, REACH_METRIC = "post_media_view", "post_total_media_view_unique"
 INSIGHT_METRICS = f"{VIEWS_METRIC},{REACH_METRIC}"
+
 WRONG = AccountMismatch(
     "wrong_page",
     "Token ini bukan token Halaman yang benar; sambungkan ulang Halaman.",

@@ -17,18 +17,8 @@ from typing import Any
 
 import requests
 
-from connectors.errors import (
-    AuthExpired,
-    Failure,
-    RateLimited,
-    Rejected,
-    Rule,
-    Transient,
-    all_of,
-    ambiguous_if_create,
-    code_in,
-    message_has,
-)
+from connectors.base import AuthExpired, RateLimited, Rejected, Transient
+from connectors.errors import Failure, Rule, all_of, ambiguous_if_create, code_in, message_has
 from connectors.facebook_sdk import error_facts
 
 RATE_LIMIT_CODES = (4, 17, 32, 613, 80001)

@@ -42,8 +42,6 @@ from connectors import media as media_prep
 from connectors.base import (
     AccountCheck,
     AccountRef,
-    Ambiguous,
-    ConnectorError,
     Content,
     Limits,
     Metrics,
@@ -51,11 +49,19 @@ from connectors.base import (
     Problem,
     PublishResult,
     RemotePost,
-    Transient,
 )
 from connectors.calls import AccountMismatch, account_check, call, classified, stored_id
 from connectors.clients import ClientCache, drops_client_on_failure
-from connectors.errors import AuthExpired, ErrorMapper, RateLimited, Rejected, utcnow
+from connectors.errors import (
+    Ambiguous,
+    AuthExpired,
+    ConnectorError,
+    ErrorMapper,
+    RateLimited,
+    Rejected,
+    Transient,
+    utcnow,
+)
 from connectors.instagram_errors import ERRORS, failure, rupload
 from connectors.redaction import register_credentials
 from connectors.transport import INSTAGRAM_ORIGINS, Timeouts, destination, mount_transport, sandbox_origin
@@ -248,13 +254,13 @@ class InstagramConnector:
             tmp = Path(tmp_name)
             if content.videos:
                 upload = self._upload_video(account, cl, content, tmp)
-                configure = lambda: cl.video_configure(*upload, caption)  # noqa: E731
+                configure = partial(cl.video_configure, *upload, caption)
             elif len(content.images) == 1:
                 upload = self._upload_photo(account, cl, content.images[0].path, tmp, to_album=False)
-                configure = lambda: cl.photo_configure(*upload, caption)  # noqa: E731
+                configure = partial(cl.photo_configure, *upload, caption)
             else:
                 children = [self._album_child(account, cl, item.path, tmp) for item in content.images]
-                configure = lambda: cl.album_configure(children, caption)  # noqa: E731
+                configure = partial(cl.album_configure, children, caption)
             configured = self._run(account, cl, configure, create=True)
         media = configured.get("media") if isinstance(configured, dict) else None
         if not media:

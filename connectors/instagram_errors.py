@@ -12,16 +12,8 @@ from typing import TypeVar
 
 from instagrapi import exceptions as ig
 
-from connectors.errors import (
-    AuthExpired,
-    Failure,
-    RateLimited,
-    Rejected,
-    Rule,
-    Transient,
-    ambiguous_if_create,
-    exc_is,
-)
+from connectors.base import AuthExpired, RateLimited, Rejected, Transient
+from connectors.errors import Failure, Rule, ambiguous_if_create, exc_is
 
 T = TypeVar("T")
 

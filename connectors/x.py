@@ -30,8 +30,6 @@ from connectors import media as media_prep
 from connectors.base import (
     AccountCheck,
     AccountRef,
-    Ambiguous,
-    ConnectorError,
     Content,
     Limits,
     Metrics,
@@ -39,11 +37,10 @@ from connectors.base import (
     Problem,
     PublishResult,
     RemotePost,
-    Transient,
 )
 from connectors.calls import AccountMismatch, account_check, call, stored_id
 from connectors.clients import ClientCache, drops_client_on_failure
-from connectors.errors import ErrorMapper, utcnow
+from connectors.errors import Ambiguous, ConnectorError, ErrorMapper, Transient, utcnow
 from connectors.redaction import register_credentials
 from connectors.transport import X_ORIGINS, Timeouts, destination, mount_transport, sandbox_origin
 from connectors.validation import batches, media_problems, reject_if_invalid, with_link

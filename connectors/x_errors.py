@@ -11,17 +11,8 @@ from datetime import UTC, datetime
 import requests
 import tweepy
 
-from connectors.errors import (
-    AuthExpired,
-    Failure,
-    RateLimited,
-    Rejected,
-    Rule,
-    all_of,
-    ambiguous_if_create,
-    exc_is,
-    message_has,
-)
+from connectors.base import AuthExpired, RateLimited, Rejected
+from connectors.errors import Failure, Rule, all_of, ambiguous_if_create, exc_is, message_has
 
 
 class UploadFailed(Exception):
