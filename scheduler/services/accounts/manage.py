@@ -8,16 +8,17 @@ from datetime import datetime, time
 from typing import Any
 
 from connectors.base import AccountRef, AuthExpired
+from scheduler.domain import input_checks as checks
 from scheduler.domain import states
 from scheduler.domain.errors import Conflict
 from scheduler.domain.model import AccountStatus, Platform, PostingSlot, SocialAccount, TargetState
-from scheduler.services import input_checks as checks
+from scheduler.domain.timezones import zone_name
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.accounts import secrets
 from scheduler.services.accounts.credentials import check_credentials
 from scheduler.services.audit import trail as audit
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize, not_found
-from scheduler.services.ports import AbstractUnitOfWork
 
 MAX_SLOTS = 7 * 24
 
@@ -94,7 +95,7 @@ def add_account(
         kim = uow.kims.get(kim_id)
         if kim is None:
             raise not_found("kim", "kim")
-        zone = checks.zone(timezone or kim.timezone)
+        zone = zone_name(timezone or kim.timezone)
         for other in uow.accounts.list_by_kim(kim_id):
             if other.platform == platform and other.handle.lower() == handle.lower():
                 raise Conflict(

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from scheduler.domain import input_checks as checks
 from scheduler.domain.model import AuditEvent, Role
-from scheduler.services import input_checks as checks
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize
-from scheduler.services.ports import AbstractUnitOfWork
 
 MAX_PER_PAGE = 500
 

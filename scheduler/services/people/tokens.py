@@ -17,13 +17,13 @@ import secrets as _random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from scheduler.domain import input_checks as checks
 from scheduler.domain.errors import NotAllowed
 from scheduler.domain.model import ApiToken, Role
-from scheduler.services import input_checks as checks
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.audit import trail as audit
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize, not_found
-from scheduler.services.ports import AbstractUnitOfWork
 
 TOKEN_SCHEME = "siar"
 LAST_USED_RESOLUTION = timedelta(minutes=1)

@@ -6,7 +6,7 @@ into target instants, pacing, recurrence), :mod:`.csv_import` (CSV import, all r
 :mod:`.media` (uploads identified and stored by content hash) and :mod:`.queries` (posts for the
 API: filtered, paged lists, a post with its attempts).
 
-May import: the domain, :mod:`scheduler.services.ports`, :mod:`scheduler.services.people`
+May import: the domain, :mod:`scheduler.ports`, :mod:`scheduler.services.people`
 (actors, authorization), :mod:`scheduler.services.audit` and
 :mod:`scheduler.services.input_checks`. Storage only through the ports (no SQLAlchemy,
 no store), and never the clock: every function takes ``now``.

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from scheduler.domain import input_checks as checks
 from scheduler.domain import states
 from scheduler.domain.errors import Conflict, IllegalTransition, InvalidInput, NotAllowed, Problem
 from scheduler.domain.model import (
@@ -26,7 +27,7 @@ from scheduler.domain.model import (
     TargetState,
 )
 from scheduler.domain.rules import MediaInfo, check_content
-from scheduler.services import input_checks as checks
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.audit import trail as audit
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import (
@@ -36,7 +37,6 @@ from scheduler.services.people.authz import (
     authorize_review,
     not_found,
 )
-from scheduler.services.ports import AbstractUnitOfWork
 from scheduler.services.posts import scheduling
 from scheduler.services.posts.scheduling import ScheduleIntent
 

@@ -29,9 +29,9 @@ from scheduler.domain.errors import DomainError, InvalidInput
 from scheduler.domain.model import ScheduleKind, SocialAccount
 from scheduler.domain.rules import validate_content
 from scheduler.domain.timezones import get_zone, local_to_utc
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import GRANTS, Cap, authorize
-from scheduler.services.ports import AbstractUnitOfWork
 from scheduler.services.posts import compose as post_service
 from scheduler.services.posts import scheduling
 from scheduler.services.posts.compose import TargetSpec

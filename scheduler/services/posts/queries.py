@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from scheduler.domain import input_checks as checks
 from scheduler.domain.model import Post, PublishAttempt, ReviewState, TargetState
-from scheduler.services import input_checks as checks
+from scheduler.ports import AbstractUnitOfWork, PostQuery
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize
-from scheduler.services.ports import AbstractUnitOfWork, PostQuery
 from scheduler.services.posts.compose import _load_post, _loaded
 
 MAX_PER_PAGE = 200

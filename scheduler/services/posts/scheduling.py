@@ -39,8 +39,8 @@ from scheduler.domain.scheduling import (
     validate_schedule,
 )
 from scheduler.domain.timezones import get_zone, local_to_utc, require_aware, utc_to_local
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.audit import trail as audit
-from scheduler.services.ports import AbstractUnitOfWork
 
 RECURRENCE_HORIZON = timedelta(days=14)
 RECURRENCE_MAX = 50

@@ -7,7 +7,7 @@ the KIM registry), :mod:`.engagement` (the engagement page) and :mod:`.post_coun
 per kelurahan for ``GET /api/v1/kelurahan``).
 
 May import: the domain, ``scheduler.store`` tables and queries (reading only),
-:mod:`scheduler.services.people` (actors, authorization), :mod:`scheduler.services.ports`,
+:mod:`scheduler.services.people` (actors, authorization), :mod:`scheduler.ports`,
 :mod:`scheduler.services.engagement` (summaries) and :mod:`scheduler.services.posts.compose`
 (loading a post). Nothing here writes.
 """

@@ -22,9 +22,9 @@ from scheduler.domain.model import (
     User,
 )
 from scheduler.domain.rules import rules_for
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize, not_found
-from scheduler.services.ports import AbstractUnitOfWork
 from scheduler.services.posts.compose import _load_post, _loaded
 
 
