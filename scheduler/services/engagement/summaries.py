@@ -288,9 +288,6 @@ def summarise(conn: sa.Connection, group: str, scope: Scope, growth: bool = Fals
     return Summary(group, scope, rows, captured, _row("total", "Total", total))
 
 
-_summarise = summarise  # the name the web read model first used
-
-
 def engagement_summary(
     engine: sa.Engine,
     actor: Actor,

@@ -34,7 +34,7 @@ from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import GRANTS, Cap, authorize
 from scheduler.services.posts import compose as post_service
 from scheduler.services.posts import scheduling
-from scheduler.services.posts.compose import TargetSpec
+from scheduler.services.posts.content import TargetSpec
 from scheduler.services.posts.scheduling import ScheduleIntent
 
 MAX_ROWS = 20_000

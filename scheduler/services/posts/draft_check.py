@@ -22,7 +22,7 @@ from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize, not_found
 from scheduler.services.posts import scheduling
-from scheduler.services.posts.compose import TargetSpec
+from scheduler.services.posts.content import TargetSpec
 from scheduler.services.posts.scheduling import ScheduleIntent
 
 

@@ -16,7 +16,7 @@ from scheduler.domain.model import Post, PublishAttempt, ReviewState, TargetStat
 from scheduler.ports import AbstractUnitOfWork, PostQuery
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize
-from scheduler.services.posts.compose import _load_post, _loaded
+from scheduler.services.posts.loading import load_post, loaded
 
 MAX_PER_PAGE = 200
 
@@ -86,7 +86,7 @@ def list_posts(
                 limit=per_page,
             )
         )
-        return PostPage(items=[_loaded(p) for p in items], total=total, page=page, per_page=per_page)
+        return PostPage(items=[loaded(p) for p in items], total=total, page=page, per_page=per_page)
 
 
 def get_post_with_attempts(
@@ -94,7 +94,7 @@ def get_post_with_attempts(
 ) -> tuple[Post, dict[int, list[PublishAttempt]]]:
     """A post, its targets, and every publish attempt of each target (oldest first)."""
     with uow:
-        post = _loaded(_load_post(uow, actor, post_id))
+        post = loaded(load_post(uow, actor, post_id))
         attempts = {
             t.id: sorted(uow.attempts.list_for_target(t.id), key=lambda a: a.number)
             for t in post.targets
