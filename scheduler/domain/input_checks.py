@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from enum import Enum
+from typing import TypeVar
 
 from .errors import InvalidInput
+
+E = TypeVar("E", bound=Enum)
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -46,3 +50,19 @@ def slugify(text: str) -> str:
     """ASCII, lower-case, hyphen-separated: 'KIM Arjosari Berdaya' -> 'kim-arjosari-berdaya'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80]
+
+
+def member(kind: type[E], value: E | str, field: str, message_id: str, message_en: str) -> E:
+    """``value`` as a member of the enum ``kind``; else InvalidInput ``unknown_<field>``."""
+    try:
+        return kind(value)
+    except ValueError:
+        raise invalid(field, f"unknown_{field}", message_id, message_en) from None
+
+
+def page_bounds(page: int, per_page: int, max_per_page: int) -> None:
+    """Refuse a page number below 1 or a page size outside ``1..max_per_page`` (``bad_page``)."""
+    if page < 1 or not 1 <= per_page <= max_per_page:
+        raise invalid(
+            "page", "bad_page", "Nomor halaman atau ukuran halaman tidak sah.", "Invalid page number or page size."
+        )

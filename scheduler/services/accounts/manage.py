@@ -24,15 +24,13 @@ MAX_SLOTS = 7 * 24
 
 
 def _platform(value: Platform | str) -> Platform:
-    try:
-        return Platform(value)
-    except ValueError:
-        raise checks.invalid(
-            "platform",
-            "unknown_platform",
-            "Platform tidak dikenal (x, facebook, instagram).",
-            "Unknown platform (x, facebook, instagram).",
-        ) from None
+    return checks.member(
+        Platform,
+        value,
+        "platform",
+        "Platform tidak dikenal (x, facebook, instagram).",
+        "Unknown platform (x, facebook, instagram).",
+    )
 
 
 def check_slots(slots: Iterable[PostingSlot | Mapping[str, Any]]) -> list[PostingSlot]:
@@ -45,7 +43,7 @@ def check_slots(slots: Iterable[PostingSlot | Mapping[str, Any]]) -> list[Postin
             try:
                 at = time.fromisoformat(at)
             except ValueError:
-                at = None  # type: ignore[assignment]
+                at = None
         if not isinstance(slot.weekday, int) or not 0 <= slot.weekday <= 6 or not isinstance(at, time):
             raise checks.invalid(
                 "slots",
@@ -255,6 +253,7 @@ def reconnect(
         account.status = AccountStatus.ACTIVE
         account.status_reason = None
         account.paused_until = None
+        assert account.id is not None  # a stored account
         waiting = uow.targets.for_account_in_states(account.id, [TargetState.NEEDS_RECONNECT])
         for target in sorted(waiting, key=lambda t: (t.scheduled_at is None, t.scheduled_at)):
             states.transition(target, TargetState.SCHEDULED, now)

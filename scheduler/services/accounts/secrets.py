@@ -115,6 +115,7 @@ def rotate_all(uow: AbstractUnitOfWork, actor: Actor, *, now: datetime, keys: li
     with uow:
         count = 0
         for kim in uow.kims.list():
+            assert kim.id is not None  # a stored KIM
             for account in uow.accounts.list_by_kim(kim.id):
                 if account.credentials_encrypted:
                     account.credentials_encrypted = rotate(account.credentials_encrypted, keys)

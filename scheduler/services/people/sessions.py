@@ -87,6 +87,7 @@ def sign_in(
     login_throttle.reset(engine, key)
     session_id = _random.token_urlsafe(32)
     expires = now + ABSOLUTE_LIFETIME
+    assert user.id is not None  # a stored user
     with engine.begin() as conn:
         # Housekeeping on the way: ended sessions and old failures are of no use to anyone.
         web_tables.purge(conn, sessions_ended_before=now, failures_before=now - login_throttle.WINDOW)

@@ -44,15 +44,13 @@ def check_password(password: str | None) -> str:
 
 
 def _role(value: Role | str) -> Role:
-    try:
-        return Role(value)
-    except ValueError:
-        raise checks.invalid(
-            "role",
-            "unknown_role",
-            "Peran tidak dikenal (member, admin, staff, superadmin).",
-            "Unknown role (member, admin, staff, superadmin).",
-        ) from None
+    return checks.member(
+        Role,
+        value,
+        "role",
+        "Peran tidak dikenal (member, admin, staff, superadmin).",
+        "Unknown role (member, admin, staff, superadmin).",
+    )
 
 
 def add_user(

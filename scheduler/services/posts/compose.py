@@ -15,7 +15,7 @@ from typing import Any
 
 from scheduler.domain import states
 from scheduler.domain.errors import Conflict, NotAllowed
-from scheduler.domain.model import Post, PostTarget, ReviewState, ScheduleKind, TargetState
+from scheduler.domain.model import Post, PostTarget, ReviewState, ScheduleKind, SocialAccount, TargetState
 from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.audit import trail as audit
 from scheduler.services.people.actors import Actor
@@ -28,6 +28,7 @@ from scheduler.services.posts.content import (
     accounts_of,
     check_targets,
     clean_text,
+    ids_of_media,
     media_of,
     normal_tags,
     require_slots,
@@ -86,7 +87,7 @@ def compose_post(
         )
         scheduling.apply_intent(post, intent)
         post = uow.posts.add(post)
-        post.media_ids = [m.id for m in media]
+        post.media_ids = ids_of_media(media)
         for spec, own_parts in zip(specs, parts, strict=True):
             post.targets.append(
                 PostTarget(
@@ -208,7 +209,7 @@ def edit_post(
                 target.text_override = own
         editable = [t for t in live if t.state not in CLAIMED_STATES]
         accounts = {t.account_id: uow.accounts.get(t.account_id) for t in editable}
-        parts = check_targets([(t, accounts[t.account_id]) for t in editable], body, media, thread)
+        parts = check_targets([(t, _stored(accounts[t.account_id])) for t in editable], body, media, thread)
         if intent is not None and intent.kind == ScheduleKind.NEXT_SLOT:
             require_slots(a for a in accounts.values() if a is not None)
         # -- all checks passed: change the post
@@ -230,7 +231,7 @@ def edit_post(
         for target, own_parts in zip(editable, parts, strict=True):
             target.thread_parts = own_parts
         if media_ids is not UNSET:
-            post.media_ids = [m.id for m in media]
+            post.media_ids = ids_of_media(media)
         if checked_tags is not None:
             post.tags = checked_tags
         if subject is not UNSET:
@@ -260,3 +261,9 @@ def edit_post(
         )
         uow.commit()
         return loaded(post)
+
+
+def _stored(account: SocialAccount | None) -> SocialAccount:
+    """A target's account: it exists, the target's foreign key points at it."""
+    assert account is not None
+    return account

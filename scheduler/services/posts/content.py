@@ -144,6 +144,15 @@ def clean_text(text: str | None) -> str:
     return value
 
 
+def ids_of_media(media: Iterable[MediaAsset]) -> list[int]:
+    """The ids of stored media, in order."""
+    ids: list[int] = []
+    for asset in media:
+        assert asset.id is not None  # stored media
+        ids.append(asset.id)
+    return ids
+
+
 def check_targets(
     targets: Iterable[tuple[PostTarget | TargetSpec, SocialAccount]],
     text: str,

@@ -196,7 +196,7 @@ def _key(kim_id: int, text: str, targets: list[TargetSpec], intent: ScheduleInte
     return hashlib.sha256(f"{kim_id}\n{accounts}\n{when}\n{text}".encode()).hexdigest()
 
 
-class _SharedTransaction:
+class _SharedTransaction(AbstractUnitOfWork):
     """A unit of work whose ``with`` and ``commit`` join the caller's open transaction,
     so the post service can be reused row after row and the import commits once."""
 
@@ -278,6 +278,7 @@ def _check_rows(
                         f"Account '{token}' not found in this KIM.",
                         field="accounts",
                     )
+                assert match.id is not None  # a stored account
                 if all(s.account_id != match.id for s in specs):
                     specs.append(TargetSpec(match.id))
             if not specs:
@@ -355,7 +356,7 @@ def import_posts(
                 actor,
                 kim_id=row.kim_id,
                 text=row.text,
-                targets=row.targets,  # type: ignore[arg-type]
+                targets=row.targets,
                 schedule=row.intent,
                 now=now,
                 tags=row.tags,

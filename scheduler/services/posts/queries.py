@@ -62,10 +62,7 @@ def list_posts(
     ``start``/``end`` bound the earliest scheduled instant of a post, ``[start, end)``.
     """
     review, target_state = _state_filter(state)
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        raise checks.invalid(
-            "page", "bad_page", "Nomor halaman atau ukuran halaman tidak sah.", "Invalid page number or page size."
-        )
+    checks.page_bounds(page, per_page, MAX_PER_PAGE)
     with uow:
         kim_ids: tuple[int, ...] | None
         if kim_id is not None:

@@ -44,7 +44,7 @@ def approve_post(uow: AbstractUnitOfWork, actor: Actor, post_id: int, *, now: da
     with uow:
         post = load_post(uow, actor, post_id, lock=True)
         kim = uow.kims.get(post.kim_id)
-        assert kim is not None
+        assert kim is not None and kim.id is not None
         admins = len(uow.users.list_by_kim(kim.id, Role.ADMIN))
         authorize_review(actor, post, kim, admins)
         states.review_transition(post, ReviewState.APPROVED, now, actor.user_id)

@@ -189,6 +189,7 @@ def _taken(
     uow: AbstractUnitOfWork, account: SocialAccount, around: datetime, exclude: Iterable[PostTarget] = ()
 ) -> list[datetime]:
     skip = {id(t) for t in exclude}
+    assert account.id is not None  # a stored account
     rows = uow.targets.for_account_between(
         account.id, around - _PACING_LOOKBACK, around + _PACING_LOOKAHEAD, TAKEN_STATES
     )

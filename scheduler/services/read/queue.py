@@ -156,7 +156,7 @@ def _state(value: str | None) -> TargetState | None:
 
 def _calendar_query(
     conn: sa.Connection, actor: Actor, start: datetime, end: datetime, kim: int | str | None, platform: str | None
-) -> sa.Select:
+) -> sa.Select[Any]:
     scope = kim_scope(conn, actor, kim)
     when = sa.func.coalesce(T.published_at, T.scheduled_at)
     query = restrict(target_rows_query(), P.kim_id, scope).where(
@@ -330,12 +330,12 @@ def pending_approval(
                 .order_by(T.id)
             ):
                 targets[r.post_id].append((str(r.platform), r.handle))
-            for r in conn.execute(
+            for m in conn.execute(
                 sa.select(post_media.c.post_id, post_media.c.media_id)
                 .where(post_media.c.post_id.in_(ids))
                 .order_by(post_media.c.position)
             ):
-                media[r.post_id].append(r.media_id)
+                media[m.post_id].append(m.media_id)
         return [
             PendingPost(
                 r.id, r.slug, r.name, r.text, r.created_at, r.schedule_at, tuple(targets[r.id]), tuple(media[r.id])

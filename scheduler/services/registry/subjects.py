@@ -70,6 +70,7 @@ def add_product(
             authorize(actor, Cap.MANAGE_POSTS, umkm.kim_id, what="subject")
         else:
             authorize(actor, Cap.MANAGE_REGISTRY)
+        assert umkm.id is not None  # a stored UMKM
         product = uow.subjects.add_product(Product(umkm_id=umkm.id, name=name, category=(category or "").strip()[:100]))
         uow.flush()
         audit.record(uow, actor, "product.add", now, kim_id=umkm.kim_id, product_id=product.id)

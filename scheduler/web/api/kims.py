@@ -33,7 +33,7 @@ class KimIn(InputModel):
         description="Default: made from the name (or the kelurahan's code)",
     )
     formed_on: IsoDate | None = Field(default=None, description="Not after today in the KIM's time zone")
-    timezone: TimeZoneName = DEFAULT_TIMEZONE
+    timezone: TimeZoneName = DEFAULT_TIMEZONE  # type: ignore[assignment]  # a name, as the validator gives
     allow_self_approval: Flag = False
 
 
