@@ -79,7 +79,8 @@ def add(
     from scheduler.domain.model import Role
     from scheduler.domain.timezones import get_zone
     from scheduler.services.people.actors import Actor
-    from scheduler.services.posts.compose import approve_post, compose_post
+    from scheduler.services.posts.compose import compose_post
+    from scheduler.services.posts.review import approve_post
     from scheduler.services.posts.scheduling import ScheduleIntent
 
     settings = get_settings()

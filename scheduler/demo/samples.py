@@ -18,8 +18,10 @@ from scheduler.demo.seeding import SeededKim, SeededSite, UowFactory
 from scheduler.domain.model import ReviewState, Role
 from scheduler.domain.timezones import get_zone, local_to_utc
 from scheduler.services.people.actors import Actor
-from scheduler.services.posts.compose import SubjectRef, approve_post, compose_post
+from scheduler.services.posts.compose import compose_post
+from scheduler.services.posts.content import SubjectRef
 from scheduler.services.posts.media import upload_media
+from scheduler.services.posts.review import approve_post
 from scheduler.services.posts.scheduling import ScheduleIntent
 
 ZONE = "Asia/Jakarta"

@@ -19,12 +19,12 @@ import sqlalchemy as sa
 from scheduler.demo.catalog import KIMS, DemoKim, DemoLogin, logins
 from scheduler.demo.sandbox_admin import SandboxAdmin
 from scheduler.domain.model import Destination, PostingSlot, Product, SubjectKind, Umkm
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.accounts.credentials import issued_by_sandbox
 from scheduler.services.accounts.manage import add_account, set_pacing
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.tokens import create_token
 from scheduler.services.people.users import add_user
-from scheduler.services.ports import AbstractUnitOfWork
 from scheduler.services.registry.kims import create_kim
 
 PLATFORMS = ("x", "facebook", "instagram")

@@ -37,6 +37,13 @@ def get_zone(name: str, field: str = "timezone") -> ZoneInfo:
         raise _bad_zone(name, field) from None
 
 
+def zone_name(name: str | None, field: str = "timezone") -> str:
+    """``name`` stripped, if it names a zone that exists (e.g. ``Asia/Jakarta``); else InvalidInput."""
+    candidate = (name or "").strip()
+    get_zone(candidate, field)
+    return candidate
+
+
 def _bad_zone(name: object, field: str) -> InvalidInput:
     return InvalidInput(
         "unknown_timezone",

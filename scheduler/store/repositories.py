@@ -1,4 +1,4 @@
-"""SQLAlchemy repositories: the service ports (``scheduler.services.ports``) over one Session.
+"""SQLAlchemy repositories: the service ports (``scheduler.ports``) over one Session.
 
 The domain classes are mapped imperatively (``scheduler.store.orm``), so the
 queries select the entities themselves. Every repository works inside the
@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from scheduler import ports
 from scheduler.domain.model import (
     ApiToken,
     AuditEvent,
@@ -34,7 +35,6 @@ from scheduler.domain.model import (
     Umkm,
     User,
 )
-from scheduler.services import ports
 
 
 class _Base:

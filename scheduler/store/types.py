@@ -114,7 +114,7 @@ class LowerCaseString(sa.TypeDecorator[str]):
         return None if value is None else value.strip().lower()
 
 
-class _Json(sa.TypeDecorator[Any]):
+class JsonType(sa.TypeDecorator[Any]):
     """JSON; JSONB on PostgreSQL (indexable, compact)."""
 
     impl = sa.JSON
@@ -126,7 +126,7 @@ class _Json(sa.TypeDecorator[Any]):
         return dialect.type_descriptor(sa.JSON())
 
 
-class _JsonListType(_Json):
+class _JsonListType(JsonType):
     cache_ok = True
 
     def process_bind_param(self, value: Any, dialect: sa.Dialect) -> Any:
@@ -143,7 +143,7 @@ class _JsonListType(_Json):
         return [] if value is None else value
 
 
-class _JsonDictType(_Json):
+class _JsonDictType(JsonType):
     cache_ok = True
 
     def process_bind_param(self, value: Any, dialect: sa.Dialect) -> Any:
@@ -169,7 +169,7 @@ def JsonDict() -> sa.types.TypeEngine[Any]:
     return MutableDict.as_mutable(_JsonDictType())
 
 
-class _SlotListType(_Json):
+class _SlotListType(JsonType):
     cache_ok = True
 
     def process_bind_param(self, value: Any, dialect: sa.Dialect) -> Any:

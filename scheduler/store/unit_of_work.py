@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from scheduler.domain.errors import Conflict
-from scheduler.services.ports import AbstractUnitOfWork
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.store import repositories as repos
 from scheduler.store.db import make_engine, make_session_factory
 

@@ -34,7 +34,7 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
         return "sa.DateTime(timezone=True)"
     if isinstance(obj, (store_types.StrEnum, store_types.LowerCaseString)):
         return f"sa.String(length={obj.impl.length})"
-    if isinstance(obj, store_types._Json):
+    if isinstance(obj, store_types.JsonType):
         autogen_context.imports.add("from sqlalchemy.dialects import postgresql")
         return "sa.JSON().with_variant(postgresql.JSONB(), 'postgresql')"
     return False
