@@ -19,8 +19,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import InvalidInput
 
-UTC = UTC
-
 
 @lru_cache(maxsize=256)
 def _load(name: str) -> ZoneInfo:

@@ -83,7 +83,7 @@ class StrEnum(sa.TypeDecorator[enum.Enum]):
         if value is None:
             return None
         try:
-            return self.enum_class(value).value
+            return str(self.enum_class(value).value)
         except ValueError:
             allowed = ", ".join(m.value for m in self.enum_class)
             raise StoreValueError(
@@ -99,7 +99,15 @@ class StrEnum(sa.TypeDecorator[enum.Enum]):
         return self.enum_class
 
     def __repr__(self) -> str:
-        return f"StrEnum({self.enum_class.__name__}, length={self.impl.length})"
+        return f"StrEnum({self.enum_class.__name__}, length={string_length(self)})"
+
+
+def string_length(column_type: sa.TypeDecorator[Any]) -> int | None:
+    """The VARCHAR length of a type stored as ``sa.String`` (``StrEnum``, ``LowerCaseString``)."""
+    impl = column_type.impl_instance
+    if not isinstance(impl, sa.String):
+        raise TypeError(f"{type(column_type).__name__} is not stored as a string")
+    return impl.length
 
 
 class LowerCaseString(sa.TypeDecorator[str]):
@@ -115,7 +123,7 @@ class LowerCaseString(sa.TypeDecorator[str]):
 
 
 class JsonType(sa.TypeDecorator[Any]):
-    """JSON; JSONB on PostgreSQL (indexable, compact)."""
+    """JSON; JSONB on PostgreSQL (indexable, compact). The base of the JSON types below."""
 
     impl = sa.JSON
     cache_ok = True
