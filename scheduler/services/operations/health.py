@@ -74,9 +74,7 @@ def check(
     try:
         from kombu.connection import Connection
 
-        with Connection(  # type: ignore[no-untyped-call]  # kombu has no types
-            broker_url, transport_options=transport_options, connect_timeout=3
-        ) as conn:
+        with Connection(broker_url, transport_options=transport_options, connect_timeout=3) as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=3)
     except Exception as exc:
         health.broker, health.broker_error = False, _reason(exc)
