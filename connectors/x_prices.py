@@ -71,6 +71,7 @@ SOURCE: Final = "https://docs.x.com/x-api/getting-started/pricing"
 
 MICRO: Final = 1_000_000
 _FALLBACK_URL = re.compile(r"(?i)\b(?:https?://|www\.)\S")
+_DOTTED = re.compile(r"[^\s.]\.[^\s.]")  # a dot between two characters, as in "kim.id" (not "akhir. Lalu")
 
 
 def price(kind: Kind) -> Decimal:
@@ -105,7 +106,7 @@ def usd_text(usd: Decimal) -> str:
 
 def contains_url(text: str) -> bool:
     """Whether X sees a link in ``text`` (twitter-text's URL extractor, as X does)."""
-    if "." not in text:  # every URL twitter-text accepts has a dot in its host
+    if not _DOTTED.search(text):  # every URL twitter-text accepts has a dot inside its host
         return False
     try:
         with warnings.catch_warnings():  # twitter-text-parser imports the deprecated pkg_resources
