@@ -1,8 +1,8 @@
 """What X charges for each API call since pay-per-use (2026-02-06): the one price table.
 
 The sandbox bills by it (``sandbox/x_billing.py``), so that tests and
-benchmarks measure dollars, and Siar's own cost ledger, budgets and the cost
-shown at compose read the same numbers. Like ``connectors/graph_versions.py``
+benchmarks measure dollars; Siar's own cost ledger, budgets and the cost
+shown at compose are to read the same numbers (issue 15). Like ``connectors/graph_versions.py``
 it lives in ``connectors`` because both sides may import ``connectors``
 while the sandbox must never import ``scheduler``; it is data plus small
 pure functions, and imports only the standard library (and, when a text is
