@@ -1,5 +1,7 @@
 """The admin API under ``/_sandbox/``: accounts, posts, faults, limits, holds, counters.
 
+X billing (``/_sandbox/x/...``) is in ``sandbox/x_billing.py``.
+
 Errors are ``{"error": {"code", "message"}}`` with the message in Bahasa
 Indonesia and English, like the rest of Siar's JSON API.
 """
@@ -20,6 +22,7 @@ from sandbox.faults import FaultConfigError, FaultPlan
 from sandbox.ratelimit import LimitConfig
 from sandbox.runtime import SANDBOX_KEY, Sandbox
 from sandbox.state import PLATFORMS
+from sandbox.x_billing import reset as reset_x_billing
 
 ACCOUNT_FLAGS = ("token_expired", "session_dead", "challenge", "two_factor")
 
@@ -70,6 +73,7 @@ def _sb(request: web.Request) -> Sandbox:
 async def reset(request: web.Request) -> web.Response:
     """POST /_sandbox/reset: forget everything."""
     _sb(request).reset()
+    reset_x_billing(request.app)
     return web.json_response({"ok": True})
 
 

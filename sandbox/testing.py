@@ -121,6 +121,28 @@ class SandboxHandle:
             body["count"] = count
         return int(self._object("POST", "/release", body)["released"])
 
+    # X billing (sandbox/x_billing.py)
+    def x_billing(self, account: str | None = None, day: str | None = None) -> dict[str, Any]:
+        """The X ledger: per account, UTC day and kind (counts and dollars as text), and totals."""
+        params = {k: v for k, v in (("account", account), ("day", day)) if v}
+        report: dict[str, Any] = self._call("GET", "/x/billing", params=params)
+        return report
+
+    def set_x_credit(self, account: str, usd: str | None = None, *, add_usd: str | None = None) -> dict[str, Any]:
+        """Set an X account's credit left in dollars ("1.00"; None: unlimited), or top it up by ``add_usd``."""
+        body = {"account": account, "add_usd": add_usd} if add_usd is not None else {"account": account, "usd": usd}
+        limits: dict[str, Any] = self._call("POST", "/x/credit", body)
+        return limits
+
+    def set_x_cap(self, account: str, **caps: Any) -> dict[str, Any]:
+        """Monthly caps of an X account: ``usd`` (spending; None: none), ``post_reads_per_month``."""
+        limits: dict[str, Any] = self._call("POST", "/x/cap", {"account": account, **caps})
+        return limits
+
+    def reset_x_billing(self) -> None:
+        """Forget the X ledger, de-duplication, credits and caps."""
+        self._call("DELETE", "/x/billing")
+
     # counters and reset
     def request_counts(self, platform: str | None = None) -> dict[str, Any]:
         """Requests received: {platform: {"kinds": {create, read, metrics, ...}, "ops": {handler: n}}}."""

@@ -20,7 +20,7 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiDict
 
-from sandbox import oauth1
+from sandbox import oauth1, x_billing
 from sandbox.engagement import metrics_at
 from sandbox.ratelimit import Verdict
 from sandbox.runtime import SANDBOX_KEY, BadInput, PlatformError, Sandbox, endpoint, json_body
@@ -210,6 +210,7 @@ async def create_tweet(request: web.Request) -> web.Response:
     if sb.store.recent_duplicate("x", account.handle, fp, now - 86400):
         raise PlatformError(_problem(403, "Forbidden", DUPLICATE))
     kinds = {upload["kind"] for upload in uploads}
+    x_billing.bill_create(request, account, text)
     post = sb.store.add_post(
         Post(
             "x",
@@ -255,7 +256,7 @@ async def delete_tweet(request: web.Request) -> web.Response:
 async def get_tweets(request: web.Request) -> web.Response:
     """GET /2/tweets?ids=... (up to 100; missing ids come back in ``errors``)"""
     sb: Sandbox = request.app[SANDBOX_KEY]
-    await authenticate(request, user=request.headers.get("Authorization", "").startswith("OAuth "))
+    me = await authenticate(request, user=request.headers.get("Authorization", "").startswith("OAuth "))
     ids = [i.strip() for i in request.query.get("ids", "").split(",") if i.strip()]
     if not ids or len(ids) > 100 or not all(i.isdigit() for i in ids):
         raise BadInput("The `ids` query parameter value must be 1 to 100 numeric tweet ids")
@@ -264,6 +265,7 @@ async def get_tweets(request: web.Request) -> web.Response:
     body: dict[str, Any] = {}
     data = [_tweet(sb, found[i], fields) for i in ids if i in found and not found[i].deleted]
     errors = [_not_found(i) for i in ids if i not in found or found[i].deleted]
+    x_billing.bill_reads(request, me, "post_read", [t["id"] for t in data])
     if data:
         body["data"] = data
     if errors:
@@ -274,11 +276,12 @@ async def get_tweets(request: web.Request) -> web.Response:
 async def get_tweet(request: web.Request) -> web.Response:
     """GET /2/tweets/{id}"""
     sb: Sandbox = request.app[SANDBOX_KEY]
-    await authenticate(request, user=request.headers.get("Authorization", "").startswith("OAuth "))
+    me = await authenticate(request, user=request.headers.get("Authorization", "").startswith("OAuth "))
     tweet_id = request.match_info["id"]
     post = sb.store.post("x", tweet_id)
     if post is None or post.deleted:
         return web.json_response({"errors": [_not_found(tweet_id)]})
+    x_billing.bill_reads(request, me, "post_read", [post.id])
     return web.json_response({"data": _tweet(sb, post, _fields(request))})
 
 
@@ -286,6 +289,7 @@ async def get_me(request: web.Request) -> web.Response:
     """GET /2/users/me"""
     account = await authenticate(request)
     assert account is not None
+    x_billing.bill_reads(request, account, "user_read", [account.account_id])
     return web.json_response({"data": {"id": account.account_id, "name": account.handle, "username": account.handle}})
 
 
@@ -301,7 +305,7 @@ def _parse_time(value: str | None) -> float | None:
 async def user_tweets(request: web.Request) -> web.Response:
     """GET /2/users/{id}/tweets (newest first; start_time, end_time, since_id, max_results, pagination_token)"""
     sb: Sandbox = request.app[SANDBOX_KEY]
-    await authenticate(request, user=request.headers.get("Authorization", "").startswith("OAuth "))
+    me = await authenticate(request, user=request.headers.get("Authorization", "").startswith("OAuth "))
     owner = sb.store.account_by("x", "id", request.match_info["id"])
     q = request.query
     try:
@@ -345,6 +349,8 @@ async def user_tweets(request: web.Request) -> web.Response:
     if more:
         meta["next_token"] = base64.urlsafe_b64encode(repr(page[-1].created_at).encode()).decode()
     body: dict[str, Any] = {"meta": meta}
+    owned = me is not None and me.account_id == owner.account_id  # owned reads: the user's own timeline
+    x_billing.bill_reads(request, me, "owned_read" if owned else "post_read", [p.id for p in page])
     if page:
         body["data"] = [_tweet(sb, p, fields) for p in page]
     return web.json_response(body)
@@ -361,3 +367,4 @@ def register(app: web.Application) -> None:
     app.router.add_get("/2/users/me", endpoint("x", "auth", get_me))
     app.router.add_get("/2/users/{id}/tweets", endpoint("x", "read", user_tweets))
     x_media.register(app)
+    x_billing.register(app)

@@ -15,8 +15,8 @@ def test_siar_sandbox_serve_help():
 
 
 def test_sandbox_stands_alone():
-    """The sandbox never imports the application (nor config, connectors, workers), except the one
-    table it shares with Siar: Meta's Graph API versions and their end dates (standard library only)."""
+    """The sandbox never imports the application (nor config, connectors, workers), except the tables
+    it shares with Siar: Meta's Graph API versions and their end dates, and X's prices (standard library only)."""
     import subprocess
     import sys
 
@@ -24,7 +24,7 @@ def test_sandbox_stands_alone():
         "import sys, pkgutil, importlib, sandbox\n"
         "for m in pkgutil.iter_modules(sandbox.__path__):\n"
         "    if m.name != '__main__': importlib.import_module('sandbox.' + m.name)\n"
-        "shared = {'connectors', 'connectors.graph_versions'}\n"
+        "shared = {'connectors', 'connectors.graph_versions', 'connectors.x_prices'}\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('scheduler', 'config', 'connectors', 'workers')\n"
         "       and m not in shared]\n"
         "assert not bad, bad\n"
