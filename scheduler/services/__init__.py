@@ -8,8 +8,8 @@ One folder per role (docs/architecture.md):
   media, reading posts for the API;
 * :mod:`.accounts` -- social accounts: connect and manage, credentials policy and encryption,
   the check against the platform;
-* :mod:`.people` -- who acts and what they may do: actors, authorization, users, sign-in sessions,
-  login throttling, API tokens;
+* :mod:`.people` -- who acts and what they may do: actors, authorization, users, API tokens;
+* :mod:`.signin` -- web sign-in: sessions and the login throttle;
 * :mod:`.audit` -- the audit trail: writing events, reading them;
 * :mod:`.registry` -- the city's registers: KIMs per kelurahan, and what posts promote;
 * :mod:`.engagement` -- engagement collection, summaries, leaderboard, coverage, reports;

@@ -19,8 +19,8 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import Field, ValidationError
 
 from scheduler.domain.errors import DomainError, NotAllowed
-from scheduler.services.people import sessions
-from scheduler.services.people.login_throttle import LoginThrottled
+from scheduler.services.signin import sessions
+from scheduler.services.signin.login_throttle import LoginThrottled
 from scheduler.web.deps import (
     CSRF_COOKIE,
     SESSION_COOKIE,

@@ -24,9 +24,10 @@ from config.settings import Settings
 from scheduler.domain.errors import NotAllowed
 from scheduler.domain.model import Role
 from scheduler.ports import AbstractUnitOfWork
-from scheduler.services.people import sessions, tokens, users
+from scheduler.services.people import tokens, users
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import GRANTS, Cap, require_role
+from scheduler.services.signin import sessions
 from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 from scheduler.web.errors import Unauthenticated
 from scheduler.web.i18n import language

@@ -26,7 +26,7 @@ from scheduler.domain.errors import (
     NotAllowed,
     NotFound,
 )
-from scheduler.services.people.login_throttle import LoginThrottled
+from scheduler.services.signin.login_throttle import LoginThrottled
 from scheduler.web.i18n import language, pick
 from scheduler.web.methods import allowed_methods
 

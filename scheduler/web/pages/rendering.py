@@ -30,10 +30,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from scheduler.domain.errors import Conflict, DomainError, IllegalTransition, NotAllowed, NotFound
 from scheduler.domain.model import DEFAULT_TIMEZONE, Kim, Role, User
-from scheduler.services.people import sessions
 from scheduler.services.people import users as user_service
 from scheduler.services.people.actors import Actor
 from scheduler.services.registry import kims as kim_service
+from scheduler.services.signin import sessions
 from scheduler.web.deps import ActorDep, ContextDep, UowDep
 from scheduler.web.errors import Unauthenticated
 from scheduler.web.i18n import page_language, translations

@@ -25,8 +25,9 @@ import sqlalchemy as sa
 from scheduler.domain.errors import NotAllowed
 from scheduler.domain.model import User
 from scheduler.ports import AbstractUnitOfWork
-from scheduler.services.people import login_throttle, users
+from scheduler.services.people import users
 from scheduler.services.people.actors import Actor
+from scheduler.services.signin import login_throttle
 from scheduler.store import web_tables
 
 ABSOLUTE_LIFETIME = timedelta(days=7)
