@@ -39,7 +39,7 @@ from scheduler.services.engagement import budgets
 from scheduler.services.engagement.config import EngagementConfig
 from scheduler.services.engagement.recording import DueTarget, record_results
 from scheduler.services.wiring import Pipeline
-from scheduler.store import claims
+from scheduler.store import accounts as account_store
 from scheduler.store.tables import kims, post_targets, posts, social_accounts
 
 log = logging.getLogger(__name__)
@@ -233,7 +233,7 @@ def _account_ref(p: Pipeline, plan: AccountPlan) -> AccountRef:
     def store(new_credentials: dict[str, Any]) -> None:
         if p.encrypt is not None:
             with p.transaction() as conn:
-                claims.store_credentials(conn, plan.account_id, p.encrypt(new_credentials))
+                account_store.store_credentials(conn, plan.account_id, p.encrypt(new_credentials))
 
     return connector_account(
         plan.platform,

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from scheduler.domain.model import Platform
 from scheduler.domain.pacing import DEFAULT_PACING, Pacing, check_pacing
-from scheduler.store.claims import Candidate
+from scheduler.store.publishing.dispatch import Candidate
 
 #: How far back published posts can matter: a local day plus the widest gap.
 DAY = timedelta(hours=26)

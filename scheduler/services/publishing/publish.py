@@ -63,7 +63,10 @@ from scheduler.domain.rules import rules_for
 from scheduler.services.accounts import manage as accounts
 from scheduler.services.publishing import fingerprints
 from scheduler.services.wiring import Pipeline
-from scheduler.store import claims
+from scheduler.store import accounts as account_store
+from scheduler.store import audit as audit_store
+from scheduler.store.publishing import dispatch as dispatch_store
+from scheduler.store.publishing import lifecycle
 
 log = logging.getLogger(__name__)
 S = TargetState
@@ -103,7 +106,7 @@ def publish_targets(p: Pipeline, items: Sequence[tuple[int, str]]) -> dict[int, 
     outcomes: dict[int, Outcome] = {}
     to_start: list[tuple[int, str, str | None]] = []
     with p.transaction() as conn:
-        loaded = claims.read_publish_inputs(conn, list(tokens))
+        loaded = lifecycle.read_publish_inputs(conn, list(tokens))
         for target_id, lease_token in tokens.items():
             if target_id not in loaded:  # the post was deleted meanwhile (or a foreign message)
                 outcomes[target_id] = Outcome.STALE
@@ -111,12 +114,12 @@ def publish_targets(p: Pipeline, items: Sequence[tuple[int, str]]) -> dict[int, 
             job, gate = loaded[target_id]
             if gate.holds(now):
                 # Claimed before the account was flagged or paused: give it back untouched.
-                released = claims.release(conn, target_id, lease_token, now)
+                released = dispatch_store.release(conn, target_id, lease_token, now)
                 outcomes[target_id] = Outcome.HELD if released else Outcome.STALE
                 continue
             fingerprint = fingerprints.of_publish_input(job)
             to_start.append((target_id, lease_token, fingerprint if job.content_fingerprint != fingerprint else None))
-        started = claims.start_many(conn, to_start, now, p.config.lease_seconds)
+        started = lifecycle.start_many(conn, to_start, now, p.config.lease_seconds)
     # -- committed: the attempt rows exist before anything leaves the process --
 
     ready = []
@@ -143,12 +146,12 @@ def publish_targets(p: Pipeline, items: Sequence[tuple[int, str]]) -> dict[int, 
 class _Started:
     """A target whose attempt row is committed: its create call may go."""
 
-    started: claims.Started
-    job: claims.PublishInput
+    started: lifecycle.Started
+    job: lifecycle.PublishInput
     lease_token: str
 
 
-def _call(p: Pipeline, job: claims.PublishInput) -> PublishResult | BaseException:
+def _call(p: Pipeline, job: lifecycle.PublishInput) -> PublishResult | BaseException:
     """The one create call for a started target; its answer, or the exception it raised."""
     try:
         account = account_ref(p, job)
@@ -182,7 +185,7 @@ def _calls(wanted: int) -> ThreadPoolExecutor:
         return _pool[2]
 
 
-def account_ref(p: Pipeline, job: claims.PublishInput) -> AccountRef:
+def account_ref(p: Pipeline, job: lifecycle.PublishInput) -> AccountRef:
     """The connector's view of the account, with credentials decrypted (never logged)."""
     return accounts.connector_account(
         job.platform,
@@ -203,12 +206,12 @@ def _store_credentials(p: Pipeline, account_id: int):  # type: ignore[no-untyped
             return
         token = p.encrypt(new_credentials)
         with p.transaction() as conn:
-            claims.store_credentials(conn, account_id, token)
+            account_store.store_credentials(conn, account_id, token)
 
     return store
 
 
-def content_of(p: Pipeline, job: claims.PublishInput) -> Content:
+def content_of(p: Pipeline, job: lifecycle.PublishInput) -> Content:
     """The connector's Content for a target: its text, its parts and the post's media files."""
     media = tuple(
         MediaFile(path=Path(p.media_root) / m.storage_key, kind=m.kind, mime=m.mime_type)  # type: ignore[arg-type]
@@ -217,7 +220,7 @@ def content_of(p: Pipeline, job: claims.PublishInput) -> Content:
     return Content(text=job.text, media=media, thread_parts=publish_parts(job))
 
 
-def publish_parts(job: claims.PublishInput) -> tuple[str, ...]:
+def publish_parts(job: lifecycle.PublishInput) -> tuple[str, ...]:
     """The posts a target publishes (an X thread's tweets): the parts stored with it.
 
     They were computed once, when its content was checked and saved, and are
@@ -256,18 +259,18 @@ def _record_one(p: Pipeline, conn: Any, now: datetime, s: _Started, result: Publ
     started, job = s.started, s.job
     outcome, values, attempt_outcome, code, message = _decide(p, started, result, now)
     values["updated_at"] = now
-    if not claims.finish(conn, job.target_id, s.lease_token, values=values):
+    if not lifecycle.finish(conn, job.target_id, s.lease_token, values=values):
         # The lease was taken from us (a sweeper, then reconcile). Keep the
         # attempt's answer for the record; reconcile owns the target now.
-        claims.finish_attempt(conn, started.attempt_id, now, attempt_outcome, code, message)
+        lifecycle.finish_attempt(conn, started.attempt_id, now, attempt_outcome, code, message)
         log.warning("target %s: lease lost before recording %s", job.target_id, outcome.value)
         return Outcome.LOST
-    claims.finish_attempt(conn, started.attempt_id, now, attempt_outcome, code, message)
+    lifecycle.finish_attempt(conn, started.attempt_id, now, attempt_outcome, code, message)
     if isinstance(result, RateLimited):
-        claims.pause_account(conn, job.account_id, values["next_attempt_at"], message or "")
+        lifecycle.pause_account(conn, job.account_id, values["next_attempt_at"], message or "")
     elif isinstance(result, AuthExpired):
-        if claims.flag_needs_reconnect(conn, job.account_id, message or ""):
-            claims.add_audit(
+        if lifecycle.flag_needs_reconnect(conn, job.account_id, message or ""):
+            audit_store.add_audit(
                 conn,
                 now,
                 "account.needs_reconnect",
@@ -277,7 +280,7 @@ def _record_one(p: Pipeline, conn: Any, now: datetime, s: _Started, result: Publ
                 detail={"account_id": job.account_id, "platform": job.platform, "code": code},
             )
     elif outcome is Outcome.FAILED:
-        claims.add_audit(
+        audit_store.add_audit(
             conn,
             now,
             "target.failed",
@@ -290,7 +293,7 @@ def _record_one(p: Pipeline, conn: Any, now: datetime, s: _Started, result: Publ
 
 
 def _decide(
-    p: Pipeline, started: claims.Started, result: PublishResult | BaseException, now: datetime
+    p: Pipeline, started: lifecycle.Started, result: PublishResult | BaseException, now: datetime
 ) -> tuple[Outcome, dict[str, Any], AttemptOutcome, str | None, str | None]:
     """Map a connector's answer to (outcome, target columns, attempt outcome, code, message)."""
     if isinstance(result, PublishResult):
