@@ -13,6 +13,7 @@ sent twice.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -75,7 +76,7 @@ def dispatch_due(p: Pipeline, enqueue: Enqueue, enqueue_many: EnqueueMany | None
     if enqueue_many is None:
         for c in report.claimed:
             eta = c.due_at if c.due_at > now else None
-            _send(p, report, [c], lambda c=c, eta=eta: enqueue(c.target_id, c.lease_token, eta))
+            _send(p, report, [c], functools.partial(enqueue, c.target_id, c.lease_token, eta))
     else:
         # Targets due at the same instant (all those due now, or a burst
         # scheduled for the same minute) share messages, publish_batch each.
@@ -86,12 +87,8 @@ def dispatch_due(p: Pipeline, enqueue: Enqueue, enqueue_many: EnqueueMany | None
         for eta, same in by_eta.items():
             for i in range(0, len(same), size):
                 group = same[i : i + size]
-                _send(
-                    p,
-                    report,
-                    group,
-                    lambda group=group, eta=eta: enqueue_many([(c.target_id, c.lease_token) for c in group], eta),
-                )
+                pairs = [(c.target_id, c.lease_token) for c in group]
+                _send(p, report, group, functools.partial(enqueue_many, pairs, eta))
     if report.claimed:
         log.info("dispatch claimed %d target(s)", len(report.claimed))
     return report

@@ -17,7 +17,8 @@ come back together are recorded together):
    the only write lock).
 3. **record** (one transaction): the outcome, conditional on the lease again.
 
-Outcomes (connectors' taxonomy):
+Outcomes (connectors' taxonomy, mapped by :func:`answer_of`; the domain decides
+the move, :func:`scheduler.domain.outcomes.decide_answer`):
 
 =================  =====================================================
 PublishResult      ``published`` with remote id, permalink, published_at
@@ -41,7 +42,7 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,7 @@ from connectors.base import (
     Transient,
 )
 from scheduler.domain.errors import DomainError
-from scheduler.domain.model import AttemptOutcome, TargetState
+from scheduler.domain.outcomes import Answer, AnswerKind, RetryPolicy, decide_answer
 from scheduler.domain.rules import rules_for
 from scheduler.services.accounts import manage as accounts
 from scheduler.services.publishing import fingerprints
@@ -69,7 +70,6 @@ from scheduler.store.publishing import dispatch as dispatch_store
 from scheduler.store.publishing import lifecycle
 
 log = logging.getLogger(__name__)
-S = TargetState
 
 
 class Outcome(str, enum.Enum):
@@ -236,11 +236,10 @@ def publish_parts(job: lifecycle.PublishInput) -> tuple[str, ...]:
         raise Rejected(error.message_id, error.message_en, code=error.code, platform=job.platform) from None
 
 
-def backoff(p: Pipeline, attempt: int) -> timedelta:
-    """Full-jitter exponential backoff for the ``attempt``-th failure (1-based)."""
-    ceiling = min(p.config.backoff_cap_seconds, p.config.backoff_base_seconds * 2 ** (attempt - 1))
-    # Half fixed, half random: spreads a crowd of retries without ever retrying at once.
-    return timedelta(seconds=ceiling / 2 + p.rng.uniform(0, ceiling / 2))
+def retry_policy(p: Pipeline) -> RetryPolicy:
+    """The pipeline's settings the domain decides retries with."""
+    c = p.config
+    return RetryPolicy(c.max_attempts, c.backoff_base_seconds, c.backoff_cap_seconds, c.rate_limit_default_seconds)
 
 
 def _record(p: Pipeline, answers: Sequence[tuple[_Started, PublishResult | BaseException]]) -> dict[int, Outcome]:
@@ -257,18 +256,20 @@ def _record(p: Pipeline, answers: Sequence[tuple[_Started, PublishResult | BaseE
 
 def _record_one(p: Pipeline, conn: Any, now: datetime, s: _Started, result: PublishResult | BaseException) -> Outcome:
     started, job = s.started, s.job
-    outcome, values, attempt_outcome, code, message = _decide(p, started, result, now)
-    values["updated_at"] = now
-    if not lifecycle.finish(conn, job.target_id, s.lease_token, values=values):
+    answer = answer_of(started.target_id, result)
+    answered = decide_answer(answer, started.attempt, retry_policy(p), now, p.rng.uniform)
+    outcome = Outcome(answered.move.state.value)
+    code, message = answered.error_code, answered.error_message
+    if not lifecycle.record(conn, job.target_id, s.lease_token, answered.move, now):
         # The lease was taken from us (a sweeper, then reconcile). Keep the
         # attempt's answer for the record; reconcile owns the target now.
-        lifecycle.finish_attempt(conn, started.attempt_id, now, attempt_outcome, code, message)
+        lifecycle.finish_attempt(conn, started.attempt_id, now, answered.attempt_outcome, code, message)
         log.warning("target %s: lease lost before recording %s", job.target_id, outcome.value)
         return Outcome.LOST
-    lifecycle.finish_attempt(conn, started.attempt_id, now, attempt_outcome, code, message)
-    if isinstance(result, RateLimited):
-        lifecycle.pause_account(conn, job.account_id, values["next_attempt_at"], message or "")
-    elif isinstance(result, AuthExpired):
+    lifecycle.finish_attempt(conn, started.attempt_id, now, answered.attempt_outcome, code, message)
+    if answer.kind is AnswerKind.RATE_LIMITED and answered.retry_at is not None:
+        lifecycle.pause_account(conn, job.account_id, answered.retry_at, message or "")
+    elif answer.kind is AnswerKind.AUTH_EXPIRED:
         if lifecycle.flag_needs_reconnect(conn, job.account_id, message or ""):
             audit_store.add_audit(
                 conn,
@@ -292,112 +293,26 @@ def _record_one(p: Pipeline, conn: Any, now: datetime, s: _Started, result: Publ
     return outcome
 
 
-def _decide(
-    p: Pipeline, started: lifecycle.Started, result: PublishResult | BaseException, now: datetime
-) -> tuple[Outcome, dict[str, Any], AttemptOutcome, str | None, str | None]:
-    """Map a connector's answer to (outcome, target columns, attempt outcome, code, message)."""
+def answer_of(target_id: int, result: PublishResult | BaseException) -> Answer:
+    """A connector's answer (or what it raised) as the domain's :class:`Answer`."""
     if isinstance(result, PublishResult):
-        return (
-            Outcome.PUBLISHED,
-            {
-                "state": S.PUBLISHED,
-                "remote_id": result.remote_id,
-                "permalink": result.permalink,
-                "published_at": result.published_at or now,
-                "lease_token": None,
-                "lease_until": None,
-                "last_error_code": None,
-                "last_error_message": None,
-            },
-            AttemptOutcome.PUBLISHED,
-            None,
-            None,
+        return Answer(
+            AnswerKind.PUBLISHED,
+            remote_id=result.remote_id,
+            permalink=result.permalink,
+            published_at=result.published_at,
         )
     if not isinstance(result, ConnectorError):
         # A bug or an unmapped library error after the call began: it may have applied.
-        log.error("target %s: unexpected %s from connector", started.target_id, type(result).__name__)
+        log.error("target %s: unexpected %s from connector", target_id, type(result).__name__)
         result = Ambiguous(code="unexpected_error", detail=type(result).__name__)
-    code, message = result.code, result.message_id
     if isinstance(result, RateLimited):
-        retry_at = result.retry_at or now + timedelta(seconds=p.config.rate_limit_default_seconds)
-        return (
-            Outcome.RETRY_WAIT,
-            {
-                "state": S.RETRY_WAIT,
-                "next_attempt_at": max(retry_at, now),
-                "lease_token": None,
-                "lease_until": None,
-                "last_error_code": code,
-                "last_error_message": message,
-            },
-            AttemptOutcome.RATE_LIMITED,
-            code,
-            message,
-        )
+        return Answer(AnswerKind.RATE_LIMITED, result.code, result.message_id, retry_at=result.retry_at)
     if isinstance(result, Transient):
-        if started.attempt >= p.config.max_attempts:
-            message = f"Gagal terbit setelah {started.attempt} percobaan: {result.message_id}"
-            return (
-                Outcome.FAILED,
-                {
-                    "state": S.FAILED,
-                    "lease_token": None,
-                    "lease_until": None,
-                    "last_error_code": "too_many_attempts",
-                    "last_error_message": message,
-                },
-                AttemptOutcome.TRANSIENT,
-                code,
-                message,
-            )
-        return (
-            Outcome.RETRY_WAIT,
-            {
-                "state": S.RETRY_WAIT,
-                "next_attempt_at": now + backoff(p, started.attempt),
-                "lease_token": None,
-                "lease_until": None,
-                "last_error_code": code,
-                "last_error_message": message,
-            },
-            AttemptOutcome.TRANSIENT,
-            code,
-            message,
-        )
+        return Answer(AnswerKind.TRANSIENT, result.code, result.message_id)
     if isinstance(result, AuthExpired):
-        return (
-            Outcome.NEEDS_RECONNECT,
-            {
-                "state": S.NEEDS_RECONNECT,
-                "lease_token": None,
-                "lease_until": None,
-                "last_error_code": code,
-                "last_error_message": message,
-            },
-            AttemptOutcome.AUTH_EXPIRED,
-            code,
-            message,
-        )
+        return Answer(AnswerKind.AUTH_EXPIRED, result.code, result.message_id)
     if isinstance(result, Rejected):
-        return (
-            Outcome.FAILED,
-            {
-                "state": S.FAILED,
-                "lease_token": None,
-                "lease_until": None,
-                "last_error_code": code,
-                "last_error_message": result.user_message,
-            },
-            AttemptOutcome.REJECTED,
-            code,
-            result.user_message,
-        )
-    # Ambiguous (or any other taxonomy member): only the platform knows. The
-    # lease token stays so reconcile can tie the target to this attempt.
-    return (
-        Outcome.UNKNOWN,
-        {"state": S.UNKNOWN, "lease_until": None, "last_error_code": code, "last_error_message": message},
-        AttemptOutcome.AMBIGUOUS,
-        code,
-        message,
-    )
+        return Answer(AnswerKind.REJECTED, result.code, result.user_message)
+    # Ambiguous (or any other taxonomy member): only the platform knows.
+    return Answer(AnswerKind.AMBIGUOUS, result.code, result.message_id)

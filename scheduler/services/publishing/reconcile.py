@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from connectors.base import AccountRef, ConnectorError, RemotePost
-from scheduler.domain.model import TargetState
+from scheduler.domain import outcomes
 from scheduler.services.publishing import fingerprints
 from scheduler.services.publishing.publish import account_ref
 from scheduler.services.wiring import Pipeline
@@ -27,7 +27,6 @@ from scheduler.store.publishing import lifecycle
 from scheduler.store.publishing import sweep as sweep_store
 
 log = logging.getLogger(__name__)
-S = TargetState
 
 
 @dataclass
@@ -84,28 +83,13 @@ def _reconcile_account(
         with p.transaction() as conn:
             if match is not None:
                 claimed_remote.add(match.remote_id)
-                values = {
-                    "state": S.PUBLISHED,
-                    "remote_id": match.remote_id,
-                    "permalink": match.permalink,
-                    "published_at": match.created_at or t.started_at or now,
-                    "lease_token": None,
-                    "lease_until": None,
-                    "last_error_code": None,
-                    "last_error_message": None,
-                    "updated_at": now,
-                }
-                if lifecycle.finish(conn, t.target_id, t.lease_token, from_states=(S.UNKNOWN,), values=values):
+                found = outcomes.reconciled_found(
+                    match.remote_id, match.permalink, match.created_at or t.started_at or now
+                )
+                if lifecycle.record(conn, t.target_id, t.lease_token, found, now):
                     report.found[t.target_id] = match.remote_id
-            elif t.started_at is None or now - t.started_at >= settle:
-                values = {
-                    "state": S.SCHEDULED,
-                    "lease_token": None,
-                    "lease_until": None,
-                    "last_error_code": "not_found_after_unknown",
-                    "updated_at": now,
-                }
-                if lifecycle.finish(conn, t.target_id, t.lease_token, from_states=(S.UNKNOWN,), values=values):
+            elif (again := outcomes.reconciled_not_found(t.started_at, now, settle)) is not None:
+                if lifecycle.record(conn, t.target_id, t.lease_token, again, now):
                     report.rescheduled.append(t.target_id)
             else:
                 report.waiting.append(t.target_id)

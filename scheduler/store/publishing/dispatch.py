@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
 from scheduler.domain.model import AccountStatus, TargetState
-from scheduler.store import queries as live  # the partial-index predicates, as SQL literals
+from scheduler.domain.outcomes import CLAIMED, RELEASED
+from scheduler.store.publishing.conditions import state_in, state_in_literal
 from scheduler.store.tables import post_targets, social_accounts
 from scheduler.store.types import UtcDateTime
 
@@ -54,13 +55,22 @@ def account_usable(now: datetime) -> sa.ColumnElement[bool]:
     ) & sa.or_(A.c.paused_until.is_(None), A.c.paused_until <= now)
 
 
+#: When a target in each state the domain lets dispatch claim from is due: a
+#: scheduled one at ``scheduled_at`` within the look-ahead (``horizon``), a
+#: retry at ``next_attempt_at``.
+_DUE_WHEN: dict[TargetState, Callable[[datetime, datetime], sa.ColumnElement[bool]]] = {
+    S.SCHEDULED: lambda now, horizon: T.c.scheduled_at <= horizon,
+    S.RETRY_WAIT: lambda now, horizon: T.c.next_attempt_at <= now,
+}
+if set(_DUE_WHEN) != set(CLAIMED.sources):  # the domain's table changed: say when the new source is due
+    raise RuntimeError(f"dispatch claims from {CLAIMED.sources}, due times known for {tuple(_DUE_WHEN)}")
+
+
 def due_condition(now: datetime, horizon: datetime) -> sa.ColumnElement[bool]:
+    """Due, in one of the states the domain claims from (``ix_targets_due``, ``ix_targets_retry``)."""
     # Literal states (store/queries.py): a bound ``state = $1`` can make
     # PostgreSQL pick a generic plan that ignores the partial indexes.
-    return sa.or_(
-        sa.and_(live.DUE, T.c.scheduled_at <= horizon),
-        sa.and_(live.RETRY, T.c.next_attempt_at <= now),
-    )
+    return sa.or_(*(sa.and_(state_in_literal([s]), _DUE_WHEN[s](now, horizon)) for s in CLAIMED.sources))
 
 
 def try_dispatch_lock(conn: sa.Connection) -> bool:
@@ -173,7 +183,7 @@ def claim(
         sa.update(T)
         .where(T.c.id.in_(locked))
         .values(
-            state=S.QUEUED,
+            state=CLAIMED.state,
             lease_token=sa.case(*[(T.c.id == i, sa.literal(tok, sa.String(64))) for i, tok in tokens.items()]),
             lease_until=sa.case(*[(T.c.id == i, sa.literal(u, UtcDateTime())) for i, u in until.items()]),
             updated_at=now,
@@ -192,7 +202,7 @@ def release(conn: sa.Connection, target_id: int, lease_token: str, now: datetime
     """``queued -> scheduled`` under our lease (nothing was sent: enqueue failed or account held)."""
     result = conn.execute(
         sa.update(T)
-        .where(T.c.id == target_id, T.c.state == S.QUEUED, T.c.lease_token == lease_token)
-        .values(state=S.SCHEDULED, lease_token=None, lease_until=None, updated_at=now)
+        .where(T.c.id == target_id, state_in(RELEASED.sources), T.c.lease_token == lease_token)
+        .values(RELEASED.values(now))
     )
     return result.rowcount == 1

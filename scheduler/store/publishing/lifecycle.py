@@ -15,6 +15,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from scheduler.domain.model import AccountStatus, AttemptOutcome, TargetState
+from scheduler.domain.outcomes import STARTED, Move
+from scheduler.domain.states import answer_sources
+from scheduler.store.publishing.conditions import state_in
 from scheduler.store.tables import media_assets, post_media, post_targets, posts, publish_attempts, social_accounts
 from scheduler.store.types import UtcDateTime
 
@@ -101,9 +104,12 @@ _PUBLISH_MEDIA = (
 )
 _START = (
     sa.update(T)
-    .where(sa.tuple_(T.c.id, T.c.lease_token).in_(sa.bindparam("b_pairs", expanding=True)), T.c.state == S.QUEUED)
+    .where(
+        sa.tuple_(T.c.id, T.c.lease_token).in_(sa.bindparam("b_pairs", expanding=True)),
+        state_in(STARTED.sources),
+    )
     .values(
-        state=S.PUBLISHING,
+        state=STARTED.state,
         attempts=T.c.attempts + 1,
         lease_until=sa.bindparam("b_lease_until", type_=UtcDateTime()),
         updated_at=sa.bindparam("b_now", type_=UtcDateTime()),
@@ -243,23 +249,32 @@ def read_publish_inputs(conn: sa.Connection, target_ids: Sequence[int]) -> dict[
     return out
 
 
+def record(conn: sa.Connection, target_id: int, lease_token: str | None, move: Move, now: datetime) -> bool:
+    """Make the domain's ``move`` under our lease (see :func:`finish`); False if we lost the target."""
+    return finish(conn, target_id, lease_token, from_states=move.sources, values=move.values(now))
+
+
 def finish(
     conn: sa.Connection,
     target_id: int,
     lease_token: str | None,
     *,
-    from_states: Iterable[TargetState] = (S.PUBLISHING, S.UNKNOWN),
+    from_states: Iterable[TargetState] | None = None,
     values: dict[str, Any],
 ) -> bool:
-    """Move a target out of ``publishing`` (or ``unknown``) under our lease; False if we lost it.
+    """Set ``values`` on a target still in ``from_states`` under our lease; False if we lost it.
 
-    ``unknown`` is allowed as a source because the sweeper may have expired a
-    slow worker's lease while its create call was still running; the
-    worker's definite answer is better than a guess. Reconcile clears the
-    lease token when it reschedules, so a very late answer cannot land then.
-    ``lease_token=None`` matches a target that holds no lease.
+    ``from_states`` defaults to where the domain lets a create call's answer
+    move the target to ``values["state"]``
+    (:func:`~scheduler.domain.states.answer_sources`): ``publishing``, and
+    ``unknown`` because the sweeper may have expired a slow worker's lease
+    while its create call was still running; the worker's definite answer is
+    better than a guess. Reconcile clears the lease token when it reschedules,
+    so a very late answer cannot land then. ``lease_token=None`` matches a
+    target that holds no lease.
     """
-    stmt = _finish_statement(tuple(sorted(values)), tuple(from_states), lease_token is None)
+    sources = answer_sources(TargetState(values["state"])) if from_states is None else tuple(from_states)
+    stmt = _finish_statement(tuple(sorted(values)), sources, lease_token is None)
     params = {f"v_{k}": v for k, v in values.items()}
     params["b_target_id"] = target_id
     if lease_token is not None:

@@ -41,7 +41,9 @@ def heartbeat_rows(conn: sa.Connection) -> list[sa.Row[Any]]:
     return list(conn.execute(sa.select(heartbeats).order_by(heartbeats.c.seen_at.desc())).all())
 
 
-def overdue_targets(conn: sa.Connection, now: datetime, grace_seconds: float, limit: int = 50) -> list[sa.Row[Any]]:
+def overdue_targets(
+    conn: sa.Connection, now: datetime, grace_seconds: float, limit: int = 50
+) -> list[sa.Row[*tuple[Any, ...]]]:
     """Targets that should have moved and did not.
 
     ``scheduled`` / ``retry_wait`` due more than ``grace_seconds`` ago, and

@@ -8,7 +8,9 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from scheduler.domain.model import AccountStatus, AttemptOutcome, TargetState
+from scheduler.domain.outcomes import PUBLISH_LEASE_EXPIRED, RELEASED
 from scheduler.store import queries as live  # the partial-index predicates, as SQL literals
+from scheduler.store.publishing.conditions import state_in_literal
 from scheduler.store.tables import post_targets, publish_attempts, social_accounts
 from scheduler.store.types import UtcDateTime
 
@@ -32,8 +34,8 @@ def sweep_queued(conn: sa.Connection, now: datetime) -> list[int]:
     """``queued`` with an expired lease -> ``scheduled`` (nothing was sent)."""
     rows = conn.execute(
         sa.update(T)
-        .where(live.QUEUED, T.c.lease_until < now)
-        .values(state=S.SCHEDULED, lease_token=None, lease_until=None, updated_at=now)
+        .where(state_in_literal(RELEASED.sources), T.c.lease_until < now)
+        .values(RELEASED.values(now))
         .returning(T.c.id)
     ).all()
     return [r.id for r in rows]
@@ -48,8 +50,8 @@ def sweep_publishing(conn: sa.Connection, now: datetime) -> list[int]:
     """
     rows = conn.execute(
         sa.update(T)
-        .where(live.PUBLISHING, T.c.lease_until < now)
-        .values(state=S.UNKNOWN, lease_until=None, updated_at=now, last_error_code="lease_expired")
+        .where(state_in_literal(PUBLISH_LEASE_EXPIRED.sources), T.c.lease_until < now)
+        .values(PUBLISH_LEASE_EXPIRED.values(now))
         .returning(T.c.id)
     ).all()
     ids = [r.id for r in rows]
