@@ -7,6 +7,8 @@ credentials a connector renewed here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 
 from scheduler.store.tables import social_accounts
@@ -17,3 +19,13 @@ A = social_accounts
 def store_credentials(conn: sa.Connection, account_id: int, credentials_encrypted: str) -> None:
     """Replace an account's encrypted credentials (a connector renewed them)."""
     conn.execute(sa.update(A).where(A.c.id == account_id).values(credentials_encrypted=credentials_encrypted))
+
+
+def credentials_store(engine: sa.Engine) -> Callable[[int, str], None]:
+    """:func:`store_credentials` in a transaction of its own on ``engine`` (``save(account_id, token)``)."""
+
+    def save(account_id: int, credentials_encrypted: str) -> None:
+        with engine.begin() as conn:
+            store_credentials(conn, account_id, credentials_encrypted)
+
+    return save

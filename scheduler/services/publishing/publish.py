@@ -62,6 +62,7 @@ from scheduler.domain.errors import DomainError
 from scheduler.domain.outcomes import Answer, AnswerKind, RetryPolicy, decide_answer
 from scheduler.domain.rules import rules_for
 from scheduler.services.accounts import manage as accounts
+from scheduler.services.accounts.renewal import credentials_saver
 from scheduler.services.publishing import fingerprints
 from scheduler.services.wiring import Pipeline
 from scheduler.store import accounts as account_store
@@ -193,22 +194,8 @@ def account_ref(p: Pipeline, job: lifecycle.PublishInput) -> AccountRef:
         job.credentials_encrypted,
         sandbox=job.sandbox,
         decrypt=p.decrypt,
-        on_credentials_changed=_store_credentials(p, job.account_id),
+        on_credentials_changed=credentials_saver(job.account_id, p.encrypt, account_store.credentials_store(p.engine)),
     )
-
-
-def _store_credentials(p: Pipeline, account_id: int):  # type: ignore[no-untyped-def]
-    """Keep credentials a connector renewed (e.g. a fresh Instagram session), encrypted."""
-
-    def store(new_credentials: dict[str, Any]) -> None:
-        if p.encrypt is None:
-            log.warning("renewed credentials for account %s not stored: no encryptor", account_id)
-            return
-        token = p.encrypt(new_credentials)
-        with p.transaction() as conn:
-            account_store.store_credentials(conn, account_id, token)
-
-    return store
 
 
 def content_of(p: Pipeline, job: lifecycle.PublishInput) -> Content:
