@@ -39,7 +39,7 @@ NOT_FOUND_CODE = "not_found_after_unknown"
 TOO_MANY_ATTEMPTS_CODE = "too_many_attempts"
 
 
-class AnswerKind(str, enum.Enum):
+class AnswerKind(enum.StrEnum):
     """The connectors' taxonomy of a create call's answer."""
 
     PUBLISHED = "published"
@@ -48,9 +48,6 @@ class AnswerKind(str, enum.Enum):
     AUTH_EXPIRED = "auth_expired"
     REJECTED = "rejected"
     AMBIGUOUS = "ambiguous"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)

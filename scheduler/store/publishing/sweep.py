@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from scheduler.domain.model import AccountStatus, AttemptOutcome, TargetState
-from scheduler.domain.outcomes import PUBLISH_LEASE_EXPIRED, RELEASED
+from scheduler.domain.outcomes import PUBLISH_LEASE_EXPIRED, RELEASED, Move
 from scheduler.store import queries as live  # the partial-index predicates, as SQL literals
 from scheduler.store.publishing.conditions import state_in_literal
 from scheduler.store.tables import post_targets, publish_attempts, social_accounts
@@ -30,15 +30,20 @@ class UnknownTarget:
     content_fingerprint: str | None
 
 
-def sweep_queued(conn: sa.Connection, now: datetime) -> list[int]:
-    """``queued`` with an expired lease -> ``scheduled`` (nothing was sent)."""
+def _expire(conn: sa.Connection, move: Move, now: datetime) -> list[int]:
+    """Make ``move`` on every target in its source states whose lease has expired; their ids."""
     rows = conn.execute(
         sa.update(T)
-        .where(state_in_literal(RELEASED.sources), T.c.lease_until < now)
-        .values(RELEASED.values(now))
+        .where(state_in_literal(move.sources), T.c.lease_until < now)
+        .values(move.values(now))
         .returning(T.c.id)
     ).all()
     return [r.id for r in rows]
+
+
+def sweep_queued(conn: sa.Connection, now: datetime) -> list[int]:
+    """``queued`` with an expired lease -> ``scheduled`` (nothing was sent)."""
+    return _expire(conn, RELEASED, now)
 
 
 def sweep_publishing(conn: sa.Connection, now: datetime) -> list[int]:
@@ -48,13 +53,7 @@ def sweep_publishing(conn: sa.Connection, now: datetime) -> list[int]:
     record its definite answer (see :func:`finish`). Its open attempt is
     closed as ``lease_expired``.
     """
-    rows = conn.execute(
-        sa.update(T)
-        .where(state_in_literal(PUBLISH_LEASE_EXPIRED.sources), T.c.lease_until < now)
-        .values(PUBLISH_LEASE_EXPIRED.values(now))
-        .returning(T.c.id)
-    ).all()
-    ids = [r.id for r in rows]
+    ids = _expire(conn, PUBLISH_LEASE_EXPIRED, now)
     if ids:
         conn.execute(
             sa.update(publish_attempts)
