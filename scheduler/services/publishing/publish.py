@@ -44,7 +44,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from connectors.base import (
     AccountRef,
@@ -53,6 +53,7 @@ from connectors.base import (
     ConnectorError,
     Content,
     MediaFile,
+    MediaKindName,
     PublishResult,
     RateLimited,
     Rejected,
@@ -201,7 +202,8 @@ def account_ref(p: Pipeline, job: lifecycle.PublishInput) -> AccountRef:
 def content_of(p: Pipeline, job: lifecycle.PublishInput) -> Content:
     """The connector's Content for a target: its text, its parts and the post's media files."""
     media = tuple(
-        MediaFile(path=Path(p.media_root) / m.storage_key, kind=m.kind, mime=m.mime_type)  # type: ignore[arg-type]
+        # The media table's kind column holds only the connectors' kinds ("image", "video").
+        MediaFile(path=Path(p.media_root) / m.storage_key, kind=cast(MediaKindName, m.kind), mime=m.mime_type)
         for m in job.media
     )
     return Content(text=job.text, media=media, thread_parts=publish_parts(job))

@@ -22,7 +22,7 @@ def record_heartbeat(conn: sa.Connection, name: str, kind: str, hostname: str, p
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]  # same API as postgresql's
     stmt = insert(heartbeats).values(**values)
     stmt = stmt.on_conflict_do_update(
         index_elements=[heartbeats.c.name],
