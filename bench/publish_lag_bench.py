@@ -71,7 +71,8 @@ def main() -> None:
 
 def run(site, args) -> None:  # type: ignore[no-untyped-def]
     from scheduler.services.people.actors import Actor
-    from scheduler.services.posts.compose import approve_post, compose_post
+    from scheduler.services.posts.compose import compose_post
+    from scheduler.services.posts.review import approve_post
     from scheduler.services.posts.scheduling import ScheduleIntent
     from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 

@@ -13,7 +13,7 @@ import base64
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -108,7 +108,7 @@ class Settings(BaseSettings):
         return self.broker_url or "filesystem://"
 
     @property
-    def broker_transport_options(self) -> dict:
+    def broker_transport_options(self) -> dict[str, Any]:
         if self.broker.startswith("filesystem://"):
             folder = str(self.data_dir / "broker")
             return {

@@ -35,7 +35,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar
 
 from connectors.base import AccountCheck, AccountRef
 from connectors.errors import ConnectorError, network_state
@@ -178,14 +178,21 @@ class _HasClients(Protocol):
     _clients: ClientCache[Any]
 
 
-def drops_client_on_failure(method: F) -> F:
+S = TypeVar("S", bound=_HasClients)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def drops_client_on_failure(
+    method: Callable[Concatenate[S, AccountRef, P], R],
+) -> Callable[Concatenate[S, AccountRef, P], R]:
     """Decorate a connector method ``(self, account, ...)``: a spoiling failure drops the client.
 
     Covers a raised error and the ``error`` of a returned ``AccountCheck``.
     """
 
     @functools.wraps(method)
-    def wrapper(self: _HasClients, account: AccountRef, *args: Any, **kwargs: Any) -> Any:
+    def wrapper(self: S, account: AccountRef, /, *args: P.args, **kwargs: P.kwargs) -> R:
         try:
             result = method(self, account, *args, **kwargs)
         except BaseException as error:
@@ -196,4 +203,4 @@ def drops_client_on_failure(method: F) -> F:
             self._clients.discard(account)
         return result
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper

@@ -14,37 +14,29 @@ Quirks (docs/connectors.md, decision 0004): facebook-sdk 3.1.0 is abandoned; its
 modern versions, so it is built without ``version`` and ``graph.version`` set
 afterwards (to ``SIAR_FACEBOOK_GRAPH_VERSION``, whose end date
 ``connectors/graph_versions.py`` knows); its version regex warns at import
-under ``-W error``; it never checks the HTTP status and exceptions carry no
+under ``-W error`` (``connectors/facebook_sdk.py`` imports it safely and types
+the calls we make); it never checks the HTTP status and exceptions carry no
 headers, so a response hook on the session records status and usage headers
-for the error table.
+for the error table (``connectors/facebook_errors.py``).
 """
 
 from __future__ import annotations
 
 import json
-import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
 import requests
 
-with warnings.catch_warnings():
-    # facebook/__init__.py has a non-raw regex string ("^\d\.\d{1,2}$"): a
-    # DeprecationWarning/SyntaxWarning when compiled, an error under -W error.
-    warnings.simplefilter("ignore", DeprecationWarning)
-    warnings.simplefilter("ignore", SyntaxWarning)
-    import facebook
-
 from connectors import graph_versions
 from connectors import media as media_prep
 from connectors.base import (
     AccountCheck,
     AccountRef,
-    ConnectorError,
     Content,
     Limits,
     Metrics,
@@ -53,21 +45,11 @@ from connectors.base import (
     PublishResult,
     RemotePost,
 )
+from connectors.calls import AccountMismatch, account_check, call
 from connectors.clients import ClientCache, drops_client_on_failure
-from connectors.errors import (
-    AuthExpired,
-    ErrorMapper,
-    Failure,
-    RateLimited,
-    Rejected,
-    Rule,
-    Transient,
-    all_of,
-    ambiguous_if_create,
-    code_in,
-    message_has,
-    utcnow,
-)
+from connectors.errors import ConnectorError, ErrorMapper, Rejected, utcnow
+from connectors.facebook_errors import ERRORS, LastResponse, failure
+from connectors.facebook_sdk import Graph, graph_api
 from connectors.redaction import register_credentials
 from connectors.transport import FACEBOOK_ORIGINS, Timeouts, destination, mount_transport, sandbox_origin
 from connectors.validation import batches, hashtag_problems, media_problems, reject_if_invalid
@@ -78,137 +60,12 @@ METRIC_FIELDS = "shares,comments.summary(true).limit(0),reactions.summary(true).
 # retired name makes it refuse the whole request ("(#100) The value must be a valid insights metric").
 VIEWS_METRIC, REACH_METRIC = "post_media_view", "post_total_media_view_unique"
 INSIGHT_METRICS = f"{VIEWS_METRIC},{REACH_METRIC}"
-RATE_LIMIT_CODES = (4, 17, 32, 613, 80001)
-USAGE_HEADERS = ("x-business-use-case-usage", "x-page-usage", "x-app-usage")
-# App/page usage windows are rolling one hour; without an estimate we pause that long.
-DEFAULT_RATE_LIMIT_PAUSE = timedelta(hours=1)
 
-ERRORS: tuple[Rule, ...] = (
-    # Surely not applied, and nothing a post can fix: retried while the operator moves
-    # SIAR_FACEBOOK_GRAPH_VERSION on (`siar status` says so from 60 days before the end).
-    Rule(
-        code_in(2635),
-        Transient,
-        "graph_version_ended",
-        "Facebook tidak melayani lagi versi Graph API yang dipakai Siar; pengelola server perlu "
-        "mengganti SIAR_FACEBOOK_GRAPH_VERSION ke versi yang lebih baru. Akan dicoba lagi.",
-        "Facebook no longer serves the Graph API version Siar uses; the server operator needs to "
-        "set SIAR_FACEBOOK_GRAPH_VERSION to a newer version. It will be retried.",
-    ),
-    Rule(
-        code_in(*RATE_LIMIT_CODES),
-        RateLimited,
-        "rate_limited",
-        "Batas permintaan Facebook tercapai; akun dijeda sampai batas dibuka lagi.",
-        "Facebook's rate limit was reached; the account is paused until it resets.",
-    ),
-    Rule(
-        code_in(368),
-        RateLimited,
-        "temporarily_blocked",
-        "Facebook memblokir sementara Halaman ini untuk memposting; akun dijeda.",
-        "Facebook temporarily blocked this Page from posting; the account is paused.",
-    ),
-    Rule(
-        code_in(506),
-        Rejected,
-        "duplicate",
-        "Facebook menolak postingan yang sama persis dengan postingan sebelumnya; ubah teksnya.",
-        "Facebook rejected a post identical to an earlier one; change the text.",
-    ),
-    Rule(
-        code_in(190, 102, 463, 467),
-        AuthExpired,
-        "token_expired",
-        "Token Halaman Facebook kedaluwarsa atau dicabut; sambungkan ulang Halaman.",
-        "The Facebook Page token expired or was revoked; reconnect the Page.",
-    ),
-    Rule(
-        lambda f: any(isinstance(c, int) and (c == 10 or 200 <= c <= 299) for c in f.codes),
-        AuthExpired,
-        "permission_missing",
-        "Izin Halaman Facebook kurang; sambungkan ulang dan berikan izin memposting.",
-        "The Facebook Page permissions are missing; reconnect and grant posting permission.",
-    ),
-    Rule(
-        code_in(1, 2),
-        ambiguous_if_create,
-        "platform_unavailable",
-        "Facebook sedang bermasalah; sistem akan memeriksa apakah postingan sudah terbit.",
-        "Facebook is having trouble; Siar will check whether the post was published.",
-    ),
-    Rule(
-        code_in(324, 352, 1363041),
-        Rejected,
-        "media_invalid",
-        "Facebook menolak berkas media; periksa format dan ukurannya.",
-        "Facebook rejected the media file; check its format and size.",
-    ),
-    Rule(
-        lambda f: f.status is not None and f.status < 500 and message_has("does not exist")(f),
-        Rejected,
-        "not_found",
-        "Objek Facebook tidak ditemukan (mungkin sudah dihapus).",
-        "The Facebook object was not found (it may have been deleted).",
-    ),
-    # A metric Meta no longer knows fails the whole request: not a sign that the posts are gone
-    # (fetch_metrics must not fall back to id-by-id reads and call every post Missing).
-    Rule(
-        all_of(code_in(100), message_has("valid insights metric")),
-        Rejected,
-        "insights_metric_invalid",
-        "Facebook menolak salah satu metrik insights yang diminta Siar; keterlibatan belum bisa diukur.",
-        "Facebook refused one of the insights metrics Siar asks for; engagement cannot be measured yet.",
-    ),
-    Rule(
-        code_in(100),
-        Rejected,
-        "invalid_parameter",
-        "Facebook menolak isi postingan (parameter tidak valid).",
-        "Facebook rejected the post's content (invalid parameter).",
-    ),
+WRONG = AccountMismatch(
+    "wrong_page",
+    "Token ini bukan token Halaman yang benar; sambungkan ulang Halaman.",
+    "This token is not the right Page's token; reconnect the Page.",
 )
-
-
-@dataclass
-class _LastResponse:
-    """What the session hook saw for the latest response (facebook-sdk hides it)."""
-
-    status: int | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-
-    def hook(self, response: requests.Response, *args: Any, **kwargs: Any) -> requests.Response:
-        self.status = response.status_code
-        self.headers = {h: response.headers[h] for h in USAGE_HEADERS if h in response.headers}
-        return response
-
-    def reset(self) -> None:
-        self.status, self.headers = None, {}
-
-
-def retry_at_from_usage(headers: dict[str, str], now: datetime) -> datetime:
-    """Instant to resume, from the usage headers' ``estimated_time_to_regain_access`` (minutes)."""
-    minutes: list[float] = []
-    for name in USAGE_HEADERS:
-        raw = headers.get(name)
-        if not raw:
-            continue
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            continue
-        entries: list[Any] = [data]
-        if isinstance(data, dict) and name == "x-business-use-case-usage":
-            entries = [e for values in data.values() if isinstance(values, list) for e in values]
-        for entry in entries:
-            if isinstance(entry, dict) and entry.get("estimated_time_to_regain_access") is not None:
-                try:
-                    minutes.append(float(entry["estimated_time_to_regain_access"]))
-                except (TypeError, ValueError):
-                    pass
-    if minutes and max(minutes) > 0:
-        return now + timedelta(minutes=max(minutes))
-    return now + DEFAULT_RATE_LIMIT_PAUSE
 
 
 class FacebookConnector:
@@ -246,47 +103,29 @@ class FacebookConnector:
         self.with_insights = with_insights
         self._now = now
         self._map = ErrorMapper(self.platform, ERRORS, now)
-        self._clients: ClientCache[tuple[facebook.GraphAPI, _LastResponse]] = ClientCache(self._new_graph, _close_graph)
+        self._clients: ClientCache[tuple[Graph, LastResponse]] = ClientCache(self._new_graph, _close_graph)
 
     # ------------------------------------------------------------------ plumbing
-    def _graph(self, account: AccountRef) -> tuple[facebook.GraphAPI, _LastResponse]:
+    def _graph(self, account: AccountRef) -> tuple[Graph, LastResponse]:
         """The account's cached GraphAPI and hook (connectors/clients.py): one session per account, thread."""
         return self._clients.get(account)
 
-    def _new_graph(self, account: AccountRef) -> tuple[facebook.GraphAPI, _LastResponse]:
+    def _new_graph(self, account: AccountRef) -> tuple[Graph, LastResponse]:
         target = destination(account, self.sandbox_url)
         register_credentials(account.credentials)
         session = requests.Session()
         mount_transport(session, FACEBOOK_ORIGINS, sandbox_base_url=target, timeouts=self.timeouts)
-        last = _LastResponse()
+        last = LastResponse()
         session.hooks["response"].append(last.hook)
-        graph = facebook.GraphAPI(access_token=account.credential("page_access_token"), session=session)
-        graph.version = self.graph_version  # the constructor would reject it (decision 0004)
-        return graph, last
+        return graph_api(account.credential("page_access_token"), session, self.graph_version), last
 
-    def _call(self, last: _LastResponse, create: bool, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """Run one facebook-sdk call; map every failure into the taxonomy."""
+    def _call(self, last: LastResponse, create: bool, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run one facebook-sdk call (``calls.call``); ``last`` records its response for the classifier."""
         last.reset()
-        try:
-            return fn(*args, **kwargs)
-        except Exception as exc:
-            raise self._fail(exc, last, create) from None
+        return call(partial(fn, *args, **kwargs), partial(self._classify, last), create=create)
 
-    def _fail(self, exc: BaseException, last: _LastResponse, create: bool) -> ConnectorError:
-        if isinstance(exc, ConnectorError):
-            return exc
-        codes: tuple[Any, ...] = ()
-        message = ""
-        if isinstance(exc, facebook.GraphAPIError):
-            error = exc.result.get("error") if isinstance(exc.result, dict) else None
-            if isinstance(error, dict):
-                codes = tuple(c for c in (error.get("code"), error.get("error_subcode")) if c is not None)
-            message = exc.message if isinstance(exc.message, str) else ""
-        status = last.status if not isinstance(exc, requests.RequestException) else None
-        retry_at = None
-        if any(c in RATE_LIMIT_CODES for c in codes) or status == 429:
-            retry_at = retry_at_from_usage(last.headers, self._now())
-        return self._map(Failure(exc, create, status=status, codes=codes, message=message, retry_at=retry_at))
+    def _classify(self, last: LastResponse, exc: BaseException, create: bool) -> ConnectorError:
+        return self._map(failure(exc, create, last, self._now))
 
     @staticmethod
     def _page_id(account: AccountRef) -> str:
@@ -423,29 +262,15 @@ class FacebookConnector:
     @drops_client_on_failure
     def check(self, account: AccountRef) -> AccountCheck:
         """Verify the Page token with GET /me; it must be the Page's own token."""
-        try:
-            graph, last = self._graph(account)
-            me = self._call(last, False, graph.get_object, "me", fields="id,name")
-        except ConnectorError as error:
-            return AccountCheck(False, self.platform, account.handle, error=error)
-        page_id = str(me.get("id"))
-        if page_id != str(account.credentials.get("page_id")):
-            return AccountCheck(
-                False,
-                self.platform,
-                account.handle,
-                page_id,
-                AuthExpired(
-                    "Token ini bukan token Halaman yang benar; sambungkan ulang Halaman.",
-                    "This token is not the right Page's token; reconnect the Page.",
-                    code="wrong_page",
-                    platform=self.platform,
-                ),
-            )
-        return AccountCheck(True, self.platform, account.handle, page_id)
+        expected = str(account.credentials.get("page_id"))
+        return account_check(self.platform, account, partial(self._me, account), expected, WRONG)
+
+    def _me(self, account: AccountRef) -> str:
+        graph, last = self._graph(account)
+        return str(self._call(last, False, graph.get_object, "me", fields="id,name").get("id"))
 
 
-def _close_graph(client: tuple[facebook.GraphAPI, _LastResponse]) -> None:
+def _close_graph(client: tuple[Graph, LastResponse]) -> None:
     client[0].session.close()
 
 

@@ -22,8 +22,6 @@ from datetime import datetime
 from connectors.base import (
     AccountCheck,
     AccountRef,
-    AuthExpired,
-    ConnectorError,
     Content,
     Limits,
     Metrics,
@@ -32,7 +30,7 @@ from connectors.base import (
     PublishResult,
     RemotePost,
 )
-from connectors.errors import utcnow
+from connectors.errors import AuthExpired, ConnectorError, utcnow
 from connectors.validation import media_problems, reject_if_invalid, with_link
 
 

@@ -28,6 +28,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from json import dumps
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -41,8 +42,6 @@ from connectors import media as media_prep
 from connectors.base import (
     AccountCheck,
     AccountRef,
-    Ambiguous,
-    ConnectorError,
     Content,
     Limits,
     Metrics,
@@ -50,20 +49,20 @@ from connectors.base import (
     Problem,
     PublishResult,
     RemotePost,
-    Transient,
 )
+from connectors.calls import AccountMismatch, account_check, call, classified, stored_id
 from connectors.clients import ClientCache, drops_client_on_failure
 from connectors.errors import (
+    Ambiguous,
     AuthExpired,
+    ConnectorError,
     ErrorMapper,
-    Failure,
     RateLimited,
     Rejected,
-    Rule,
-    ambiguous_if_create,
-    exc_is,
+    Transient,
     utcnow,
 )
+from connectors.instagram_errors import ERRORS, failure, rupload
 from connectors.redaction import register_credentials
 from connectors.transport import INSTAGRAM_ORIGINS, Timeouts, destination, mount_transport, sandbox_origin
 from connectors.validation import hashtag_problems, media_problems, reject_if_invalid, with_link
@@ -92,95 +91,10 @@ TRANSPORT_SETTINGS = frozenset(
 )
 
 
-class _RuploadFailed(Exception):
-    """A media upload (rupload) answered non-200: nothing was published."""
-
-    def __init__(self, status: int | None) -> None:
-        super().__init__(f"upload failed: {status}")
-        self.status = status
-
-
-ERRORS: tuple[Rule, ...] = (
-    Rule(
-        exc_is(ig.ChallengeError, ig.ChallengeRequired, ig.TwoFactorRequired, ig.CaptchaChallengeRequired),
-        AuthExpired,
-        "challenge_required",
-        "Instagram meminta verifikasi (challenge/2FA); buka Instagram, selesaikan verifikasi, "
-        "lalu sambungkan ulang akun.",
-        "Instagram asks for verification (challenge/2FA); open Instagram, complete it, then reconnect the account.",
-    ),
-    Rule(
-        exc_is(ig.AccountSuspended),
-        AuthExpired,
-        "account_suspended",
-        "Akun Instagram ditangguhkan; selesaikan di aplikasi Instagram lalu sambungkan ulang.",
-        "The Instagram account is suspended; resolve it in the Instagram app, then reconnect.",
-    ),
-    Rule(
-        exc_is(ig.BadPassword, ig.BadCredentials),
-        AuthExpired,
-        "bad_password",
-        "Kata sandi Instagram tidak berlaku lagi; sambungkan ulang akun.",
-        "The Instagram password is no longer valid; reconnect the account.",
-    ),
-    Rule(
-        exc_is(ig.LoginRequired, ig.ReloginAttemptExceeded, ig.ClientLoginRequired, ig.ClientUnauthorizedError),
-        AuthExpired,
-        "login_required",
-        "Sesi Instagram berakhir dan tidak dapat diperbarui; sambungkan ulang akun.",
-        "The Instagram session ended and could not be renewed; reconnect the account.",
-    ),
-    Rule(
-        exc_is(ig.PleaseWaitFewMinutes, ig.RateLimitError, ig.ClientThrottledError),
-        RateLimited,
-        "rate_limited",
-        "Instagram meminta menunggu beberapa menit; akun dijeda sementara.",
-        "Instagram asks to wait a few minutes; the account is paused for a while.",
-    ),
-    Rule(
-        exc_is(ig.FeedbackRequired, ig.SentryBlock),
-        RateLimited,
-        "action_blocked",
-        "Instagram memblokir sementara tindakan akun ini; akun dijeda.",
-        "Instagram temporarily blocked this account's actions; the account is paused.",
-    ),
-    Rule(
-        exc_is(ig.VideoTooLongException),
-        Rejected,
-        "video_too_long",
-        "Video terlalu panjang untuk Instagram.",
-        "The video is too long for Instagram.",
-    ),
-    Rule(
-        exc_is(ValueError),
-        Rejected,
-        "media_unreadable",
-        "Instagram tidak dapat membaca berkas media (MP4 tanpa metadata video?).",
-        "Instagram cannot read the media file (an MP4 without video metadata?).",
-    ),
-    Rule(
-        exc_is(_RuploadFailed),
-        lambda f: Transient,
-        "upload_failed",
-        "Unggahan media ke Instagram gagal; akan dicoba lagi.",
-        "Uploading the media to Instagram failed; it will be retried.",
-    ),
-    Rule(
-        lambda f: isinstance(f.exc, ig.ClientError) and f.status is not None and f.status >= 500,
-        ambiguous_if_create,
-        "server_error",
-        "Instagram sedang bermasalah; sistem akan memeriksa apakah postingan sudah terbit.",
-        "Instagram is having trouble; Siar will check whether the post was published.",
-    ),
-    Rule(
-        lambda f: (
-            isinstance(f.exc, ig.ClientError) and f.network is None and f.status is not None and 400 <= f.status < 500
-        ),
-        Rejected,
-        "rejected",
-        "Instagram menolak postingan ini; periksa keterangan dan media.",
-        "Instagram rejected this post; check the caption and media.",
-    ),
+WRONG = AccountMismatch(
+    "wrong_account",
+    "Sesi ini milik akun Instagram lain; sambungkan ulang akun yang benar.",
+    "This session belongs to another Instagram account; reconnect the right one.",
 )
 
 
@@ -242,19 +156,12 @@ class InstagramConnector:
             mount_transport(session, INSTAGRAM_ORIGINS, sandbox_base_url=target, timeouts=self.timeouts)
         return cl
 
-    def _fail(self, exc: BaseException, *, create: bool) -> ConnectorError:
-        if isinstance(exc, ConnectorError):
-            return exc
-        response = getattr(exc, "response", None)
-        status = getattr(response, "status_code", None)
-        if isinstance(exc, _RuploadFailed):
-            status = exc.status
-        codes = tuple(c for c in (getattr(exc, "error_type", None), getattr(exc, "message", None)) if c)
-        message = str(getattr(exc, "message", "") or "")
-        return self._map(Failure(exc, create, status=status, codes=codes, message=message))
+    def _classify(self, exc: BaseException, create: bool) -> ConnectorError:
+        """The connector's classifier for ``calls.call``: the facts of ``exc``, through the table."""
+        return self._map(failure(exc, create))
 
     def _run(self, account: AccountRef, cl: Client, fn: Callable[[], T], *, create: bool) -> T:
-        """Run ``fn``; on a dead session log in afresh once (reads are then repeated once).
+        """Run ``fn`` (``calls.call``); on a dead session log in afresh once (reads are then repeated once).
 
         A create that met a dead session was refused by Instagram (nothing
         applied): after renewing the session it raises Transient so the
@@ -262,7 +169,7 @@ class InstagramConnector:
         re-sent from here.
         """
         try:
-            return fn()
+            return call(fn, self._classify, create=create, unclassified=(ig.LoginRequired,))
         except ig.LoginRequired:
             self._relogin(account, cl)
             if create:
@@ -272,12 +179,7 @@ class InstagramConnector:
                     code="session_renewed",
                     platform=self.platform,
                 ) from None
-        except Exception as exc:
-            raise self._fail(exc, create=create) from None
-        try:
-            return fn()
-        except Exception as exc:
-            raise self._fail(exc, create=False) from None
+        return call(fn, self._classify, create=False)
 
     def _relogin(self, account: AccountRef, cl: Client) -> None:
         """Fresh username/password login; hand the new settings back to be stored."""
@@ -288,7 +190,7 @@ class InstagramConnector:
         except Exception as exc:
             # The failed login cleared the client's session and counted an attempt: never reuse it.
             self._clients.discard(account)
-            error = self._fail(exc, create=False)
+            error = classified(exc, self._classify, create=False)
             if isinstance(error, (Transient, Ambiguous, RateLimited)):
                 raise error from None
             raise AuthExpired(
@@ -352,13 +254,13 @@ class InstagramConnector:
             tmp = Path(tmp_name)
             if content.videos:
                 upload = self._upload_video(account, cl, content, tmp)
-                configure = lambda: cl.video_configure(*upload, caption)  # noqa: E731
+                configure = partial(cl.video_configure, *upload, caption)
             elif len(content.images) == 1:
                 upload = self._upload_photo(account, cl, content.images[0].path, tmp, to_album=False)
-                configure = lambda: cl.photo_configure(*upload, caption)  # noqa: E731
+                configure = partial(cl.photo_configure, *upload, caption)
             else:
                 children = [self._album_child(account, cl, item.path, tmp) for item in content.images]
-                configure = lambda: cl.album_configure(children, caption)  # noqa: E731
+                configure = partial(cl.album_configure, children, caption)
             configured = self._run(account, cl, configure, create=True)
         media = configured.get("media") if isinstance(configured, dict) else None
         if not media:
@@ -372,14 +274,9 @@ class InstagramConnector:
         self, account: AccountRef, cl: Client, path: Path, tmp: Path, *, to_album: bool
     ) -> tuple[str, int, int]:
         prepared = media_prep.prepare_image(path, self.platform, tmp)
-
-        def rupload() -> tuple[str, int, int]:
-            try:
-                return cl.photo_rupload(prepared.path, to_album=to_album)
-            except ig.PhotoNotUpload as exc:
-                raise _rupload_error(exc) from exc
-
-        return self._run(account, cl, rupload, create=False)
+        send = partial(rupload, partial(cl.photo_rupload, prepared.path, to_album=to_album), ig.PhotoNotUpload)
+        upload: tuple[str, int, int] = self._run(account, cl, send, create=False)
+        return upload
 
     def _album_child(self, account: AccountRef, cl: Client, path: Path, tmp: Path) -> dict[str, Any]:
         upload_id, width, height = self._upload_photo(account, cl, path, tmp, to_album=True)
@@ -400,14 +297,8 @@ class InstagramConnector:
         else:
             # No ffmpeg to grab a frame: a plain generated cover (say so in docs/connectors.md).
             thumb = media_prep.placeholder_thumbnail(tmp / "cover.jpg")
-
-        def rupload() -> tuple[Any, ...]:
-            try:
-                return cl.video_rupload(video.path, thumb)
-            except ig.VideoNotUpload as exc:
-                raise _rupload_error(exc) from exc
-
-        upload_id, width, height, duration, thumbnail = self._run(account, cl, rupload, create=False)
+        send = partial(rupload, partial(cl.video_rupload, video.path, thumb), ig.VideoNotUpload)
+        upload_id, width, height, duration, thumbnail = self._run(account, cl, send, create=False)
         return upload_id, width, height, duration, thumbnail
 
     @drops_client_on_failure
@@ -469,27 +360,11 @@ class InstagramConnector:
     @drops_client_on_failure
     def check(self, account: AccountRef) -> AccountCheck:
         """Resume the session and read the account (renews the session if it is dead)."""
-        try:
-            cl = self._client(account)
-            info = self._run(account, cl, cl.account_info, create=False)
-        except ConnectorError as error:
-            return AccountCheck(False, self.platform, account.handle, error=error)
-        user_id = str(info.pk)
-        expected = account.credentials.get("user_id")
-        if expected and str(expected) != user_id:
-            return AccountCheck(
-                False,
-                self.platform,
-                account.handle,
-                user_id,
-                AuthExpired(
-                    "Sesi ini milik akun Instagram lain; sambungkan ulang akun yang benar.",
-                    "This session belongs to another Instagram account; reconnect the right one.",
-                    code="wrong_account",
-                    platform=self.platform,
-                ),
-            )
-        return AccountCheck(True, self.platform, account.handle, user_id)
+        return account_check(self.platform, account, partial(self._me, account), stored_id(account, "user_id"), WRONG)
+
+    def _me(self, account: AccountRef) -> str:
+        cl = self._client(account)
+        return str(self._run(account, cl, cl.account_info, create=False).pk)
 
 
 def _close_client(cl: Client) -> None:
@@ -530,21 +405,6 @@ def _feed(cl: Client, user_id: str, amount: int) -> list[Any]:
         cursor = answer.get("next_max_id") or ""
         if not cursor or not answer.get("more_available", True) or len(medias) >= amount:
             return medias[:amount]
-
-
-def _rupload_error(exc: Exception) -> Exception:
-    """A failed rupload as the exception instagrapi raises for the same answer elsewhere."""
-    response = getattr(exc, "response", None)
-    try:
-        body = response.json() if response is not None else {}
-    except ValueError:
-        body = {}
-    message = str(body.get("message", "")) if isinstance(body, dict) else ""
-    if message == "login_required":
-        return ig.LoginRequired(response=response, **body)
-    if message == "challenge_required":
-        return ig.ChallengeRequired(**body)
-    return _RuploadFailed(getattr(response, "status_code", None))
 
 
 def _delete(cl: Client, remote_id: str) -> None:

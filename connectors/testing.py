@@ -31,9 +31,9 @@ def mp4_bytes(width: int = 320, height: int = 240, duration_s: int = 2, *, with_
     return ftyp + box(b"moov", mvhd + trak) + mdat
 
 
-def write_mp4(path: Path, **kwargs: object) -> Path:
-    """Write ``mp4_bytes(**kwargs)`` to ``path``."""
-    path.write_bytes(mp4_bytes(**kwargs))  # type: ignore[arg-type]
+def write_mp4(path: Path, width: int = 320, height: int = 240, duration_s: int = 2, *, with_moov: bool = True) -> Path:
+    """Write ``mp4_bytes(...)`` of these arguments to ``path``."""
+    path.write_bytes(mp4_bytes(width, height, duration_s, with_moov=with_moov))
     return path
 
 

@@ -113,9 +113,10 @@ class SiarTransport(HTTPAdapter):
     def __init__(self, *, target_origin: str | None = None, timeouts: Timeouts = Timeouts()) -> None:
         super().__init__(max_retries=0)
         self.timeouts = timeouts
-        self.target = urlsplit(sandbox_origin(target_origin)) if target_origin else None
+        origin = sandbox_origin(target_origin) if target_origin else None
+        self.target = urlsplit(origin) if origin else None
 
-    def send(  # type: ignore[override]
+    def send(
         self,
         request: requests.PreparedRequest,
         stream: bool = False,
@@ -156,7 +157,7 @@ class SiarTransport(HTTPAdapter):
 class RefusingAdapter(HTTPAdapter):
     """Mounted on ``https://`` and ``http://``: refuses any origin we did not map."""
 
-    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
         origin = "{0.scheme}://{0.netloc}".format(urlsplit(request.url or ""))
         raise OriginNotAllowed(f"origin {origin} is not one of the platform's origins", request=request)
 
@@ -182,9 +183,11 @@ def mount_transport(
     connecting for every account.
     """
     adapter = _shared(
-        ("siar", sandbox_base_url, timeouts), lambda: SiarTransport(target_origin=sandbox_base_url, timeouts=timeouts)
+        ("siar", sandbox_base_url, timeouts),
+        SiarTransport,
+        lambda: SiarTransport(target_origin=sandbox_base_url, timeouts=timeouts),
     )
-    refuse = _shared(("refuse",), RefusingAdapter)
+    refuse = _shared(("refuse",), RefusingAdapter, RefusingAdapter)
     session.mount("https://", refuse)
     session.mount("http://", refuse)
     if sandbox_base_url:
@@ -203,11 +206,11 @@ class _ThreadAdapters(threading.local):
 _adapters = _ThreadAdapters()
 
 
-def _shared(key: tuple[Any, ...], build: Callable[[], A]) -> A:
-    """This thread's adapter for ``key`` (a forked child builds its own: no inherited sockets)."""
+def _shared(key: tuple[Any, ...], kind: type[A], build: Callable[[], A]) -> A:
+    """This thread's adapter for ``key``, a ``kind`` (a forked child builds its own: no inherited sockets)."""
     if _adapters.pid != os.getpid():
         _adapters.pid, _adapters.adapters = os.getpid(), {}
     adapter = _adapters.adapters.get(key)
-    if adapter is None:
+    if not isinstance(adapter, kind):  # not built yet (each key is built by one ``build``)
         adapter = _adapters.adapters[key] = build()
-    return adapter  # type: ignore[return-value]
+    return adapter

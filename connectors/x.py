@@ -19,19 +19,17 @@ import unicodedata
 import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
-import requests
 import tweepy
 
 from connectors import media as media_prep
 from connectors.base import (
     AccountCheck,
     AccountRef,
-    Ambiguous,
-    ConnectorError,
     Content,
     Limits,
     Metrics,
@@ -39,23 +37,14 @@ from connectors.base import (
     Problem,
     PublishResult,
     RemotePost,
-    Transient,
 )
+from connectors.calls import AccountMismatch, account_check, call, stored_id
 from connectors.clients import ClientCache, drops_client_on_failure
-from connectors.errors import (
-    AuthExpired,
-    ErrorMapper,
-    Failure,
-    RateLimited,
-    Rejected,
-    Rule,
-    all_of,
-    exc_is,
-    message_has,
-)
+from connectors.errors import Ambiguous, ConnectorError, ErrorMapper, Transient, utcnow
 from connectors.redaction import register_credentials
 from connectors.transport import X_ORIGINS, Timeouts, destination, mount_transport, sandbox_origin
 from connectors.validation import batches, media_problems, reject_if_invalid, with_link
+from connectors.x_errors import ERRORS, ProcessingFailed, UploadFailed, failure
 
 MEDIA_UPLOAD_URL = "https://api.x.com/2/media/upload"
 METRICS_BATCH = 100  # GET /2/tweets takes up to 100 ids
@@ -97,103 +86,10 @@ def tweets_of(content: Content) -> list[str]:
     return list(content.thread_parts) if content.thread_parts else [with_link(content)]
 
 
-def _twitter_failure(exc: BaseException, create: bool) -> Failure:
-    if isinstance(exc, tweepy.HTTPException):
-        retry_at = None
-        if isinstance(exc, tweepy.TooManyRequests) and exc.reset_time:
-            retry_at = datetime.fromtimestamp(int(exc.reset_time), UTC)
-        return Failure(
-            exc,
-            create,
-            status=exc.response.status_code,
-            codes=tuple(exc.api_codes),
-            message=" ".join(str(m) for m in exc.api_messages),
-            retry_at=retry_at,
-        )
-    return Failure(exc, create)
-
-
-class _UploadFailed(Exception):
-    """Media upload answered with an HTTP error; carries the response (not its URL)."""
-
-    def __init__(self, response: requests.Response) -> None:
-        super().__init__(f"media upload failed: {response.status_code}")
-        self.status = response.status_code
-        try:
-            body = response.json()
-        except ValueError:
-            body = {}
-        errors = body.get("errors") or []
-        self.codes = tuple(e.get("code") for e in errors if isinstance(e, dict) and "code" in e)
-        self.message = " ".join(str(e.get("message", "")) for e in errors if isinstance(e, dict)) or str(
-            body.get("detail", "")
-        )
-        reset = response.headers.get("x-rate-limit-reset")
-        self.retry_at = datetime.fromtimestamp(int(reset), UTC) if reset and reset.isdigit() else None
-
-
-class _ProcessingFailed(Exception):
-    """X could not process an uploaded video."""
-
-
-# One table: platform failure -> taxonomy (then errors.COMMON_RULES).
-ERRORS: tuple[Rule, ...] = (
-    Rule(
-        message_has("duplicate content"),
-        Rejected,
-        "duplicate",
-        "X menolak teks yang sama persis dengan postingan sebelumnya; ubah teksnya.",
-        "X rejected text identical to an earlier post; change the text.",
-    ),
-    Rule(
-        exc_is(tweepy.TooManyRequests),
-        RateLimited,
-        "rate_limited",
-        "Batas permintaan X tercapai; akun dijeda sampai batas dibuka lagi.",
-        "X's rate limit was reached; the account is paused until it resets.",
-    ),
-    Rule(
-        exc_is(tweepy.Unauthorized),
-        AuthExpired,
-        "unauthorized",
-        "Token X tidak berlaku lagi; sambungkan ulang akun X.",
-        "The X token is no longer valid; reconnect the X account.",
-    ),
-    Rule(
-        all_of(exc_is(tweepy.Forbidden), message_has("suspended", "locked")),
-        AuthExpired,
-        "account_locked",
-        "Akun X dikunci atau ditangguhkan; buka kunci lalu sambungkan ulang.",
-        "The X account is locked or suspended; unlock it and reconnect.",
-    ),
-    Rule(
-        exc_is(tweepy.Forbidden),
-        Rejected,
-        "forbidden",
-        "X tidak mengizinkan postingan ini (izin aplikasi atau aturan X).",
-        "X does not allow this post (app permissions or X rules).",
-    ),
-    Rule(
-        exc_is(tweepy.BadRequest),
-        Rejected,
-        "bad_request",
-        "X menolak isi postingan (teks terlalu panjang atau media tidak valid).",
-        "X rejected the post's content (text too long or invalid media).",
-    ),
-    Rule(
-        exc_is(_ProcessingFailed),
-        Rejected,
-        "media_processing_failed",
-        "X gagal memproses video; periksa format dan durasinya.",
-        "X could not process the video; check its format and length.",
-    ),
-    Rule(
-        exc_is(tweepy.TwitterServerError),
-        lambda f: Ambiguous if f.create else Transient,
-        "server_error",
-        "X sedang bermasalah (5xx); sistem akan memeriksa apakah postingan sudah terbit.",
-        "X had a server error (5xx); Siar will check whether the post was published.",
-    ),
+WRONG = AccountMismatch(
+    "wrong_account",
+    "Token X milik akun lain; sambungkan ulang akun yang benar.",
+    "The X token belongs to another account; reconnect the right one.",
 )
 
 
@@ -222,14 +118,15 @@ class XConnector:
         timeouts: Timeouts = Timeouts(),
         processing_deadline_s: float = 300.0,
         sleep: Callable[[float], None] = time.sleep,
-        now: Callable[[], datetime] | None = None,
+        now: Callable[[], datetime] = utcnow,
         sandbox_url: str | None = None,
     ) -> None:
         self.timeouts = timeouts
         self.sandbox_url = sandbox_origin(sandbox_url)  # the site's sandbox, for training accounts
         self.processing_deadline_s = processing_deadline_s
         self._sleep = sleep
-        self._map = ErrorMapper(self.platform, ERRORS, **({"now": now} if now else {}))
+        self._now = now
+        self._map = ErrorMapper(self.platform, ERRORS, now)
         self._clients: ClientCache[tweepy.Client] = ClientCache(self._new_client, _close_client)
 
     # ------------------------------------------------------------------ plumbing
@@ -250,16 +147,9 @@ class XConnector:
         mount_transport(client.session, X_ORIGINS, sandbox_base_url=target, timeouts=self.timeouts)
         return client
 
-    def _fail(self, exc: BaseException, *, create: bool) -> ConnectorError:
-        if isinstance(exc, ConnectorError):
-            return exc
-        if isinstance(exc, _UploadFailed):
-            failure = Failure(
-                exc, False, status=exc.status, codes=exc.codes, message=exc.message, retry_at=exc.retry_at
-            )
-        else:
-            failure = _twitter_failure(exc, create)
-        return self._map(failure)
+    def _classify(self, exc: BaseException, create: bool) -> ConnectorError:
+        """The connector's classifier for ``calls.call``: the facts of ``exc``, through the table."""
+        return self._map(failure(exc, create))
 
     @staticmethod
     def _user_id(account: AccountRef) -> str:
@@ -316,21 +206,19 @@ class XConnector:
         media_ids: list[str] = []
         if content.media:
             with TemporaryDirectory(prefix="siar-x-") as tmp:
-                try:
-                    media_ids = self._upload_media(client, content, Path(tmp))
-                except Exception as exc:
-                    raise self._fail(exc, create=False) from None
+                media_ids = call(partial(self._upload_media, client, content, Path(tmp)), self._classify, create=False)
         created: list[str] = []
         for index, part in enumerate(tweets_of(content)):
+            send = partial(
+                client.create_tweet,
+                text=part or None,
+                media_ids=media_ids if index == 0 and media_ids else None,
+                in_reply_to_tweet_id=created[-1] if created else None,
+                user_auth=True,
+            )
             try:
-                response = client.create_tweet(
-                    text=part or None,
-                    media_ids=media_ids if index == 0 and media_ids else None,
-                    in_reply_to_tweet_id=created[-1] if created else None,
-                    user_auth=True,
-                )
-            except Exception as exc:
-                error = self._fail(exc, create=True)
+                response = call(send, self._classify, create=True)
+            except ConnectorError as error:
                 if created:
                     # Part of the thread is live: retrying would duplicate it. Reconcile finds it.
                     raise Ambiguous(
@@ -340,12 +228,12 @@ class XConnector:
                         platform=self.platform,
                         detail=error.detail,
                     ) from None
-                raise error from None
+                raise
             created.append(str(response.data["id"]))
         return PublishResult(
             remote_id=created[0],
             permalink=self.permalink(account, created[0]),
-            published_at=datetime.now(UTC),
+            published_at=self._now(),
             part_ids=tuple(created),
         )
 
@@ -353,34 +241,34 @@ class XConnector:
     def find_recent(self, account: AccountRef, since: datetime) -> list[RemotePost]:
         """The account's tweets since ``since`` (GET /2/users/{id}/tweets, paginated)."""
         client = self._client(account)
+        return call(partial(self._recent, client, account, since), self._classify, create=False)
+
+    def _recent(self, client: tweepy.Client, account: AccountRef, since: datetime) -> list[RemotePost]:
         posts: list[RemotePost] = []
         token: str | None = None
-        try:
-            for _ in range(10):  # at most 1000 tweets: reconciliation looks at a short window
-                response = client.get_users_tweets(
-                    self._user_id(account),
-                    start_time=since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    max_results=100,
-                    tweet_fields=["created_at", "attachments"],
-                    pagination_token=token,
-                    user_auth=True,
-                )
-                for tweet in response.data or []:
-                    attachments = tweet.attachments or {}
-                    posts.append(
-                        RemotePost(
-                            remote_id=str(tweet.id),
-                            text=tweet.text,
-                            created_at=tweet.created_at,
-                            permalink=self.permalink(account, str(tweet.id)),
-                            media_count=len(attachments.get("media_keys", [])),
-                        )
+        for _ in range(10):  # at most 1000 tweets: reconciliation looks at a short window
+            response = client.get_users_tweets(
+                self._user_id(account),
+                start_time=since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                max_results=100,
+                tweet_fields=["created_at", "attachments"],
+                pagination_token=token,
+                user_auth=True,
+            )
+            for tweet in response.data or []:
+                attachments = tweet.attachments or {}
+                posts.append(
+                    RemotePost(
+                        remote_id=str(tweet.id),
+                        text=tweet.text,
+                        created_at=tweet.created_at,
+                        permalink=self.permalink(account, str(tweet.id)),
+                        media_count=len(attachments.get("media_keys", [])),
                     )
-                token = (response.meta or {}).get("next_token")
-                if not token:
-                    break
-        except Exception as exc:
-            raise self._fail(exc, create=False) from None
+                )
+            token = (response.meta or {}).get("next_token")
+            if not token:
+                break
         return posts
 
     @drops_client_on_failure
@@ -389,10 +277,8 @@ class XConnector:
         client = self._client(account)
         result: dict[str, Metrics | Missing] = {}
         for batch in batches(list(dict.fromkeys(remote_ids)), METRICS_BATCH):
-            try:
-                response = client.get_tweets(batch, tweet_fields=["public_metrics"], user_auth=True)
-            except Exception as exc:
-                raise self._fail(exc, create=False) from None
+            read = partial(client.get_tweets, batch, tweet_fields=["public_metrics"], user_auth=True)
+            response = call(read, self._classify, create=False)
             for tweet in response.data or []:
                 pm = tweet.public_metrics or {}
                 result[str(tweet.id)] = Metrics(
@@ -415,39 +301,15 @@ class XConnector:
     def delete(self, account: AccountRef, remote_id: str) -> None:
         """Delete a tweet; an already deleted tweet is fine."""
         client = self._client(account)
-        try:
-            client.delete_tweet(remote_id, user_auth=True)
-        except tweepy.NotFound:
-            return
-        except Exception as exc:
-            raise self._fail(exc, create=False) from None
+        call(partial(_delete_tweet, client, remote_id), self._classify, create=False)
 
     @drops_client_on_failure
     def check(self, account: AccountRef) -> AccountCheck:
         """Verify the credentials with GET /2/users/me."""
-        try:
-            client = self._client(account)
-            me = client.get_me(user_auth=True)
-            user_id = str(me.data["id"])
-        except ConnectorError as error:
-            return AccountCheck(False, self.platform, account.handle, error=error)
-        except Exception as exc:
-            return AccountCheck(False, self.platform, account.handle, error=self._fail(exc, create=False))
-        expected = account.credentials.get("user_id")
-        if expected and str(expected) != user_id:
-            return AccountCheck(
-                False,
-                self.platform,
-                account.handle,
-                user_id,
-                AuthExpired(
-                    "Token X milik akun lain; sambungkan ulang akun yang benar.",
-                    "The X token belongs to another account; reconnect the right one.",
-                    code="wrong_account",
-                    platform=self.platform,
-                ),
-            )
-        return AccountCheck(True, self.platform, account.handle, user_id)
+        return account_check(self.platform, account, partial(self._me, account), stored_id(account, "user_id"), WRONG)
+
+    def _me(self, account: AccountRef) -> str:
+        return call(lambda: str(self._client(account).get_me(user_auth=True).data["id"]), self._classify, create=False)
 
     # ------------------------------------------------------------------ media
     def _upload_media(self, client: tweepy.Client, content: Content, tmp: Path) -> list[str]:
@@ -470,7 +332,7 @@ class XConnector:
     def _post(self, client: tweepy.Client, url: str, **kwargs: Any) -> dict[str, Any]:
         response = client.session.post(url, auth=self._auth(client), **kwargs)
         if not 200 <= response.status_code < 300:
-            raise _UploadFailed(response)
+            raise UploadFailed(response)
         return response.json() if response.content else {}
 
     def _upload_image(self, client: tweepy.Client, path: Path) -> str:
@@ -526,10 +388,17 @@ class XConnector:
                 auth=self._auth(client),
             )
             if not 200 <= response.status_code < 300:
-                raise _UploadFailed(response)
+                raise UploadFailed(response)
             info = (response.json().get("data") or {}).get("processing_info")
         if info and info.get("state") == "failed":
-            raise _ProcessingFailed()
+            raise ProcessingFailed()
+
+
+def _delete_tweet(client: tweepy.Client, remote_id: str) -> None:
+    try:
+        client.delete_tweet(remote_id, user_auth=True)
+    except tweepy.NotFound:
+        return
 
 
 def _close_client(client: tweepy.Client) -> None:

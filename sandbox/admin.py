@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from sandbox.credentials import create_account, credentials_json
 from sandbox.engagement import METRICS, EngagementConfig, metrics_at
@@ -246,9 +247,9 @@ async def request_counts(request: web.Request) -> web.Response:
             out[platform]["ops"][key[3:]] = n
         else:
             out[platform]["kinds"][key] = n
-    platform = request.query.get("platform")
-    if platform:
-        return web.json_response(out.get(_platform(platform), {"kinds": {}, "ops": {}}))
+    wanted = request.query.get("platform")
+    if wanted:
+        return web.json_response(out.get(_platform(wanted), {"kinds": {}, "ops": {}}))
     return web.json_response(out)
 
 
@@ -360,7 +361,7 @@ async def health(request: web.Request) -> web.Response:
 
 
 @web.middleware
-async def admin_errors(request: web.Request, handler: Any) -> web.StreamResponse:
+async def admin_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Turn AdminError into its answer."""
     try:
         return await handler(request)

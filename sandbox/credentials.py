@@ -126,7 +126,8 @@ def instagram_settings(account: Account) -> dict[str, Any]:
 
 def new_instagram_session(store: Store, account: Account) -> str:
     """Issue a fresh session id after a successful login (the old one stops working)."""
-    account.secrets["sessionid"] = f"{account.account_id}%3A{_token(10)}%3A8"
+    session_id = f"{account.account_id}%3A{_token(10)}%3A8"
+    account.secrets["sessionid"] = session_id
     account.flags.pop("session_dead", None)
     store.save_account(account)
-    return account.secrets["sessionid"]
+    return session_id

@@ -73,11 +73,11 @@ def verify(
         exclude_oauth_signature=True,
         with_realm=False,
     )
-    normalized = sig.normalize_parameters(collected)
+    normalized = sig.normalize_parameters(collected)  # type: ignore[arg-type]  # types-oauthlib says dict; it takes collect_parameters' list
     path = path_qs.split("?", 1)[0]
     claimed = params.get("oauth_signature", "")
     for origin in origins:
-        base = sig.signature_base_string(method.upper(), sig.base_string_uri(origin + path), normalized)
+        base = sig.signature_base_string(method.upper(), sig.base_string_uri(origin + path), normalized)  # type: ignore[arg-type]  # types-oauthlib wants a Literal method
         if hmac.compare_digest(_hmac_sha1(base, *secrets), claimed):
             return token
     raise OAuthError("signature does not match")

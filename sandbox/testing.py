@@ -42,45 +42,57 @@ class SandboxHandle:
             raise SandboxError(f"{method} {path} -> {response.status_code}: {response.text}")
         return response.json()
 
+    def _object(self, method: str, path: str, json: Any = None, params: Any = None) -> dict[str, Any]:
+        body = self._call(method, path, json, params)
+        if not isinstance(body, dict):
+            raise SandboxError(f"{method} {path} -> not a JSON object: {body!r}")
+        return body
+
+    def _array(self, method: str, path: str, json: Any = None, params: Any = None) -> list[dict[str, Any]]:
+        body = self._call(method, path, json, params)
+        if not isinstance(body, list):
+            raise SandboxError(f"{method} {path} -> not a JSON array: {body!r}")
+        return body
+
     # accounts
     def create_account(self, platform: str, handle: str) -> dict[str, Any]:
         """Create (or fetch) a sandbox account; returns the credentials JSON Siar stores."""
-        return self._call("POST", "/accounts", {"platform": platform, "handle": handle})
+        return self._object("POST", "/accounts", {"platform": platform, "handle": handle})
 
     def credentials(self, platform: str, handle: str) -> dict[str, Any]:
         """The current credentials of an account (an Instagram login issues a new session)."""
-        return self._call("GET", f"/accounts/{platform}/{handle}")
+        return self._object("GET", f"/accounts/{platform}/{handle}")
 
     def set_account_state(self, platform: str, handle: str, **flags: bool) -> dict[str, Any]:
         """Flip token_expired / session_dead / challenge / two_factor on an account."""
-        return self._call("PUT", f"/accounts/{platform}/{handle}/state", flags)
+        return self._object("PUT", f"/accounts/{platform}/{handle}/state", flags)
 
     # posts and metrics
     def posts(self, platform: str | None = None, handle: str | None = None) -> list[dict[str, Any]]:
         """Every post (deleted ones flagged), with metrics and create_requests."""
         params = {k: v for k, v in (("platform", platform), ("handle", handle)) if v}
-        return self._call("GET", "/posts", params=params)
+        return self._array("GET", "/posts", params=params)
 
     def set_metrics(self, platform: str, post_id: str, **metrics: int) -> dict[str, int]:
         """Set ground-truth engagement (likes, comments, shares, views, reach, saves, quotes, bookmarks, clicks)."""
-        return self._call("PUT", f"/posts/{platform}/{post_id}/metrics", metrics)
+        return self._object("PUT", f"/posts/{platform}/{post_id}/metrics", metrics)
 
     def set_engagement(self, **config: float) -> dict[str, Any]:
         """Seed, half_life_s and clock_offset_s of the engagement curve."""
-        return self._call("PUT", "/engagement", config)
+        return self._object("PUT", "/engagement", config)
 
     def advance_clock(self, seconds: float) -> dict[str, Any]:
         """Move the sandbox's clock by ``seconds``: engagement grows, Graph API versions end by it."""
-        return self._call("POST", "/clock", {"advance_s": seconds})
+        return self._object("POST", "/clock", {"advance_s": seconds})
 
     def set_clock(self, at: datetime) -> dict[str, Any]:
         """Set the sandbox's clock to the aware instant ``at`` (``set_engagement(clock_offset_s=0)``: real time)."""
-        return self._call("POST", "/clock", {"at": at.isoformat()})
+        return self._object("POST", "/clock", {"at": at.isoformat()})
 
     # faults, limits, holds
     def set_faults(self, platform: str, **rates: Any) -> dict[str, Any]:
         """latency_ms, jitter_ms, error_rate, rate_limit_rate, hang_rate, hang_s, drop_rate, seed, only."""
-        return self._call("PUT", "/faults", {"platform": platform, **rates})
+        return self._object("PUT", "/faults", {"platform": platform, **rates})
 
     def clear_faults(self, platform: str | None = None) -> None:
         """Remove the faults of one platform (or all)."""
@@ -88,15 +100,15 @@ class SandboxHandle:
 
     def set_rate_limits(self, platform: str, **limits: Any) -> dict[str, Any]:
         """account_limit, app_limit, window_s, account_code (Facebook: 4, 17, 32 or 613)."""
-        return self._call("PUT", "/ratelimits", {"platform": platform, **limits})
+        return self._object("PUT", "/ratelimits", {"platform": platform, **limits})
 
     def hold(self, platform: str, enabled: bool = True, timeout_s: float = 60.0) -> dict[str, Any]:
         """Hold (or stop holding) create requests of a platform inside the sandbox."""
-        return self._call("PUT", "/hold", {"platform": platform, "enabled": enabled, "timeout_s": timeout_s})
+        return self._object("PUT", "/hold", {"platform": platform, "enabled": enabled, "timeout_s": timeout_s})
 
     def held(self, platform: str) -> int:
         """How many create requests are held right now."""
-        return int(self._call("GET", "/hold")[platform]["held"])
+        return int(self._object("GET", "/hold")[platform]["held"])
 
     def wait_held(self, platform: str, count: int = 1, timeout: float = 10.0) -> None:
         """Wait until at least ``count`` create requests are held (or raise TimeoutError)."""
@@ -107,12 +119,12 @@ class SandboxHandle:
         body: dict[str, Any] = {"platform": platform, "action": action}
         if count is not None:
             body["count"] = count
-        return int(self._call("POST", "/release", body)["released"])
+        return int(self._object("POST", "/release", body)["released"])
 
     # counters and reset
     def request_counts(self, platform: str | None = None) -> dict[str, Any]:
         """Requests received: {platform: {"kinds": {create, read, metrics, ...}, "ops": {handler: n}}}."""
-        return self._call("GET", "/requests", params={"platform": platform} if platform else None)
+        return self._object("GET", "/requests", params={"platform": platform} if platform else None)
 
     def clear_request_counts(self) -> None:
         """Zero the request counters."""

@@ -194,19 +194,22 @@ async def create_tweet(request: web.Request) -> web.Response:
         raise PlatformError(_problem(403, "Forbidden", "Your Tweet text is too long."))
     if len(media_ids) > 4:
         raise BadInput("Too many media ids: at most 4")
+    uploads = []
     for media_id in media_ids:
         upload = sb.store.upload("x", media_id)
         if upload is None or upload["handle"] != account.handle or upload["state"] not in ("succeeded",):
             raise BadInput(f"Your media IDs are invalid: {media_id}")
+        uploads.append(upload)
     reply_to = str((body.get("reply") or {}).get("in_reply_to_tweet_id") or "") or None
-    if reply_to and (sb.store.post("x", reply_to) is None or sb.store.post("x", reply_to).deleted):
+    replied = sb.store.post("x", reply_to) if reply_to else None
+    if reply_to and (replied is None or replied.deleted):
         raise PlatformError(
             _problem(403, "Forbidden", "You attempted to reply to a Tweet that is deleted or not visible to you.")
         )
     now = time.time()
     if sb.store.recent_duplicate("x", account.handle, fp, now - 86400):
         raise PlatformError(_problem(403, "Forbidden", DUPLICATE))
-    kinds = {sb.store.upload("x", m)["kind"] for m in media_ids}
+    kinds = {upload["kind"] for upload in uploads}
     post = sb.store.add_post(
         Post(
             "x",

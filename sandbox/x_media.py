@@ -18,6 +18,7 @@ from aiohttp import web
 from multidict import MultiDict
 
 from sandbox.runtime import SANDBOX_KEY, BadInput, PlatformError, Sandbox, endpoint, json_body
+from sandbox.state import Store
 from sandbox.x_api import GIF_MAX, IMAGE_MAX, VIDEO_MAX, XShapes, _params, authenticate
 
 PROCESSING_S = 1.0
@@ -34,7 +35,8 @@ def _limit(media_type: str, category: str) -> int:
 def _payload(params: MultiDict[Any]) -> bytes | None:
     part = params.get("media")
     if part is not None and hasattr(part, "file"):
-        return part.file.read()
+        data: bytes = part.file.read()  # an aiohttp FileField: its file is opened in binary mode
+        return data
     if isinstance(part, str):
         return part.encode()
     if params.get("media_data"):
@@ -43,6 +45,14 @@ def _payload(params: MultiDict[Any]) -> bytes | None:
         except Exception as exc:
             raise BadInput("media_data is not valid base64") from exc
     return None
+
+
+def _written(sb_store: Store, media_id: str) -> dict[str, Any]:
+    """The upload this request has just written."""
+    upload = sb_store.upload("x", media_id)
+    if upload is None:
+        raise RuntimeError(f"upload {media_id} vanished while it was being written")
+    return upload
 
 
 def _describe(upload: dict[str, Any], v2: bool) -> dict[str, Any]:
@@ -87,7 +97,7 @@ async def _command(request: web.Request, params: MultiDict[Any], command: str, v
         store.add_upload(
             "x", media_id, account.handle, _kind(media_type, category), total, 0, "init", {"media_type": media_type}
         )
-        return web.json_response(_describe(store.upload("x", media_id), v2), status=202)
+        return web.json_response(_describe(_written(store, media_id), v2), status=202)
     media_id = str(params.get("media_id", "") or request.match_info.get("id", ""))
     upload = store.upload("x", media_id)
     if upload is None or upload["handle"] != account.handle:
@@ -110,7 +120,7 @@ async def _command(request: web.Request, params: MultiDict[Any], command: str, v
             state = "pending" if upload["kind"] == "video" else "succeeded"
             # remember when processing started: it drives STATUS
             store.update_upload("x", media_id, state=state, extra={"finalized_at": time.time()})
-        return web.json_response(_describe(store.upload("x", media_id), v2), status=201 if not v2 else 200)
+        return web.json_response(_describe(_written(store, media_id), v2), status=201 if not v2 else 200)
     if command == "STATUS":
         described = _describe(upload, v2)
         if upload["state"] == "pending" and "succeeded" in str(described):
@@ -145,7 +155,7 @@ async def _simple(request: web.Request, params: MultiDict[Any], v2: bool) -> web
         "succeeded",
         {"media_type": media_type},
     )
-    described = _describe(sb.store.upload("x", media_id), v2)
+    described = _describe(_written(sb.store, media_id), v2)
     if not v2:
         described["image"] = {"image_type": media_type, "w": 0, "h": 0}
     return web.json_response(described, status=200)

@@ -44,7 +44,7 @@ import hashlib
 from typing import Any
 
 from celery import Celery
-from kombu import Exchange, Queue
+from kombu.entity import Exchange, Queue
 from sqlalchemy.engine import make_url
 
 from config.settings import Settings, get_settings

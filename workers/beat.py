@@ -25,13 +25,13 @@ log = logging.getLogger(__name__)
 HEARTBEAT_EVERY = 1.0
 
 
-class SiarScheduler(PersistentScheduler):
+class SiarScheduler(PersistentScheduler):  # type: ignore[misc]  # celery has no types
     """PersistentScheduler that records ``beat@<host>`` in ``heartbeats``."""
 
     _last_heartbeat = 0.0
 
     def tick(self, *args: Any, **kwargs: Any) -> float:
-        delay = super().tick(*args, **kwargs)
+        delay: float = super().tick(*args, **kwargs)
         if time.monotonic() - self._last_heartbeat >= HEARTBEAT_EVERY:
             self._last_heartbeat = time.monotonic()
             try:

@@ -49,7 +49,7 @@ class QoS(redis.QoS):
                     len(self._delivered),
                 )
             return None
-        return super().restore_unacked_once(stderr)
+        return super().restore_unacked_once(stderr)  # type: ignore[no-untyped-call]  # kombu's QoS is unannotated
 
     def ack(self, delivery_tag: Any) -> None:
         """Acknowledge; a task that ends after its connection was lost is only forgotten here."""
@@ -61,13 +61,13 @@ class QoS(redis.QoS):
             )
             virtual.QoS.ack(self, delivery_tag)  # drop kombu's own bookkeeping only
             return
-        super().ack(delivery_tag)
+        super().ack(delivery_tag)  # type: ignore[no-untyped-call]  # kombu's QoS is unannotated
 
     def reject(self, delivery_tag: Any, requeue: bool = False) -> None:
         if self._detached():
             virtual.QoS.ack(self, delivery_tag)
             return
-        super().reject(delivery_tag, requeue=requeue)
+        super().reject(delivery_tag, requeue=requeue)  # type: ignore[no-untyped-call]  # kombu's QoS is unannotated
 
 
 class Channel(redis.Channel):

@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session, sessionmaker
 
 from scheduler.services.wiring import Pipeline, build_pipeline
+
+if TYPE_CHECKING:
+    from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _pipeline: Pipeline | None = None
-_session_factory = None
+_session_factory: sessionmaker[Session] | None = None
 
 
 def pipeline() -> Pipeline:
@@ -53,7 +59,7 @@ def warm_up() -> None:
         log.warning("could not open a database connection at start-up", exc_info=True)
 
 
-def new_uow():  # -> SqlAlchemyUnitOfWork
+def new_uow() -> SqlAlchemyUnitOfWork:
     """A unit of work on this process's engine (for services that use repositories)."""
     from scheduler.store.db import make_session_factory
     from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork

@@ -7,14 +7,18 @@ import functools
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 
 import click
 
-F = TypeVar("F", bound=Callable[..., Any])
+if TYPE_CHECKING:
+    from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def open_uow():  # -> SqlAlchemyUnitOfWork (imported lazily: `siar --help` stays quick)
+def open_uow() -> SqlAlchemyUnitOfWork:  # imported lazily: `siar --help` stays quick
     """A unit of work on the configured database (``SIAR_DATABASE_URL`` or SQLite in the data dir)."""
     from config.settings import get_settings
     from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
@@ -29,17 +33,17 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def fail(message_id: str, message_en: str) -> None:
+def fail(message_id: str, message_en: str) -> NoReturn:
     """Print one bilingual line on stderr and exit with status 1."""
     click.echo(f"Galat: {message_id} / Error: {message_en}", err=True)
     sys.exit(1)
 
 
-def bilingual_errors(func: F) -> F:
+def bilingual_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn the errors a user can cause into one line and a non-zero exit."""
 
     @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         from sqlalchemy.exc import OperationalError, ProgrammingError
 
         from config.settings import SettingsError
@@ -60,4 +64,4 @@ def bilingual_errors(func: F) -> F:
                 f"the database is not ready ({reason}); run 'siar db upgrade'",
             )
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper

@@ -218,7 +218,8 @@ def _serve(
     from scheduler.store.seed import seed_malang
     from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 
-    say = lambda line: sup.say("demo", line)  # noqa: E731
+    def say(line: str) -> None:
+        sup.say("demo", line)
 
     def checkpoint() -> None:
         # The signal handler raises KeyboardInterrupt, but Python drops an exception raised

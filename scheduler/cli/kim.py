@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 
 from scheduler.cli._context import bilingual_errors, open_uow, utcnow
@@ -22,7 +24,14 @@ def kim() -> None:
 @click.option("--timezone", default="Asia/Jakarta", show_default=True, help="Zona waktu IANA.")
 @click.option("--allow-self-approval", is_flag=True, help="Admin tunggal boleh menyetujui unggahannya sendiri.")
 @bilingual_errors
-def add(kelurahan_code: str, name: str, slug: str | None, formed_on, timezone: str, allow_self_approval: bool) -> None:
+def add(
+    kelurahan_code: str,
+    name: str,
+    slug: str | None,
+    formed_on: datetime | None,
+    timezone: str,
+    allow_self_approval: bool,
+) -> None:
     """Daftarkan KIM sebuah kelurahan / register the KIM of a kelurahan."""
     from scheduler.services.people.actors import Actor
     from scheduler.services.registry.kims import create_kim

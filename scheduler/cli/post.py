@@ -9,10 +9,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from scheduler.cli._context import bilingual_errors, fail, open_uow, utcnow
+
+if TYPE_CHECKING:
+    from scheduler.services.people.actors import Actor
+    from scheduler.services.posts.scheduling import ScheduleIntent
 
 
 @click.group()
@@ -76,10 +81,11 @@ def add(
 ) -> None:
     """Buat, ajukan dan setujui unggahan / create, submit and approve a post."""
     from config.settings import get_settings
-    from scheduler.domain.model import Role
+    from scheduler.domain.model import Role, saved_id
     from scheduler.domain.timezones import get_zone
     from scheduler.services.people.actors import Actor
-    from scheduler.services.posts.compose import approve_post, compose_post
+    from scheduler.services.posts.compose import compose_post
+    from scheduler.services.posts.review import approve_post
     from scheduler.services.posts.scheduling import ScheduleIntent
 
     settings = get_settings()
@@ -95,17 +101,20 @@ def add(
     elif rule:
         start = _intent_at(at_text or "", zone).at
         until = _intent_at(until_text, zone).at if until_text else None
-        intent = ScheduleIntent.recurring(rule.strip(), start, zone, until)  # type: ignore[arg-type]
+        if start is None:  # _intent_at always gives an instant
+            raise ValueError("--at gave no instant")
+        intent = ScheduleIntent.recurring(rule.strip(), start, zone, until)
     else:
         intent = _intent_at(at_text or "", zone)
     now = utcnow()
     uow = open_uow()
     with uow:
-        accounts = [uow.accounts.get(i) for i in account_ids]
-        if any(a is None for a in accounts):
-            missing = [i for i, a in zip(account_ids, accounts, strict=True) if a is None]
+        found = [(i, uow.accounts.get(i)) for i in account_ids]
+        missing = [i for i, a in found if a is None]
+        if missing:
             fail(f"akun {missing} tidak ditemukan", f"account(s) {missing} not found")
-        kim_ids = {a.kim_id for a in accounts}  # type: ignore[union-attr]
+        accounts = [a for _, a in found if a is not None]
+        kim_ids = {a.kim_id for a in accounts}
         if len(kim_ids) != 1:
             fail("semua akun harus milik satu KIM", "all accounts must belong to one KIM")
         kim_id = kim_ids.pop()
@@ -118,7 +127,7 @@ def add(
             if not admins:
                 fail("KIM ini belum punya admin; pakai --as EMAIL", "this KIM has no admin; use --as EMAIL")
             author = admins[0]
-    actor = Actor.of(author)  # type: ignore[arg-type]
+    actor = Actor.of(author)
     media_ids = _upload_media(actor, kim_id, media_files, now)
     created = compose_post(
         open_uow(),
@@ -134,7 +143,7 @@ def add(
     )
     if not no_approve:
         # The operator at the server's console approves: Siar's system actor (audited as such).
-        created = approve_post(open_uow(), Actor.system(), created.id, now=now)
+        created = approve_post(open_uow(), Actor.system(), saved_id(created), now=now)
     tz = get_zone(zone)
     click.echo(f"Unggahan #{created.id} dibuat, status {created.review_state}.")
     for target in created.targets:
@@ -142,7 +151,7 @@ def add(
         click.echo(f"  target #{target.id}: akun #{target.account_id}, {target.state}, {when}")
 
 
-def _intent_at(text: str, zone: str):  # type: ignore[no-untyped-def]
+def _intent_at(text: str, zone: str) -> ScheduleIntent:
     from scheduler.services.posts.scheduling import ScheduleIntent
 
     try:
@@ -157,12 +166,13 @@ def _intent_at(text: str, zone: str):  # type: ignore[no-untyped-def]
     return ScheduleIntent.at_instant(at, zone)
 
 
-def _upload_media(actor, kim_id: int, files: tuple[Path, ...], now: datetime) -> list[int]:  # type: ignore[no-untyped-def]
+def _upload_media(actor: Actor, kim_id: int, files: tuple[Path, ...], now: datetime) -> list[int]:
     """Store media files through the media service, if the installed Siar has one."""
     if not files:
         return []
     try:
-        from scheduler.services.posts import media as media_service  # type: ignore[attr-defined]
+        from scheduler.domain.model import saved_id
+        from scheduler.services.posts import media as media_service
 
         upload = media_service.upload_media
     except (ImportError, AttributeError):
@@ -173,5 +183,5 @@ def _upload_media(actor, kim_id: int, files: tuple[Path, ...], now: datetime) ->
     ids = []
     for path in files:
         asset = upload(open_uow(), actor, kim_id=kim_id, filename=path.name, data=path.read_bytes(), now=now)
-        ids.append(asset.id)
+        ids.append(saved_id(asset))
     return ids

@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from scheduler.cli._context import bilingual_errors, utcnow
+
+if TYPE_CHECKING:
+    from scheduler.services.operations.graph_version import GraphVersionNotice
+    from scheduler.services.publishing.liveness import Heartbeat, LivenessStatus
 
 
 def _local(instant: datetime | None, zone: str) -> str:
@@ -72,7 +77,7 @@ def status(as_json: bool, check: bool) -> None:
         raise SystemExit(1)
 
 
-def _graph_dict(g) -> dict:  # type: ignore[no-untyped-def]
+def _graph_dict(g: GraphVersionNotice) -> dict[str, Any]:
     return {
         "version": g.version,
         "state": g.level,
@@ -82,8 +87,8 @@ def _graph_dict(g) -> dict:  # type: ignore[no-untyped-def]
     }
 
 
-def _as_dict(st) -> dict:  # type: ignore[no-untyped-def]
-    def beat(h):  # type: ignore[no-untyped-def]
+def _as_dict(st: LivenessStatus) -> dict[str, Any]:
+    def beat(h: Heartbeat | None) -> dict[str, Any] | None:
         return (
             None
             if h is None
@@ -116,7 +121,7 @@ def _as_dict(st) -> dict:  # type: ignore[no-untyped-def]
     }
 
 
-def _print(st, zone: str, graph, healthy: bool) -> None:  # type: ignore[no-untyped-def]
+def _print(st: LivenessStatus, zone: str, graph: GraphVersionNotice, healthy: bool) -> None:
     echo = click.echo
     echo(f"Status Siar pada {_local(st.now, zone)}")
     echo("")

@@ -48,7 +48,10 @@ def load_state(data_dir: Path) -> dict[str, Any] | None:
     path = data_dir / STATE
     if not path.exists():
         return None
-    return json.loads(path.read_text())
+    state = json.loads(path.read_text())
+    if not isinstance(state, dict):
+        raise ValueError(f"{path}: not a JSON object")
+    return state
 
 
 def save_state(data_dir: Path, *, sandbox_port: int, logins: list[DemoLogin], api_token: str) -> None:

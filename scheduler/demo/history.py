@@ -17,8 +17,10 @@ Numbers come from a seeded generator: the same seed gives the same history.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -35,12 +37,17 @@ from scheduler.domain.model import (
     Role,
     ScheduleKind,
     TargetState,
+    saved_id,
 )
 from scheduler.domain.timezones import get_zone, local_to_utc
 from scheduler.services.engagement.recording import DueTarget, record_results
 from scheduler.services.people.actors import Actor
 from scheduler.services.posts.media import upload_media
 from scheduler.store.tables import post_targets
+from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
+
+#: The history writes Core SQL beside the repositories: it needs the store's own unit of work.
+StoreUowFactory = Callable[[], SqlAlchemyUnitOfWork]
 
 ZONE = "Asia/Jakarta"
 DAYS = 35
@@ -81,10 +88,10 @@ def _metrics(rng: random.Random, platform: str, weight: float, age: timedelta) -
 
 
 def backfill(
-    make_uow: UowFactory,
+    make_uow: StoreUowFactory,
     site: SeededSite,
     now: datetime,
-    media_dir,  # type: ignore[no-untyped-def]
+    media_dir: Path,
     seed: int = 2024,
 ) -> HistoryResult:
     """Published posts over the past ``DAYS`` days for every KIM, with engagement snapshots."""
@@ -135,13 +142,14 @@ def backfill(
                     if platform not in kim.accounts:
                         continue
                     at = published + timedelta(seconds=rng.randint(0, 90))
+                    remote_id = f"riwayat-{platform}-{post.id}"
                     target = PostTarget(
                         account_id=kim.accounts[platform],
                         scheduled_at=published,
                         scheduled_zone=ZONE,
                         state=TargetState.PUBLISHED,
                         attempts=1,
-                        remote_id=f"riwayat-{platform}-{post.id}",
+                        remote_id=remote_id,
                         published_at=at,
                         created_at=post.created_at,
                         updated_at=at,
@@ -150,8 +158,8 @@ def backfill(
                     uow.flush()
                     uow.attempts.add(
                         PublishAttempt(
-                            target_id=target.id,
-                            number=1,  # type: ignore[arg-type]
+                            target_id=saved_id(target),
+                            number=1,
                             started_at=at - timedelta(seconds=2),
                             finished_at=at,
                             outcome=AttemptOutcome.PUBLISHED,
@@ -160,10 +168,10 @@ def backfill(
                     measured.append(
                         (
                             DueTarget(
-                                target.id,
+                                saved_id(target),
                                 kim.accounts[platform],
                                 platform,
-                                target.remote_id,  # type: ignore[arg-type]
+                                remote_id,
                                 at,
                                 None,
                                 False,
@@ -182,7 +190,7 @@ def backfill(
     return HistoryResult(posts, len(measured), snapshots)
 
 
-def _record_engagement(make_uow: UowFactory, measured: list[tuple[DueTarget, float, int]], now: datetime) -> int:
+def _record_engagement(make_uow: StoreUowFactory, measured: list[tuple[DueTarget, float, int]], now: datetime) -> int:
     """Snapshots, latest values and daily rollups through the engagement service's own
     recorder, in time order, as if the collector had read each post at those ages."""
     readings = sorted(
@@ -196,7 +204,7 @@ def _record_engagement(make_uow: UowFactory, measured: list[tuple[DueTarget, flo
     )
     policy = RefreshPolicy()
     with make_uow() as uow:
-        conn = uow.session.connection()  # type: ignore[attr-defined]
+        conn = uow.connection()
         for captured, target, weight, own_seed, age in readings:
             values = _metrics(random.Random(own_seed), target.platform, weight, age)
             metrics = Metrics(raw={"source": "siar-demo-history"}, **values)
@@ -227,7 +235,7 @@ def _text(kim: SeededKim, rng: random.Random, n: int) -> tuple[str, str | None]:
     return text, (what if products and "{what}" in template else None)
 
 
-def _photo(make_uow: UowFactory, kim: SeededKim, now: datetime, media_dir) -> int | None:  # type: ignore[no-untyped-def]
+def _photo(make_uow: UowFactory, kim: SeededKim, now: datetime, media_dir: Path) -> int | None:
     title = kim.spec.destinations[0].name if kim.spec.destinations else kim.spec.name
     data = sample_photo(title, f"{kim.spec.name} · arsip", kim.spec.colours, seed=f"{kim.spec.slug}:arsip")
     member = Actor(user_id=kim.member_id, role=Role.MEMBER, kim_id=kim.id)

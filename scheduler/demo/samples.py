@@ -15,11 +15,13 @@ from pathlib import Path
 
 from scheduler.demo.images import sample_photo
 from scheduler.demo.seeding import SeededKim, SeededSite, UowFactory
-from scheduler.domain.model import ReviewState, Role
+from scheduler.domain.model import ReviewState, Role, saved_id
 from scheduler.domain.timezones import get_zone, local_to_utc
 from scheduler.services.people.actors import Actor
-from scheduler.services.posts.compose import SubjectRef, approve_post, compose_post
+from scheduler.services.posts.compose import compose_post
+from scheduler.services.posts.content import SubjectRef
 from scheduler.services.posts.media import upload_media
+from scheduler.services.posts.review import approve_post
 from scheduler.services.posts.scheduling import ScheduleIntent
 
 ZONE = "Asia/Jakarta"
@@ -66,7 +68,7 @@ def _compose(
         asset = upload_media(
             make_uow(), member, kim_id=kim.id, filename=f"{kim.spec.short}.jpg", data=data, now=now, media_dir=media_dir
         )
-        media_ids.append(asset.id)  # type: ignore[arg-type]
+        media_ids.append(saved_id(asset))
     platforms = ("x", "facebook", "instagram") if photo else ("x", "facebook")
     targets = [kim.accounts[p] for p in platforms if p in kim.accounts]
     post = compose_post(
@@ -82,9 +84,9 @@ def _compose(
         submit=True,
     )
     if approve:
-        post = approve_post(make_uow(), admin, post.id, now=now)  # type: ignore[arg-type]
+        post = approve_post(make_uow(), admin, saved_id(post), now=now)
     due = min((t.scheduled_at for t in post.targets if t.scheduled_at), default=at)
-    return Sample(post.id, kim.spec.slug, due, platforms, photo, post.review_state)  # type: ignore[arg-type]
+    return Sample(saved_id(post), kim.spec.slug, due, platforms, photo, post.review_state)
 
 
 def schedule_samples(

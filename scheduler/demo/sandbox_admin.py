@@ -36,6 +36,12 @@ class SandboxAdmin:
             )
         return response.json()
 
+    def _object(self, method: str, path: str, json: Any = None) -> dict[str, Any]:
+        body = self._call(method, path, json)
+        if not isinstance(body, dict):
+            raise SandboxUnavailable(f"sandbox: {method} {path} -> bukan objek JSON / not a JSON object")
+        return body
+
     def wait_ready(self, timeout: float = 20.0) -> None:
         """Return once ``/_sandbox/health`` answers; SandboxUnavailable after ``timeout``."""
         deadline = time.monotonic() + timeout
@@ -53,12 +59,15 @@ class SandboxAdmin:
 
     def create_account(self, platform: str, handle: str) -> dict[str, Any]:
         """The credentials JSON of a (new or existing) sandbox account."""
-        return self._call("POST", "/accounts", {"platform": platform, "handle": handle})
+        return self._object("POST", "/accounts", {"platform": platform, "handle": handle})
 
     def set_engagement(self, **config: float) -> dict[str, Any]:
         """Seed, half_life_s, clock_offset_s of the sandbox's engagement curve."""
-        return self._call("PUT", "/engagement", config)
+        return self._object("PUT", "/engagement", config)
 
     def posts(self) -> list[dict[str, Any]]:
         """Every post the sandbox holds."""
-        return self._call("GET", "/posts")
+        body = self._call("GET", "/posts")
+        if not isinstance(body, list):
+            raise SandboxUnavailable("sandbox: GET /posts -> bukan larik JSON / not a JSON array")
+        return body

@@ -14,17 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 
-import sqlalchemy as sa
-
 from scheduler.demo.catalog import KIMS, DemoKim, DemoLogin, logins
 from scheduler.demo.sandbox_admin import SandboxAdmin
-from scheduler.domain.model import Destination, PostingSlot, Product, SubjectKind, Umkm
+from scheduler.domain.model import Destination, PostingSlot, Product, SubjectKind, Umkm, saved_id
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.accounts.credentials import issued_by_sandbox
 from scheduler.services.accounts.manage import add_account, set_pacing
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.tokens import create_token
 from scheduler.services.people.users import add_user
-from scheduler.services.ports import AbstractUnitOfWork
 from scheduler.services.registry.kims import create_kim
 
 PLATFORMS = ("x", "facebook", "instagram")
@@ -86,7 +84,7 @@ def seed_site(
             formed_on=date.fromisoformat(spec.formed_on),
             now=now,
         )
-        kim_ids[spec.slug] = kim.id  # type: ignore[assignment]
+        kim_ids[spec.slug] = saved_id(kim)
     user_ids: dict[str, int] = {}
     for person in people:
         user = add_user(
@@ -99,7 +97,7 @@ def seed_site(
             kim_slug=person.kim_slug,
             now=now,
         )
-        user_ids[person.email] = user.id  # type: ignore[assignment]
+        user_ids[person.email] = saved_id(user)
     staff = next(p for p in people if p.role == "staff")
     token = create_token(make_uow(), system, staff.email, name="siar demo", now=now).token
     seeded = []
@@ -124,22 +122,18 @@ def _add_subjects(uow: AbstractUnitOfWork, kim: SeededKim) -> None:
             uow.flush()
             for product in umkm_spec.products:
                 row = uow.subjects.add_product(
-                    Product(
-                        umkm_id=umkm.id,
-                        name=product.name,  # type: ignore[arg-type]
-                        category=product.category,
-                    )
+                    Product(umkm_id=saved_id(umkm), name=product.name, category=product.category)
                 )
                 uow.flush()
-                kim.subjects[product.name] = (SubjectKind.PRODUCT, row.id)  # type: ignore[assignment]
+                kim.subjects[product.name] = (SubjectKind.PRODUCT, saved_id(row))
         for dest in kim.spec.destinations:
-            row = uow.subjects.add_destination(
+            destination = uow.subjects.add_destination(
                 Destination(
                     kelurahan_code=kim.spec.kelurahan_code, name=dest.name, category=dest.category, kim_id=kim.id
                 )
             )
             uow.flush()
-            kim.subjects[dest.name] = (SubjectKind.DESTINATION, row.id)  # type: ignore[assignment]
+            kim.subjects[dest.name] = (SubjectKind.DESTINATION, saved_id(destination))
         uow.commit()
 
 
@@ -164,12 +158,12 @@ def _connect(
     set_pacing(
         make_uow(),
         Actor.system(),
-        account.id,
-        now=now,  # type: ignore[arg-type]
+        saved_id(account),
+        now=now,
         min_spacing_seconds=DEMO_MIN_SPACING_SECONDS,
         daily_cap=DEMO_DAILY_CAP,
     )
-    return account.id  # type: ignore[return-value]
+    return saved_id(account)
 
 
 def load_site(make_uow: UowFactory, people: list[DemoLogin], token: str) -> SeededSite:
@@ -180,24 +174,18 @@ def load_site(make_uow: UowFactory, people: list[DemoLogin], token: str) -> Seed
             kim = uow.kims.get_by_slug(spec.slug)
             if kim is None:
                 continue
-            admins = uow.users.list_by_kim(kim.id, None)  # type: ignore[arg-type]
+            kim_id = saved_id(kim)
+            admins = uow.users.list_by_kim(kim_id, None)
             admin = next((u for u in admins if u.role == "admin"), None)
             member = next((u for u in admins if u.role == "member"), None)
             if admin is None or member is None:
                 continue
-            site_kim = SeededKim(spec, kim.id, admin.id, member.id)  # type: ignore[arg-type]
-            for account in uow.accounts.list_by_kim(kim.id):  # type: ignore[arg-type]
-                site_kim.accounts[str(account.platform)] = account.id  # type: ignore[assignment]
-            session = uow.session  # type: ignore[attr-defined]  # no subject listing port yet
-            for name, id_ in session.execute(
-                sa.select(Product.name, Product.id)
-                .join(Umkm, Umkm.id == Product.umkm_id)  # type: ignore[arg-type]
-                .where(Umkm.kim_id == kim.id)
-            ):  # type: ignore[arg-type]
-                site_kim.subjects[name] = (SubjectKind.PRODUCT, id_)
-            for name, id_ in session.execute(
-                sa.select(Destination.name, Destination.id).where(Destination.kim_id == kim.id)  # type: ignore[arg-type]
-            ):  # type: ignore[arg-type]
-                site_kim.subjects[name] = (SubjectKind.DESTINATION, id_)
+            site_kim = SeededKim(spec, kim_id, saved_id(admin), saved_id(member))
+            for account in uow.accounts.list_by_kim(kim_id):
+                site_kim.accounts[str(account.platform)] = saved_id(account)
+            for product in uow.subjects.list_products(kim_id):
+                site_kim.subjects[product.name] = (SubjectKind.PRODUCT, saved_id(product))
+            for destination in uow.subjects.list_destinations(kim_id):
+                site_kim.subjects[destination.name] = (SubjectKind.DESTINATION, saved_id(destination))
             out.append(site_kim)
     return SeededSite(out, people, token)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 Severity = Literal["error", "warning"]
 
@@ -185,46 +185,46 @@ class IllegalTransition(DomainError):
         )
 
 
-class NotAllowed(DomainError):
+class RefusalError(DomainError):
+    """A DomainError whose arguments are all optional: each subclass sets its default code and message."""
+
+    default_message_id: ClassVar[str]
+    default_message_en: ClassVar[str]
+
+    def __init__(
+        self,
+        code: str | None = None,
+        message_id: str | None = None,
+        message_en: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        super().__init__(
+            code,
+            self.default_message_id if message_id is None else message_id,
+            self.default_message_en if message_en is None else message_en,
+            field=field,
+        )
+
+
+class NotAllowed(RefusalError):
     """The user may not do this (role or KIM does not permit it)."""
 
     default_code = "not_allowed"
-
-    def __init__(
-        self,
-        code: str | None = None,
-        message_id: str = "Anda tidak punya izin untuk melakukan ini.",
-        message_en: str = "You are not allowed to do this.",
-        field: str | None = None,
-    ) -> None:
-        super().__init__(code, message_id, message_en, field=field)
+    default_message_id = "Anda tidak punya izin untuk melakukan ini."
+    default_message_en = "You are not allowed to do this."
 
 
-class NotFound(DomainError):
+class NotFound(RefusalError):
     """The thing asked for does not exist (or is outside the user's KIM)."""
 
     default_code = "not_found"
-
-    def __init__(
-        self,
-        code: str | None = None,
-        message_id: str = "Data tidak ditemukan.",
-        message_en: str = "Not found.",
-        field: str | None = None,
-    ) -> None:
-        super().__init__(code, message_id, message_en, field=field)
+    default_message_id = "Data tidak ditemukan."
+    default_message_en = "Not found."
 
 
-class Conflict(DomainError):
+class Conflict(RefusalError):
     """The thing already exists or was changed meanwhile (duplicates, stale edits)."""
 
     default_code = "conflict"
-
-    def __init__(
-        self,
-        code: str | None = None,
-        message_id: str = "Data ini sudah ada atau baru saja diubah orang lain.",
-        message_en: str = "This already exists or was just changed by someone else.",
-        field: str | None = None,
-    ) -> None:
-        super().__init__(code, message_id, message_en, field=field)
+    default_message_id = "Data ini sudah ada atau baru saja diubah orang lain."
+    default_message_en = "This already exists or was just changed by someone else."

@@ -11,14 +11,27 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, Protocol
 
 DEFAULT_TIMEZONE = "Asia/Jakarta"
 
 
+class Identified(Protocol):
+    """An entity whose ``id`` the store assigns at its first flush."""
+
+    id: int | None
+
+
+def saved_id(entity: Identified) -> int:
+    """The id of an entity the store has flushed; ``ValueError`` if it has none yet."""
+    if entity.id is None:
+        raise ValueError(f"{type(entity).__name__} has no id yet: flush it first")
+    return entity.id
+
+
 class StrEnum(str, enum.Enum):
     def __str__(self) -> str:  # "x", not "Platform.X"
-        return self.value
+        return str(self.value)
 
 
 class Role(StrEnum):

@@ -15,13 +15,13 @@ start is the post's own ``schedule_at``), and anything dateutil cannot parse.
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
 
 from .errors import InvalidInput
-from .timezones import UTC, get_zone, local_to_utc, require_aware, utc_to_local
+from .timezones import get_zone, local_to_utc, require_aware, utc_to_local
 
 DEFAULT_MAX_COUNT = 100
 _UNTIL_UTC = re.compile(r"UNTIL=(\d{8}T\d{6})Z", re.IGNORECASE)

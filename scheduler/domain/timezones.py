@@ -19,8 +19,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import InvalidInput
 
-UTC = UTC
-
 
 @lru_cache(maxsize=256)
 def _load(name: str) -> ZoneInfo:
@@ -35,6 +33,13 @@ def get_zone(name: str, field: str = "timezone") -> ZoneInfo:
         return _load(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise _bad_zone(name, field) from None
+
+
+def zone_name(name: str | None, field: str = "timezone") -> str:
+    """``name`` stripped, if it names a zone that exists (e.g. ``Asia/Jakarta``); else InvalidInput."""
+    candidate = (name or "").strip()
+    get_zone(candidate, field)
+    return candidate
 
 
 def _bad_zone(name: object, field: str) -> InvalidInput:

@@ -16,8 +16,9 @@ One folder per role (docs/architecture.md):
 * :mod:`.read` -- the pages' read models (SQL reads behind one tenancy decision);
 * :mod:`.operations` -- health of an installation, the Graph API version notice.
 
-At the top, shared by every folder: :mod:`.ports` (what the services need from storage),
-:mod:`.input_checks` (small bilingual input checks) and :mod:`.wiring` (builds the
-:class:`~scheduler.services.wiring.Pipeline`: settings, clock, engine, connectors, per process).
+At the top only :mod:`.wiring` (builds the :class:`~scheduler.services.wiring.Pipeline`: settings,
+clock, engine, connectors, per process). What every folder shares lives outside the layer:
+:mod:`scheduler.ports` (what the services need from storage, implemented by the store) and
+:mod:`scheduler.domain.input_checks` (small bilingual input checks).
 Nothing here imports ``scheduler.web``, ``scheduler.cli`` or ``workers``.
 """

@@ -123,7 +123,7 @@ def build_pipeline(settings: Settings | None = None, **overrides: Any) -> Pipeli
     config = PipelineConfig.from_settings(settings, **overrides)
     return Pipeline(
         engine=make_engine(settings.db_url),
-        connector_for=_registry_lookup(settings),
+        connector_for=connector_lookup(settings),
         decrypt=lambda token: decrypt_credentials(token, keys),
         encrypt=lambda data: encrypt_credentials(data, keys),
         media_root=settings.media_dir,
@@ -131,7 +131,7 @@ def build_pipeline(settings: Settings | None = None, **overrides: Any) -> Pipeli
     )
 
 
-def _registry_lookup(settings: Settings) -> Callable[[str], Connector]:
+def connector_lookup(settings: Settings) -> Callable[[str], Connector]:
     """The real connectors (``connectors.registry``): configured HTTP timeouts, Graph API version
     and sandbox -- the only place that decides where a training account's requests go."""
     from connectors.registry import default_registry

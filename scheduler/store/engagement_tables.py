@@ -1,6 +1,6 @@
 """Engagement tables: daily rollups and per-account call budgets (migration 0002).
 
-They register on the same ``metadata`` as ``tables.py``; import this module
+They register on the same ``metadata`` as ``scheduler.store.tables``; import this module
 wherever the whole schema is needed (Alembic's comparison, ``create_all``).
 
 ``engagement_daily`` holds one row per target and *local* day (the KIM's time

@@ -62,7 +62,10 @@ def upgrade(url: str | sa.URL | None = None, revision: str = "head") -> str | No
                 # Batch migrations copy and drop tables; with foreign keys ON,
                 # dropping a referenced table would cascade or fail. The pragma
                 # only works outside a transaction, hence the driver level.
-                connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+                driver = connection.connection.driver_connection
+                if driver is None:
+                    raise RuntimeError("the SQLite connection is closed")
+                driver.execute("PRAGMA foreign_keys=OFF")
             config = alembic_config(url)
             config.attributes["connection"] = connection
             command.upgrade(config, revision)

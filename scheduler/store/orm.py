@@ -1,4 +1,4 @@
-"""Imperative mapping of the domain dataclasses onto ``tables.py``.
+"""Imperative mapping of the domain dataclasses onto ``scheduler.store.tables``.
 
 The domain stays plain Python (cosmicpython style): nothing in
 ``scheduler/domain`` knows about SQLAlchemy; this module attaches the ORM from
@@ -91,7 +91,7 @@ def start_mappers() -> None:
         # The dataclass field stays a plain list to the domain; the proxy
         # turns it into post_media rows. Assigned after mapping so the
         # dataclass __init__ (media_ids=[]) goes through the proxy.
-        model.Post.media_ids = association_proxy(  # type: ignore[assignment]
+        model.Post.media_ids = association_proxy(  # type: ignore[assignment]  # the proxy replaces the list field
             "_media_links", "media_id", creator=lambda media_id: PostMedia(media_id)
         )
         sa.orm.configure_mappers()

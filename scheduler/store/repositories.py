@@ -1,4 +1,4 @@
-"""SQLAlchemy repositories: the service ports (``scheduler.services.ports``) over one Session.
+"""SQLAlchemy repositories: the service ports (``scheduler.ports``) over one Session.
 
 The domain classes are mapped imperatively (``scheduler.store.orm``), so the
 queries select the entities themselves. Every repository works inside the
@@ -7,13 +7,15 @@ session of its unit of work and never commits.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from scheduler import ports
 from scheduler.domain.model import (
     ApiToken,
     AuditEvent,
@@ -34,20 +36,24 @@ from scheduler.domain.model import (
     Umkm,
     User,
 )
-from scheduler.services import ports
+from scheduler.store import tables
+
+T = TypeVar("T")
 
 
-class _Base:
-    model: type
+class _Base(Generic[T]):
+    """``add`` and ``get`` by primary key for the entity ``model``."""
+
+    model: type[T]
 
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def add(self, item: Any) -> Any:
+    def add(self, item: T) -> T:
         self.session.add(item)
         return item
 
-    def get(self, id_: int) -> Any:
+    def get(self, id_: int) -> T | None:
         return self.session.get(self.model, id_)
 
 
@@ -56,7 +62,7 @@ class SqlKecamatanRepository(ports.KecamatanRepository):
         self.session = session
 
     def list(self) -> list[Kecamatan]:
-        return list(self.session.scalars(sa.select(Kecamatan).order_by(Kecamatan.name)))
+        return list(self.session.scalars(sa.select(Kecamatan).order_by(tables.kecamatan.c.name)))
 
 
 class SqlKelurahanRepository(ports.KelurahanRepository):
@@ -67,53 +73,61 @@ class SqlKelurahanRepository(ports.KelurahanRepository):
         return self.session.get(Kelurahan, code)
 
     def list(self) -> list[Kelurahan]:
-        return list(self.session.scalars(sa.select(Kelurahan).order_by(Kelurahan.name)))
+        return list(self.session.scalars(sa.select(Kelurahan).order_by(tables.kelurahan.c.name)))
 
 
-class SqlKimRepository(_Base, ports.KimRepository):
+class SqlKimRepository(_Base[Kim], ports.KimRepository):
     model = Kim
 
     def get_by_slug(self, slug: str) -> Kim | None:
-        return self.session.scalars(sa.select(Kim).where(Kim.slug == slug)).first()
+        return self.session.scalars(sa.select(Kim).where(tables.kims.c.slug == slug)).first()
 
     def get_by_kelurahan(self, kelurahan_code: str) -> Kim | None:
-        return self.session.scalars(sa.select(Kim).where(Kim.kelurahan_code == kelurahan_code)).first()
+        return self.session.scalars(sa.select(Kim).where(tables.kims.c.kelurahan_code == kelurahan_code)).first()
 
     def list(self) -> list[Kim]:
-        return list(self.session.scalars(sa.select(Kim).order_by(Kim.name)))
+        return list(self.session.scalars(sa.select(Kim).order_by(tables.kims.c.name)))
 
 
-class SqlUserRepository(_Base, ports.UserRepository):
+class SqlUserRepository(_Base[User], ports.UserRepository):
     model = User
 
     def get_by_email(self, email: str) -> User | None:
         # lower() on both sides: correct whatever the column type does.
-        return self.session.scalars(sa.select(User).where(sa.func.lower(User.email) == email.strip().lower())).first()
+        return self.session.scalars(
+            sa.select(User).where(sa.func.lower(tables.users.c.email) == email.strip().lower())
+        ).first()
 
     def list_by_kim(self, kim_id: int, role: Role | None = None) -> list[User]:
-        query = sa.select(User).where(User.kim_id == kim_id)
+        query = sa.select(User).where(tables.users.c.kim_id == kim_id)
         if role is not None:
-            query = query.where(User.role == role)
-        return list(self.session.scalars(query.order_by(User.id)))
+            query = query.where(tables.users.c.role == role)
+        return list(self.session.scalars(query.order_by(tables.users.c.id)))
 
 
-class SqlTokenRepository(_Base, ports.TokenRepository):
+class SqlTokenRepository(_Base[ApiToken], ports.TokenRepository):
     model = ApiToken
 
     def get_by_prefix(self, prefix: str) -> ApiToken | None:
-        return self.session.scalars(sa.select(ApiToken).where(ApiToken.prefix == prefix)).first()
+        return self.session.scalars(sa.select(ApiToken).where(tables.api_tokens.c.prefix == prefix)).first()
 
     def list_for_user(self, user_id: int) -> list[ApiToken]:
-        return list(self.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)))
+        return list(
+            self.session.scalars(
+                sa.select(ApiToken).where(tables.api_tokens.c.user_id == user_id).order_by(tables.api_tokens.c.id)
+            )
+        )
 
 
-class SqlAccountRepository(_Base, ports.AccountRepository):
+class SqlAccountRepository(_Base[SocialAccount], ports.AccountRepository):
     model = SocialAccount
 
     def list_by_kim(self, kim_id: int) -> list[SocialAccount]:
         return list(
             self.session.scalars(
-                sa.select(SocialAccount).where(SocialAccount.kim_id == kim_id).order_by(SocialAccount.id)
+                sa.select(SocialAccount)
+                .where(tables.social_accounts.c.kim_id == kim_id)
+                .order_by(tables.social_accounts.c.id)
             )
         )
 
@@ -147,34 +161,38 @@ class SqlSubjectRepository(ports.SubjectRepository):
         return list(
             self.session.scalars(
                 sa.select(Product)
-                .join(Umkm, Umkm.id == Product.umkm_id)
-                .where(Umkm.kim_id == kim_id)
-                .order_by(Product.id)
+                .join(Umkm, tables.umkm.c.id == tables.products.c.umkm_id)
+                .where(tables.umkm.c.kim_id == kim_id)
+                .order_by(tables.products.c.id)
             )
         )
 
     def list_destinations(self, kim_id: int) -> list[Destination]:
         return list(
-            self.session.scalars(sa.select(Destination).where(Destination.kim_id == kim_id).order_by(Destination.id))
+            self.session.scalars(
+                sa.select(Destination).where(tables.destinations.c.kim_id == kim_id).order_by(tables.destinations.c.id)
+            )
         )
 
 
-class SqlMediaRepository(_Base, ports.MediaRepository):
+class SqlMediaRepository(_Base[MediaAsset], ports.MediaRepository):
     model = MediaAsset
 
     def get_many(self, ids: Iterable[int]) -> list[MediaAsset]:
         wanted = list(set(ids))
         if not wanted:
             return []
-        return list(self.session.scalars(sa.select(MediaAsset).where(MediaAsset.id.in_(wanted))))
+        return list(self.session.scalars(sa.select(MediaAsset).where(tables.media_assets.c.id.in_(wanted))))
 
     def get_by_hash(self, kim_id: int, content_hash: str) -> MediaAsset | None:
         return self.session.scalars(
-            sa.select(MediaAsset).where(MediaAsset.kim_id == kim_id, MediaAsset.content_hash == content_hash)
+            sa.select(MediaAsset).where(
+                tables.media_assets.c.kim_id == kim_id, tables.media_assets.c.content_hash == content_hash
+            )
         ).first()
 
 
-class SqlPostRepository(_Base, ports.PostRepository):
+class SqlPostRepository(_Base[Post], ports.PostRepository):
     model = Post
 
     def get_for_update(self, id_: int) -> Post | None:
@@ -184,38 +202,45 @@ class SqlPostRepository(_Base, ports.PostRepository):
         if post is not None:
             self.session.scalars(
                 sa.select(PostTarget)
-                .where(PostTarget.post_id == id_)
-                .order_by(PostTarget.id)
+                .where(tables.post_targets.c.post_id == id_)
+                .order_by(tables.post_targets.c.id)
                 .with_for_update()
                 .execution_options(populate_existing=True)
             ).all()
         return post
 
     def list_by_kim(self, kim_id: int, state: ReviewState | None = None) -> list[Post]:
-        query = sa.select(Post).where(Post.kim_id == kim_id)
+        query = sa.select(Post).where(tables.posts.c.kim_id == kim_id)
         if state is not None:
-            query = query.where(Post.review_state == state)
-        return list(self.session.scalars(query.order_by(Post.id)))
+            query = query.where(tables.posts.c.review_state == state)
+        return list(self.session.scalars(query.order_by(tables.posts.c.id)))
 
     def page(self, query: ports.PostQuery) -> tuple[list[Post], int]:
         stmt = sa.select(Post)
         if query.kim_ids is not None:
-            stmt = stmt.where(Post.kim_id.in_(list(query.kim_ids)))
+            stmt = stmt.where(tables.posts.c.kim_id.in_(list(query.kim_ids)))
         if query.review is not None:
-            stmt = stmt.where(Post.review_state == query.review)
+            stmt = stmt.where(tables.posts.c.review_state == query.review)
         if query.target_state is not None:
-            stmt = stmt.where(sa.exists().where(PostTarget.post_id == Post.id, PostTarget.state == query.target_state))
+            stmt = stmt.where(
+                sa.exists().where(
+                    tables.post_targets.c.post_id == tables.posts.c.id,
+                    tables.post_targets.c.state == query.target_state,
+                )
+            )
         if query.start is not None or query.end is not None:
             when = sa.func.coalesce(
-                sa.select(sa.func.min(PostTarget.scheduled_at)).where(PostTarget.post_id == Post.id).scalar_subquery(),
-                Post.schedule_at,
+                sa.select(sa.func.min(tables.post_targets.c.scheduled_at))
+                .where(tables.post_targets.c.post_id == tables.posts.c.id)
+                .scalar_subquery(),
+                tables.posts.c.schedule_at,
             )
             if query.start is not None:
                 stmt = stmt.where(when >= query.start)
             if query.end is not None:
                 stmt = stmt.where(when < query.end)
         total = self.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-        items = self.session.scalars(stmt.order_by(Post.id.desc()).offset(query.offset).limit(query.limit))
+        items = self.session.scalars(stmt.order_by(tables.posts.c.id.desc()).offset(query.offset).limit(query.limit))
         return list(items), int(total or 0)
 
 
@@ -230,31 +255,33 @@ class SqlTargetRepository(ports.TargetRepository):
         self, account_id: int, start: datetime, end: datetime, states: Iterable[TargetState] | None = None
     ) -> list[PostTarget]:
         query = sa.select(PostTarget).where(
-            PostTarget.account_id == account_id,
-            PostTarget.scheduled_at >= start,
-            PostTarget.scheduled_at < end,
+            tables.post_targets.c.account_id == account_id,
+            tables.post_targets.c.scheduled_at >= start,
+            tables.post_targets.c.scheduled_at < end,
         )
         if states is not None:
-            query = query.where(PostTarget.state.in_(list(states)))
-        return list(self.session.scalars(query.order_by(PostTarget.scheduled_at)))
+            query = query.where(tables.post_targets.c.state.in_(list(states)))
+        return list(self.session.scalars(query.order_by(tables.post_targets.c.scheduled_at)))
 
     def for_account_in_states(self, account_id: int, states: Iterable[TargetState]) -> list[PostTarget]:
         return list(
             self.session.scalars(
                 sa.select(PostTarget)
-                .where(PostTarget.account_id == account_id, PostTarget.state.in_(list(states)))
-                .order_by(PostTarget.id)
+                .where(tables.post_targets.c.account_id == account_id, tables.post_targets.c.state.in_(list(states)))
+                .order_by(tables.post_targets.c.id)
             )
         )
 
 
-class SqlAttemptRepository(_Base, ports.AttemptRepository):
+class SqlAttemptRepository(_Base[PublishAttempt], ports.AttemptRepository):
     model = PublishAttempt
 
     def list_for_target(self, target_id: int) -> list[PublishAttempt]:
         return list(
             self.session.scalars(
-                sa.select(PublishAttempt).where(PublishAttempt.target_id == target_id).order_by(PublishAttempt.number)
+                sa.select(PublishAttempt)
+                .where(tables.publish_attempts.c.target_id == target_id)
+                .order_by(tables.publish_attempts.c.number)
             )
         )
 
@@ -271,8 +298,8 @@ class SqlSnapshotRepository(ports.SnapshotRepository):
         return list(
             self.session.scalars(
                 sa.select(EngagementSnapshot)
-                .where(EngagementSnapshot.target_id == target_id)
-                .order_by(EngagementSnapshot.captured_at, EngagementSnapshot.id)
+                .where(tables.engagement_snapshots.c.target_id == target_id)
+                .order_by(tables.engagement_snapshots.c.captured_at, tables.engagement_snapshots.c.id)
             )
         )
 
@@ -289,7 +316,7 @@ class SqlAuditRepository(ports.AuditRepository):
         self, *, kim_id: int | None = None, post_id: int | None = None, action: str | None = None
     ) -> list[AuditEvent]:
         query = self._filtered(kim_id, post_id, action)
-        return list(self.session.scalars(query.order_by(AuditEvent.id)))
+        return list(self.session.scalars(query.order_by(tables.audit_events.c.id)))
 
     def page(
         self,
@@ -299,21 +326,21 @@ class SqlAuditRepository(ports.AuditRepository):
         action: str | None = None,
         offset: int = 0,
         limit: int = 100,
-    ) -> tuple[list[AuditEvent], int]:
+    ) -> tuple[builtins.list[AuditEvent], int]:
         query = self._filtered(kim_id, post_id, action)
         total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
         items = self.session.scalars(
-            query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).offset(offset).limit(limit)
+            query.order_by(tables.audit_events.c.at.desc(), tables.audit_events.c.id.desc()).offset(offset).limit(limit)
         )
         return list(items), int(total or 0)
 
     @staticmethod
-    def _filtered(kim_id: int | None, post_id: int | None, action: str | None) -> sa.Select:
+    def _filtered(kim_id: int | None, post_id: int | None, action: str | None) -> sa.Select[AuditEvent]:
         query = sa.select(AuditEvent)
         if kim_id is not None:
-            query = query.where(AuditEvent.kim_id == kim_id)
+            query = query.where(tables.audit_events.c.kim_id == kim_id)
         if post_id is not None:
-            query = query.where(AuditEvent.post_id == post_id)
+            query = query.where(tables.audit_events.c.post_id == post_id)
         if action is not None:
-            query = query.where(AuditEvent.action == action)
+            query = query.where(tables.audit_events.c.action == action)
         return query

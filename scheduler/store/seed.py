@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from scheduler.domain.model import Kecamatan, Kelurahan
+from scheduler.store import tables
 
 MALANG_CSV = "malang-kelurahan.csv"
 
@@ -76,8 +77,8 @@ def seed_malang(session: Session) -> SeedResult:
     caller owns the transaction). Needs :func:`scheduler.store.orm.start_mappers`.
     """
     kecamatan, kelurahan = read_malang()
-    have_kec = set(session.scalars(sa.select(Kecamatan.code)))  # type: ignore[arg-type]
-    have_kel = set(session.scalars(sa.select(Kelurahan.code)))  # type: ignore[arg-type]
+    have_kec = set(session.scalars(sa.select(tables.kecamatan.c.code)))
+    have_kel = set(session.scalars(sa.select(tables.kelurahan.c.code)))
     new_kec = [k for k in kecamatan if k.code not in have_kec]
     new_kel = [k for k in kelurahan if k.code not in have_kel]
     session.add_all(new_kec)

@@ -22,6 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from scheduler.store.engagement_tables import engagement_daily
+from scheduler.store.queries import Query
 from scheduler.store.tables import (
     destinations,
     kecamatan,
@@ -35,6 +36,7 @@ from scheduler.store.tables import (
 
 D = engagement_daily.c
 LATEST = sa.text("engagement_daily.is_latest")
+METRICS = ("likes", "comments", "shares", "views", "reach", "saves")
 
 #: group name -> what a row is grouped by (kept in this order in the output)
 GROUPS = ("kim", "kelurahan", "kecamatan", "platform", "account", "subject", "category", "day", "week", "month")
@@ -56,7 +58,17 @@ def _category() -> sa.ColumnElement[str]:
     return sa.func.coalesce(sa.func.nullif(products.c.category, ""), sa.func.nullif(destinations.c.category, ""))
 
 
-def _inner_keys(group: str, day_column: sa.ColumnElement) -> list[sa.ColumnElement]:
+def _latest_values() -> list[sa.ColumnElement[Any]]:
+    """When a post was published and its latest metrics (a post's row in the rankings)."""
+    return [D.published_at, D.published_day, *(getattr(D, name) for name in METRICS), D.remote_missing]
+
+
+def _published_between(first: date, last: date) -> list[sa.ColumnElement[bool] | sa.TextClause]:
+    """The latest row of every post published on local days ``first``..``last``."""
+    return [LATEST, D.published_day >= first, D.published_day <= last]
+
+
+def _inner_keys(group: str, day_column: sa.ColumnElement[Any]) -> list[sa.ColumnElement[Any]]:
     """The rollup columns a grouping needs (aggregated first, joined to labels afterwards)."""
     if group in ("kim", "kelurahan", "kecamatan"):
         return [D.kim_id]
@@ -71,7 +83,7 @@ def _inner_keys(group: str, day_column: sa.ColumnElement) -> list[sa.ColumnEleme
     raise ValueError(f"unknown group {group!r}")
 
 
-def _outer(group: str, sub: Any) -> tuple[sa.FromClause, list[sa.ColumnElement]]:
+def _outer(group: str, sub: Any) -> tuple[sa.FromClause, list[sa.ColumnElement[Any]]]:
     """(from clause, (key, label, ...) columns) joining the aggregated rows to their labels."""
     c = sub.c
     if group in ("kim", "kelurahan", "kecamatan"):
@@ -102,7 +114,7 @@ def _outer(group: str, sub: Any) -> tuple[sa.FromClause, list[sa.ColumnElement]]
     return sub, [c.day.label("key"), c.day.label("label")]
 
 
-def _filters(query: sa.Select, kim_ids: Sequence[int] | None, platform: str | None) -> sa.Select:
+def _filters(query: Query, kim_ids: Sequence[int] | None, platform: str | None) -> Query:
     if kim_ids is not None:
         query = query.where(D.kim_id.in_(list(kim_ids)))
     if platform:
@@ -112,12 +124,12 @@ def _filters(query: sa.Select, kim_ids: Sequence[int] | None, platform: str | No
 
 def _aggregate(
     group: str,
-    where: list[sa.ColumnElement],
+    where: list[sa.ColumnElement[bool] | sa.TextClause],
     prefix: str,
-    day_column: sa.ColumnElement,
+    day_column: sa.ColumnElement[Any],
     kim_ids: Sequence[int] | None,
     platform: str | None,
-) -> sa.Select:
+) -> Query:
     """Aggregate the rollup rows by the few columns ``group`` needs, then label them.
 
     Two levels on purpose: the big aggregation runs over narrow rollup rows
@@ -127,10 +139,7 @@ def _aggregate(
     """
     interactions = _interactions(prefix)
     inner_keys = _inner_keys(group, day_column)
-    metrics = [
-        sa.func.sum(getattr(D, f"{prefix}{n}")).label(n)
-        for n in ("likes", "comments", "shares", "views", "reach", "saves")
-    ]
+    metrics = [sa.func.sum(getattr(D, f"{prefix}{n}")).label(n) for n in METRICS]
     inner = (
         sa.select(
             *inner_keys,
@@ -154,7 +163,7 @@ def _aggregate(
         sa.select(
             *keys,
             sa.func.sum(c.posts).label("posts"),
-            *[sa.func.sum(getattr(c, n)).label(n) for n in ("likes", "comments", "shares", "views", "reach", "saves")],
+            *[sa.func.sum(getattr(c, n)).label(n) for n in METRICS],
             sa.func.sum(c.interactions).label("interactions"),
             sa.func.sum(c.interactions_with_views).label("interactions_with_views"),
             sa.func.sum(c.posts_with_views).label("posts_with_views"),
@@ -168,18 +177,16 @@ def _aggregate(
 
 def totals_query(
     group: str, first: date, last: date, *, kim_ids: Sequence[int] | None = None, platform: str | None = None
-) -> sa.Select:
+) -> Query:
     """Per group: posts, latest cumulative metrics, interactions (all / where views are known),
     posts missing on the platform, newest capture. Posts published ``first``..``last`` (local days).
     """
-    return _aggregate(
-        group, [LATEST, D.published_day >= first, D.published_day <= last], "", D.published_day, kim_ids, platform
-    )
+    return _aggregate(group, _published_between(first, last), "", D.published_day, kim_ids, platform)
 
 
 def growth_query(
     group: str, first: date, last: date, *, kim_ids: Sequence[int] | None = None, platform: str | None = None
-) -> sa.Select:
+) -> Query:
     """Per group: what was gained during local days ``first``..``last`` (sums of daily deltas).
 
     ``posts`` counts post-days here (a post measured on three days of the
@@ -195,7 +202,7 @@ def post_rows_query(
     kim_ids: Sequence[int] | None = None,
     platform: str | None = None,
     account_id: int | None = None,
-) -> sa.Select:
+) -> Query:
     """One row per target published in the period (latest values), for medians and rankings."""
     query = (
         sa.select(
@@ -203,15 +210,7 @@ def post_rows_query(
             D.kim_id,
             D.account_id,
             D.platform,
-            D.published_at,
-            D.published_day,
-            D.likes,
-            D.comments,
-            D.shares,
-            D.views,
-            D.reach,
-            D.saves,
-            D.remote_missing,
+            *_latest_values(),
             D.captured_at,
             _interactions().label("interactions"),
             kims.c.slug.label("kim_slug"),
@@ -223,7 +222,7 @@ def post_rows_query(
                 social_accounts, social_accounts.c.id == D.account_id
             )
         )
-        .where(LATEST, D.published_day >= first, D.published_day <= last)
+        .where(*_published_between(first, last))
     )
     if account_id is not None:
         query = query.where(D.account_id == account_id)
@@ -232,22 +231,14 @@ def post_rows_query(
 
 def top_posts_query(
     first: date, last: date, limit: int, *, kim_ids: Sequence[int] | None = None, platform: str | None = None
-) -> sa.Select:
+) -> Query:
     """The posts with the most interactions published in the period, with text and permalink."""
     interactions = _interactions()
     query = (
         sa.select(
             D.target_id,
             D.platform,
-            D.published_at,
-            D.published_day,
-            D.likes,
-            D.comments,
-            D.shares,
-            D.views,
-            D.reach,
-            D.saves,
-            D.remote_missing,
+            *_latest_values(),
             interactions.label("interactions"),
             kims.c.slug.label("kim_slug"),
             kims.c.name.label("kim_name"),
@@ -261,14 +252,14 @@ def top_posts_query(
             .join(posts, posts.c.id == post_targets.c.post_id)
             .join(social_accounts, social_accounts.c.id == D.account_id)
         )
-        .where(LATEST, D.published_day >= first, D.published_day <= last)
+        .where(*_published_between(first, last))
         .order_by(interactions.desc(), D.target_id)
         .limit(limit)
     )
     return _filters(query, kim_ids, platform)
 
 
-def coverage_query(since: sa.ColumnElement | object) -> sa.Select:
+def coverage_query(since: sa.ColumnElement[Any] | object) -> Query:
     """Every kelurahan with its KIM (if any), accounts, and publications since ``since``."""
     published = (
         sa.select(posts.c.kim_id.label("kim_id"), sa.func.count().label("published_recent"))

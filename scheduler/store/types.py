@@ -83,7 +83,7 @@ class StrEnum(sa.TypeDecorator[enum.Enum]):
         if value is None:
             return None
         try:
-            return self.enum_class(value).value
+            return str(self.enum_class(value).value)
         except ValueError:
             allowed = ", ".join(m.value for m in self.enum_class)
             raise StoreValueError(
@@ -99,7 +99,15 @@ class StrEnum(sa.TypeDecorator[enum.Enum]):
         return self.enum_class
 
     def __repr__(self) -> str:
-        return f"StrEnum({self.enum_class.__name__}, length={self.impl.length})"
+        return f"StrEnum({self.enum_class.__name__}, length={string_length(self)})"
+
+
+def string_length(column_type: sa.TypeDecorator[Any]) -> int | None:
+    """The VARCHAR length of a type stored as ``sa.String`` (``StrEnum``, ``LowerCaseString``)."""
+    impl = column_type.impl_instance
+    if not isinstance(impl, sa.String):
+        raise TypeError(f"{type(column_type).__name__} is not stored as a string")
+    return impl.length
 
 
 class LowerCaseString(sa.TypeDecorator[str]):
@@ -114,8 +122,8 @@ class LowerCaseString(sa.TypeDecorator[str]):
         return None if value is None else value.strip().lower()
 
 
-class _Json(sa.TypeDecorator[Any]):
-    """JSON; JSONB on PostgreSQL (indexable, compact)."""
+class JsonType(sa.TypeDecorator[Any]):
+    """JSON; JSONB on PostgreSQL (indexable, compact). The base of the JSON types below."""
 
     impl = sa.JSON
     cache_ok = True
@@ -126,7 +134,7 @@ class _Json(sa.TypeDecorator[Any]):
         return dialect.type_descriptor(sa.JSON())
 
 
-class _JsonListType(_Json):
+class _JsonListType(JsonType):
     cache_ok = True
 
     def process_bind_param(self, value: Any, dialect: sa.Dialect) -> Any:
@@ -143,7 +151,7 @@ class _JsonListType(_Json):
         return [] if value is None else value
 
 
-class _JsonDictType(_Json):
+class _JsonDictType(JsonType):
     cache_ok = True
 
     def process_bind_param(self, value: Any, dialect: sa.Dialect) -> Any:
@@ -169,7 +177,7 @@ def JsonDict() -> sa.types.TypeEngine[Any]:
     return MutableDict.as_mutable(_JsonDictType())
 
 
-class _SlotListType(_Json):
+class _SlotListType(JsonType):
     cache_ok = True
 
     def process_bind_param(self, value: Any, dialect: sa.Dialect) -> Any:

@@ -12,12 +12,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from scheduler.domain.errors import Conflict
-from scheduler.services.ports import AbstractUnitOfWork
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.store import repositories as repos
 from scheduler.store.db import make_engine, make_session_factory
 
@@ -72,6 +72,10 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         if self.session is None:
             raise RuntimeError("use the unit of work inside 'with uow:'")
         return self.session
+
+    def connection(self) -> Connection:
+        """The open transaction's connection, for Core SQL beside the repositories."""
+        return self._open().connection()
 
     def commit(self) -> None:
         with _conflicts_as_domain_errors():

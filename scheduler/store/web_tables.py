@@ -64,7 +64,10 @@ def insert_session(conn: sa.Connection, *, token_hash: str, user_id: int, now: d
             token_hash=token_hash, user_id=user_id, created_at=now, last_seen_at=now, expires_at=expires_at
         )
     )
-    return int(result.inserted_primary_key[0])
+    key = result.inserted_primary_key
+    if key is None:  # every dialect Siar runs on reports it for a single-row insert
+        raise RuntimeError("the database did not report the new session's id")
+    return int(key[0])
 
 
 def find_session(conn: sa.Connection, token_hash: str) -> SessionRow | None:
@@ -86,28 +89,21 @@ def touch_session(conn: sa.Connection, session_id: int, now: datetime) -> None:
     conn.execute(web_sessions.update().where(web_sessions.c.id == session_id).values(last_seen_at=now))
 
 
+def _revoke_live(conn: sa.Connection, which: sa.ColumnElement[bool], now: datetime) -> int:
+    """Revoke the live (not yet revoked) sessions ``which`` selects; returns how many."""
+    return conn.execute(
+        web_sessions.update().where(which, web_sessions.c.revoked_at.is_(None)).values(revoked_at=now)
+    ).rowcount
+
+
 def revoke_session(conn: sa.Connection, token_hash: str, now: datetime) -> int:
     """Revoke one session; returns how many rows changed (0 or 1)."""
-    return conn.execute(
-        web_sessions.update()
-        .where(
-            web_sessions.c.token_hash == token_hash,
-            web_sessions.c.revoked_at.is_(None),
-        )
-        .values(revoked_at=now)
-    ).rowcount
+    return _revoke_live(conn, web_sessions.c.token_hash == token_hash, now)
 
 
 def revoke_user_sessions(conn: sa.Connection, user_id: int, now: datetime) -> int:
     """Revoke every live session of a user ("sign out everywhere")."""
-    return conn.execute(
-        web_sessions.update()
-        .where(
-            web_sessions.c.user_id == user_id,
-            web_sessions.c.revoked_at.is_(None),
-        )
-        .values(revoked_at=now)
-    ).rowcount
+    return _revoke_live(conn, web_sessions.c.user_id == user_id, now)
 
 
 def count_failures(conn: sa.Connection, key_hash: str, since: datetime) -> int:

@@ -29,9 +29,9 @@ log = logging.getLogger("siar.web")
 
 
 def _default_connectors(settings: Settings) -> Callable[[str], Any]:
-    from scheduler.services.wiring import _registry_lookup  # the real connectors, configured timeouts
+    from scheduler.services.wiring import connector_lookup  # the real connectors, configured timeouts
 
-    return _registry_lookup(settings)
+    return connector_lookup(settings)
 
 
 class SiarApp(FastAPI):

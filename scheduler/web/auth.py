@@ -133,25 +133,17 @@ async def login(request: Request, uow: UowDep, engine: EngineDep, now: NowDep, s
     else:
         response = JSONResponse(body.model_dump(mode="json"))
     max_age = int(sessions.ABSOLUTE_LIFETIME.total_seconds())
-    response.set_cookie(
-        SESSION_COOKIE,
-        issued.session_id,
-        max_age=max_age,
-        path="/",
-        secure=settings.session_cookie_secure,
-        httponly=True,
-        samesite="lax",
-    )
-    # Readable by the page's own scripts (double-submit); useless to another site.
-    response.set_cookie(
-        CSRF_COOKIE,
-        issued.csrf_token,
-        max_age=max_age,
-        path="/",
-        secure=settings.session_cookie_secure,
-        httponly=False,
-        samesite="lax",
-    )
+    # The CSRF cookie is readable by the page's own scripts (double-submit); useless to another site.
+    for name, value, httponly in ((SESSION_COOKIE, issued.session_id, True), (CSRF_COOKIE, issued.csrf_token, False)):
+        response.set_cookie(
+            name,
+            value,
+            max_age=max_age,
+            path="/",
+            secure=settings.session_cookie_secure,
+            httponly=httponly,
+            samesite="lax",
+        )
     return response
 
 

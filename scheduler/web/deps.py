@@ -23,10 +23,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from config.settings import Settings
 from scheduler.domain.errors import NotAllowed
 from scheduler.domain.model import Role
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.people import sessions, tokens, users
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import GRANTS, Cap, require_role
-from scheduler.services.ports import AbstractUnitOfWork
 from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 from scheduler.web.errors import Unauthenticated
 from scheduler.web.i18n import language

@@ -65,7 +65,7 @@ def page_language(request: Request) -> str:
     """The language of an HTML page: the switch's cookie, the user's setting, or Indonesian."""
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen in SUPPORTED:
-        return chosen  # type: ignore[return-value]
+        return chosen
     user = getattr(request.state, "user_language", None)
     return user if user in SUPPORTED else DEFAULT
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..errors import InvalidInput, Problem
+from ..errors import InvalidInput, Problem, Severity
 from ..hashtags import count_hashtags
 from ..model import MediaAsset, MediaKind
 
@@ -154,8 +154,8 @@ class PlatformRules:
             unique.setdefault((p.code, p.field, p.message_id), p)
         return Checked(list(unique.values()), parts)
 
-    def _p(self, code: str, fld: str, mid: str, men: str, severity: str = "error") -> Problem:
-        return Problem(code, fld, mid, men, platform=self.platform, severity=severity)  # type: ignore[arg-type]
+    def _p(self, code: str, fld: str, mid: str, men: str, severity: Severity = "error") -> Problem:
+        return Problem(code, fld, mid, men, platform=self.platform, severity=severity)
 
     def _check_text(
         self, text: str, media: list[MediaInfo], as_thread: bool, parts: tuple[str, ...] | None

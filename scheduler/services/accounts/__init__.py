@@ -6,8 +6,8 @@ path), :mod:`.secrets` (credentials encrypted at rest with MultiFernet, key rota
 :mod:`.platform_check` (ask the platform whether the stored credentials still work; sandbox
 accounts) and :mod:`.renewal` (credentials a connector renewed: encrypted and saved).
 
-May import: the domain, ``connectors.base``, :mod:`scheduler.services.ports`,
-:mod:`scheduler.services.people`, :mod:`scheduler.services.audit`,
-:mod:`scheduler.services.input_checks` and :mod:`scheduler.services.posts.scheduling`
-(rescheduling after a pacing change). Storage only through the ports.
+May import: the domain, ``connectors.base``, :mod:`scheduler.ports`,
+:mod:`scheduler.services.people`, :mod:`scheduler.services.audit` and
+:mod:`scheduler.services.posts.scheduling` (rescheduling after a pacing change);
+``config.settings`` only for a default (the encryption keys). Storage only through the ports.
 """

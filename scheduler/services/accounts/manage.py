@@ -8,30 +8,29 @@ from datetime import datetime, time
 from typing import Any
 
 from connectors.base import AccountRef, AuthExpired
+from scheduler.domain import input_checks as checks
 from scheduler.domain import states
 from scheduler.domain.errors import Conflict
 from scheduler.domain.model import AccountStatus, Platform, PostingSlot, SocialAccount, TargetState
-from scheduler.services import input_checks as checks
+from scheduler.domain.timezones import zone_name
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.accounts import secrets
 from scheduler.services.accounts.credentials import check_credentials
 from scheduler.services.audit import trail as audit
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize, not_found
-from scheduler.services.ports import AbstractUnitOfWork
 
 MAX_SLOTS = 7 * 24
 
 
 def _platform(value: Platform | str) -> Platform:
-    try:
-        return Platform(value)
-    except ValueError:
-        raise checks.invalid(
-            "platform",
-            "unknown_platform",
-            "Platform tidak dikenal (x, facebook, instagram).",
-            "Unknown platform (x, facebook, instagram).",
-        ) from None
+    return checks.member(
+        Platform,
+        value,
+        "platform",
+        "Platform tidak dikenal (x, facebook, instagram).",
+        "Unknown platform (x, facebook, instagram).",
+    )
 
 
 def check_slots(slots: Iterable[PostingSlot | Mapping[str, Any]]) -> list[PostingSlot]:
@@ -44,7 +43,7 @@ def check_slots(slots: Iterable[PostingSlot | Mapping[str, Any]]) -> list[Postin
             try:
                 at = time.fromisoformat(at)
             except ValueError:
-                at = None  # type: ignore[assignment]
+                at = None
         if not isinstance(slot.weekday, int) or not 0 <= slot.weekday <= 6 or not isinstance(at, time):
             raise checks.invalid(
                 "slots",
@@ -94,7 +93,7 @@ def add_account(
         kim = uow.kims.get(kim_id)
         if kim is None:
             raise not_found("kim", "kim")
-        zone = checks.zone(timezone or kim.timezone)
+        zone = zone_name(timezone or kim.timezone)
         for other in uow.accounts.list_by_kim(kim_id):
             if other.platform == platform and other.handle.lower() == handle.lower():
                 raise Conflict(
@@ -254,6 +253,7 @@ def reconnect(
         account.status = AccountStatus.ACTIVE
         account.status_reason = None
         account.paused_until = None
+        assert account.id is not None  # a stored account
         waiting = uow.targets.for_account_in_states(account.id, [TargetState.NEEDS_RECONNECT])
         for target in sorted(waiting, key=lambda t: (t.scheduled_at is None, t.scheduled_at)):
             states.transition(target, TargetState.SCHEDULED, now)

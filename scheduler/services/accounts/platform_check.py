@@ -20,11 +20,11 @@ import requests
 
 from connectors.base import AccountCheck, AuthExpired, ConnectorError
 from scheduler.domain.errors import InvalidInput
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.accounts import credentials, secrets
 from scheduler.services.accounts import manage as accounts
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize, not_found
-from scheduler.services.ports import AbstractUnitOfWork
 
 SANDBOX_TIMEOUT = (5.0, 15.0)
 

@@ -16,10 +16,10 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from scheduler.domain.errors import DomainError, InvalidInput
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.audit import trail as audit
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize
-from scheduler.services.ports import AbstractUnitOfWork
 
 
 class CredentialsUnreadable(DomainError):
@@ -115,6 +115,7 @@ def rotate_all(uow: AbstractUnitOfWork, actor: Actor, *, now: datetime, keys: li
     with uow:
         count = 0
         for kim in uow.kims.list():
+            assert kim.id is not None  # a stored KIM
             for account in uow.accounts.list_by_kim(kim.id):
                 if account.credentials_encrypted:
                     account.credentials_encrypted = rotate(account.credentials_encrypted, keys)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from scheduler.domain import input_checks as checks
 from scheduler.domain.model import AuditEvent, Role
-from scheduler.services import input_checks as checks
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize
-from scheduler.services.ports import AbstractUnitOfWork
 
 MAX_PER_PAGE = 500
 
@@ -38,10 +38,7 @@ def list_events(
     """Events newest first; a KIM admin is always limited to their own KIM."""
     if actor.role == Role.MEMBER:
         authorize(actor, Cap.MANAGE_MEMBERS, actor.kim_id)  # members: NotAllowed
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        raise checks.invalid(
-            "page", "bad_page", "Nomor halaman atau ukuran halaman tidak sah.", "Invalid page number or page size."
-        )
+    checks.page_bounds(page, per_page, MAX_PER_PAGE)
     if actor.is_kim_bound:
         if kim_id is not None:
             authorize(actor, Cap.READ_KIM, kim_id, what="kim")  # another KIM -> NotFound

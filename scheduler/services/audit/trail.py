@@ -12,8 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from scheduler.domain.model import AuditEvent
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.people.actors import Actor
-from scheduler.services.ports import AbstractUnitOfWork
 
 _SECRET_WORDS = ("password", "secret", "token", "credential", "hash", "cookie", "session")
 

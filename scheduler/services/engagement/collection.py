@@ -245,14 +245,19 @@ def _put_back(p: Pipeline, plan: AccountPlan, batches: list[Batch], due: datetim
     """Un-lease the targets of ``batches``: their old due time (``due`` None) or ``due``."""
     rows = [{"tid": t.id, "due": due or t.due_at} for b in batches for r in b.ids for t in plan.targets[r]]
     if rows:
-        with p.transaction() as conn:
-            conn.execute(
-                sa.update(post_targets)
-                .where(T.id == sa.bindparam("tid"), PUBLISHED)
-                .values(engagement_due_at=sa.bindparam("due")),
-                rows,
-            )
+        _set_due(p, rows)
     return len(rows)
+
+
+def _set_due(p: Pipeline, rows: list[dict[str, Any]]) -> None:
+    """Give each published target of ``rows`` (``tid``, ``due``) its next engagement due time."""
+    with p.transaction() as conn:
+        conn.execute(
+            sa.update(post_targets)
+            .where(T.id == sa.bindparam("tid"), PUBLISHED)
+            .values(engagement_due_at=sa.bindparam("due")),
+            rows,
+        )
 
 
 def _too_deep_to_tell(
@@ -285,13 +290,7 @@ def _too_deep_to_tell(
         rows = [
             {"tid": t.id, "due": next_refresh_at(t.published_at, now, config.policy)} for t in absent if t.id in unseen
         ]
-        with p.transaction() as conn:
-            conn.execute(
-                sa.update(post_targets)
-                .where(T.id == sa.bindparam("tid"), PUBLISHED)
-                .values(engagement_due_at=sa.bindparam("due")),
-                rows,
-            )
+        _set_due(p, rows)
     return unseen
 
 

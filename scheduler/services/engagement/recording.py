@@ -123,29 +123,10 @@ def record_results(
         _rollup(target, day, now, values, latest.get(target.id), daily_inserts, daily_updates, unlatest)
 
     conn.execute(sa.insert(engagement_snapshots), snapshots)
-    if measured_updates:
-        conn.execute(
-            sa.update(post_targets)
-            .where(T.id == sa.bindparam("tid"))
-            .values(
-                remote_missing=False,
-                metrics_captured_at=sa.bindparam("now"),
-                engagement_due_at=sa.bindparam("due"),
-                **{name: sa.bindparam(f"v_{name}") for name in METRIC_NAMES},
-            ),
-            measured_updates,
-        )
-    if missing_updates:
-        conn.execute(
-            sa.update(post_targets)
-            .where(T.id == sa.bindparam("tid"))
-            .values(
-                remote_missing=True,
-                metrics_captured_at=sa.bindparam("now"),
-                engagement_due_at=sa.bindparam("due"),
-            ),
-            missing_updates,
-        )
+    _update_targets(
+        conn, measured_updates, remote_missing=False, **{name: sa.bindparam(f"v_{name}") for name in METRIC_NAMES}
+    )
+    _update_targets(conn, missing_updates, remote_missing=True)
     if unlatest:
         conn.execute(
             sa.update(engagement_daily)
@@ -168,6 +149,17 @@ def record_results(
     if daily_inserts:
         conn.execute(sa.insert(engagement_daily), daily_inserts)
     return Recorded(len(targets) - missing_count, missing_count)
+
+
+def _update_targets(conn: sa.Connection, rows: list[dict[str, Any]], **values: Any) -> None:
+    """Bulk-update the measured targets in ``rows`` (``tid``, ``now``, ``due``): capture time, next due."""
+    if rows:
+        conn.execute(
+            sa.update(post_targets)
+            .where(T.id == sa.bindparam("tid"))
+            .values(metrics_captured_at=sa.bindparam("now"), engagement_due_at=sa.bindparam("due"), **values),
+            rows,
+        )
 
 
 def _cumulative(row: Any) -> dict[str, int | None]:

@@ -185,9 +185,11 @@ def to_xlsx(report: Report) -> bytes:
     """A workbook: "Info" first, then one sheet per grouping."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook()
     info = book.active
+    assert isinstance(info, Worksheet)  # a new workbook opens on its one worksheet
     info.title = "Info"
     for name, value in _info_lines(report):
         info.append([name, value])

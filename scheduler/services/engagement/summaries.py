@@ -33,8 +33,9 @@ from scheduler.domain.engagement import (
 from scheduler.domain.errors import InvalidInput
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize, not_found
+from scheduler.services.read.scope import kim_scope
 from scheduler.store import summary_queries as q
-from scheduler.store.tables import kims, social_accounts
+from scheduler.store.tables import social_accounts
 
 MAX_PERIOD_DAYS = 732
 DEFAULT_PERIOD_DAYS = 30
@@ -147,7 +148,7 @@ def period(first: date | None, last: date | None, today: date) -> tuple[date, da
 def resolve_scope(
     conn: sa.Connection, actor: Actor, first: date, last: date, *, kim: str | None = None, platform: str | None = None
 ) -> Scope:
-    """Check the period and filters and narrow them to the actor's KIMs."""
+    """Check the period and filters and narrow them to the actor's KIMs (``read.scope.kim_scope``)."""
     if not isinstance(first, date) or not isinstance(last, date):
         raise InvalidInput(
             "period_required", "Tanggal awal dan akhir wajib diisi.", "Start and end dates are required.", field="from"
@@ -173,16 +174,7 @@ def resolve_scope(
             "The platform must be x, facebook or instagram.",
             field="platform",
         )
-    authorize(actor, Cap.READ_KIM, actor.kim_id if actor.is_kim_bound else None)
-    kim_ids: tuple[int, ...] | None = None
-    if kim:
-        row = conn.execute(sa.select(kims.c.id).where(kims.c.slug == kim)).first()
-        if row is None:
-            raise not_found("kim", field="kim")
-        authorize(actor, Cap.READ_KIM, row.id, what="kim")
-        kim_ids = (row.id,)
-    elif actor.is_kim_bound:
-        kim_ids = (actor.kim_id,) if actor.kim_id is not None else ()
+    kim_ids = kim_scope(conn, actor, kim, slug_only=True)
     return Scope(first, last, kim_ids, platform, kim)
 
 
@@ -294,9 +286,6 @@ def summarise(conn: sa.Connection, group: str, scope: Scope, growth: bool = Fals
         total.add(r)
     captured = max((r.captured_at for r in result if r.captured_at is not None), default=None)
     return Summary(group, scope, rows, captured, _row("total", "Total", total))
-
-
-_summarise = summarise  # the name the web read model first used
 
 
 def engagement_summary(

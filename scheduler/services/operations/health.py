@@ -72,7 +72,7 @@ def check(
     except Exception as exc:
         health.database, health.database_error = False, _reason(exc)
     try:
-        from kombu import Connection
+        from kombu.connection import Connection
 
         with Connection(broker_url, transport_options=transport_options, connect_timeout=3) as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=3)

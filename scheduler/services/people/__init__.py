@@ -5,7 +5,7 @@ where roles and tenancy are decided), :mod:`.users` (adding users, signing them 
 :mod:`.sessions` (server-side web sessions, stored as hashes), :mod:`.login_throttle` (too many
 wrong passwords -> wait) and :mod:`.tokens` (API tokens, shown once, stored hashed).
 
-May import: the domain, :mod:`scheduler.services.ports`, :mod:`scheduler.services.audit` and
-:mod:`scheduler.services.input_checks`; :mod:`.sessions` and :mod:`.login_throttle` also read and
+May import: the domain, :mod:`scheduler.ports` and :mod:`scheduler.services.audit`;
+:mod:`.sessions` and :mod:`.login_throttle` also read and
 write their own web tables (``scheduler.store.web_tables``) directly.
 """

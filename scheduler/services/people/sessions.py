@@ -24,9 +24,9 @@ import sqlalchemy as sa
 
 from scheduler.domain.errors import NotAllowed
 from scheduler.domain.model import User
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.people import login_throttle, users
 from scheduler.services.people.actors import Actor
-from scheduler.services.ports import AbstractUnitOfWork
 from scheduler.store import web_tables
 
 ABSOLUTE_LIFETIME = timedelta(days=7)
@@ -87,6 +87,7 @@ def sign_in(
     login_throttle.reset(engine, key)
     session_id = _random.token_urlsafe(32)
     expires = now + ABSOLUTE_LIFETIME
+    assert user.id is not None  # a stored user
     with engine.begin() as conn:
         # Housekeeping on the way: ended sessions and old failures are of no use to anyone.
         web_tables.purge(conn, sessions_ended_before=now, failures_before=now - login_throttle.WINDOW)

@@ -17,13 +17,13 @@ import secrets as _random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from scheduler.domain import input_checks as checks
 from scheduler.domain.errors import NotAllowed
 from scheduler.domain.model import ApiToken, Role
-from scheduler.services import input_checks as checks
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.audit import trail as audit
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize, not_found
-from scheduler.services.ports import AbstractUnitOfWork
 
 TOKEN_SCHEME = "siar"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -75,6 +75,7 @@ def create_token(
             raise not_found("user", "user")
         if not target.active:
             raise checks.invalid("user", "user_inactive", "Pengguna ini tidak aktif.", "This user is not active.")
+        assert target.id is not None  # a stored user
         _authorize_for(actor, uow, target.id)
         prefix = _random.token_hex(4)
         while uow.tokens.get_by_prefix(prefix) is not None:  # 32 bits: rare, but check
@@ -90,6 +91,7 @@ def create_token(
             )
         )
         uow.flush()
+        assert row.id is not None  # the flush gave it one
         audit.record(uow, actor, "token.create", now, kim_id=target.kim_id, user_id=target.id, prefix=prefix)
         uow.commit()
         return IssuedToken(id=row.id, prefix=prefix, user_id=target.id, token=f"{TOKEN_SCHEME}_{prefix}_{secret}")
@@ -141,6 +143,7 @@ def revoke_token(uow: AbstractUnitOfWork, actor: Actor, prefix: str, *, now: dat
                 prefix=row.prefix,
             )
             uow.commit()
+        assert row.id is not None  # a stored token
         return row.id
 
 

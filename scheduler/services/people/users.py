@@ -8,13 +8,13 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from scheduler.domain import input_checks as checks
 from scheduler.domain.errors import Conflict, NotAllowed
 from scheduler.domain.model import Role, User
-from scheduler.services import input_checks as checks
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.audit import trail as audit
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize, not_found
-from scheduler.services.ports import AbstractUnitOfWork
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024  # argon2 copes, but a megabyte "password" is an attack
@@ -44,15 +44,13 @@ def check_password(password: str | None) -> str:
 
 
 def _role(value: Role | str) -> Role:
-    try:
-        return Role(value)
-    except ValueError:
-        raise checks.invalid(
-            "role",
-            "unknown_role",
-            "Peran tidak dikenal (member, admin, staff, superadmin).",
-            "Unknown role (member, admin, staff, superadmin).",
-        ) from None
+    return checks.member(
+        Role,
+        value,
+        "role",
+        "Peran tidak dikenal (member, admin, staff, superadmin).",
+        "Unknown role (member, admin, staff, superadmin).",
+    )
 
 
 def add_user(

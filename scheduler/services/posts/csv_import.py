@@ -29,12 +29,12 @@ from scheduler.domain.errors import DomainError, InvalidInput
 from scheduler.domain.model import ScheduleKind, SocialAccount
 from scheduler.domain.rules import validate_content
 from scheduler.domain.timezones import get_zone, local_to_utc
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import GRANTS, Cap, authorize
-from scheduler.services.ports import AbstractUnitOfWork
 from scheduler.services.posts import compose as post_service
 from scheduler.services.posts import scheduling
-from scheduler.services.posts.compose import TargetSpec
+from scheduler.services.posts.content import TargetSpec
 from scheduler.services.posts.scheduling import ScheduleIntent
 
 MAX_ROWS = 20_000
@@ -196,7 +196,7 @@ def _key(kim_id: int, text: str, targets: list[TargetSpec], intent: ScheduleInte
     return hashlib.sha256(f"{kim_id}\n{accounts}\n{when}\n{text}".encode()).hexdigest()
 
 
-class _SharedTransaction:
+class _SharedTransaction(AbstractUnitOfWork):
     """A unit of work whose ``with`` and ``commit`` join the caller's open transaction,
     so the post service can be reused row after row and the import commits once."""
 
@@ -278,6 +278,7 @@ def _check_rows(
                         f"Account '{token}' not found in this KIM.",
                         field="accounts",
                     )
+                assert match.id is not None  # a stored account
                 if all(s.account_id != match.id for s in specs):
                     specs.append(TargetSpec(match.id))
             if not specs:
@@ -355,7 +356,7 @@ def import_posts(
                 actor,
                 kim_id=row.kim_id,
                 text=row.text,
-                targets=row.targets,  # type: ignore[arg-type]
+                targets=row.targets,
                 schedule=row.intent,
                 now=now,
                 tags=row.tags,

@@ -18,11 +18,11 @@ from datetime import datetime
 from scheduler.domain.errors import DomainError, Problem
 from scheduler.domain.model import MediaAsset, ScheduleKind
 from scheduler.domain.rules import MediaInfo, check_content, rules_for
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize, not_found
-from scheduler.services.ports import AbstractUnitOfWork
 from scheduler.services.posts import scheduling
-from scheduler.services.posts.compose import TargetSpec
+from scheduler.services.posts.content import TargetSpec
 from scheduler.services.posts.scheduling import ScheduleIntent
 
 

@@ -23,12 +23,12 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from scheduler.domain import input_checks as checks
 from scheduler.domain.model import MediaAsset, MediaKind
-from scheduler.services import input_checks as checks
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.audit import trail as audit
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize, not_found
-from scheduler.services.ports import AbstractUnitOfWork
 
 MAX_IMAGE_BYTES = 30 * 1024 * 1024
 MAX_VIDEO_BYTES = 512 * 1024 * 1024  # X's limit; Instagram and Facebook accept less or as much

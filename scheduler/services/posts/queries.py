@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from scheduler.domain import input_checks as checks
 from scheduler.domain.model import Post, PublishAttempt, ReviewState, TargetState
-from scheduler.services import input_checks as checks
+from scheduler.ports import AbstractUnitOfWork, PostQuery
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize
-from scheduler.services.ports import AbstractUnitOfWork, PostQuery
-from scheduler.services.posts.compose import _load_post, _loaded
+from scheduler.services.posts.loading import load_post, loaded
 
 MAX_PER_PAGE = 200
 
@@ -62,10 +62,7 @@ def list_posts(
     ``start``/``end`` bound the earliest scheduled instant of a post, ``[start, end)``.
     """
     review, target_state = _state_filter(state)
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        raise checks.invalid(
-            "page", "bad_page", "Nomor halaman atau ukuran halaman tidak sah.", "Invalid page number or page size."
-        )
+    checks.page_bounds(page, per_page, MAX_PER_PAGE)
     with uow:
         kim_ids: tuple[int, ...] | None
         if kim_id is not None:
@@ -86,7 +83,7 @@ def list_posts(
                 limit=per_page,
             )
         )
-        return PostPage(items=[_loaded(p) for p in items], total=total, page=page, per_page=per_page)
+        return PostPage(items=[loaded(p) for p in items], total=total, page=page, per_page=per_page)
 
 
 def get_post_with_attempts(
@@ -94,7 +91,7 @@ def get_post_with_attempts(
 ) -> tuple[Post, dict[int, list[PublishAttempt]]]:
     """A post, its targets, and every publish attempt of each target (oldest first)."""
     with uow:
-        post = _loaded(_load_post(uow, actor, post_id))
+        post = loaded(load_post(uow, actor, post_id))
         attempts = {
             t.id: sorted(uow.attempts.list_for_target(t.id), key=lambda a: a.number)
             for t in post.targets

@@ -39,8 +39,8 @@ from scheduler.domain.scheduling import (
     validate_schedule,
 )
 from scheduler.domain.timezones import get_zone, local_to_utc, require_aware, utc_to_local
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.audit import trail as audit
-from scheduler.services.ports import AbstractUnitOfWork
 
 RECURRENCE_HORIZON = timedelta(days=14)
 RECURRENCE_MAX = 50
@@ -189,6 +189,7 @@ def _taken(
     uow: AbstractUnitOfWork, account: SocialAccount, around: datetime, exclude: Iterable[PostTarget] = ()
 ) -> list[datetime]:
     skip = {id(t) for t in exclude}
+    assert account.id is not None  # a stored account
     rows = uow.targets.for_account_between(
         account.id, around - _PACING_LOOKBACK, around + _PACING_LOOKAHEAD, TAKEN_STATES
     )

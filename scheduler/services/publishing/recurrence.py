@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from scheduler.services.ports import AbstractUnitOfWork
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.posts.scheduling import RECURRENCE_HORIZON, extend_recurring
 from scheduler.services.wiring import Pipeline
 from scheduler.store.publishing import recurrence as recurrence_store

@@ -20,10 +20,10 @@ from scheduler.services.people.actors import Actor
 from scheduler.services.read.queue import (
     PendingPost,
     TargetRow,
-    _base,
-    _row,
     calendar_targets,
     pending_approval,
+    target_row,
+    target_rows_query,
 )
 from scheduler.services.read.scope import kim_scope, restrict
 from scheduler.store.tables import kims, post_targets, posts, social_accounts
@@ -75,12 +75,12 @@ def dashboard(engine: sa.Engine, actor: Actor, *, now: datetime, zone: str, kim:
     with engine.connect() as conn:
         scope = kim_scope(conn, actor, kim)
         failed_q = (
-            restrict(_base(), P.kim_id, scope)
+            restrict(target_rows_query(), P.kim_id, scope)
             .where(T.state.in_(PROBLEM_STATES), T.updated_at >= now - timedelta(days=30))
             .order_by(T.updated_at.desc())
             .limit(20)
         )
-        failed = [_row(r) for r in conn.execute(failed_q)]
+        failed = [target_row(r) for r in conn.execute(failed_q)]
         acc_q = restrict(
             sa.select(
                 A.id, kims.c.slug, A.platform, A.handle, A.status, A.status_reason, A.paused_until, A.sandbox

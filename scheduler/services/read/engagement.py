@@ -91,8 +91,8 @@ def engagement_view(
         scope = summaries.resolve_scope(conn, actor, first, last, kim=kim, platform=platform)
         scope = _narrow(conn, scope, kelurahan, kecamatan)
         # The summaries module's own folding (definitions live there, not here).
-        by_day = summaries._summarise(conn, "day", scope, growth=False)
-        by_group = summaries._summarise(conn, group_by, scope, growth=False)
+        by_day = summaries.summarise(conn, "day", scope, growth=False)
+        by_group = summaries.summarise(conn, group_by, scope, growth=False)
         top_rows = list(
             conn.execute(
                 q.top_posts_query(first, last, max(1, min(top, 50)), kim_ids=scope.kim_ids, platform=scope.platform)
@@ -159,7 +159,7 @@ def export_report(
     with engine.connect() as conn:
         scope = summaries.resolve_scope(conn, actor, first, last, kim=kim, platform=platform)
         scope = _narrow(conn, scope, kelurahan, kecamatan)
-        parts = [summaries._summarise(conn, g, scope, growth=False) for g in dict.fromkeys((group_by, "day"))]
+        parts = [summaries.summarise(conn, g, scope, growth=False) for g in dict.fromkeys((group_by, "day"))]
     filters = scope.filters()
     if kelurahan:
         filters["kelurahan"] = kelurahan

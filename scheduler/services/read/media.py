@@ -9,9 +9,9 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from scheduler.domain.model import MediaAsset
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize, not_found
-from scheduler.services.ports import AbstractUnitOfWork
 from scheduler.services.read.scope import kim_scope, restrict
 from scheduler.store.tables import kims, media_assets, post_media
 

@@ -22,10 +22,10 @@ from scheduler.domain.model import (
     User,
 )
 from scheduler.domain.rules import rules_for
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize, not_found
-from scheduler.services.ports import AbstractUnitOfWork
-from scheduler.services.posts.compose import _load_post, _loaded
+from scheduler.services.posts.loading import load_post, loaded
 
 
 @dataclass
@@ -80,7 +80,7 @@ def subject_label(uow: AbstractUnitOfWork, kind: SubjectKind | str | None, subje
 def post_detail(uow: AbstractUnitOfWork, actor: Actor, post_id: int) -> PostDetail:
     """A post with its KIM, people, media, subject, and every target's account, attempts and snapshots."""
     with uow:
-        post = _loaded(_load_post(uow, actor, post_id))
+        post = loaded(load_post(uow, actor, post_id))
         kim = uow.kims.get(post.kim_id)
         assert kim is not None
         by_id = {m.id: m for m in uow.media.get_many(post.media_ids)}

@@ -1,6 +1,7 @@
 """Which KIMs a page may show: the read side's one tenancy decision.
 
-Page queries (``scheduler.services.read``) read with SQL for speed, so they cannot lean on a
+Page queries (``scheduler.services.read``) and the engagement summaries
+(``scheduler.services.engagement.summaries``) read with SQL for speed, so they cannot lean on a
 repository's checks; every one of them asks :func:`kim_scope` first. A
 member or admin sees only their own KIM (asking for another is "not found",
 as everywhere else); staff and superadmin see every KIM, or the one they
@@ -9,6 +10,8 @@ filter on.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from scheduler.services.people.actors import Actor
@@ -16,14 +19,18 @@ from scheduler.services.people.authz import Cap, authorize, not_found
 from scheduler.store.tables import kims
 
 
-def kim_scope(conn: sa.Connection, actor: Actor, kim: int | str | None = None) -> tuple[int, ...] | None:
-    """The KIM ids a page may read (None: every KIM), after authorization.
+def kim_scope(
+    conn: sa.Connection, actor: Actor, kim: int | str | None = None, *, slug_only: bool = False
+) -> tuple[int, ...] | None:
+    """The KIM ids ``actor`` may read (None: every KIM), after authorization.
 
-    ``kim`` is an optional filter: a KIM id or slug.
+    ``kim`` is an optional filter: a KIM id or slug (only a slug with ``slug_only``, as the
+    engagement summaries take it). Another KIM's, or a missing one, is "not found".
     """
     if kim not in (None, ""):
-        column = kims.c.id if isinstance(kim, int) or str(kim).isdigit() else kims.c.slug
-        value = int(kim) if column is kims.c.id else str(kim)
+        by_id = not slug_only and (isinstance(kim, int) or str(kim).isdigit())
+        column = kims.c.id if by_id else kims.c.slug
+        value = int(kim) if by_id else str(kim)
         row = conn.execute(sa.select(kims.c.id).where(column == value)).first()
         if row is None:
             raise not_found("kim", "kim")
@@ -35,7 +42,7 @@ def kim_scope(conn: sa.Connection, actor: Actor, kim: int | str | None = None) -
     return None
 
 
-def restrict(query: sa.Select, column: sa.ColumnElement, scope: tuple[int, ...] | None) -> sa.Select:
+def restrict(query: sa.Select[Any], column: sa.ColumnElement[Any], scope: tuple[int, ...] | None) -> sa.Select[Any]:
     """``query`` narrowed to ``scope`` on ``column`` (a kim_id column)."""
     if scope is None:
         return query

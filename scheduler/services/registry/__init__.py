@@ -3,7 +3,6 @@
 Owns: :mod:`.kims` (one KIM per kelurahan at most) and :mod:`.subjects` (what posts promote:
 UMKM with their products, tourist destinations).
 
-May import: the domain, :mod:`scheduler.services.ports`, :mod:`scheduler.services.people`,
-:mod:`scheduler.services.audit` and :mod:`scheduler.services.input_checks`. Storage only
-through the ports.
+May import: the domain, :mod:`scheduler.ports`, :mod:`scheduler.services.people` and
+:mod:`scheduler.services.audit`. Storage only through the ports.
 """

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from scheduler.domain import input_checks as checks
 from scheduler.domain.errors import Conflict, NotFound
 from scheduler.domain.model import DEFAULT_TIMEZONE, Kim
-from scheduler.domain.timezones import get_zone
-from scheduler.services import input_checks as checks
+from scheduler.domain.timezones import get_zone, zone_name
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.audit import trail as audit
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize, not_found
-from scheduler.services.ports import AbstractUnitOfWork
 
 
 def create_kim(
@@ -36,7 +36,7 @@ def create_kim(
     """
     authorize(actor, Cap.MANAGE_REGISTRY)
     name = checks.required_text(name, "name", "Nama KIM", "KIM name", max_length=120)
-    zone = checks.zone(timezone)
+    zone = zone_name(timezone)
     if slug and not checks.slugify(slug):
         raise checks.invalid(
             "slug", "invalid_slug", "Slug harus berisi huruf atau angka.", "The slug must contain letters or digits."

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from scheduler.domain import input_checks as checks
 from scheduler.domain.model import Destination, Product, Umkm
-from scheduler.services import input_checks as checks
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.audit import trail as audit
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap, authorize, not_found
-from scheduler.services.ports import AbstractUnitOfWork
 
 
 def _place(uow: AbstractUnitOfWork, actor: Actor, kelurahan_code: str, kim_id: int | None) -> str:
@@ -70,6 +70,7 @@ def add_product(
             authorize(actor, Cap.MANAGE_POSTS, umkm.kim_id, what="subject")
         else:
             authorize(actor, Cap.MANAGE_REGISTRY)
+        assert umkm.id is not None  # a stored UMKM
         product = uow.subjects.add_product(Product(umkm_id=umkm.id, name=name, category=(category or "").strip()[:100]))
         uow.flush()
         audit.record(uow, actor, "product.add", now, kim_id=umkm.kim_id, product_id=product.id)

@@ -7,10 +7,11 @@ rendered in batch mode so SQLite can alter tables.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 
 from scheduler.store import types as store_types
 from scheduler.store.schema import ALL_METADATA
@@ -22,7 +23,7 @@ config = context.config
 PG_MIGRATION_LOCK = 73_150_042
 
 
-def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     """Render the store's column types as plain SQLAlchemy types.
 
     A migration must keep meaning the same DDL when ``types.py`` changes later,
@@ -33,8 +34,8 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     if isinstance(obj, store_types.UtcDateTime):
         return "sa.DateTime(timezone=True)"
     if isinstance(obj, (store_types.StrEnum, store_types.LowerCaseString)):
-        return f"sa.String(length={obj.impl.length})"
-    if isinstance(obj, store_types._Json):
+        return f"sa.String(length={store_types.string_length(obj)})"
+    if isinstance(obj, store_types.JsonType):
         autogen_context.imports.add("from sqlalchemy.dialects import postgresql")
         return "sa.JSON().with_variant(postgresql.JSONB(), 'postgresql')"
     return False

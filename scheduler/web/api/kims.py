@@ -8,9 +8,9 @@ from fastapi import APIRouter
 from pydantic import Field
 
 from scheduler.domain.model import DEFAULT_TIMEZONE, Kim
+from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.people.actors import Actor
 from scheduler.services.people.authz import Cap
-from scheduler.services.ports import AbstractUnitOfWork
 from scheduler.services.registry import kims
 from scheduler.web.dates import IsoDate
 from scheduler.web.deps import ActorDep, NowDep, UowDep, only
@@ -33,7 +33,7 @@ class KimIn(InputModel):
         description="Default: made from the name (or the kelurahan's code)",
     )
     formed_on: IsoDate | None = Field(default=None, description="Not after today in the KIM's time zone")
-    timezone: TimeZoneName = DEFAULT_TIMEZONE
+    timezone: TimeZoneName = DEFAULT_TIMEZONE  # type: ignore[assignment]  # a name, as the validator gives
     allow_self_approval: Flag = False
 
 
@@ -50,7 +50,7 @@ class KimOut(OutputModel):
 
 def resolve_kim_id(uow: AbstractUnitOfWork, actor: Actor, kim: int | str | None) -> int:
     """A KIM reference from a request (id, slug, or nothing = the caller's own KIM)."""
-    from scheduler.services import input_checks as checks
+    from scheduler.domain import input_checks as checks
     from scheduler.services.people.authz import not_found
 
     if kim is None or kim == "":

@@ -14,7 +14,8 @@ from scheduler.services.people.authz import Cap
 from scheduler.services.posts import compose as posts
 from scheduler.services.posts import draft_check as post_validation
 from scheduler.services.posts import queries as post_queries
-from scheduler.services.posts.compose import UNSET, SubjectRef, TargetSpec
+from scheduler.services.posts import review
+from scheduler.services.posts.content import UNSET, SubjectRef, TargetSpec
 from scheduler.web.api.kims import resolve_kim_id
 from scheduler.web.api.schedule_input import ScheduleIn, to_intent
 from scheduler.web.dates import IsoInstant
@@ -399,21 +400,21 @@ def edit_post(
 
 @router.post("/{post_id:int}/submit", response_model=PostOut, **only(Cap.WRITE_POST))
 def submit_post(post_id: IdPath, actor: ActorDep, uow: UowDep, now: NowDep, lang: LanguageDep) -> PostOut:
-    return post_out(posts.submit_post(uow, actor, post_id, now=now), lang)
+    return post_out(review.submit_post(uow, actor, post_id, now=now), lang)
 
 
 @router.post("/{post_id:int}/approve", response_model=PostOut, **only(Cap.REVIEW_POST))
 def approve_post(post_id: IdPath, actor: ActorDep, uow: UowDep, now: NowDep, lang: LanguageDep) -> PostOut:
-    return post_out(posts.approve_post(uow, actor, post_id, now=now), lang)
+    return post_out(review.approve_post(uow, actor, post_id, now=now), lang)
 
 
 @router.post("/{post_id:int}/reject", response_model=PostOut, **only(Cap.REVIEW_POST))
 def reject_post(
     post_id: IdPath, body: RejectIn, actor: ActorDep, uow: UowDep, now: NowDep, lang: LanguageDep
 ) -> PostOut:
-    return post_out(posts.reject_post(uow, actor, post_id, reason=body.reason, now=now), lang)
+    return post_out(review.reject_post(uow, actor, post_id, reason=body.reason, now=now), lang)
 
 
 @router.post("/{post_id:int}/cancel", response_model=PostOut, **only(Cap.WRITE_POST))
 def cancel_post(post_id: IdPath, actor: ActorDep, uow: UowDep, now: NowDep, lang: LanguageDep) -> PostOut:
-    return post_out(posts.cancel_post(uow, actor, post_id, now=now), lang)
+    return post_out(review.cancel_post(uow, actor, post_id, now=now), lang)

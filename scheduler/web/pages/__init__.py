@@ -7,6 +7,15 @@ times in the KIM's zone (WIB), own CSS and small vanilla JS from
 through the services' read models (``scheduler/services/read/``) and act
 through the JSON API with the session cookie and the CSRF header.
 
+Owns: one router per page group (``home``, ``posts``, ``schedule``, ``accounts``, ``engagement``,
+``users``, ``kims``), the charts (``charts``), and the page plumbing: ``rendering`` (templates,
+the signed-in page context), ``formatting`` (times and numbers in the KIM's zone and language)
+and ``assets`` (static files with content-hashed URLs).
+
+May import: :mod:`scheduler.services.read` (the read models), the services for the forms'
+choices, the domain, :mod:`scheduler.web` (deps, errors, dates, i18n), of the store only the
+unit of work, and FastAPI. No SQL here.
+
 ``install(app)`` mounts the static files and every page router.
 """
 

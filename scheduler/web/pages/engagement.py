@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import astuple, dataclass
 from datetime import date
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from scheduler.domain.timezones import get_zone
@@ -30,9 +32,20 @@ def _blank(value: str | None) -> str | None:
     return value or None
 
 
-@router.get("/engagement")
-def engagement(
-    page: PageDep,
+@dataclass(frozen=True)
+class Filters:
+    """The engagement filters of the query string, shared by the page and its export."""
+
+    from_: str | None
+    to: str | None
+    group_by: str
+    kim: str | None
+    kelurahan: str | None
+    kecamatan: str | None
+    platform: str | None
+
+
+def _filters(
     from_: str | None = Query(default=None, alias="from", max_length=10),
     to: str | None = Query(default=None, max_length=10),
     group_by: str = Query(default="kim", max_length=20),
@@ -40,8 +53,17 @@ def engagement(
     kelurahan: str | None = Query(default=None, max_length=64),
     kecamatan: str | None = Query(default=None, max_length=64),
     platform: str | None = Query(default=None, max_length=20),
-) -> Response:
+) -> Filters:
+    return Filters(from_, to, group_by, kim, kelurahan, kecamatan, platform)
+
+
+FiltersDep = Annotated[Filters, Depends(_filters)]
+
+
+@router.get("/engagement")
+def engagement(page: PageDep, filters_in: FiltersDep) -> Response:
     """Charts over time and by group, top posts, best posting hours, and export links."""
+    from_, to, group_by, kim, kelurahan, kecamatan, platform = astuple(filters_in)
     first, last = _period(page, from_, to)
     if group_by not in views_engagement.GROUPINGS:
         group_by = "kim"
@@ -101,16 +123,11 @@ def engagement(
 @router.get("/engagement/export")
 def export(
     page: PageDep,
+    filters_in: FiltersDep,
     format: str = Query(default="csv", pattern="^(csv|xlsx)$"),
-    from_: str | None = Query(default=None, alias="from", max_length=10),
-    to: str | None = Query(default=None, max_length=10),
-    group_by: str = Query(default="kim", max_length=20),
-    kim: str | None = Query(default=None, max_length=100),
-    kelurahan: str | None = Query(default=None, max_length=64),
-    kecamatan: str | None = Query(default=None, max_length=64),
-    platform: str | None = Query(default=None, max_length=20),
 ) -> Response:
     """The page's numbers as CSV (Excel-friendly for the page's language) or XLSX."""
+    from_, to, group_by, kim, kelurahan, kecamatan, platform = astuple(filters_in)
     first, last = _period(page, from_, to)
     report = views_engagement.export_report(
         page.engine,

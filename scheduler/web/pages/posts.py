@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Query
@@ -80,7 +81,7 @@ def compose(
     )
 
 
-def _next_hour(local: Any) -> str:
+def _next_hour(local: datetime) -> str:
     """The compose form's default time: the next full hour, local (``datetime-local`` format)."""
     from datetime import timedelta
 

@@ -90,7 +90,8 @@ def _populate(site: Any) -> dict[str, Any]:
     """Users, accounts, a product, and another KIM with a post and a photo."""
     from scheduler.services.people.actors import Actor
     from scheduler.services.people.users import add_user
-    from scheduler.services.posts.compose import TargetSpec, compose_post
+    from scheduler.services.posts.compose import compose_post
+    from scheduler.services.posts.content import TargetSpec
     from scheduler.services.posts.media import upload_media
     from scheduler.services.posts.scheduling import ScheduleIntent
     from scheduler.services.registry.kims import create_kim
@@ -360,7 +361,8 @@ def compose_as_member(
     from scheduler.services.accounts.credentials import issued_by_sandbox
     from scheduler.services.accounts.manage import add_account
     from scheduler.services.people.actors import Actor
-    from scheduler.services.posts.compose import SubjectRef, TargetSpec, compose_post
+    from scheduler.services.posts.compose import compose_post
+    from scheduler.services.posts.content import SubjectRef, TargetSpec
     from scheduler.services.posts.media import upload_media
     from scheduler.services.posts.scheduling import ScheduleIntent
     from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
@@ -430,7 +432,7 @@ def measured_post(web: WebSite) -> SitePost:
     import subprocess
 
     from scheduler.services.people.actors import Actor
-    from scheduler.services.posts.compose import approve_post
+    from scheduler.services.posts.review import approve_post
     from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork
 
     site = web.site

@@ -120,7 +120,8 @@ def small_site(tmp_path_factory):
     from scheduler.services.accounts.manage import add_account
     from scheduler.services.people.actors import Actor
     from scheduler.services.people.users import add_user
-    from scheduler.services.posts.compose import TargetSpec, compose_post
+    from scheduler.services.posts.compose import compose_post
+    from scheduler.services.posts.content import TargetSpec
     from scheduler.services.posts.scheduling import ScheduleIntent
     from scheduler.services.registry.kims import create_kim
     from scheduler.store.db import make_engine, make_session_factory

@@ -26,7 +26,7 @@ from scheduler.services.people import tokens, users
 from scheduler.services.people.actors import Actor
 from scheduler.services.posts import compose as posts
 from scheduler.services.posts import media
-from scheduler.services.posts.compose import TargetSpec
+from scheduler.services.posts.content import TargetSpec
 from scheduler.services.posts.scheduling import ScheduleIntent
 from scheduler.services.registry import kims
 from scheduler.store.db import make_engine, make_session_factory

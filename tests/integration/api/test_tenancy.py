@@ -23,7 +23,7 @@ from scheduler.domain.model import Role
 from scheduler.services.people import tokens
 from scheduler.services.people.actors import Actor
 from scheduler.services.posts import compose as posts
-from scheduler.services.posts.compose import TargetSpec
+from scheduler.services.posts.content import TargetSpec
 from scheduler.services.posts.scheduling import ScheduleIntent
 
 WHO = ("member_a", "admin_a", "staff", "superadmin")

@@ -61,10 +61,10 @@ def test_without_insights_views_and_reach_stay_unknown(sandbox):
 def test_the_configured_version_reaches_facebook(sandbox):
     """From the setting, through the registry the workers and the web app use, to the request path:
     an ended version is refused by the sandbox and nothing is published."""
-    from scheduler.services.wiring import _registry_lookup
+    from scheduler.services.wiring import connector_lookup
 
     account = _account(sandbox)
-    ended = _registry_lookup(Settings(facebook_graph_version="v20.0", sandbox_url=sandbox.base_url))("facebook")
+    ended = connector_lookup(Settings(facebook_graph_version="v20.0", sandbox_url=sandbox.base_url))("facebook")
     with pytest.raises(Transient) as caught:
         ended.publish(account, Content("Versi yang sudah berakhir"))
     assert caught.value.code == "graph_version_ended"
@@ -72,6 +72,6 @@ def test_the_configured_version_reaches_facebook(sandbox):
     assert "SIAR_FACEBOOK_GRAPH_VERSION" in caught.value.message_en
     assert sandbox.posts("facebook", account.handle) == []
 
-    newest = _registry_lookup(Settings(facebook_graph_version="v27.0", sandbox_url=sandbox.base_url))("facebook")
+    newest = connector_lookup(Settings(facebook_graph_version="v27.0", sandbox_url=sandbox.base_url))("facebook")
     newest.publish(account, Content("Versi terbaru"))
     assert [p["text"] for p in sandbox.posts("facebook", account.handle)] == ["Versi terbaru"]

@@ -155,7 +155,8 @@ class Site:
         posts of a chaos test or a benchmark; returns post id -> (due, text).
         """
         from scheduler.services.people.actors import Actor
-        from scheduler.services.posts.compose import approve_post, compose_post
+        from scheduler.services.posts.compose import compose_post
+        from scheduler.services.posts.review import approve_post
         from scheduler.services.posts.scheduling import ScheduleIntent
         from scheduler.store.db import make_session_factory
         from scheduler.store.unit_of_work import SqlAlchemyUnitOfWork

@@ -13,7 +13,8 @@ from scheduler.services.accounts import secrets
 from scheduler.services.people import tokens, users
 from scheduler.services.people.actors import Actor
 from scheduler.services.posts import compose as posts
-from scheduler.services.posts.compose import TargetSpec
+from scheduler.services.posts import review
+from scheduler.services.posts.content import TargetSpec
 from scheduler.services.posts.scheduling import ScheduleIntent
 
 NOW = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)  # Monday 08:00 WIB
@@ -35,8 +36,8 @@ def test_post_lifecycle(uow, rows, setup_kim):
         schedule=ScheduleIntent.at_local(datetime(2026, 11, 30, 19, 0), "Asia/Jakarta"),
     )
     assert post.targets[0].scheduled_at == datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
-    posts.submit_post(uow, member, post.id, now=NOW)
-    approved = posts.approve_post(uow, admin, post.id, now=NOW + HOUR)
+    review.submit_post(uow, member, post.id, now=NOW)
+    approved = review.approve_post(uow, admin, post.id, now=NOW + HOUR)
     assert approved.review_state == ReviewState.APPROVED
     assert {t.state for t in approved.targets} == {TargetState.SCHEDULED}
 
@@ -45,7 +46,7 @@ def test_post_lifecycle(uow, rows, setup_kim):
     assert {t.text_override for t in fresh.targets} == {None, "Versi Instagram"}
     assert {t.scheduled_at for t in fresh.targets} == {datetime(2026, 11, 30, 12, 0, tzinfo=UTC)}
 
-    canceled = posts.cancel_post(uow, admin, post.id, now=NOW + 2 * HOUR)
+    canceled = review.cancel_post(uow, admin, post.id, now=NOW + 2 * HOUR)
     assert {t.state for t in canceled.targets} == {TargetState.CANCELED}
     with uow:
         actions = [e.action for e in uow.audit.list(post_id=post.id)]
@@ -128,7 +129,7 @@ def test_failure_after_changes_rolls_everything_back(uow, rows, setup_kim):
     )
     before = rows()
     with pytest.raises(InvalidInput) as caught:
-        posts.approve_post(uow, admin, post.id, now=NOW + 72 * HOUR)
+        review.approve_post(uow, admin, post.id, now=NOW + 72 * HOUR)
     assert caught.value.field == "recurrence_rule"
     assert rows() == before
     assert posts.get_post(uow, member, post.id).review_state == ReviewState.PENDING_APPROVAL
@@ -177,9 +178,9 @@ def test_recurring_and_next_slot_on_a_real_database(uow, setup_kim):
         schedule=ScheduleIntent.recurring("FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=16;BYMINUTE=0", NOW + 8 * HOUR),
         submit=True,
     )
-    approved_slot = posts.approve_post(uow, admin, slot_post.id, now=NOW)
+    approved_slot = review.approve_post(uow, admin, slot_post.id, now=NOW)
     assert approved_slot.targets[0].scheduled_at == NOW + HOUR  # 09:00 WIB
-    approved_rec = posts.approve_post(uow, admin, rec.id, now=NOW)
+    approved_rec = review.approve_post(uow, admin, rec.id, now=NOW)
     assert [t.occurrence for t in approved_rec.targets] == [0, 1, 2, 3]
     assert approved_rec.expanded_until == NOW + timedelta(days=14)
 
@@ -216,7 +217,7 @@ def test_other_refusals_write_nothing(uow, rows, setup_kim, bad):
         submit=True,
     )
     if bad == "approve_rejected":
-        posts.reject_post(uow, admin, post.id, reason="Tidak jelas", now=NOW)
+        review.reject_post(uow, admin, post.id, reason="Tidak jelas", now=NOW)
     images = [image.id]
     if bad == "too_many_media":  # X takes at most 4
         import io
@@ -243,8 +244,8 @@ def test_other_refusals_write_nothing(uow, rows, setup_kim, bad):
                 uow, SYSTEM, email="Admin@KIM-Arjosari.id", role="admin", password="rahasia-123", kim_id=kim.id, now=NOW
             ),
         ),
-        "approve_rejected": (IllegalTransition, lambda: posts.approve_post(uow, admin, post.id, now=NOW)),
-        "foreign_post": (NotFound, lambda: posts.cancel_post(uow, member_b, post.id, now=NOW)),
+        "approve_rejected": (IllegalTransition, lambda: review.approve_post(uow, admin, post.id, now=NOW)),
+        "foreign_post": (NotFound, lambda: review.cancel_post(uow, member_b, post.id, now=NOW)),
         "too_many_media": (InvalidInput, lambda: posts.edit_post(uow, member, post.id, media_ids=images, now=NOW)),
     }
     error, call = calls[bad]

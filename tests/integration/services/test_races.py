@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from scheduler.domain.model import ReviewState, TargetState
 from scheduler.services.posts import compose as posts
+from scheduler.services.posts import review
 from scheduler.services.posts.scheduling import ScheduleIntent
 from scheduler.store.tables import post_targets
 
@@ -30,7 +31,7 @@ def test_cancel_waits_for_a_concurrent_claim_and_keeps_the_claimed_target(engine
         schedule=ScheduleIntent.at_instant(NOW + HOUR),
         submit=True,
     )
-    posts.approve_post(uow, admin, post.id, now=NOW)
+    review.approve_post(uow, admin, post.id, now=NOW)
     target_id = post.targets[0].id
 
     # "Dispatch" holds the target row (as its claim's FOR UPDATE would) ...
@@ -44,7 +45,7 @@ def test_cancel_waits_for_a_concurrent_claim_and_keeps_the_claimed_target(engine
 
     def cancel() -> None:
         try:
-            outcome["post"] = posts.cancel_post(uow, admin, post.id, now=NOW + timedelta(minutes=1))
+            outcome["post"] = review.cancel_post(uow, admin, post.id, now=NOW + timedelta(minutes=1))
         except Exception as exc:
             outcome["error"] = exc
 

@@ -71,11 +71,11 @@ def test_the_sandbox_is_an_origin(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize(("value", "expected"), [(None, False), ("true", True), ("false", False)])
 def test_facebook_insights_setting_reaches_the_facebook_connector(tmp_path, monkeypatch, value, expected):
-    from scheduler.services.wiring import _registry_lookup
+    from scheduler.services.wiring import connector_lookup
 
     monkeypatch.delenv("SIAR_FACEBOOK_INSIGHTS", raising=False)
     if value is not None:
         monkeypatch.setenv("SIAR_FACEBOOK_INSIGHTS", value)
-    connector_for = _registry_lookup(make(tmp_path))
+    connector_for = connector_lookup(make(tmp_path))
     assert connector_for("facebook").with_insights is expected
     assert connector_for("facebook").graph_version == make(tmp_path).facebook_graph_version

@@ -73,7 +73,7 @@ def test_instagram_read_meeting_a_dead_session_is_repeated_once(monkeypatch):
 def test_facebook_retry_at_from_business_use_case_usage():
     import json
 
-    from connectors.facebook import retry_at_from_usage
+    from connectors.facebook_errors import retry_at_from_usage
 
     buc = {
         "1234": [

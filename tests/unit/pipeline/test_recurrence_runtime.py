@@ -8,7 +8,8 @@ import sqlalchemy as sa
 
 from scheduler.domain.model import Role
 from scheduler.services.people.actors import Actor
-from scheduler.services.posts.compose import approve_post, compose_post
+from scheduler.services.posts.compose import compose_post
+from scheduler.services.posts.review import approve_post
 from scheduler.services.posts.scheduling import RECURRENCE_HORIZON, ScheduleIntent
 from scheduler.services.publishing.recurrence import extend_due_recurring
 from scheduler.store.db import make_session_factory

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from scheduler import ports
 from scheduler.domain.model import (
     ApiToken,
     AuditEvent,
@@ -34,7 +35,6 @@ from scheduler.domain.model import (
     Umkm,
     User,
 )
-from scheduler.services import ports
 
 
 @dataclass

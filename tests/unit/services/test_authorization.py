@@ -16,7 +16,8 @@ from scheduler.domain.model import PostingSlot
 from scheduler.services.accounts import manage as accounts
 from scheduler.services.people import users
 from scheduler.services.posts import compose as posts
-from scheduler.services.posts.compose import TargetSpec
+from scheduler.services.posts import review
+from scheduler.services.posts.content import TargetSpec
 from scheduler.services.posts.scheduling import ScheduleIntent
 
 HOUR = timedelta(hours=1)
@@ -36,7 +37,7 @@ def _post(w, now, author="member_a2", state="draft"):
         submit=state != "draft",
     )
     if state == "approved":
-        posts.approve_post(w.uow, w.admin_a2, post.id, now=now)
+        review.approve_post(w.uow, w.admin_a2, post.id, now=now)
     return post.id
 
 
@@ -68,29 +69,29 @@ MATRIX = {
     ),
     "submit another member's draft": (
         _post,
-        lambda w, a, now, pid: posts.submit_post(w.uow, a, pid, now=now),
+        lambda w, a, now, pid: review.submit_post(w.uow, a, pid, now=now),
         [NA, ok, NF, NF, NA, ok],
     ),
     "approve": (
         lambda w, now: _post(w, now, state="pending"),
-        lambda w, a, now, pid: posts.approve_post(w.uow, a, pid, now=now),
+        lambda w, a, now, pid: review.approve_post(w.uow, a, pid, now=now),
         [NA, ok, NF, NF, NA, ok],
     ),
     "reject": (
         lambda w, now: _post(w, now, state="pending"),
-        lambda w, a, now, pid: posts.reject_post(w.uow, a, pid, reason="Belum sesuai", now=now),
+        lambda w, a, now, pid: review.reject_post(w.uow, a, pid, reason="Belum sesuai", now=now),
         [NA, ok, NF, NF, NA, ok],
     ),
     "reschedule": (
         lambda w, now: _post(w, now, state="approved"),
-        lambda w, a, now, pid: posts.reschedule_post(
+        lambda w, a, now, pid: review.reschedule_post(
             w.uow, a, pid, schedule=ScheduleIntent.at_instant(now + 5 * HOUR), now=now
         ),
         [NA, ok, NF, NF, NA, ok],
     ),
     "cancel an approved post": (
         lambda w, now: _post(w, now, state="approved"),
-        lambda w, a, now, pid: posts.cancel_post(w.uow, a, pid, now=now),
+        lambda w, a, now, pid: review.cancel_post(w.uow, a, pid, now=now),
         [NA, ok, NF, NF, NA, ok],
     ),
     "connect an account to KIM A": (
@@ -150,10 +151,10 @@ def test_authorization_matrix(world, now, use, role, expected):
 
 def test_author_may_withdraw_own_post_until_approved(world, now):
     pid = _post(world, now, author="member_a", state="pending")
-    assert posts.cancel_post(world.uow, world.member_a, pid, now=now).review_state == "canceled"
+    assert review.cancel_post(world.uow, world.member_a, pid, now=now).review_state == "canceled"
     approved = _post(world, now, author="member_a", state="approved")
     with pytest.raises(NotAllowed):
-        posts.cancel_post(world.uow, world.member_a, approved, now=now)
+        review.cancel_post(world.uow, world.member_a, approved, now=now)
 
 
 def test_not_found_messages_are_identical_for_missing_and_foreign_posts(world, now):

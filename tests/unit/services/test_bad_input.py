@@ -11,7 +11,8 @@ from scheduler.domain.errors import Conflict, IllegalTransition, InvalidInput, N
 from scheduler.domain.model import MediaAsset, MediaKind
 from scheduler.services.people import users
 from scheduler.services.posts import compose as posts
-from scheduler.services.posts.compose import TargetSpec
+from scheduler.services.posts import review
+from scheduler.services.posts.content import TargetSpec
 from scheduler.services.posts.scheduling import ScheduleIntent
 from scheduler.services.registry import kims
 
@@ -33,8 +34,8 @@ def _compose(world, now, *, targets=None, media=None, text="Kopi Arjosari", sche
 
 def _rejected_post(world, now):
     post = _compose(world, now)
-    posts.submit_post(world.uow, world.member_a, post.id, now=now)
-    posts.reject_post(world.uow, world.admin_a, post.id, reason="Kurang jelas", now=now)
+    review.submit_post(world.uow, world.member_a, post.id, now=now)
+    review.reject_post(world.uow, world.admin_a, post.id, reason="Kurang jelas", now=now)
     return post.id
 
 
@@ -62,7 +63,7 @@ def _five_images(world):
 
 def _submitted(world, now):
     post = _compose(world, now)
-    posts.submit_post(world.uow, world.member_a, post.id, now=now)
+    review.submit_post(world.uow, world.member_a, post.id, now=now)
     return post.id
 
 
@@ -133,7 +134,7 @@ CASES = {
     "member posting into another KIM": (_nothing, lambda w, now, _: _compose(w, now, actor=w.member_b), NotFound, None),
     "member acting on another KIM's post": (
         lambda w, now: _compose(w, now).id,
-        lambda w, now, post_id: posts.submit_post(w.uow, w.member_b, post_id, now=now),
+        lambda w, now, post_id: review.submit_post(w.uow, w.member_b, post_id, now=now),
         NotFound,
         None,
     ),
@@ -147,7 +148,7 @@ CASES = {
     ),
     "approving a rejected post": (
         _rejected_post,
-        lambda w, now, post_id: posts.approve_post(w.uow, w.admin_a, post_id, now=now),
+        lambda w, now, post_id: review.approve_post(w.uow, w.admin_a, post_id, now=now),
         IllegalTransition,
         None,
     ),
@@ -179,7 +180,7 @@ CASES = {
     ),
     "reject without a reason": (
         _submitted,
-        lambda w, now, post_id: posts.reject_post(w.uow, w.admin_a, post_id, reason=" ", now=now),
+        lambda w, now, post_id: review.reject_post(w.uow, w.admin_a, post_id, reason=" ", now=now),
         InvalidInput,
         "reason",
     ),

@@ -11,7 +11,8 @@ from scheduler.domain.errors import IllegalTransition, InvalidInput, NotAllowed,
 from scheduler.domain.model import SubjectKind, TargetState
 from scheduler.services.people import tokens, users
 from scheduler.services.posts import compose as posts
-from scheduler.services.posts.compose import SubjectRef, TargetSpec
+from scheduler.services.posts import review
+from scheduler.services.posts.content import SubjectRef, TargetSpec
 from scheduler.services.posts.scheduling import ScheduleIntent
 from scheduler.services.registry import subjects
 
@@ -140,17 +141,17 @@ def test_retry_a_failed_target(world, now):
         submit=True,
         schedule=ScheduleIntent.at_instant(now + timedelta(hours=1)),
     )
-    posts.approve_post(world.uow, world.admin_a, post.id, now=now)
+    review.approve_post(world.uow, world.admin_a, post.id, now=now)
     with world.uow:
         [t] = world.uow.posts.get(post.id).targets
         walk(t, now + timedelta(hours=1), TargetState.QUEUED, TargetState.PUBLISHING, TargetState.FAILED)
         t.last_error_code, t.last_error_message = "rejected", "Teks ditolak X"
         world.uow.commit()
     with pytest.raises(NotAllowed):
-        posts.retry_target(world.uow, world.member_a, t.id, now=now + timedelta(hours=2))
-    again = posts.retry_target(world.uow, world.admin_a, t.id, now=now + timedelta(hours=2))
+        review.retry_target(world.uow, world.member_a, t.id, now=now + timedelta(hours=2))
+    again = review.retry_target(world.uow, world.admin_a, t.id, now=now + timedelta(hours=2))
     [t2] = again.targets
     assert t2.state == TargetState.SCHEDULED and t2.scheduled_at == now + timedelta(hours=2)
     assert t2.last_error_code is None
     with pytest.raises(IllegalTransition):  # scheduled is not failed
-        posts.retry_target(world.uow, world.admin_a, t.id, now=now + timedelta(hours=2))
+        review.retry_target(world.uow, world.admin_a, t.id, now=now + timedelta(hours=2))

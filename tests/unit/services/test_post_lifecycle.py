@@ -11,8 +11,8 @@ from scheduler.domain.errors import Conflict, IllegalTransition, NotAllowed
 from scheduler.domain.model import AccountStatus, ReviewState, ScheduleKind, TargetState
 from scheduler.services.accounts import manage as accounts
 from scheduler.services.posts import compose as posts
-from scheduler.services.posts import scheduling
-from scheduler.services.posts.compose import TargetSpec
+from scheduler.services.posts import review, scheduling
+from scheduler.services.posts.content import TargetSpec
 from scheduler.services.posts.scheduling import ScheduleIntent
 
 HOUR = timedelta(hours=1)
@@ -51,8 +51,8 @@ def test_compose_submit_approve_publish_cancel(world, now):
     assert [t.state for t in post.targets] == [TargetState.PENDING] * 3
     assert all(t.scheduled_at == now + 2 * HOUR for t in post.targets)  # provisional
 
-    posts.submit_post(world.uow, world.member_a, post.id, now=now)
-    approved = posts.approve_post(world.uow, world.admin_a, post.id, now=now + HOUR)
+    review.submit_post(world.uow, world.member_a, post.id, now=now)
+    approved = review.approve_post(world.uow, world.admin_a, post.id, now=now + HOUR)
     assert approved.review_state == ReviewState.APPROVED
     assert approved.reviewed_by == world.admin_a.user_id
     assert {t.state for t in approved.targets} == {TargetState.SCHEDULED}
@@ -66,7 +66,7 @@ def test_compose_submit_approve_publish_cancel(world, now):
         t.remote_id = "1790000000000000001"
         world.uow.commit()
 
-    canceled = posts.cancel_post(world.uow, world.admin_a, post.id, now=now + 2 * HOUR)
+    canceled = review.cancel_post(world.uow, world.admin_a, post.id, now=now + 2 * HOUR)
     assert canceled.review_state == ReviewState.CANCELED
     by_account = {t.account_id: t.state for t in canceled.targets}
     assert by_account == {
@@ -91,8 +91,8 @@ def test_late_approval_moves_to_next_paced_instant_instead_of_bursting(world, no
     first = compose(world, now, accounts_=[world.x_a], at=now + HOUR, submit=True)
     second = compose(world, now, accounts_=[world.x_a], at=now + HOUR, submit=True)
     later = now + 3 * HOUR
-    posts.approve_post(world.uow, world.admin_a, first.id, now=later)
-    posts.approve_post(world.uow, world.admin_a, second.id, now=later)
+    review.approve_post(world.uow, world.admin_a, first.id, now=later)
+    review.approve_post(world.uow, world.admin_a, second.id, now=later)
     [a] = world.uow.posts.get(first.id).targets
     [b] = world.uow.posts.get(second.id).targets
     assert a.scheduled_at == later
@@ -104,8 +104,8 @@ def test_next_slot_takes_each_accounts_next_free_slot(world, now):
     one = compose(world, now, accounts_=[world.x_a, world.fb_a], schedule=ScheduleIntent.next_slot(), submit=True)
     two = compose(world, now, accounts_=[world.x_a], schedule=ScheduleIntent.next_slot(), submit=True)
     assert all(t.scheduled_at is None for t in one.targets)
-    posts.approve_post(world.uow, world.admin_a, one.id, now=now)
-    posts.approve_post(world.uow, world.admin_a, two.id, now=now)
+    review.approve_post(world.uow, world.admin_a, one.id, now=now)
+    review.approve_post(world.uow, world.admin_a, two.id, now=now)
     nine = now + HOUR  # 09:00 WIB
     assert {t.scheduled_at for t in world.uow.posts.get(one.id).targets} == {nine}
     [t2] = world.uow.posts.get(two.id).targets
@@ -116,7 +116,7 @@ def test_recurring_post_is_expanded_over_a_bounded_horizon(world, now):
     intent = ScheduleIntent.recurring("FREQ=DAILY;BYHOUR=10;BYMINUTE=0", now + 2 * HOUR, "Asia/Jakarta")
     post = compose(world, now, accounts_=[world.x_a, world.fb_a], schedule=intent, submit=True)
     assert post.schedule_kind == ScheduleKind.RECURRING
-    approved = posts.approve_post(world.uow, world.admin_a, post.id, now=now)
+    approved = review.approve_post(world.uow, world.admin_a, post.id, now=now)
     x_targets = sorted((t for t in approved.targets if t.account_id == world.x_a.id), key=lambda t: t.occurrence)
     assert len(x_targets) == 14 and [t.occurrence for t in x_targets] == list(range(14))
     assert x_targets[0].scheduled_at == now + 2 * HOUR
@@ -132,7 +132,7 @@ def test_recurring_post_starting_beyond_the_horizon_gets_its_first_occurrences(w
     start = now + 90 * 24 * HOUR  # a monthly market day, three months away
     intent = ScheduleIntent.recurring("FREQ=WEEKLY;COUNT=4", start, "Asia/Jakarta")
     post = compose(world, now, accounts_=[world.x_a], schedule=intent, submit=True)
-    approved = posts.approve_post(world.uow, world.admin_a, post.id, now=now)
+    approved = review.approve_post(world.uow, world.admin_a, post.id, now=now)
     # The horizon (14 days, its end included) counts from the series' start, not from today.
     assert sorted(t.scheduled_at for t in approved.targets) == [start, start + 7 * 24 * HOUR, start + 14 * 24 * HOUR]
     assert {t.state for t in approved.targets} == {TargetState.SCHEDULED}
@@ -143,7 +143,7 @@ def test_an_occurrence_on_the_horizon_is_expanded_once(world, now):
     start = now + 2 * HOUR
     intent = ScheduleIntent.recurring("FREQ=WEEKLY", start, "Asia/Jakarta")
     post = compose(world, now, accounts_=[world.x_a], schedule=intent, submit=True)
-    posts.approve_post(world.uow, world.admin_a, post.id, now=start)
+    review.approve_post(world.uow, world.admin_a, post.id, now=start)
     # expanded up to start + 14 days, that occurrence included; a week later, one more
     assert scheduling.extend_recurring(world.uow, post.id, start + 7 * 24 * HOUR) == 1
     instants = sorted(t.scheduled_at for t in world.uow.posts.get(post.id).targets)
@@ -152,7 +152,7 @@ def test_an_occurrence_on_the_horizon_is_expanded_once(world, now):
 
 def test_edit_of_approved_post_sends_it_back_to_review(world, now):
     post = compose(world, now, submit=True)
-    posts.approve_post(world.uow, world.admin_a, post.id, now=now)
+    review.approve_post(world.uow, world.admin_a, post.id, now=now)
     edited = posts.edit_post(world.uow, world.member_a, post.id, text="Teks baru", now=now)
     assert edited.review_state == ReviewState.DRAFT
     assert {t.state for t in edited.targets} == {TargetState.PENDING}
@@ -161,7 +161,7 @@ def test_edit_of_approved_post_sends_it_back_to_review(world, now):
 
 def test_edit_blocked_once_a_target_is_claimed_but_other_targets_text_can_change(world, now):
     post = compose(world, now, submit=True)
-    posts.approve_post(world.uow, world.admin_a, post.id, now=now)
+    review.approve_post(world.uow, world.admin_a, post.id, now=now)
     with world.uow:
         t = next(t for t in world.uow.posts.get(post.id).targets if t.account_id == world.x_a.id)
         walk(t, now, TargetState.QUEUED, lease_token="lease", lease_until=now + HOUR)
@@ -181,11 +181,11 @@ def test_edit_blocked_once_a_target_is_claimed_but_other_targets_text_can_change
 
 def test_reject_then_edit_and_resubmit(world, now):
     post = compose(world, now, submit=True)
-    rejected = posts.reject_post(world.uow, world.admin_a, post.id, reason="Foto buram", now=now)
+    rejected = review.reject_post(world.uow, world.admin_a, post.id, reason="Foto buram", now=now)
     assert rejected.review_state == ReviewState.REJECTED
     assert rejected.rejection_reason == "Foto buram"
     posts.edit_post(world.uow, world.member_a, post.id, media_ids=[world.image_a2.id], now=now)
-    resubmitted = posts.submit_post(world.uow, world.member_a, post.id, now=now)
+    resubmitted = review.submit_post(world.uow, world.member_a, post.id, now=now)
     assert resubmitted.review_state == ReviewState.PENDING_APPROVAL
     assert list(world.uow.posts.get(post.id).media_ids) == [world.image_a2.id]
 
@@ -193,14 +193,14 @@ def test_reject_then_edit_and_resubmit(world, now):
 def test_self_approval_needs_the_kim_to_allow_it_and_a_single_admin(world, now):
     own = compose(world, now, actor=world.admin_a, submit=True)
     with pytest.raises(NotAllowed) as caught:
-        posts.approve_post(world.uow, world.admin_a, own.id, now=now)
+        review.approve_post(world.uow, world.admin_a, own.id, now=now)
     assert caught.value.code == "self_approval_not_allowed"
     # KIM A allows it but has two admins: still refused
     with world.uow:
         world.uow.kims.get(world.kim_a.id).allow_self_approval = True
         world.uow.commit()
     with pytest.raises(NotAllowed):
-        posts.approve_post(world.uow, world.admin_a, own.id, now=now)
+        review.approve_post(world.uow, world.admin_a, own.id, now=now)
     # KIM B: single admin, allowed
     with world.uow:
         world.uow.kims.get(world.kim_b.id).allow_self_approval = True
@@ -215,16 +215,16 @@ def test_self_approval_needs_the_kim_to_allow_it_and_a_single_admin(world, now):
         submit=True,
         schedule=ScheduleIntent.at_instant(now + HOUR),
     )
-    assert posts.approve_post(world.uow, world.admin_b, post_b.id, now=now).review_state == "approved"
+    assert review.approve_post(world.uow, world.admin_b, post_b.id, now=now).review_state == "approved"
     # another admin approves admin_a's post
-    assert posts.approve_post(world.uow, world.admin_a2, own.id, now=now).review_state == "approved"
+    assert review.approve_post(world.uow, world.admin_a2, own.id, now=now).review_state == "approved"
 
 
 def test_reconnect_reschedules_waiting_targets_without_bursting(world, now):
     one = compose(world, now, accounts_=[world.x_a], at=now + HOUR, submit=True)
     two = compose(world, now, accounts_=[world.x_a], at=now + HOUR + timedelta(minutes=5), submit=True)
     for p in (one, two):
-        posts.approve_post(world.uow, world.admin_a, p.id, now=now)
+        review.approve_post(world.uow, world.admin_a, p.id, now=now)
     with world.uow:  # the worker: credentials expired at publish time
         for p in (one, two):
             [t] = world.uow.posts.get(p.id).targets
@@ -258,24 +258,24 @@ def test_reconnect_reschedules_waiting_targets_without_bursting(world, now):
 
 def test_approving_twice_or_canceling_twice_is_an_illegal_transition(world, now):
     post = compose(world, now, submit=True)
-    posts.approve_post(world.uow, world.admin_a, post.id, now=now)
+    review.approve_post(world.uow, world.admin_a, post.id, now=now)
     with pytest.raises(IllegalTransition):
-        posts.approve_post(world.uow, world.admin_a, post.id, now=now)
-    posts.cancel_post(world.uow, world.admin_a, post.id, now=now)
+        review.approve_post(world.uow, world.admin_a, post.id, now=now)
+    review.cancel_post(world.uow, world.admin_a, post.id, now=now)
     with pytest.raises(IllegalTransition):
-        posts.cancel_post(world.uow, world.admin_a, post.id, now=now)
+        review.cancel_post(world.uow, world.admin_a, post.id, now=now)
 
 
 def test_reschedule_moves_only_unclaimed_targets(world, now):
     post = compose(world, now, accounts_=[world.x_a, world.fb_a], submit=True)
-    posts.approve_post(world.uow, world.admin_a, post.id, now=now)
-    moved = posts.reschedule_post(
+    review.approve_post(world.uow, world.admin_a, post.id, now=now)
+    moved = review.reschedule_post(
         world.uow, world.admin_a, post.id, schedule=ScheduleIntent.at_instant(now + 6 * HOUR), now=now
     )
     assert {t.scheduled_at for t in moved.targets} == {now + 6 * HOUR}
     assert moved.review_state == ReviewState.APPROVED
     with pytest.raises(NotAllowed):
-        posts.reschedule_post(
+        review.reschedule_post(
             world.uow, world.member_a, post.id, schedule=ScheduleIntent.at_instant(now + 7 * HOUR), now=now
         )
 
@@ -283,7 +283,7 @@ def test_reschedule_moves_only_unclaimed_targets(world, now):
 def test_editing_an_approved_recurring_post_and_approving_again_reuses_its_targets(world, now):
     intent = ScheduleIntent.recurring("FREQ=DAILY;BYHOUR=10;BYMINUTE=0", now + 2 * HOUR)
     post = compose(world, now, accounts_=[world.x_a], schedule=intent, submit=True)
-    posts.approve_post(world.uow, world.admin_a, post.id, now=now)
+    review.approve_post(world.uow, world.admin_a, post.id, now=now)
     posts.edit_post(
         world.uow,
         world.member_a,
@@ -295,9 +295,9 @@ def test_editing_an_approved_recurring_post_and_approving_again_reuses_its_targe
     edited = world.uow.posts.get(post.id)
     assert {t.state for t in edited.targets} == {TargetState.PENDING}
     assert {t.text_override for t in edited.targets} == {"Senam pagi (X)"}
-    posts.submit_post(world.uow, world.member_a, post.id, now=now)
+    review.submit_post(world.uow, world.member_a, post.id, now=now)
     # approved again two days later: the first two occurrences are gone, numbering stays
-    again = posts.approve_post(world.uow, world.admin_a, post.id, now=now + 48 * HOUR)
+    again = review.approve_post(world.uow, world.admin_a, post.id, now=now + 48 * HOUR)
     live = sorted((t for t in again.targets if t.state == TargetState.SCHEDULED), key=lambda t: t.occurrence)
     assert [t.occurrence for t in live] == list(range(2, 16))
     assert len(again.targets) == 14  # reused, none left pending or duplicated

@@ -19,6 +19,7 @@ Contract of a unit of work::
 from __future__ import annotations
 
 import abc
+import builtins
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -240,7 +241,7 @@ class AuditRepository(abc.ABC):
         action: str | None = None,
         offset: int = 0,
         limit: int = 100,
-    ) -> tuple[list[AuditEvent], int]:
+    ) -> tuple[builtins.list[AuditEvent], int]:  # ``list`` is the method above here
         """One page of the matching events, newest first (``at``, then id), and their total."""
 
 

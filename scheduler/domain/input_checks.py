@@ -1,13 +1,19 @@
-"""Small input checks shared by the services; each raises a typed, bilingual error."""
+"""Small input checks shared by the services; each raises a typed, bilingual error.
+
+A zone name is checked by :func:`scheduler.domain.timezones.zone_name`, an instant by
+:func:`scheduler.domain.timezones.require_aware`.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from enum import Enum
+from typing import TypeVar
 
-from scheduler.domain.errors import InvalidInput
+from .errors import InvalidInput
+
+E = TypeVar("E", bound=Enum)
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -32,23 +38,6 @@ def required_text(value: str | None, field: str, label_id: str, label_en: str, m
     return text
 
 
-def zone(name: str | None, field: str = "timezone") -> str:
-    """An IANA zone name that exists (e.g. ``Asia/Jakarta``)."""
-    candidate = (name or "").strip()
-    try:
-        if not candidate or "\x00" in candidate:
-            raise ZoneInfoNotFoundError(candidate)
-        ZoneInfo(candidate)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise invalid(
-            field,
-            "unknown_timezone",
-            f"Zona waktu '{candidate}' tidak dikenal (contoh: Asia/Jakarta).",
-            f"Unknown time zone '{candidate}' (e.g. Asia/Jakarta).",
-        ) from None
-    return candidate
-
-
 def email(value: str | None) -> str:
     """A normalized (stripped, lower-case) e-mail address."""
     text = (value or "").strip().lower()
@@ -57,19 +46,23 @@ def email(value: str | None) -> str:
     return text
 
 
-def aware(value: datetime, field: str) -> datetime:
-    """Refuse a naive datetime: an instant needs its zone."""
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise invalid(
-            field,
-            "naive_datetime",
-            "Waktu harus menyertakan zona waktu atau selisih UTC.",
-            "The time must carry a time zone or a UTC offset.",
-        )
-    return value
-
-
 def slugify(text: str) -> str:
     """ASCII, lower-case, hyphen-separated: 'KIM Arjosari Berdaya' -> 'kim-arjosari-berdaya'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80]
+
+
+def member(kind: type[E], value: E | str, field: str, message_id: str, message_en: str) -> E:
+    """``value`` as a member of the enum ``kind``; else InvalidInput ``unknown_<field>``."""
+    try:
+        return kind(value)
+    except ValueError:
+        raise invalid(field, f"unknown_{field}", message_id, message_en) from None
+
+
+def page_bounds(page: int, per_page: int, max_per_page: int) -> None:
+    """Refuse a page number below 1 or a page size outside ``1..max_per_page`` (``bad_page``)."""
+    if page < 1 or not 1 <= per_page <= max_per_page:
+        raise invalid(
+            "page", "bad_page", "Nomor halaman atau ukuran halaman tidak sah.", "Invalid page number or page size."
+        )
