@@ -163,13 +163,13 @@ def run(url: str, accounts: int, history: int, due: int, batch: int) -> None:
 
 def explain_candidates(engine: sa.Engine, now: datetime) -> list[str]:
     """EXPLAIN ANALYZE of the due-candidates query (PostgreSQL), index lines only."""
-    from scheduler.store import claims
+    from scheduler.store.publishing import dispatch as dispatch_store
 
-    T, A = claims.T, claims.A
+    T, A = dispatch_store.T, dispatch_store.A
     query = (
         sa.select(T.c.id)
         .join(A, A.c.id == T.c.account_id)
-        .where(claims._due(now, now), claims._account_usable(now))
+        .where(dispatch_store.due_condition(now, now), dispatch_store.account_usable(now))
         .limit(200)
     )
     sql = str(query.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))

@@ -34,12 +34,12 @@ def naive_publish(target_id: int) -> None:
     import sqlalchemy as sa
 
     from scheduler.services.publishing.publish import account_ref, content_of
-    from scheduler.store import claims
+    from scheduler.store.publishing import lifecycle
     from scheduler.store.tables import post_targets as T
 
     p = runtime.pipeline()
     with p.transaction() as conn:
-        job = claims.load_publish_input(conn, int(target_id))
+        job, _ = lifecycle.read_publish_inputs(conn, [int(target_id)])[int(target_id)]
     result = p.connector_for(job.platform).publish(account_ref(p, job), content_of(p, job))
     with p.transaction() as conn:
         conn.execute(

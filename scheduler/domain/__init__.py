@@ -10,6 +10,7 @@ model.py            the entities (dataclasses mapped by scheduler/store)
 errors.py           DomainError, InvalidInput, IllegalTransition, NotAllowed,
                     NotFound, Conflict; the Problem value (error | warning)
 states.py           review and target state machines as explicit tables
+outcomes.py         the pipeline's moves of a target: an answer, reconcile, sweep
 rules/              per-platform content rules; validate_content(), check_content()
                     (problems and the parts published: an X thread's tweets)
 tweet_text.py       X weighted length (twitter-text), split_thread()

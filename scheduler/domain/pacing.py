@@ -23,10 +23,11 @@ import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from .errors import InvalidInput, Problem
-from .model import Platform, SocialAccount
+from .model import Platform
 from .timezones import get_zone, local_day_bounds, require_aware, utc_to_local
 
 
@@ -61,14 +62,32 @@ DEFAULT_PACING: dict[Platform, Pacing] = {
 }
 
 
-def pacing_for(account: SocialAccount) -> Pacing:
-    """The account's pacing: its own overrides, else the platform default."""
+class PacedAccount(Protocol):
+    """What pacing reads of an account: a :class:`~.model.SocialAccount`, or dispatch's candidate row."""
+
+    @property
+    def platform(self) -> str: ...
+
+    @property
+    def min_spacing_seconds(self) -> int | None: ...
+
+    @property
+    def daily_cap(self) -> int | None: ...
+
+
+def pacing_for(account: PacedAccount) -> Pacing:
+    """The account's pacing: its own overrides, else the platform default.
+
+    The one rule for scheduling, the pages and dispatch. A stored cap below 1
+    (the database allows 0; the services accept 1..1000) counts as 1, as
+    dispatch always did.
+    """
     base = DEFAULT_PACING[Platform(account.platform)]
     spacing = (
         timedelta(seconds=account.min_spacing_seconds) if account.min_spacing_seconds is not None else base.min_spacing
     )
     cap = account.daily_cap if account.daily_cap is not None else base.daily_cap
-    return Pacing(spacing, cap)
+    return Pacing(spacing, max(cap, 1))
 
 
 def _zone(zone: ZoneInfo | str) -> ZoneInfo:

@@ -2,9 +2,10 @@
 
 Every legal move is one row of an explicit table (``TARGET_TRANSITIONS``,
 ``REVIEW_TRANSITIONS``) with the event that causes it and why it exists.
-Anything not in a table raises :class:`IllegalTransition`. The store can
-build its conditional ``UPDATE ... WHERE state IN (...)`` from
-:func:`target_sources`, so the database and this module agree.
+Anything not in a table raises :class:`IllegalTransition`. The store builds
+the ``WHERE state IN (...)`` of its conditional UPDATEs from
+:func:`event_sources` and :func:`answer_sources` (through the moves of
+:mod:`.outcomes`), so the database and this module agree.
 
 Decisions (the "why" column, in short):
 
@@ -21,8 +22,10 @@ Decisions (the "why" column, in short):
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from .errors import IllegalTransition, InvalidInput
 from .model import Post, PostTarget, ReviewState, TargetState
@@ -71,7 +74,11 @@ TARGET_TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(_T.QUEUED, _T.PUBLISHING, _E.START, "the worker holds the lease and wrote the attempt row"),
     Transition(
-        _T.QUEUED, _T.SCHEDULED, _E.LEASE_EXPIRED, "the lease ran out before start: nothing was sent, dispatch again"
+        _T.QUEUED,
+        _T.SCHEDULED,
+        _E.LEASE_EXPIRED,
+        "the claim ended before start (its lease ran out, the broker refused the message, or the account is held):"
+        " nothing was sent, dispatch again",
     ),
     Transition(_T.PUBLISHING, _T.PUBLISHED, _E.SUCCEEDED, "the platform returned the remote id"),
     Transition(
@@ -162,6 +169,42 @@ def target_sources_for_event(event: TargetEvent | str) -> dict[TargetState, Targ
     return {src: dst for (src, dst), t in TARGET_TABLE.items() if str(t.event) == ev}
 
 
+def _ordered(states: set[TargetState]) -> tuple[TargetState, ...]:
+    """``states`` in the enum's order (so a generated SQL condition reads the same every run)."""
+    return tuple(s for s in TargetState if s in states)
+
+
+def event_sources(event: TargetEvent | str, to_state: TargetState | None = None) -> tuple[TargetState, ...]:
+    """The states ``event`` moves a target from (to ``to_state``, if given); ValueError if none."""
+    ev = str(event)
+    found = {src for (src, dst), t in TARGET_TABLE.items() if str(t.event) == ev and to_state in (None, dst)}
+    if not found:
+        raise ValueError(f"no transition for {ev} to {to_state}")
+    return _ordered(found)
+
+
+#: The events of a create call's answer (decision 0002, step 5: record).
+ANSWER_EVENTS = frozenset({_E.SUCCEEDED, _E.TRANSIENT, _E.PERMANENT, _E.AUTH, _E.AMBIGUOUS})
+#: Where a late answer lands: the sweeper moves a slow worker's target from
+#: ``publishing`` to ``unknown`` but keeps its lease token, and that worker's
+#: definite answer, if it still comes, beats a guess (to any outcome of the
+#: create call). Reconcile clears the token when it reschedules, so a later
+#: answer cannot land.
+LATE_ANSWER_STATE = TargetState.UNKNOWN
+
+
+def answer_sources(to_state: TargetState) -> tuple[TargetState, ...]:
+    """The states from which a create call's answer may move a target to ``to_state``.
+
+    The table's rows for the answer events, plus :data:`LATE_ANSWER_STATE`;
+    ValueError if no answer leads to ``to_state``.
+    """
+    found = {src for (src, dst), t in TARGET_TABLE.items() if dst == to_state and t.event in ANSWER_EVENTS}
+    if not found:
+        raise ValueError(f"no answer leads to {to_state}")
+    return _ordered(found | {LATE_ANSWER_STATE})
+
+
 def can_transition_target(from_state: TargetState, to_state: TargetState) -> bool:
     return (TargetState(from_state), TargetState(to_state)) in TARGET_TABLE
 
@@ -170,7 +213,7 @@ def can_transition_review(from_state: ReviewState, to_state: ReviewState) -> boo
     return (ReviewState(from_state), ReviewState(to_state)) in REVIEW_TABLE
 
 
-def _illegal(labels: dict, src, dst, code: str) -> IllegalTransition:  # type: ignore[type-arg]
+def _illegal(labels: Mapping[Any, tuple[str, str]], src: Any, dst: Any, code: str) -> IllegalTransition:
     s_id, s_en = labels.get(src, (str(src), str(src)))
     d_id, d_en = labels.get(dst, (str(dst), str(dst)))
     return IllegalTransition(
@@ -196,7 +239,7 @@ def transition(target: PostTarget, to_state: TargetState, now: datetime) -> Tran
     the lease; entering ``published`` sets ``published_at`` (if unset);
     entering ``publishing`` counts an attempt; ``scheduled``/``queued`` clear
     ``next_attempt_at``. The caller sets the event's data (lease token,
-    remote id, error) -- or uses the per-event helpers below.
+    remote id, error); the pipeline's moves are decided in :mod:`.outcomes`.
     """
     _aware(now)
     src, dst = TargetState(target.state), TargetState(to_state)
@@ -246,71 +289,7 @@ def review_transition(
     return row
 
 
-# ---- per-event helpers: the data each event carries ------------------------
-
-
-def claim(target: PostTarget, lease_token: str, lease_until: datetime, now: datetime) -> None:
-    """scheduled|retry_wait -> queued under a fresh lease."""
-    transition(target, TargetState.QUEUED, now)
-    target.lease_token = lease_token
-    target.lease_until = lease_until
-
-
-def start(target: PostTarget, lease_token: str, now: datetime) -> None:
-    """queued -> publishing, only for the holder of the current, unexpired lease."""
-    if target.state == TargetState.QUEUED and (
-        target.lease_token != lease_token or (target.lease_until is not None and target.lease_until <= now)
-    ):
-        raise IllegalTransition(
-            str(target.state),
-            str(TargetState.PUBLISHING),
-            message_id="Giliran terbit ini sudah kedaluwarsa atau milik proses lain.",
-            message_en="This publishing turn has expired or belongs to another worker.",
-            code="stale_lease",
-            event=str(TargetEvent.START),
-        )
-    transition(target, TargetState.PUBLISHING, now)
-
-
-def record_published(target: PostTarget, remote_id: str, now: datetime, permalink: str | None = None) -> None:
-    """publishing|unknown -> published with the platform's id."""
-    if not remote_id:
-        raise InvalidInput(
-            "missing_remote_id",
-            "ID postingan dari platform kosong.",
-            "The platform's post id is empty.",
-            field="remote_id",
-        )
-    transition(target, TargetState.PUBLISHED, now)
-    target.remote_id = remote_id
-    target.permalink = permalink
-
-
-def _with_error(target: PostTarget, to_state: TargetState, now: datetime, code: str, message: str) -> None:
-    transition(target, to_state, now)
-    target.last_error_code = code
-    target.last_error_message = message
-
-
-def record_retry(target: PostTarget, retry_at: datetime, now: datetime, code: str, message: str) -> None:
-    """publishing -> retry_wait until ``retry_at``."""
-    _with_error(target, TargetState.RETRY_WAIT, now, code, message)
-    target.next_attempt_at = retry_at
-
-
-def record_failed(target: PostTarget, now: datetime, code: str, message: str) -> None:
-    """publishing -> failed (the platform rejected the content)."""
-    _with_error(target, TargetState.FAILED, now, code, message)
-
-
-def record_needs_reconnect(target: PostTarget, now: datetime, code: str, message: str) -> None:
-    """publishing -> needs_reconnect (the account's credentials no longer work)."""
-    _with_error(target, TargetState.NEEDS_RECONNECT, now, code, message)
-
-
-def record_unknown(target: PostTarget, now: datetime, code: str, message: str) -> None:
-    """publishing -> unknown (the create may have applied)."""
-    _with_error(target, TargetState.UNKNOWN, now, code, message)
+# ---- the services' one per-event helper ------------------------------------
 
 
 def cancel(target: PostTarget, now: datetime) -> None:
@@ -335,14 +314,11 @@ __all__ = [
     "target_sources_for_event",
     "can_transition_target",
     "can_transition_review",
+    "event_sources",
+    "ANSWER_EVENTS",
+    "LATE_ANSWER_STATE",
+    "answer_sources",
     "transition",
     "review_transition",
-    "claim",
-    "start",
-    "record_published",
-    "record_retry",
-    "record_failed",
-    "record_needs_reconnect",
-    "record_unknown",
     "cancel",
 ]

@@ -4,7 +4,7 @@ Owns: :mod:`.manage` (connect, posting slots, pacing, reconnect; the account as 
 sees it), :mod:`.credentials` (what credentials may hold: one check per platform on every write
 path), :mod:`.secrets` (credentials encrypted at rest with MultiFernet, key rotation) and
 :mod:`.platform_check` (ask the platform whether the stored credentials still work; sandbox
-accounts).
+accounts) and :mod:`.renewal` (credentials a connector renewed: encrypted and saved).
 
 May import: the domain, ``connectors.base``, :mod:`scheduler.ports`,
 :mod:`scheduler.services.people`, :mod:`scheduler.services.audit` and

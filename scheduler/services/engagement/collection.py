@@ -35,11 +35,12 @@ import sqlalchemy as sa
 from connectors.base import AccountRef, AuthExpired, ConnectorError, Missing, RateLimited
 from scheduler.domain.engagement import Batch, calls_available, next_refresh_at, plan_batches, spend
 from scheduler.services.accounts.manage import connector_account
+from scheduler.services.accounts.renewal import credentials_saver
 from scheduler.services.engagement import budgets
 from scheduler.services.engagement.config import EngagementConfig
 from scheduler.services.engagement.recording import DueTarget, record_results
 from scheduler.services.wiring import Pipeline
-from scheduler.store import claims
+from scheduler.store import accounts as account_store
 from scheduler.store.tables import kims, post_targets, posts, social_accounts
 
 log = logging.getLogger(__name__)
@@ -230,18 +231,13 @@ def _plan(
 
 
 def _account_ref(p: Pipeline, plan: AccountPlan) -> AccountRef:
-    def store(new_credentials: dict[str, Any]) -> None:
-        if p.encrypt is not None:
-            with p.transaction() as conn:
-                claims.store_credentials(conn, plan.account_id, p.encrypt(new_credentials))
-
     return connector_account(
         plan.platform,
         plan.handle,
         plan.credentials_encrypted,
         sandbox=plan.sandbox,
         decrypt=p.decrypt,
-        on_credentials_changed=store,
+        on_credentials_changed=credentials_saver(plan.account_id, p.encrypt, account_store.credentials_store(p.engine)),
     )
 
 

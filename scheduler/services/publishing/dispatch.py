@@ -1,7 +1,7 @@
 """Dispatch: claim due targets and hand them to the publish queue (decision 0001).
 
 Runs every second (beat). One write transaction claims a batch with one
-conditional UPDATE (:func:`scheduler.store.claims.claim`) after pacing chose
+conditional UPDATE (:func:`scheduler.store.dispatch_store.claim`) after pacing chose
 which due targets may go; only after it committed are the publish messages
 sent, each carrying the ``(target_id, lease_token)`` pairs of up to
 ``publish_batch`` (25) targets due at one instant (decision 0007) and, for
@@ -13,6 +13,7 @@ sent twice.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -22,7 +23,8 @@ from typing import Protocol
 
 from scheduler.services.publishing import pacing as pacing_runtime
 from scheduler.services.wiring import Pipeline
-from scheduler.store import claims
+from scheduler.store.publishing import dispatch as dispatch_store
+from scheduler.store.publishing import liveness as liveness_store
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +43,7 @@ class EnqueueMany(Protocol):
 
 @dataclass
 class DispatchReport:
-    claimed: list[claims.Claim] = field(default_factory=list)
+    claimed: list[dispatch_store.Claim] = field(default_factory=list)
     released: list[int] = field(default_factory=list)
     skipped_busy: bool = False  # another dispatcher held the lock this tick
 
@@ -58,45 +60,41 @@ def dispatch_due(p: Pipeline, enqueue: Enqueue, enqueue_many: EnqueueMany | None
     horizon = now + timedelta(seconds=p.config.lookahead_seconds)
     report = DispatchReport()
     with p.transaction() as conn:
-        if not claims.try_dispatch_lock(conn):
+        if not dispatch_store.try_dispatch_lock(conn):
             report.skipped_busy = True
             return report
-        candidates = claims.due_candidates(conn, now, horizon, p.config.claim_batch * 4)
+        candidates = dispatch_store.due_candidates(conn, now, horizon, p.config.claim_batch * 4)
         if not candidates:
             return report
-        activity = claims.recent_activity(
+        activity = dispatch_store.recent_activity(
             conn,
             (c.account_id for c in candidates),
             now - pacing_runtime.lookback(candidates) - horizon_gap(p),
         )
         chosen = pacing_runtime.choose(candidates, activity, now, p.config.claim_batch)
-        report.claimed = claims.claim(conn, chosen, now, horizon, p.config.lease_seconds)
+        report.claimed = dispatch_store.claim(conn, chosen, now, horizon, p.config.lease_seconds)
     if enqueue_many is None:
         for c in report.claimed:
             eta = c.due_at if c.due_at > now else None
-            _send(p, report, [c], lambda c=c, eta=eta: enqueue(c.target_id, c.lease_token, eta))
+            _send(p, report, [c], functools.partial(enqueue, c.target_id, c.lease_token, eta))
     else:
         # Targets due at the same instant (all those due now, or a burst
         # scheduled for the same minute) share messages, publish_batch each.
-        by_eta: dict[datetime | None, list[claims.Claim]] = {}
+        by_eta: dict[datetime | None, list[dispatch_store.Claim]] = {}
         for c in report.claimed:
             by_eta.setdefault(c.due_at if c.due_at > now else None, []).append(c)
         size = max(1, p.config.publish_batch)
         for eta, same in by_eta.items():
             for i in range(0, len(same), size):
                 group = same[i : i + size]
-                _send(
-                    p,
-                    report,
-                    group,
-                    lambda group=group, eta=eta: enqueue_many([(c.target_id, c.lease_token) for c in group], eta),
-                )
+                pairs = [(c.target_id, c.lease_token) for c in group]
+                _send(p, report, group, functools.partial(enqueue_many, pairs, eta))
     if report.claimed:
         log.info("dispatch claimed %d target(s)", len(report.claimed))
     return report
 
 
-def _send(p: Pipeline, report: DispatchReport, group: list[claims.Claim], send: Callable[[], None]) -> None:
+def _send(p: Pipeline, report: DispatchReport, group: list[dispatch_store.Claim], send: Callable[[], None]) -> None:
     """Send one message for ``group``; if the broker refuses it, give the claims back."""
     try:
         send()
@@ -105,7 +103,7 @@ def _send(p: Pipeline, report: DispatchReport, group: list[claims.Claim], send: 
         for c in group:
             try:
                 with p.transaction() as conn:
-                    if claims.release(conn, c.target_id, c.lease_token, p.now()):
+                    if dispatch_store.release(conn, c.target_id, c.lease_token, p.now()):
                         report.released.append(c.target_id)
             except Exception:
                 log.exception("could not release target %s", c.target_id)
@@ -131,7 +129,7 @@ def dispatch_while_full(
         if len(report.claimed) < p.config.claim_batch or time.monotonic() >= deadline:
             return total
         with p.engine.connect() as conn:
-            if claims.count_in_flight(conn) >= max_in_flight:
+            if liveness_store.count_in_flight(conn) >= max_in_flight:
                 return total
 
 

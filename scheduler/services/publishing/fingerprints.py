@@ -15,7 +15,7 @@ from scheduler.domain.fingerprint import content_fingerprint, normalize_text, te
 
 if TYPE_CHECKING:
     from connectors.base import RemotePost
-    from scheduler.store.claims import PublishInput
+    from scheduler.store.publishing.lifecycle import PublishInput
 
 #: A thread's first part must be at least this long to count as a prefix match.
 MIN_PREFIX = 20

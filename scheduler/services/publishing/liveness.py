@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from scheduler.domain.model import AccountStatus, TargetState
-from scheduler.store import claims
+from scheduler.store.publishing import liveness as liveness_store
 
 WORKER = "worker"
 BEAT = "beat"
@@ -75,13 +75,13 @@ def record(
 ) -> None:
     """Refresh the heartbeat ``name`` of kind ``worker`` or ``beat``."""
     with engine.begin() as conn:
-        claims.record_heartbeat(conn, name, kind, hostname or socket.gethostname(), pid or os.getpid(), now)
+        liveness_store.record_heartbeat(conn, name, kind, hostname or socket.gethostname(), pid or os.getpid(), now)
 
 
 def forget(engine: sa.Engine, name: str) -> None:
     """Drop a heartbeat (clean shutdown: the worker is gone, not dead)."""
     with engine.begin() as conn:
-        claims.drop_heartbeat(conn, name)
+        liveness_store.drop_heartbeat(conn, name)
 
 
 def status(
@@ -94,9 +94,9 @@ def status(
 ) -> LivenessStatus:
     """Workers (alive if seen within ``worker_ttl`` s), beat, overdue and unknown targets."""
     with engine.connect() as conn:
-        rows = claims.heartbeat_rows(conn)
-        late = claims.overdue_targets(conn, now, overdue_grace)
-        unknown = claims.count_in_state(conn, TargetState.UNKNOWN)
+        rows = liveness_store.heartbeat_rows(conn)
+        late = liveness_store.overdue_targets(conn, now, overdue_grace)
+        unknown = liveness_store.count_in_state(conn, TargetState.UNKNOWN)
     result = LivenessStatus(now=now, unknown=unknown)
     for r in rows:
         ttl = worker_ttl if r.kind == WORKER else beat_ttl

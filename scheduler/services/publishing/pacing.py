@@ -4,7 +4,8 @@ Scheduling already spreads an account's posts with the domain's pacing
 (:mod:`scheduler.domain.pacing`); this is the safety net at the last moment,
 for posts scheduled by hand at the same minute, retries landing together, or
 a backlog after an outage. The rules are the domain's own
-(:func:`~scheduler.domain.pacing.check_pacing`: minimum gap, cap per local
+(:func:`~scheduler.domain.pacing.pacing_for`, the account's pacing, and
+:func:`~scheduler.domain.pacing.check_pacing`: minimum gap, cap per local
 day of the account's zone), applied to the instant the target would go out,
 ``max(due, now)``, against what the account published or has in flight.
 A held target stays ``scheduled`` and is looked at again on the next tick.
@@ -16,24 +17,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from scheduler.domain.model import Platform
-from scheduler.domain.pacing import DEFAULT_PACING, Pacing, check_pacing
-from scheduler.store.claims import Candidate
+from scheduler.domain.pacing import check_pacing, pacing_for
+from scheduler.store.publishing.dispatch import Candidate
 
 #: How far back published posts can matter: a local day plus the widest gap.
 DAY = timedelta(hours=26)
-
-
-def pacing_for(candidate: Candidate) -> Pacing:
-    """The account's own pacing, or its platform's default."""
-    base = DEFAULT_PACING[Platform(candidate.platform)]
-    spacing = (
-        timedelta(seconds=candidate.min_spacing_seconds)
-        if candidate.min_spacing_seconds is not None
-        else base.min_spacing
-    )
-    cap = candidate.daily_cap if candidate.daily_cap is not None else base.daily_cap
-    return Pacing(spacing, max(cap, 1))
 
 
 def lookback(candidates: Iterable[Candidate]) -> timedelta:

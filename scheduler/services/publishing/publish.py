@@ -17,7 +17,8 @@ come back together are recorded together):
    the only write lock).
 3. **record** (one transaction): the outcome, conditional on the lease again.
 
-Outcomes (connectors' taxonomy):
+Outcomes (connectors' taxonomy, mapped by :func:`answer_of`; the domain decides
+the move, :func:`scheduler.domain.outcomes.decide_answer`):
 
 =================  =====================================================
 PublishResult      ``published`` with remote id, permalink, published_at
@@ -41,9 +42,9 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from connectors.base import (
     AccountRef,
@@ -52,21 +53,25 @@ from connectors.base import (
     ConnectorError,
     Content,
     MediaFile,
+    MediaKindName,
     PublishResult,
     RateLimited,
     Rejected,
     Transient,
 )
 from scheduler.domain.errors import DomainError
-from scheduler.domain.model import AttemptOutcome, TargetState
+from scheduler.domain.outcomes import Answer, AnswerKind, RetryPolicy, decide_answer
 from scheduler.domain.rules import rules_for
 from scheduler.services.accounts import manage as accounts
+from scheduler.services.accounts.renewal import credentials_saver
 from scheduler.services.publishing import fingerprints
 from scheduler.services.wiring import Pipeline
-from scheduler.store import claims
+from scheduler.store import accounts as account_store
+from scheduler.store import audit as audit_store
+from scheduler.store.publishing import dispatch as dispatch_store
+from scheduler.store.publishing import lifecycle
 
 log = logging.getLogger(__name__)
-S = TargetState
 
 
 class Outcome(str, enum.Enum):
@@ -103,7 +108,7 @@ def publish_targets(p: Pipeline, items: Sequence[tuple[int, str]]) -> dict[int, 
     outcomes: dict[int, Outcome] = {}
     to_start: list[tuple[int, str, str | None]] = []
     with p.transaction() as conn:
-        loaded = claims.read_publish_inputs(conn, list(tokens))
+        loaded = lifecycle.read_publish_inputs(conn, list(tokens))
         for target_id, lease_token in tokens.items():
             if target_id not in loaded:  # the post was deleted meanwhile (or a foreign message)
                 outcomes[target_id] = Outcome.STALE
@@ -111,12 +116,12 @@ def publish_targets(p: Pipeline, items: Sequence[tuple[int, str]]) -> dict[int, 
             job, gate = loaded[target_id]
             if gate.holds(now):
                 # Claimed before the account was flagged or paused: give it back untouched.
-                released = claims.release(conn, target_id, lease_token, now)
+                released = dispatch_store.release(conn, target_id, lease_token, now)
                 outcomes[target_id] = Outcome.HELD if released else Outcome.STALE
                 continue
             fingerprint = fingerprints.of_publish_input(job)
             to_start.append((target_id, lease_token, fingerprint if job.content_fingerprint != fingerprint else None))
-        started = claims.start_many(conn, to_start, now, p.config.lease_seconds)
+        started = lifecycle.start_many(conn, to_start, now, p.config.lease_seconds)
     # -- committed: the attempt rows exist before anything leaves the process --
 
     ready = []
@@ -143,12 +148,12 @@ def publish_targets(p: Pipeline, items: Sequence[tuple[int, str]]) -> dict[int, 
 class _Started:
     """A target whose attempt row is committed: its create call may go."""
 
-    started: claims.Started
-    job: claims.PublishInput
+    started: lifecycle.Started
+    job: lifecycle.PublishInput
     lease_token: str
 
 
-def _call(p: Pipeline, job: claims.PublishInput) -> PublishResult | BaseException:
+def _call(p: Pipeline, job: lifecycle.PublishInput) -> PublishResult | BaseException:
     """The one create call for a started target; its answer, or the exception it raised."""
     try:
         account = account_ref(p, job)
@@ -182,7 +187,7 @@ def _calls(wanted: int) -> ThreadPoolExecutor:
         return _pool[2]
 
 
-def account_ref(p: Pipeline, job: claims.PublishInput) -> AccountRef:
+def account_ref(p: Pipeline, job: lifecycle.PublishInput) -> AccountRef:
     """The connector's view of the account, with credentials decrypted (never logged)."""
     return accounts.connector_account(
         job.platform,
@@ -190,34 +195,21 @@ def account_ref(p: Pipeline, job: claims.PublishInput) -> AccountRef:
         job.credentials_encrypted,
         sandbox=job.sandbox,
         decrypt=p.decrypt,
-        on_credentials_changed=_store_credentials(p, job.account_id),
+        on_credentials_changed=credentials_saver(job.account_id, p.encrypt, account_store.credentials_store(p.engine)),
     )
 
 
-def _store_credentials(p: Pipeline, account_id: int):  # type: ignore[no-untyped-def]
-    """Keep credentials a connector renewed (e.g. a fresh Instagram session), encrypted."""
-
-    def store(new_credentials: dict[str, Any]) -> None:
-        if p.encrypt is None:
-            log.warning("renewed credentials for account %s not stored: no encryptor", account_id)
-            return
-        token = p.encrypt(new_credentials)
-        with p.transaction() as conn:
-            claims.store_credentials(conn, account_id, token)
-
-    return store
-
-
-def content_of(p: Pipeline, job: claims.PublishInput) -> Content:
+def content_of(p: Pipeline, job: lifecycle.PublishInput) -> Content:
     """The connector's Content for a target: its text, its parts and the post's media files."""
     media = tuple(
-        MediaFile(path=Path(p.media_root) / m.storage_key, kind=m.kind, mime=m.mime_type)  # type: ignore[arg-type]
+        # The media table's kind column holds only the connectors' kinds ("image", "video").
+        MediaFile(path=Path(p.media_root) / m.storage_key, kind=cast(MediaKindName, m.kind), mime=m.mime_type)
         for m in job.media
     )
     return Content(text=job.text, media=media, thread_parts=publish_parts(job))
 
 
-def publish_parts(job: claims.PublishInput) -> tuple[str, ...]:
+def publish_parts(job: lifecycle.PublishInput) -> tuple[str, ...]:
     """The posts a target publishes (an X thread's tweets): the parts stored with it.
 
     They were computed once, when its content was checked and saved, and are
@@ -233,11 +225,10 @@ def publish_parts(job: claims.PublishInput) -> tuple[str, ...]:
         raise Rejected(error.message_id, error.message_en, code=error.code, platform=job.platform) from None
 
 
-def backoff(p: Pipeline, attempt: int) -> timedelta:
-    """Full-jitter exponential backoff for the ``attempt``-th failure (1-based)."""
-    ceiling = min(p.config.backoff_cap_seconds, p.config.backoff_base_seconds * 2 ** (attempt - 1))
-    # Half fixed, half random: spreads a crowd of retries without ever retrying at once.
-    return timedelta(seconds=ceiling / 2 + p.rng.uniform(0, ceiling / 2))
+def retry_policy(p: Pipeline) -> RetryPolicy:
+    """The pipeline's settings the domain decides retries with."""
+    c = p.config
+    return RetryPolicy(c.max_attempts, c.backoff_base_seconds, c.backoff_cap_seconds, c.rate_limit_default_seconds)
 
 
 def _record(p: Pipeline, answers: Sequence[tuple[_Started, PublishResult | BaseException]]) -> dict[int, Outcome]:
@@ -254,20 +245,22 @@ def _record(p: Pipeline, answers: Sequence[tuple[_Started, PublishResult | BaseE
 
 def _record_one(p: Pipeline, conn: Any, now: datetime, s: _Started, result: PublishResult | BaseException) -> Outcome:
     started, job = s.started, s.job
-    outcome, values, attempt_outcome, code, message = _decide(p, started, result, now)
-    values["updated_at"] = now
-    if not claims.finish(conn, job.target_id, s.lease_token, values=values):
+    answer = answer_of(started.target_id, result)
+    answered = decide_answer(answer, started.attempt, retry_policy(p), now, p.rng.uniform)
+    outcome = Outcome(answered.move.state.value)
+    code, message = answered.error_code, answered.error_message
+    if not lifecycle.record(conn, job.target_id, s.lease_token, answered.move, now):
         # The lease was taken from us (a sweeper, then reconcile). Keep the
         # attempt's answer for the record; reconcile owns the target now.
-        claims.finish_attempt(conn, started.attempt_id, now, attempt_outcome, code, message)
+        lifecycle.finish_attempt(conn, started.attempt_id, now, answered.attempt_outcome, code, message)
         log.warning("target %s: lease lost before recording %s", job.target_id, outcome.value)
         return Outcome.LOST
-    claims.finish_attempt(conn, started.attempt_id, now, attempt_outcome, code, message)
-    if isinstance(result, RateLimited):
-        claims.pause_account(conn, job.account_id, values["next_attempt_at"], message or "")
-    elif isinstance(result, AuthExpired):
-        if claims.flag_needs_reconnect(conn, job.account_id, message or ""):
-            claims.add_audit(
+    lifecycle.finish_attempt(conn, started.attempt_id, now, answered.attempt_outcome, code, message)
+    if answer.kind is AnswerKind.RATE_LIMITED and answered.retry_at is not None:
+        lifecycle.pause_account(conn, job.account_id, answered.retry_at, message or "")
+    elif answer.kind is AnswerKind.AUTH_EXPIRED:
+        if lifecycle.flag_needs_reconnect(conn, job.account_id, message or ""):
+            audit_store.add_audit(
                 conn,
                 now,
                 "account.needs_reconnect",
@@ -277,7 +270,7 @@ def _record_one(p: Pipeline, conn: Any, now: datetime, s: _Started, result: Publ
                 detail={"account_id": job.account_id, "platform": job.platform, "code": code},
             )
     elif outcome is Outcome.FAILED:
-        claims.add_audit(
+        audit_store.add_audit(
             conn,
             now,
             "target.failed",
@@ -289,112 +282,26 @@ def _record_one(p: Pipeline, conn: Any, now: datetime, s: _Started, result: Publ
     return outcome
 
 
-def _decide(
-    p: Pipeline, started: claims.Started, result: PublishResult | BaseException, now: datetime
-) -> tuple[Outcome, dict[str, Any], AttemptOutcome, str | None, str | None]:
-    """Map a connector's answer to (outcome, target columns, attempt outcome, code, message)."""
+def answer_of(target_id: int, result: PublishResult | BaseException) -> Answer:
+    """A connector's answer (or what it raised) as the domain's :class:`Answer`."""
     if isinstance(result, PublishResult):
-        return (
-            Outcome.PUBLISHED,
-            {
-                "state": S.PUBLISHED,
-                "remote_id": result.remote_id,
-                "permalink": result.permalink,
-                "published_at": result.published_at or now,
-                "lease_token": None,
-                "lease_until": None,
-                "last_error_code": None,
-                "last_error_message": None,
-            },
-            AttemptOutcome.PUBLISHED,
-            None,
-            None,
+        return Answer(
+            AnswerKind.PUBLISHED,
+            remote_id=result.remote_id,
+            permalink=result.permalink,
+            published_at=result.published_at,
         )
     if not isinstance(result, ConnectorError):
         # A bug or an unmapped library error after the call began: it may have applied.
-        log.error("target %s: unexpected %s from connector", started.target_id, type(result).__name__)
+        log.error("target %s: unexpected %s from connector", target_id, type(result).__name__)
         result = Ambiguous(code="unexpected_error", detail=type(result).__name__)
-    code, message = result.code, result.message_id
     if isinstance(result, RateLimited):
-        retry_at = result.retry_at or now + timedelta(seconds=p.config.rate_limit_default_seconds)
-        return (
-            Outcome.RETRY_WAIT,
-            {
-                "state": S.RETRY_WAIT,
-                "next_attempt_at": max(retry_at, now),
-                "lease_token": None,
-                "lease_until": None,
-                "last_error_code": code,
-                "last_error_message": message,
-            },
-            AttemptOutcome.RATE_LIMITED,
-            code,
-            message,
-        )
+        return Answer(AnswerKind.RATE_LIMITED, result.code, result.message_id, retry_at=result.retry_at)
     if isinstance(result, Transient):
-        if started.attempt >= p.config.max_attempts:
-            message = f"Gagal terbit setelah {started.attempt} percobaan: {result.message_id}"
-            return (
-                Outcome.FAILED,
-                {
-                    "state": S.FAILED,
-                    "lease_token": None,
-                    "lease_until": None,
-                    "last_error_code": "too_many_attempts",
-                    "last_error_message": message,
-                },
-                AttemptOutcome.TRANSIENT,
-                code,
-                message,
-            )
-        return (
-            Outcome.RETRY_WAIT,
-            {
-                "state": S.RETRY_WAIT,
-                "next_attempt_at": now + backoff(p, started.attempt),
-                "lease_token": None,
-                "lease_until": None,
-                "last_error_code": code,
-                "last_error_message": message,
-            },
-            AttemptOutcome.TRANSIENT,
-            code,
-            message,
-        )
+        return Answer(AnswerKind.TRANSIENT, result.code, result.message_id)
     if isinstance(result, AuthExpired):
-        return (
-            Outcome.NEEDS_RECONNECT,
-            {
-                "state": S.NEEDS_RECONNECT,
-                "lease_token": None,
-                "lease_until": None,
-                "last_error_code": code,
-                "last_error_message": message,
-            },
-            AttemptOutcome.AUTH_EXPIRED,
-            code,
-            message,
-        )
+        return Answer(AnswerKind.AUTH_EXPIRED, result.code, result.message_id)
     if isinstance(result, Rejected):
-        return (
-            Outcome.FAILED,
-            {
-                "state": S.FAILED,
-                "lease_token": None,
-                "lease_until": None,
-                "last_error_code": code,
-                "last_error_message": result.user_message,
-            },
-            AttemptOutcome.REJECTED,
-            code,
-            result.user_message,
-        )
-    # Ambiguous (or any other taxonomy member): only the platform knows. The
-    # lease token stays so reconcile can tie the target to this attempt.
-    return (
-        Outcome.UNKNOWN,
-        {"state": S.UNKNOWN, "lease_until": None, "last_error_code": code, "last_error_message": message},
-        AttemptOutcome.AMBIGUOUS,
-        code,
-        message,
-    )
+        return Answer(AnswerKind.REJECTED, result.code, result.user_message)
+    # Ambiguous (or any other taxonomy member): only the platform knows.
+    return Answer(AnswerKind.AMBIGUOUS, result.code, result.message_id)

@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from connectors.base import AccountRef, ConnectorError, RemotePost
-from scheduler.domain.model import TargetState
+from scheduler.domain import outcomes
 from scheduler.services.publishing import fingerprints
 from scheduler.services.publishing.publish import account_ref
 from scheduler.services.wiring import Pipeline
-from scheduler.store import claims
+from scheduler.store.publishing import lifecycle
+from scheduler.store.publishing import sweep as sweep_store
 
 log = logging.getLogger(__name__)
-S = TargetState
 
 
 @dataclass
@@ -41,10 +41,10 @@ def reconcile_unknown(p: Pipeline) -> ReconcileReport:
     """Resolve every ``unknown`` target that can be resolved now."""
     report = ReconcileReport()
     with p.transaction() as conn:
-        unknown = claims.unknown_targets(conn, p.config.reconcile_batch)
-        loaded = claims.read_publish_inputs(conn, [u.target_id for u in unknown])
+        unknown = sweep_store.unknown_targets(conn, p.config.reconcile_batch)
+        loaded = lifecycle.read_publish_inputs(conn, [u.target_id for u in unknown])
     jobs = {target_id: job for target_id, (job, _) in loaded.items()}
-    by_account: dict[int, list[claims.UnknownTarget]] = defaultdict(list)
+    by_account: dict[int, list[sweep_store.UnknownTarget]] = defaultdict(list)
     for u in unknown:
         by_account[u.account_id].append(u)
     for targets in by_account.values():
@@ -54,8 +54,8 @@ def reconcile_unknown(p: Pipeline) -> ReconcileReport:
 
 def _reconcile_account(
     p: Pipeline,
-    targets: list[claims.UnknownTarget],
-    jobs: dict[int, claims.PublishInput],
+    targets: list[sweep_store.UnknownTarget],
+    jobs: dict[int, lifecycle.PublishInput],
     report: ReconcileReport,
 ) -> None:
     first = jobs[targets[0].target_id]
@@ -83,28 +83,13 @@ def _reconcile_account(
         with p.transaction() as conn:
             if match is not None:
                 claimed_remote.add(match.remote_id)
-                values = {
-                    "state": S.PUBLISHED,
-                    "remote_id": match.remote_id,
-                    "permalink": match.permalink,
-                    "published_at": match.created_at or t.started_at or now,
-                    "lease_token": None,
-                    "lease_until": None,
-                    "last_error_code": None,
-                    "last_error_message": None,
-                    "updated_at": now,
-                }
-                if claims.finish(conn, t.target_id, t.lease_token, from_states=(S.UNKNOWN,), values=values):
+                found = outcomes.reconciled_found(
+                    match.remote_id, match.permalink, match.created_at or t.started_at or now
+                )
+                if lifecycle.record(conn, t.target_id, t.lease_token, found, now):
                     report.found[t.target_id] = match.remote_id
-            elif t.started_at is None or now - t.started_at >= settle:
-                values = {
-                    "state": S.SCHEDULED,
-                    "lease_token": None,
-                    "lease_until": None,
-                    "last_error_code": "not_found_after_unknown",
-                    "updated_at": now,
-                }
-                if claims.finish(conn, t.target_id, t.lease_token, from_states=(S.UNKNOWN,), values=values):
+            elif (again := outcomes.reconciled_not_found(t.started_at, now, settle)) is not None:
+                if lifecycle.record(conn, t.target_id, t.lease_token, again, now):
                     report.rescheduled.append(t.target_id)
             else:
                 report.waiting.append(t.target_id)
@@ -112,7 +97,7 @@ def _reconcile_account(
         log.warning("reconcile: %d found, %d rescheduled", len(report.found), len(report.rescheduled))
 
 
-def _find(remote: list[RemotePost], job: claims.PublishInput, taken: set[str]) -> RemotePost | None:
+def _find(remote: list[RemotePost], job: lifecycle.PublishInput, taken: set[str]) -> RemotePost | None:
     """The listed post that is this target's content (and not already matched)."""
     for post in remote:
         if post.remote_id in taken:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from scheduler.ports import AbstractUnitOfWork
 from scheduler.services.posts.scheduling import RECURRENCE_HORIZON, extend_recurring
 from scheduler.services.wiring import Pipeline
-from scheduler.store import claims
+from scheduler.store.publishing import recurrence as recurrence_store
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ def extend_due_recurring(p: Pipeline, new_uow: Callable[[], AbstractUnitOfWork])
     """Extend every recurring post whose targets end within the horizon; returns targets added."""
     now = p.now()
     with p.engine.connect() as conn:
-        post_ids = claims.recurring_to_extend(conn, now + RECURRENCE_HORIZON, BATCH)
+        post_ids = recurrence_store.recurring_to_extend(conn, now + RECURRENCE_HORIZON, BATCH)
     added = 0
     for post_id in post_ids:
         try:

@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass, field
 
 from scheduler.services.wiring import Pipeline
-from scheduler.store import claims
+from scheduler.store.publishing import sweep as sweep_store
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +31,9 @@ def sweep(p: Pipeline) -> SweepReport:
     now = p.now()
     with p.transaction() as conn:
         report = SweepReport(
-            rescheduled=claims.sweep_queued(conn, now),
-            unknown=claims.sweep_publishing(conn, now),
-            unpaused=claims.unpause_accounts(conn, now),
+            rescheduled=sweep_store.sweep_queued(conn, now),
+            unknown=sweep_store.sweep_publishing(conn, now),
+            unpaused=sweep_store.unpause_accounts(conn, now),
         )
     if report.rescheduled or report.unknown or report.unpaused:
         log.warning(

@@ -113,63 +113,24 @@ def test_review_records_reviewer_and_reason_then_clears_on_edit() -> None:
     assert p.reviewed_by == 8 and p.rejection_reason is None
 
 
-def test_happy_path_with_event_helpers() -> None:
-    t = PostTarget(account_id=1, state=TargetState.SCHEDULED)
-    S.claim(t, "lease-1", NOW + timedelta(minutes=5), NOW)
-    assert t.state == TargetState.QUEUED and t.lease_token == "lease-1"
-    S.start(t, "lease-1", NOW)
-    assert t.state == TargetState.PUBLISHING and t.attempts == 1
-    S.record_published(t, "1234", NOW, permalink="https://x.com/kim/status/1234")
-    assert t.state == TargetState.PUBLISHED and t.remote_id == "1234"
-    assert t.published_at == NOW and t.lease_token is None
-
-
-def test_start_refuses_a_stale_or_expired_lease() -> None:
-    t = PostTarget(account_id=1, state=TargetState.SCHEDULED)
-    S.claim(t, "new", NOW + timedelta(minutes=5), NOW)
-    with pytest.raises(IllegalTransition) as exc:
-        S.start(t, "old", NOW)
-    assert exc.value.code == "stale_lease" and t.state == TargetState.QUEUED
-    with pytest.raises(IllegalTransition):
-        S.start(t, "new", NOW + timedelta(minutes=5))
-    assert t.state == TargetState.QUEUED and t.attempts == 0
-
-
-def test_retry_then_claim_clears_next_attempt_and_error_kept_until_success() -> None:
-    t = PostTarget(account_id=1, state=TargetState.PUBLISHING, attempts=1)
-    S.record_retry(t, NOW + timedelta(minutes=2), NOW, "rate_limited", "Batas kirim tercapai")
-    assert t.state == TargetState.RETRY_WAIT and t.next_attempt_at == NOW + timedelta(minutes=2)
-    assert t.last_error_code == "rate_limited"
-    S.claim(t, "L2", NOW + timedelta(minutes=7), NOW + timedelta(minutes=2))
-    assert t.next_attempt_at is None
-    S.start(t, "L2", NOW + timedelta(minutes=3))
+def test_retry_then_claim_clears_next_attempt_and_success_clears_the_error() -> None:
+    t = PostTarget(account_id=1, state=TargetState.PUBLISHING, attempts=1, lease_token="L")
+    S.transition(t, TargetState.RETRY_WAIT, NOW)
+    assert t.lease_token is None
+    t.next_attempt_at, t.last_error_code = NOW + timedelta(minutes=2), "rate_limited"
+    S.transition(t, TargetState.QUEUED, NOW + timedelta(minutes=2))
+    assert t.next_attempt_at is None and t.last_error_code == "rate_limited"
+    S.transition(t, TargetState.PUBLISHING, NOW + timedelta(minutes=3))
     assert t.attempts == 2
-    S.record_unknown(t, NOW, "ambiguous", "Sedang dicek")
-    S.transition(t, TargetState.SCHEDULED, NOW)  # reconcile: not found
-    assert t.last_error_code is None
+    S.transition(t, TargetState.PUBLISHED, NOW + timedelta(minutes=3))
+    assert t.published_at == NOW + timedelta(minutes=3) and t.last_error_code is None
 
 
-@pytest.mark.parametrize(
-    "helper,state",
-    [
-        (S.record_failed, TargetState.FAILED),
-        (S.record_needs_reconnect, TargetState.NEEDS_RECONNECT),
-        (S.record_unknown, TargetState.UNKNOWN),
-    ],
-)
-def test_error_helpers_store_the_error(helper, state) -> None:  # type: ignore[no-untyped-def]
-    t = PostTarget(account_id=1, state=TargetState.PUBLISHING, lease_token="L")
-    helper(t, NOW, "code", "pesan")
-    assert t.state == state and t.last_error_code == "code" and t.lease_token is None
-
-
-def test_published_needs_a_remote_id_and_naive_now_is_refused() -> None:
+def test_a_naive_now_is_refused() -> None:
     t = PostTarget(account_id=1, state=TargetState.PUBLISHING)
     with pytest.raises(InvalidInput):
-        S.record_published(t, "", NOW)
-    assert t.state == TargetState.PUBLISHING
-    with pytest.raises(InvalidInput):
         S.transition(t, TargetState.PUBLISHED, NOW.replace(tzinfo=None))
+    assert t.state == TargetState.PUBLISHING
 
 
 def test_sources_for_conditional_updates() -> None:
@@ -183,3 +144,18 @@ def test_sources_for_conditional_updates() -> None:
         TargetState.SCHEDULED: TargetState.QUEUED,
         TargetState.RETRY_WAIT: TargetState.QUEUED,
     }
+
+
+def test_event_sources_follow_the_table_in_declaration_order() -> None:
+    assert S.event_sources(S.TargetEvent.CLAIM) == (TargetState.SCHEDULED, TargetState.RETRY_WAIT)
+    assert S.event_sources(S.TargetEvent.CANCEL, TargetState.CANCELED)[0] == TargetState.PENDING
+    with pytest.raises(ValueError):
+        S.event_sources(S.TargetEvent.CLAIM, TargetState.PUBLISHED)
+
+
+def test_an_answer_lands_from_publishing_or_late_from_unknown() -> None:
+    answered = {TargetState.PUBLISHED, TargetState.RETRY_WAIT, TargetState.FAILED, TargetState.NEEDS_RECONNECT}
+    for state in answered | {TargetState.UNKNOWN}:
+        assert S.answer_sources(state) == (TargetState.PUBLISHING, TargetState.UNKNOWN), state
+    with pytest.raises(ValueError):
+        S.answer_sources(TargetState.SCHEDULED)

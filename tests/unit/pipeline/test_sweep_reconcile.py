@@ -10,7 +10,7 @@ from scheduler.services.publishing.dispatch import dispatch_due
 from scheduler.services.publishing.publish import Outcome, publish_target
 from scheduler.services.publishing.reconcile import reconcile_unknown
 from scheduler.services.publishing.sweep import sweep
-from scheduler.store import claims
+from scheduler.store.publishing import lifecycle
 
 S = TargetState
 TEXT = "Kopi Dampit asli, mampir ke KIM Purwantoro!"
@@ -23,7 +23,7 @@ def _publishing(pipeline, world, outbox, clock):
     dispatch_due(pipeline, outbox)
     ((_, token, _),) = outbox.sent
     with pipeline.transaction() as conn:
-        assert claims.start(conn, tid, token, clock.now, pipeline.config.lease_seconds)
+        assert lifecycle.start(conn, tid, token, clock.now, pipeline.config.lease_seconds)
     return tid, token
 
 
@@ -73,7 +73,7 @@ def test_reconcile_not_found_waits_then_reschedules(pipeline, world, outbox, clo
     assert row.state == S.SCHEDULED and row.lease_token is None
     # A very late answer under the old lease cannot land any more.
     with pipeline.transaction() as conn:
-        assert not claims.finish(conn, tid, token, values={"state": S.PUBLISHED, "updated_at": clock.now})
+        assert not lifecycle.finish(conn, tid, token, values={"state": S.PUBLISHED, "updated_at": clock.now})
     (c,) = dispatch_due(pipeline, outbox).claimed
     assert publish_target(pipeline, tid, c.lease_token) is Outcome.PUBLISHED
     assert len(connector.calls) == 2 and [a.number for a in world.attempts(tid)] == [1, 2]
@@ -85,7 +85,7 @@ def test_slow_worker_answer_after_sweep_still_counts(pipeline, world, outbox, cl
     clock.advance(121)
     sweep(pipeline)
     with pipeline.transaction() as conn:
-        assert claims.finish(
+        assert lifecycle.finish(
             conn,
             tid,
             token,

@@ -11,8 +11,8 @@ from scheduler.services.publishing.dispatch import dispatch_due
 from scheduler.services.publishing.publish import Outcome, publish_target
 from scheduler.services.publishing.reconcile import reconcile_unknown
 from scheduler.services.publishing.sweep import sweep
-from scheduler.store import claims
 from scheduler.store import tables as t
+from scheduler.store.publishing import lifecycle
 
 S = TargetState
 LONG = " ".join(f"Kalimat {i} tentang Kampung Warna-Warni Jodipan di Kota Malang." for i in range(12))
@@ -77,7 +77,7 @@ def test_reconcile_finds_a_thread_by_its_stored_first_part(pipeline, world, outb
     ((_, token, _),) = outbox.sent
     started = clock.now
     with pipeline.transaction() as conn:
-        assert claims.start(conn, tid, token, clock.now, pipeline.config.lease_seconds)
+        assert lifecycle.start(conn, tid, token, clock.now, pipeline.config.lease_seconds)
     clock.advance(pipeline.config.lease_seconds + 1)
     assert sweep(pipeline).unknown == [tid]
     connector.recent = [

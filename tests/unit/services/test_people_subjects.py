@@ -17,6 +17,14 @@ from scheduler.services.posts.scheduling import ScheduleIntent
 from scheduler.services.registry import subjects
 
 
+def walk(target, now, *path, **fields):
+    """Move ``target`` along ``path`` as the pipeline would (its moves are tested in tests/unit/pipeline)."""
+    for state in path:
+        states.transition(target, state, now)
+    for name, value in fields.items():
+        setattr(target, name, value)
+
+
 def _with_password(world, who, now):
     return users.change_password(
         world.uow, world.superadmin, world.actor(who).user_id, new_password="awal-12345", now=now
@@ -136,9 +144,8 @@ def test_retry_a_failed_target(world, now):
     review.approve_post(world.uow, world.admin_a, post.id, now=now)
     with world.uow:
         [t] = world.uow.posts.get(post.id).targets
-        states.claim(t, "l", now + timedelta(hours=2), now + timedelta(hours=1))
-        states.start(t, "l", now + timedelta(hours=1))
-        states.record_failed(t, now + timedelta(hours=1), "rejected", "Teks ditolak X")
+        walk(t, now + timedelta(hours=1), TargetState.QUEUED, TargetState.PUBLISHING, TargetState.FAILED)
+        t.last_error_code, t.last_error_message = "rejected", "Teks ditolak X"
         world.uow.commit()
     with pytest.raises(NotAllowed):
         review.retry_target(world.uow, world.member_a, t.id, now=now + timedelta(hours=2))

@@ -18,6 +18,14 @@ from scheduler.services.posts.scheduling import ScheduleIntent
 HOUR = timedelta(hours=1)
 
 
+def walk(target, now, *path, **fields):
+    """Move ``target`` along ``path`` as the pipeline would (its moves are tested in tests/unit/pipeline)."""
+    for state in path:
+        states.transition(target, state, now)
+    for name, value in fields.items():
+        setattr(target, name, value)
+
+
 def compose(world, now, actor=None, accounts_=None, at=None, **kw):
     kw.setdefault("text", "Keripik tempe Arjosari, renyah dan gurih! #UMKMMalang")
     kw.setdefault("media_ids", [world.image_a.id])
@@ -54,9 +62,8 @@ def test_compose_submit_approve_publish_cancel(world, now):
     x_target = targets_by_account(world, post.id)[world.x_a.id]
     with world.uow:
         t = world.uow.targets.get(x_target.id)
-        states.claim(t, "lease-1", now + 3 * HOUR, now + 2 * HOUR)
-        states.start(t, "lease-1", now + 2 * HOUR)
-        states.record_published(t, "1790000000000000001", now + 2 * HOUR)
+        walk(t, now + 2 * HOUR, TargetState.QUEUED, TargetState.PUBLISHING, TargetState.PUBLISHED)
+        t.remote_id = "1790000000000000001"
         world.uow.commit()
 
     canceled = review.cancel_post(world.uow, world.admin_a, post.id, now=now + 2 * HOUR)
@@ -157,7 +164,7 @@ def test_edit_blocked_once_a_target_is_claimed_but_other_targets_text_can_change
     review.approve_post(world.uow, world.admin_a, post.id, now=now)
     with world.uow:
         t = next(t for t in world.uow.posts.get(post.id).targets if t.account_id == world.x_a.id)
-        states.claim(t, "lease", now + HOUR, now)
+        walk(t, now, TargetState.QUEUED, lease_token="lease", lease_until=now + HOUR)
         world.uow.commit()
     before = world.uow.snapshot()
     with pytest.raises(Conflict) as caught:
@@ -221,9 +228,8 @@ def test_reconnect_reschedules_waiting_targets_without_bursting(world, now):
     with world.uow:  # the worker: credentials expired at publish time
         for p in (one, two):
             [t] = world.uow.posts.get(p.id).targets
-            states.claim(t, "l", now + 2 * HOUR, now + HOUR)
-            states.start(t, "l", now + HOUR)
-            states.record_needs_reconnect(t, now + HOUR, "auth_expired", "Sambungkan ulang akun X")
+            walk(t, now + HOUR, TargetState.QUEUED, TargetState.PUBLISHING, TargetState.NEEDS_RECONNECT)
+            t.last_error_code, t.last_error_message = "auth_expired", "Sambungkan ulang akun X"
         world.uow.commit()
     accounts.mark_needs_reconnect(world.uow, world.admin_a, world.x_a.id, reason="token expired", now=now + HOUR)
     assert world.uow.accounts.get(world.x_a.id).status == AccountStatus.NEEDS_RECONNECT
