@@ -50,7 +50,6 @@ from scheduler.store.tables.registry import (
 )
 
 #: The old private name, still imported by ``store/claims.py``; use ``LIVE_LEASE``.
-_LIVE_LEASE = LIVE_LEASE
 
 __all__ = [
     "LIVE_LEASE",
