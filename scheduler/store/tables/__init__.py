@@ -49,7 +49,6 @@ from scheduler.store.tables.registry import (
     users,
 )
 
-#: The old private name, still imported by ``store/claims.py``; use ``LIVE_LEASE``.
 
 __all__ = [
     "LIVE_LEASE",
