@@ -11,5 +11,5 @@ May import: the services (use cases and read models), the domain, :mod:`schedule
 ``config.settings``, and of ``scheduler.store`` only what builds the engine and the unit of work
 (``db``, ``unit_of_work``) and the names of the summary groups. Routes stay thin: parse, call a
 service, shape the answer. Nothing below this layer imports it
-(tests/integration/api/test_layering.py).
+(tests/unit/test_import_contract.py).
 """

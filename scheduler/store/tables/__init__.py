@@ -49,7 +49,6 @@ from scheduler.store.tables.registry import (
     users,
 )
 
-
 __all__ = [
     "LIVE_LEASE",
     "NAMING_CONVENTION",
