@@ -23,7 +23,7 @@ import builtins
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypedDict, TypeVar
 
 from scheduler.domain import model
 
@@ -201,6 +201,14 @@ class SnapshotRepository(abc.ABC):
     @abc.abstractmethod
     def list_for_target(self, target_id: int) -> list[model.EngagementSnapshot]:
         """Oldest first."""
+
+
+class AuditFilter(TypedDict, total=False):
+    """The filters of ``AuditRepository.list`` and ``.page``: an event matches every one given (None: any)."""
+
+    kim_id: int | None
+    post_id: int | None
+    action: str | None
 
 
 class AuditRepository(abc.ABC):

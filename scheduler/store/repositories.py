@@ -10,7 +10,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, Unpack
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -298,22 +298,14 @@ class SqlAuditRepository(_InSession, ports.AuditRepository):
         self.session.add(event)
         return event
 
-    def list(
-        self, *, kim_id: int | None = None, post_id: int | None = None, action: str | None = None
-    ) -> list[AuditEvent]:
-        query = self._filtered(kim_id, post_id, action)
+    def list(self, **filters: Unpack[ports.AuditFilter]) -> list[AuditEvent]:
+        query = self._filtered(filters)
         return list(self.session.scalars(query.order_by(tables.audit_events.c.id)))
 
     def page(
-        self,
-        *,
-        kim_id: int | None = None,
-        post_id: int | None = None,
-        action: str | None = None,
-        offset: int = 0,
-        limit: int = 100,
+        self, *, offset: int = 0, limit: int = 100, **filters: Unpack[ports.AuditFilter]
     ) -> tuple[builtins.list[AuditEvent], int]:
-        query = self._filtered(kim_id, post_id, action)
+        query = self._filtered(filters)
         total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
         items = self.session.scalars(
             query.order_by(tables.audit_events.c.at.desc(), tables.audit_events.c.id.desc()).offset(offset).limit(limit)
@@ -321,7 +313,8 @@ class SqlAuditRepository(_InSession, ports.AuditRepository):
         return list(items), int(total or 0)
 
     @staticmethod
-    def _filtered(kim_id: int | None, post_id: int | None, action: str | None) -> sa.Select[AuditEvent]:
+    def _filtered(filters: ports.AuditFilter) -> sa.Select[AuditEvent]:
+        kim_id, post_id, action = filters.get("kim_id"), filters.get("post_id"), filters.get("action")
         query = sa.select(AuditEvent)
         if kim_id is not None:
             query = query.where(tables.audit_events.c.kim_id == kim_id)
