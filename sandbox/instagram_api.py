@@ -142,13 +142,19 @@ async def current_user(request: web.Request) -> web.Response:
     return web.json_response({"user": user, "status": "ok"})
 
 
-async def user_info(request: web.Request) -> web.Response:
-    """GET /api/v1/users/{id}/info/"""
+def _user_of_path(request: web.Request) -> tuple[Sandbox, Account]:
+    """The sandbox and the account ``{id}`` names, for a signed-in caller; 404 if there is no such user."""
     sb: Sandbox = request.app[SANDBOX_KEY]
     authenticate(request)
     owner = sb.store.account_by("instagram", "id", request.match_info["id"])
     if owner is None:
         raise PlatformError(fail(404, "User not found"))
+    return sb, owner
+
+
+async def user_info(request: web.Request) -> web.Response:
+    """GET /api/v1/users/{id}/info/"""
+    sb, owner = _user_of_path(request)
     count = len(sb.store.account_posts("instagram", owner.handle, limit=10_000))
     user = {
         **user_short(sb, owner),
@@ -164,11 +170,7 @@ async def user_info(request: web.Request) -> web.Response:
 
 async def user_feed(request: web.Request) -> web.Response:
     """GET /api/v1/feed/user/{id}/ (newest first; ``max_id`` pages, ``count`` sizes)"""
-    sb: Sandbox = request.app[SANDBOX_KEY]
-    authenticate(request)
-    owner = sb.store.account_by("instagram", "id", request.match_info["id"])
-    if owner is None:
-        raise PlatformError(fail(404, "User not found"))
+    sb, owner = _user_of_path(request)
     try:
         count = max(1, min(50, int(request.query.get("count") or 12)))
     except ValueError as exc:

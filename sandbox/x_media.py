@@ -161,22 +161,23 @@ async def _simple(request: web.Request, params: MultiDict[Any], v2: bool) -> web
     return web.json_response(described, status=200)
 
 
-async def upload_v1(request: web.Request) -> web.Response:
-    """POST/GET /1.1/media/upload.json"""
+async def _upload(request: web.Request, *, v2: bool) -> web.Response:
+    """A chunked-upload command (``command`` in the query or body), or else a simple upload."""
     params, _ = await _params(request)
     command = str(params.get("command", "")).upper()
     if command:
-        return await _command(request, params, command, v2=False)
-    return await _simple(request, params, v2=False)
+        return await _command(request, params, command, v2=v2)
+    return await _simple(request, params, v2=v2)
+
+
+async def upload_v1(request: web.Request) -> web.Response:
+    """POST/GET /1.1/media/upload.json"""
+    return await _upload(request, v2=False)
 
 
 async def upload_v2(request: web.Request) -> web.Response:
     """POST/GET /2/media/upload (command in the query or body, or a simple upload)"""
-    params, _ = await _params(request)
-    command = str(params.get("command", "")).upper()
-    if command:
-        return await _command(request, params, command, v2=True)
-    return await _simple(request, params, v2=True)
+    return await _upload(request, v2=True)
 
 
 async def initialize_v2(request: web.Request) -> web.Response:

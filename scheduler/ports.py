@@ -23,28 +23,9 @@ import builtins
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypedDict, TypeVar
 
-from scheduler.domain.model import (
-    ApiToken,
-    AuditEvent,
-    Destination,
-    EngagementSnapshot,
-    Kecamatan,
-    Kelurahan,
-    Kim,
-    MediaAsset,
-    Post,
-    PostTarget,
-    Product,
-    PublishAttempt,
-    ReviewState,
-    Role,
-    SocialAccount,
-    TargetState,
-    Umkm,
-    User,
-)
+from scheduler.domain import model
 
 T = TypeVar("T")
 
@@ -63,95 +44,95 @@ class Repository(abc.ABC, Generic[T]):
 
 class KecamatanRepository(abc.ABC):
     @abc.abstractmethod
-    def list(self) -> list[Kecamatan]: ...
+    def list(self) -> list[model.Kecamatan]: ...
 
 
 class KelurahanRepository(abc.ABC):
     @abc.abstractmethod
-    def get(self, code: str) -> Kelurahan | None: ...
+    def get(self, code: str) -> model.Kelurahan | None: ...
 
     @abc.abstractmethod
-    def list(self) -> list[Kelurahan]: ...
+    def list(self) -> list[model.Kelurahan]: ...
 
 
-class KimRepository(Repository[Kim]):
+class KimRepository(Repository[model.Kim]):
     @abc.abstractmethod
-    def get_by_slug(self, slug: str) -> Kim | None: ...
-
-    @abc.abstractmethod
-    def get_by_kelurahan(self, kelurahan_code: str) -> Kim | None: ...
+    def get_by_slug(self, slug: str) -> model.Kim | None: ...
 
     @abc.abstractmethod
-    def list(self) -> list[Kim]: ...
+    def get_by_kelurahan(self, kelurahan_code: str) -> model.Kim | None: ...
 
-
-class UserRepository(Repository[User]):
     @abc.abstractmethod
-    def get_by_email(self, email: str) -> User | None:
+    def list(self) -> list[model.Kim]: ...
+
+
+class UserRepository(Repository[model.User]):
+    @abc.abstractmethod
+    def get_by_email(self, email: str) -> model.User | None:
         """Case-insensitive: ``Ani@X.id`` and ``ani@x.id`` are one user."""
 
     @abc.abstractmethod
-    def list_by_kim(self, kim_id: int, role: Role | None = None) -> list[User]: ...
+    def list_by_kim(self, kim_id: int, role: model.Role | None = None) -> list[model.User]: ...
 
 
-class TokenRepository(Repository[ApiToken]):
+class TokenRepository(Repository[model.ApiToken]):
     @abc.abstractmethod
-    def get_by_prefix(self, prefix: str) -> ApiToken | None: ...
+    def get_by_prefix(self, prefix: str) -> model.ApiToken | None: ...
 
     @abc.abstractmethod
-    def list_for_user(self, user_id: int) -> list[ApiToken]: ...
+    def list_for_user(self, user_id: int) -> list[model.ApiToken]: ...
 
 
-class AccountRepository(Repository[SocialAccount]):
+class AccountRepository(Repository[model.SocialAccount]):
     @abc.abstractmethod
-    def list_by_kim(self, kim_id: int) -> list[SocialAccount]: ...
+    def list_by_kim(self, kim_id: int) -> list[model.SocialAccount]: ...
 
 
 class SubjectRepository(abc.ABC):
     """UMKM, their products, and destinations (what a post promotes)."""
 
     @abc.abstractmethod
-    def add_umkm(self, umkm: Umkm) -> Umkm: ...
+    def add_umkm(self, umkm: model.Umkm) -> model.Umkm: ...
 
     @abc.abstractmethod
-    def add_product(self, product: Product) -> Product: ...
+    def add_product(self, product: model.Product) -> model.Product: ...
 
     @abc.abstractmethod
-    def add_destination(self, destination: Destination) -> Destination: ...
+    def add_destination(self, destination: model.Destination) -> model.Destination: ...
 
     @abc.abstractmethod
-    def get_umkm(self, id_: int) -> Umkm | None: ...
+    def get_umkm(self, id_: int) -> model.Umkm | None: ...
 
     @abc.abstractmethod
-    def get_product(self, id_: int) -> Product | None: ...
+    def get_product(self, id_: int) -> model.Product | None: ...
 
     @abc.abstractmethod
-    def get_destination(self, id_: int) -> Destination | None: ...
+    def get_destination(self, id_: int) -> model.Destination | None: ...
 
     @abc.abstractmethod
-    def list_products(self, kim_id: int) -> list[Product]:
+    def list_products(self, kim_id: int) -> list[model.Product]:
         """Products of the KIM's UMKM, by id."""
 
     @abc.abstractmethod
-    def list_destinations(self, kim_id: int) -> list[Destination]:
+    def list_destinations(self, kim_id: int) -> list[model.Destination]:
         """Destinations registered by the KIM, by id."""
 
 
-class MediaRepository(Repository[MediaAsset]):
+class MediaRepository(Repository[model.MediaAsset]):
     @abc.abstractmethod
-    def get_many(self, ids: Iterable[int]) -> list[MediaAsset]:
+    def get_many(self, ids: Iterable[int]) -> list[model.MediaAsset]:
         """The assets with these ids that exist, in no particular order."""
 
     @abc.abstractmethod
-    def get_by_hash(self, kim_id: int, content_hash: str) -> MediaAsset | None:
+    def get_by_hash(self, kim_id: int, content_hash: str) -> model.MediaAsset | None:
         """The KIM's asset with these bytes (uploads are deduplicated per KIM)."""
 
 
-class PostRepository(Repository[Post]):
+class PostRepository(Repository[model.Post]):
     """Posts own their targets: add a target by appending to ``post.targets``."""
 
     @abc.abstractmethod
-    def get_for_update(self, id_: int) -> Post | None:
+    def get_for_update(self, id_: int) -> model.Post | None:
         """The post and its targets, locked until commit (state changes read fresh rows).
 
         Dispatch claims targets with ``FOR UPDATE SKIP LOCKED``: while a service
@@ -160,10 +141,10 @@ class PostRepository(Repository[Post]):
         """
 
     @abc.abstractmethod
-    def list_by_kim(self, kim_id: int, state: ReviewState | None = None) -> list[Post]: ...
+    def list_by_kim(self, kim_id: int, state: model.ReviewState | None = None) -> list[model.Post]: ...
 
     @abc.abstractmethod
-    def page(self, query: PostQuery) -> tuple[list[Post], int]:
+    def page(self, query: PostQuery) -> tuple[list[model.Post], int]:
         """One page of the posts matching ``query``, newest (highest id) first, and the total."""
 
 
@@ -177,8 +158,8 @@ class PostQuery:
     """
 
     kim_ids: tuple[int, ...] | None
-    review: ReviewState | None = None
-    target_state: TargetState | None = None
+    review: model.ReviewState | None = None
+    target_state: model.TargetState | None = None
     start: datetime | None = None
     end: datetime | None = None
     offset: int = 0
@@ -187,7 +168,7 @@ class PostQuery:
 
 class TargetRepository(abc.ABC):
     @abc.abstractmethod
-    def get(self, id_: int) -> PostTarget | None: ...
+    def get(self, id_: int) -> model.PostTarget | None: ...
 
     @abc.abstractmethod
     def for_account_between(
@@ -195,41 +176,49 @@ class TargetRepository(abc.ABC):
         account_id: int,
         start: datetime,
         end: datetime,
-        states: Iterable[TargetState] | None = None,
-    ) -> list[PostTarget]:
+        states: Iterable[model.TargetState] | None = None,
+    ) -> list[model.PostTarget]:
         """Targets of an account scheduled in ``[start, end)``, by ``scheduled_at``.
 
         For pacing: the instants already taken on that account.
         """
 
     @abc.abstractmethod
-    def for_account_in_states(self, account_id: int, states: Iterable[TargetState]) -> list[PostTarget]: ...
+    def for_account_in_states(self, account_id: int, states: Iterable[model.TargetState]) -> list[model.PostTarget]: ...
 
 
-class AttemptRepository(Repository[PublishAttempt]):
+class AttemptRepository(Repository[model.PublishAttempt]):
     @abc.abstractmethod
-    def list_for_target(self, target_id: int) -> list[PublishAttempt]: ...
+    def list_for_target(self, target_id: int) -> list[model.PublishAttempt]: ...
 
 
 class SnapshotRepository(abc.ABC):
     """Engagement snapshots: append-only."""
 
     @abc.abstractmethod
-    def add(self, snapshot: EngagementSnapshot) -> EngagementSnapshot: ...
+    def add(self, snapshot: model.EngagementSnapshot) -> model.EngagementSnapshot: ...
 
     @abc.abstractmethod
-    def list_for_target(self, target_id: int) -> list[EngagementSnapshot]:
+    def list_for_target(self, target_id: int) -> list[model.EngagementSnapshot]:
         """Oldest first."""
+
+
+class AuditFilter(TypedDict, total=False):
+    """The filters of ``AuditRepository.list`` and ``.page``: an event matches every one given (None: any)."""
+
+    kim_id: int | None
+    post_id: int | None
+    action: str | None
 
 
 class AuditRepository(abc.ABC):
     @abc.abstractmethod
-    def add(self, event: AuditEvent) -> AuditEvent: ...
+    def add(self, event: model.AuditEvent) -> model.AuditEvent: ...
 
     @abc.abstractmethod
     def list(
         self, *, kim_id: int | None = None, post_id: int | None = None, action: str | None = None
-    ) -> list[AuditEvent]:
+    ) -> list[model.AuditEvent]:
         """Events matching every given filter, oldest first."""
 
     @abc.abstractmethod
@@ -241,7 +230,7 @@ class AuditRepository(abc.ABC):
         action: str | None = None,
         offset: int = 0,
         limit: int = 100,
-    ) -> tuple[builtins.list[AuditEvent], int]:  # ``list`` is the method above here
+    ) -> tuple[builtins.list[model.AuditEvent], int]:  # ``list`` is the method above here
         """One page of the matching events, newest first (``at``, then id), and their total."""
 
 

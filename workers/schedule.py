@@ -21,32 +21,17 @@ RECURRENCE_EVERY = 600.0
 ENGAGEMENT_EVERY = 60.0
 
 
+def _tick(task: str, every: float, queue: str, expires: float) -> dict[str, Any]:
+    """One beat entry: ``task`` on ``queue`` every ``every`` seconds, dropped after ``expires``."""
+    return {"task": task, "schedule": every, "options": {"queue": queue, "expires": expires}}
+
+
 def beat_schedule() -> dict[str, dict[str, Any]]:
     """The ``beat_schedule`` setting."""
     return {
-        "dispatch": {
-            "task": "siar.dispatch",
-            "schedule": DISPATCH_EVERY,
-            "options": {"queue": "dispatch", "expires": 5 * DISPATCH_EVERY},
-        },
-        "sweep": {
-            "task": "siar.sweep",
-            "schedule": SWEEP_EVERY,
-            "options": {"queue": "dispatch", "expires": SWEEP_EVERY},
-        },
-        "reconcile": {
-            "task": "siar.reconcile",
-            "schedule": RECONCILE_EVERY,
-            "options": {"queue": "dispatch", "expires": RECONCILE_EVERY},
-        },
-        "recurrence": {
-            "task": "siar.recurrence.extend",
-            "schedule": RECURRENCE_EVERY,
-            "options": {"queue": "dispatch", "expires": RECURRENCE_EVERY},
-        },
-        "engagement": {
-            "task": "siar.engagement.refresh",
-            "schedule": ENGAGEMENT_EVERY,
-            "options": {"queue": "engagement", "expires": ENGAGEMENT_EVERY},
-        },
+        "dispatch": _tick("siar.dispatch", DISPATCH_EVERY, "dispatch", 5 * DISPATCH_EVERY),
+        "sweep": _tick("siar.sweep", SWEEP_EVERY, "dispatch", SWEEP_EVERY),
+        "reconcile": _tick("siar.reconcile", RECONCILE_EVERY, "dispatch", RECONCILE_EVERY),
+        "recurrence": _tick("siar.recurrence.extend", RECURRENCE_EVERY, "dispatch", RECURRENCE_EVERY),
+        "engagement": _tick("siar.engagement.refresh", ENGAGEMENT_EVERY, "engagement", ENGAGEMENT_EVERY),
     }

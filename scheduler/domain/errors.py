@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypedDict, Unpack
 
 Severity = Literal["error", "warning"]
 
@@ -102,6 +102,13 @@ class DomainError(Exception):
         return f"{type(self).__name__}(code={self.code!r}, field={self.field!r})"
 
 
+class ErrorDetails(TypedDict, total=False):
+    """The optional keywords of :class:`DomainError`, for subclasses that pass them on."""
+
+    field: str | None
+    fields: dict[str, dict[str, str]] | None
+
+
 class InvalidInput(DomainError):
     """The user's input is wrong; ``field`` names what to fix.
 
@@ -115,11 +122,11 @@ class InvalidInput(DomainError):
         code: str | None,
         message_id: str,
         message_en: str,
-        field: str | None = None,
-        fields: dict[str, dict[str, str]] | None = None,
+        *,
         problems: list[Problem] | None = None,
+        **details: Unpack[ErrorDetails],
     ) -> None:
-        super().__init__(code, message_id, message_en, field=field, fields=fields)
+        super().__init__(code, message_id, message_en, **details)
         self.problems: list[Problem] = list(problems or [])
 
     @classmethod

@@ -25,7 +25,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import IllegalTransition, InvalidInput
 from .model import Post, PostTarget, ReviewState, TargetState
@@ -225,6 +225,19 @@ def _illegal(labels: Mapping[Any, tuple[str, str]], src: Any, dst: Any, code: st
     )
 
 
+S = TypeVar("S", bound=enum.Enum)
+
+
+def _table_row(
+    table: Mapping[tuple[S, S], Transition], labels: Mapping[S, tuple[str, str]], src: S, dst: S, code: str
+) -> Transition:
+    """The row of ``table`` for ``src -> dst``; IllegalTransition (named with ``labels``) if there is none."""
+    row = table.get((src, dst))
+    if row is None:
+        raise _illegal(labels, src, dst, code)
+    return row
+
+
 def _aware(now: datetime) -> datetime:
     if now.tzinfo is None or now.utcoffset() is None:
         raise InvalidInput("naive_datetime", "Waktu tanpa zona waktu.", "The time has no time zone.", field="now")
@@ -243,9 +256,7 @@ def transition(target: PostTarget, to_state: TargetState, now: datetime) -> Tran
     """
     _aware(now)
     src, dst = TargetState(target.state), TargetState(to_state)
-    row = TARGET_TABLE.get((src, dst))
-    if row is None:
-        raise _illegal(TARGET_STATE_LABELS, src, dst, "illegal_target_transition")
+    row = _table_row(TARGET_TABLE, TARGET_STATE_LABELS, src, dst, "illegal_target_transition")
     target.state = dst
     target.updated_at = now
     if src in LEASED_TARGET_STATES and dst not in LEASED_TARGET_STATES:
@@ -274,9 +285,7 @@ def review_transition(
     """
     _aware(now)
     src, dst = ReviewState(post.review_state), ReviewState(to_state)
-    row = REVIEW_TABLE.get((src, dst))
-    if row is None:
-        raise _illegal(REVIEW_STATE_LABELS, src, dst, "illegal_review_transition")
+    row = _table_row(REVIEW_TABLE, REVIEW_STATE_LABELS, src, dst, "illegal_review_transition")
     post.review_state = dst
     post.updated_at = now
     if dst in (ReviewState.APPROVED, ReviewState.REJECTED):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, Unpack
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -41,13 +41,17 @@ from scheduler.store import tables
 T = TypeVar("T")
 
 
-class _Base(Generic[T]):
-    """``add`` and ``get`` by primary key for the entity ``model``."""
-
-    model: type[T]
+class _InSession:
+    """A repository on the session of its unit of work."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
+
+
+class _Base(_InSession, Generic[T]):
+    """``add`` and ``get`` by primary key for the entity ``model``."""
+
+    model: type[T]
 
     def add(self, item: T) -> T:
         self.session.add(item)
@@ -57,18 +61,12 @@ class _Base(Generic[T]):
         return self.session.get(self.model, id_)
 
 
-class SqlKecamatanRepository(ports.KecamatanRepository):
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class SqlKecamatanRepository(_InSession, ports.KecamatanRepository):
     def list(self) -> list[Kecamatan]:
         return list(self.session.scalars(sa.select(Kecamatan).order_by(tables.kecamatan.c.name)))
 
 
-class SqlKelurahanRepository(ports.KelurahanRepository):
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class SqlKelurahanRepository(_InSession, ports.KelurahanRepository):
     def get(self, code: str) -> Kelurahan | None:
         return self.session.get(Kelurahan, code)
 
@@ -132,10 +130,7 @@ class SqlAccountRepository(_Base[SocialAccount], ports.AccountRepository):
         )
 
 
-class SqlSubjectRepository(ports.SubjectRepository):
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class SqlSubjectRepository(_InSession, ports.SubjectRepository):
     def add_umkm(self, umkm: Umkm) -> Umkm:
         self.session.add(umkm)
         return umkm
@@ -244,10 +239,7 @@ class SqlPostRepository(_Base[Post], ports.PostRepository):
         return list(items), int(total or 0)
 
 
-class SqlTargetRepository(ports.TargetRepository):
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class SqlTargetRepository(_InSession, ports.TargetRepository):
     def get(self, id_: int) -> PostTarget | None:
         return self.session.get(PostTarget, id_)
 
@@ -286,10 +278,7 @@ class SqlAttemptRepository(_Base[PublishAttempt], ports.AttemptRepository):
         )
 
 
-class SqlSnapshotRepository(ports.SnapshotRepository):
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class SqlSnapshotRepository(_InSession, ports.SnapshotRepository):
     def add(self, snapshot: EngagementSnapshot) -> EngagementSnapshot:
         self.session.add(snapshot)
         return snapshot
@@ -304,30 +293,19 @@ class SqlSnapshotRepository(ports.SnapshotRepository):
         )
 
 
-class SqlAuditRepository(ports.AuditRepository):
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class SqlAuditRepository(_InSession, ports.AuditRepository):
     def add(self, event: AuditEvent) -> AuditEvent:
         self.session.add(event)
         return event
 
-    def list(
-        self, *, kim_id: int | None = None, post_id: int | None = None, action: str | None = None
-    ) -> list[AuditEvent]:
-        query = self._filtered(kim_id, post_id, action)
+    def list(self, **filters: Unpack[ports.AuditFilter]) -> list[AuditEvent]:
+        query = self._filtered(filters)
         return list(self.session.scalars(query.order_by(tables.audit_events.c.id)))
 
     def page(
-        self,
-        *,
-        kim_id: int | None = None,
-        post_id: int | None = None,
-        action: str | None = None,
-        offset: int = 0,
-        limit: int = 100,
+        self, *, offset: int = 0, limit: int = 100, **filters: Unpack[ports.AuditFilter]
     ) -> tuple[builtins.list[AuditEvent], int]:
-        query = self._filtered(kim_id, post_id, action)
+        query = self._filtered(filters)
         total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
         items = self.session.scalars(
             query.order_by(tables.audit_events.c.at.desc(), tables.audit_events.c.id.desc()).offset(offset).limit(limit)
@@ -335,7 +313,8 @@ class SqlAuditRepository(ports.AuditRepository):
         return list(items), int(total or 0)
 
     @staticmethod
-    def _filtered(kim_id: int | None, post_id: int | None, action: str | None) -> sa.Select[AuditEvent]:
+    def _filtered(filters: ports.AuditFilter) -> sa.Select[AuditEvent]:
+        kim_id, post_id, action = filters.get("kim_id"), filters.get("post_id"), filters.get("action")
         query = sa.select(AuditEvent)
         if kim_id is not None:
             query = query.where(tables.audit_events.c.kim_id == kim_id)
