@@ -33,7 +33,8 @@ def naive_publish(target_id: int) -> None:
     """Publish one target the naive way (see the module docstring)."""
     import sqlalchemy as sa
 
-    from scheduler.services.publishing.publish import account_ref, content_of
+    from scheduler.services.publishing.account_ref import account_ref
+    from scheduler.services.publishing.publish import content_of
     from scheduler.store.publishing import lifecycle
     from scheduler.store.tables import post_targets as T
 

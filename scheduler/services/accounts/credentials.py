@@ -180,6 +180,17 @@ def _check_value(value: Any, where: str, depth: int) -> None:
             _check_value(inner, where, depth + 1)
 
 
+def require_object(credentials: Any) -> None:
+    """Raises InvalidInput ``credentials_invalid`` unless ``credentials`` is a non-empty mapping."""
+    if not isinstance(credentials, Mapping) or not credentials:
+        raise InvalidInput(
+            "credentials_invalid",
+            "Kredensial harus objek JSON yang tidak kosong.",
+            "The credentials must be a non-empty JSON object.",
+            field="credentials",
+        )
+
+
 def check_credentials(platform: Platform | str, credentials: Any) -> dict[str, Any]:
     """``credentials`` checked for ``platform``: what may be stored (ids as text).
 
@@ -188,13 +199,7 @@ def check_credentials(platform: Platform | str, credentials: Any) -> dict[str, A
     a credential value.
     """
     platform = Platform(platform)
-    if not isinstance(credentials, Mapping) or not credentials:
-        raise InvalidInput(
-            "credentials_invalid",
-            "Kredensial harus objek JSON yang tidak kosong.",
-            "The credentials must be a non-empty JSON object.",
-            field="credentials",
-        )
+    require_object(credentials)
     model = MODELS[platform]
     try:
         checked = model.model_validate(dict(credentials))

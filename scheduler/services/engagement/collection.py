@@ -32,15 +32,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from connectors.base import AccountRef, AuthExpired, ConnectorError, Missing, RateLimited
+from connectors.base import AuthExpired, ConnectorError, Missing, RateLimited
 from scheduler.domain.engagement import Batch, calls_available, next_refresh_at, plan_batches, spend
-from scheduler.services.accounts.manage import connector_account
-from scheduler.services.accounts.renewal import credentials_saver
 from scheduler.services.engagement import budgets
 from scheduler.services.engagement.config import EngagementConfig
 from scheduler.services.engagement.recording import DueTarget, record_results
+from scheduler.services.publishing.account_ref import account_ref
 from scheduler.services.wiring import Pipeline
-from scheduler.store import accounts as account_store
 from scheduler.store.tables import kims, post_targets, posts, social_accounts
 
 log = logging.getLogger(__name__)
@@ -230,17 +228,6 @@ def _plan(
     return plans
 
 
-def _account_ref(p: Pipeline, plan: AccountPlan) -> AccountRef:
-    return connector_account(
-        plan.platform,
-        plan.handle,
-        plan.credentials_encrypted,
-        sandbox=plan.sandbox,
-        decrypt=p.decrypt,
-        on_credentials_changed=credentials_saver(plan.account_id, p.encrypt, account_store.credentials_store(p.engine)),
-    )
-
-
 def _put_back(p: Pipeline, plan: AccountPlan, batches: list[Batch], due: datetime | None) -> int:
     """Un-lease the targets of ``batches``: their old due time (``due`` None) or ``due``."""
     rows = [{"tid": t.id, "due": due or t.due_at} for b in batches for r in b.ids for t in plan.targets[r]]
@@ -297,7 +284,7 @@ def _too_deep_to_tell(
 def _run_account(p: Pipeline, config: EngagementConfig, plan: AccountPlan, report: RoundReport) -> None:
     spent = 0
     try:
-        account = _account_ref(p, plan)
+        account = account_ref(p, plan)
         connector = p.connector_for(plan.platform)
     except (ConnectorError, KeyError) as error:
         report.failed += _put_back(p, plan, plan.batches, p.now() + config.error_backoff)

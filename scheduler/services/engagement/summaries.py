@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 import sqlalchemy as sa
 
@@ -288,25 +288,31 @@ def summarise(conn: sa.Connection, group: str, scope: Scope, growth: bool = Fals
     return Summary(group, scope, rows, captured, _row("total", "Total", total))
 
 
-def engagement_summary(
-    engine: sa.Engine,
-    actor: Actor,
-    *,
-    group_by: str,
-    first: date,
-    last: date,
-    kim: str | None = None,
-    platform: str | None = None,
-) -> Summary:
+class SummaryQuery(TypedDict):
+    """The keywords of :func:`engagement_summary` and :func:`engagement_growth`."""
+
+    group_by: str
+    first: date
+    last: date
+    kim: NotRequired[str | None]
+    platform: NotRequired[str | None]
+
+
+def _query_scope(conn: sa.Connection, actor: Actor, query: SummaryQuery) -> Scope:
+    return resolve_scope(
+        conn, actor, query["first"], query["last"], kim=query.get("kim"), platform=query.get("platform")
+    )
+
+
+def engagement_summary(engine: sa.Engine, actor: Actor, **query: Unpack[SummaryQuery]) -> Summary:
     """Totals of the posts published ``first``..``last`` (local days), grouped by ``group_by``.
 
     Groups: kim, kelurahan, kecamatan, platform, account, subject (product or
     destination), category, day, week, month.
     """
-    check_group(group_by)
+    check_group(query["group_by"])
     with engine.connect() as conn:
-        scope = resolve_scope(conn, actor, first, last, kim=kim, platform=platform)
-        return summarise(conn, group_by, scope)
+        return summarise(conn, query["group_by"], _query_scope(conn, actor, query))
 
 
 @dataclass
@@ -331,21 +337,13 @@ class Growth:
         return {"current": current, "previous": self.previous.as_dict()}
 
 
-def engagement_growth(
-    engine: sa.Engine,
-    actor: Actor,
-    *,
-    group_by: str,
-    first: date,
-    last: date,
-    kim: str | None = None,
-    platform: str | None = None,
-) -> Growth:
+def engagement_growth(engine: sa.Engine, actor: Actor, **query: Unpack[SummaryQuery]) -> Growth:
     """What every group gained during ``first``..``last`` (local measurement days) and the period before."""
+    group_by, first, last = query["group_by"], query["first"], query["last"]
     check_group(group_by)
     span = (last - first).days + 1
     with engine.connect() as conn:
-        scope = resolve_scope(conn, actor, first, last, kim=kim, platform=platform)
+        scope = _query_scope(conn, actor, query)
         before = Scope(
             first - timedelta(days=span), first - timedelta(days=1), scope.kim_ids, scope.platform, scope.kim_slug
         )

@@ -47,7 +47,6 @@ from pathlib import Path
 from typing import Any, cast
 
 from connectors.base import (
-    AccountRef,
     Ambiguous,
     AuthExpired,
     ConnectorError,
@@ -62,11 +61,9 @@ from connectors.base import (
 from scheduler.domain.errors import DomainError
 from scheduler.domain.outcomes import Answer, AnswerKind, RetryPolicy, decide_answer
 from scheduler.domain.rules import rules_for
-from scheduler.services.accounts import manage as accounts
-from scheduler.services.accounts.renewal import credentials_saver
 from scheduler.services.publishing import fingerprints
+from scheduler.services.publishing.account_ref import account_ref
 from scheduler.services.wiring import Pipeline
-from scheduler.store import accounts as account_store
 from scheduler.store import audit as audit_store
 from scheduler.store.publishing import dispatch as dispatch_store
 from scheduler.store.publishing import lifecycle
@@ -185,18 +182,6 @@ def _calls(wanted: int) -> ThreadPoolExecutor:
                 _pool[2].shutdown(wait=False)  # running calls finish on their threads
             _pool = (pid, wanted, ThreadPoolExecutor(wanted, thread_name_prefix="siar-publish"))
         return _pool[2]
-
-
-def account_ref(p: Pipeline, job: lifecycle.PublishInput) -> AccountRef:
-    """The connector's view of the account, with credentials decrypted (never logged)."""
-    return accounts.connector_account(
-        job.platform,
-        job.handle,
-        job.credentials_encrypted,
-        sandbox=job.sandbox,
-        decrypt=p.decrypt,
-        on_credentials_changed=credentials_saver(job.account_id, p.encrypt, account_store.credentials_store(p.engine)),
-    )
 
 
 def content_of(p: Pipeline, job: lifecycle.PublishInput) -> Content:

@@ -21,7 +21,7 @@ from datetime import timedelta
 from connectors.base import AccountRef, ConnectorError, RemotePost
 from scheduler.domain import outcomes
 from scheduler.services.publishing import fingerprints
-from scheduler.services.publishing.publish import account_ref
+from scheduler.services.publishing.account_ref import account_ref
 from scheduler.services.wiring import Pipeline
 from scheduler.store.publishing import lifecycle
 from scheduler.store.publishing import sweep as sweep_store

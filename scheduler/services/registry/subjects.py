@@ -6,7 +6,9 @@ subject without a KIM is shared city data every KIM may pick).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 from scheduler.domain import input_checks as checks
 from scheduler.domain.model import Destination, Product, Umkm
@@ -34,6 +36,30 @@ def _place(uow: AbstractUnitOfWork, actor: Actor, kelurahan_code: str, kim_id: i
     return kelurahan.code
 
 
+_Subject = TypeVar("_Subject", bound=Umkm | Destination)
+
+
+def _register(
+    uow: AbstractUnitOfWork,
+    actor: Actor,
+    kind: str,
+    subject: Callable[[str], _Subject],
+    store: Callable[[AbstractUnitOfWork, _Subject], _Subject],
+    *,
+    kelurahan_code: str,
+    kim_id: int | None,
+    now: datetime,
+) -> _Subject:
+    """Store ``subject(kelurahan code)`` of a checked place and audit ``<kind>.add`` (detail ``<kind>_id``)."""
+    with uow:
+        code = _place(uow, actor, kelurahan_code, kim_id)
+        stored = store(uow, subject(code))
+        uow.flush()
+        audit.record(uow, actor, f"{kind}.add", now, kim_id=kim_id, **{f"{kind}_id": stored.id})
+        uow.commit()
+        return stored
+
+
 def add_umkm(
     uow: AbstractUnitOfWork,
     actor: Actor,
@@ -46,15 +72,16 @@ def add_umkm(
 ) -> Umkm:
     """Register a UMKM (small business) of a kelurahan."""
     name = checks.required_text(name, "name", "Nama UMKM", "Business name", 200)
-    with uow:
-        code = _place(uow, actor, kelurahan_code, kim_id)
-        umkm = uow.subjects.add_umkm(
-            Umkm(kelurahan_code=code, name=name, owner=(owner or "").strip()[:200], kim_id=kim_id)
-        )
-        uow.flush()
-        audit.record(uow, actor, "umkm.add", now, kim_id=kim_id, umkm_id=umkm.id)
-        uow.commit()
-        return umkm
+    return _register(
+        uow,
+        actor,
+        "umkm",
+        lambda code: Umkm(kelurahan_code=code, name=name, owner=(owner or "").strip()[:200], kim_id=kim_id),
+        lambda u, umkm: u.subjects.add_umkm(umkm),
+        kelurahan_code=kelurahan_code,
+        kim_id=kim_id,
+        now=now,
+    )
 
 
 def add_product(
@@ -90,12 +117,15 @@ def add_destination(
 ) -> Destination:
     """Register a tourist destination of a kelurahan."""
     name = checks.required_text(name, "name", "Nama destinasi", "Destination name", 200)
-    with uow:
-        code = _place(uow, actor, kelurahan_code, kim_id)
-        destination = uow.subjects.add_destination(
-            Destination(kelurahan_code=code, name=name, category=(category or "").strip()[:100], kim_id=kim_id)
-        )
-        uow.flush()
-        audit.record(uow, actor, "destination.add", now, kim_id=kim_id, destination_id=destination.id)
-        uow.commit()
-        return destination
+    return _register(
+        uow,
+        actor,
+        "destination",
+        lambda code: Destination(
+            kelurahan_code=code, name=name, category=(category or "").strip()[:100], kim_id=kim_id
+        ),
+        lambda u, destination: u.subjects.add_destination(destination),
+        kelurahan_code=kelurahan_code,
+        kim_id=kim_id,
+        now=now,
+    )

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from scheduler.domain.errors import InvalidInput
 from scheduler.domain.pacing import pacing_for
+from scheduler.services.accounts import credentials as account_credentials
 from scheduler.services.accounts import manage as account_service
 from scheduler.services.accounts import platform_check as account_checks
 from scheduler.services.people.authz import Cap, authorize
@@ -67,16 +68,11 @@ def reconnect(
         )
     else:
         try:
-            data = json.loads(credentials)
+            parsed: Any = json.loads(credentials)
         except ValueError:
-            data = None  # type: ignore[assignment]
-        if not isinstance(data, dict) or not data:
-            raise InvalidInput(
-                "credentials_invalid",
-                "Kredensial harus objek JSON yang tidak kosong.",
-                "The credentials must be a non-empty JSON object.",
-                field="credentials",
-            )
+            parsed = None
+        account_credentials.require_object(parsed)  # JSON gives a Mapping only as a dict
+        data = parsed
     account_service.reconnect(_uow(page), page.actor, account_id, credentials=data, now=page.now)
     return RedirectResponse(f"/accounts#account-{account_id}", status_code=303)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import astuple, dataclass
 from datetime import date
-from typing import Annotated
+from typing import Annotated, TypedDict
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query
@@ -26,10 +26,6 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 def _period(page: Page, first: str | None, last: str | None) -> tuple[date, date]:
     today = page.now.astimezone(get_zone(page.zone)).date()
     return summaries.period(parse_date(first, "from"), parse_date(last, "to"), today)
-
-
-def _blank(value: str | None) -> str | None:
-    return value or None
 
 
 @dataclass(frozen=True)
@@ -60,6 +56,23 @@ def _filters(
 FiltersDep = Annotated[Filters, Depends(_filters)]
 
 
+class Narrowing(TypedDict):
+    kim: str | None
+    kelurahan: str | None
+    kecamatan: str | None
+    platform: str | None
+
+
+def _narrowing(filters: Filters) -> Narrowing:
+    """The KIM, place and platform filters as the read models take them (blank: None)."""
+    return Narrowing(
+        kim=filters.kim or None,
+        kelurahan=filters.kelurahan or None,
+        kecamatan=filters.kecamatan or None,
+        platform=filters.platform or None,
+    )
+
+
 @router.get("/engagement")
 def engagement(page: PageDep, filters_in: FiltersDep) -> Response:
     """Charts over time and by group, top posts, best posting hours, and export links."""
@@ -73,10 +86,7 @@ def engagement(page: PageDep, filters_in: FiltersDep) -> Response:
         first=first,
         last=last,
         group_by=group_by,
-        kim=_blank(kim),
-        kelurahan=_blank(kelurahan),
-        kecamatan=_blank(kecamatan),
-        platform=_blank(platform),
+        **_narrowing(filters_in),
     )
     days = views_engagement.days_filled(view.by_day, first, last)
     _ = translations(page.lang).gettext
@@ -127,19 +137,15 @@ def export(
     format: str = Query(default="csv", pattern="^(csv|xlsx)$"),
 ) -> Response:
     """The page's numbers as CSV (Excel-friendly for the page's language) or XLSX."""
-    from_, to, group_by, kim, kelurahan, kecamatan, platform = astuple(filters_in)
-    first, last = _period(page, from_, to)
+    first, last = _period(page, filters_in.from_, filters_in.to)
     report = views_engagement.export_report(
         page.engine,
         page.actor,
         first=first,
         last=last,
-        group_by=group_by,
+        group_by=filters_in.group_by,
         now=page.now,
-        kim=_blank(kim),
-        kelurahan=_blank(kelurahan),
-        kecamatan=_blank(kecamatan),
-        platform=_blank(platform),
+        **_narrowing(filters_in),
     )
     body = reports.render(report, format, csv_dialect="id" if page.lang == "id" else "intl")
     media = (
